@@ -1,0 +1,64 @@
+package dev.cistern.engine;
+
+import java.util.List;
+
+/**
+ * Cistern's storage engine: storage groups hold containers, containers hold entries, and all data
+ * is chunked, deduplicated within its storage group, compressed, optionally encrypted and appended to
+ * chunk containers. This interface and the types of this package are the whole API that servers and
+ * protocol front ends use; nothing of a protocol crosses it. Safe for concurrent use.
+ */
+public interface Engine extends AutoCloseable {
+
+    StorageGroupInfo createGroup(StorageGroupSpec spec);
+
+    List<StorageGroupInfo> listGroups();
+
+    /** NOT_FOUND if missing. */
+    StorageGroupInfo group(String name);
+
+    /** Changes quota (bytes, 0 = unlimited). Compression applies to chunks written from now on. */
+    StorageGroupInfo updateGroup(String name, Compression compression, Long quotaBytes);
+
+    /** Deletes an empty group (NOT_EMPTY while it holds containers). */
+    void deleteGroup(String name);
+
+    /** Loads the data key of an encrypted group; ACCESS_DENIED for a wrong passphrase. */
+    void unlockGroup(String name, char[] passphrase);
+
+    /** Re-wraps the group's data key under a new passphrase; no data is rewritten. */
+    void changePassphrase(String name, char[] oldPassphrase, char[] newPassphrase);
+
+    ContainerInfo createContainer(String groupName, ContainerSpec spec);
+
+    /** All containers, or those of one group when {@code groupName} is non-null. */
+    List<ContainerInfo> listContainers(String groupName);
+
+    ContainerInfo container(String name);
+
+    /** Replaces the container's protocol properties. */
+    ContainerInfo updateContainer(String name, java.util.Map<String, String> properties);
+
+    /** Deletes a container and all its entries; space is reclaimed by the cleaner. */
+    void deleteContainer(String name);
+
+    ContainerHandle openContainer(String name);
+
+    Stats stats();
+
+    Stats groupStats(String name);
+
+    Stats containerStats(String name);
+
+    /** Reclaims the space of deleted data while ingest goes on. BUSY if a clean is running. */
+    CleanReport clean(Progress progress);
+
+    /** Re-reads and checks all stored data; names every entry that references damaged data. */
+    VerifyReport verify(Progress progress);
+
+    /** Free bytes on the data directory's file system. */
+    long freeBytes();
+
+    @Override
+    void close();
+}

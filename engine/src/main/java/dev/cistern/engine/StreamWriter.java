@@ -1,0 +1,41 @@
+package dev.cistern.engine;
+
+import java.nio.ByteBuffer;
+import java.util.Map;
+
+/**
+ * Sequential writer of a stream entry (a backup file, an S3 object, a tape's contents), chunked by
+ * content so repeated data is found wherever it shifts to.
+ *
+ * <p>Two ways to open one, from {@link ContainerHandle}: {@code create} writes a new version that replaces
+ * the entry atomically at {@link #commit} (nothing is visible before; {@link #abort} or a crash leaves the
+ * old entry as it was); {@code append} continues an existing entry, and each {@link #flush} makes what was
+ * written so far visible and durable (a tape's WRITE FILEMARKS). Not safe for concurrent use.
+ */
+public interface StreamWriter extends AutoCloseable {
+
+    void write(ByteBuffer src);
+
+    default void write(byte[] b, int off, int len) {
+        write(ByteBuffer.wrap(b, off, len));
+    }
+
+    /** Bytes written so far, counting from the start of the entry. */
+    long position();
+
+    /**
+     * Makes everything written so far durable. For an appending writer it is also visible; for a
+     * creating writer it stays hidden until {@link #commit}.
+     */
+    void flush();
+
+    /** Publishes the entry with the given attributes, durably and atomically; returns its info. */
+    EntryInfo commit(Map<String, String> attributes);
+
+    /** Discards what this writer wrote since its last flush (append) or entirely (create). */
+    void abort();
+
+    /** Commits an appending writer with unchanged attributes; aborts a creating writer never committed. */
+    @Override
+    void close();
+}
