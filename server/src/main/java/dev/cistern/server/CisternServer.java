@@ -70,17 +70,30 @@ public final class CisternServer implements AutoCloseable {
     }
 
     /**
-     * Builds and starts a server; throws {@link dev.cistern.server.service.ServiceStartException} naming the
-     * service that could not start, with everything already started stopped again.
+     * Builds a server without starting anything but its config service and TLS material, so the caller can
+     * set up the admin user before the API listens.
      */
+    public static CisternServer create(ServerSettings settings, Function<Path, Engine> engineOpener,
+                                       List<ProtocolFrontEnd> frontEnds) {
+        return new CisternServer(settings, engineOpener, frontEnds);
+    }
+
+    /** {@link #create} then {@link #start()}. */
     public static CisternServer start(ServerSettings settings, Function<Path, Engine> engineOpener,
                                       List<ProtocolFrontEnd> frontEnds) {
-        CisternServer s = new CisternServer(settings, engineOpener, frontEnds);
-        s.registry.startAll();
-        s.watcher.start();
-        log.info("Cistern {} serving {} on https://{}:{}/api/v1 (certificate SHA-256 {})", Version.get(), s.layout.root(),
-                settings.bindAddress(), s.httpPort(), s.tls.fingerprint());
-        return s;
+        return create(settings, engineOpener, frontEnds).start();
+    }
+
+    /**
+     * Starts the services in order and the watcher; throws {@link dev.cistern.server.service.ServiceStartException}
+     * naming the service that could not start, with everything already started stopped again.
+     */
+    public CisternServer start() {
+        registry.startAll();
+        watcher.start();
+        log.info("Cistern {} serving {} on https://{}:{}/api/v1 (certificate SHA-256 {})", Version.get(), layout.root(),
+                settings.bindAddress(), httpPort(), tls.fingerprint());
+        return this;
     }
 
     public int httpPort() {
