@@ -1,6 +1,8 @@
 package dev.cistern.server;
 
 import dev.cistern.engine.Engine;
+import dev.cistern.engine.EngineConfig;
+import dev.cistern.engine.Engines;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.OptionSpec;
@@ -60,7 +62,17 @@ public final class ServeCommand implements Callable<Integer> {
         this.out = out;
     }
 
-    /** Parses {@code args} and serves until the JVM is asked to stop; returns the exit code. */
+    /** Parses {@code args} and serves the real engine until the JVM is asked to stop; returns the exit code. */
+    public static int run(String[] args) {
+        return run(args, ServeCommand::openEngine);
+    }
+
+    /** The production engine on {@code dir}. */
+    public static Engine openEngine(Path dir) {
+        return Engines.open(EngineConfig.defaults(dir));
+    }
+
+    /** Like {@link #run(String[])} with another engine (tests). */
     public static int run(String[] args, Function<Path, Engine> engineOpener) {
         ServeCommand serve = new ServeCommand(engineOpener, ProtocolFrontEnds.all(), System.out);
         return serve.commandLine().execute(args);

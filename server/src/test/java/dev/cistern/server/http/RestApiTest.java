@@ -1,6 +1,6 @@
 package dev.cistern.server.http;
 
-import dev.cistern.server.FakeEngine;
+import dev.cistern.server.ServeCommand;
 import dev.cistern.server.ServerSettings;
 import dev.cistern.server.TestServer;
 import dev.cistern.server.TestServer.Reply;
@@ -15,7 +15,7 @@ import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The REST API over real HTTPS: auth, roles, validation, status mapping, and that refused requests change nothing. */
+/** The REST API over real HTTPS against the real engine: auth, roles, validation, status mapping, and that refused requests change nothing. */
 class RestApiTest {
     @TempDir
     static Path dir;
@@ -27,7 +27,7 @@ class RestApiTest {
 
     @BeforeAll
     static void start() {
-        t = new TestServer(ServerSettings.forTests(dir).withClock(clock), d -> new FakeEngine());
+        t = new TestServer(ServerSettings.forTests(dir).withClock(clock), ServeCommand::openEngine);
         admin = t.login("admin");
         operator = t.login("operator");
         monitor = t.login("monitor");
