@@ -24,10 +24,11 @@ import java.util.concurrent.CountDownLatch;
 import static dev.cistern.engine.EngineException.Reason.*;
 
 /**
- * An in-memory engine for the REST layer's tests until they run against the real engine: it keeps groups
- * and containers with the engine's contract (names, uniqueness, NOT_EMPTY, passphrases) and no data path.
+ * An in-memory engine for tests that must steer the engine: hold a clean running, fail a verify, die under
+ * the watcher. It keeps groups and containers with the engine's contract (uniqueness, NOT_EMPTY,
+ * passphrases) and has no data path. REST and CLI tests use the real engine.
  */
-public final class FakeEngine implements Engine {
+public class FakeEngine implements Engine {
     private final Map<String, StorageGroupInfo> groups = new TreeMap<>();
     private final Map<String, char[]> passphrases = new TreeMap<>();
     private final Map<String, ContainerInfo> containers = new TreeMap<>();
