@@ -23,11 +23,12 @@ import java.time.Duration;
  * or why the server could not be reached or trusted.
  */
 final class ApiClient {
-    private final URI server;
+    private final String server;
     private final CertificatePin pin;
     private final HttpClient http;
 
-    ApiClient(URI server, CertificatePin pin) {
+    /** @param server base URL without a trailing slash, e.g. https://127.0.0.1:5233 */
+    ApiClient(String server, CertificatePin pin) {
         this.server = server;
         this.pin = pin;
         try {
@@ -45,7 +46,7 @@ final class ApiClient {
 
     /** Sends a request; returns the JSON body (null for 204), or throws for any non-2xx answer. */
     JsonNode send(String method, String path, Object body, String token) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(server.resolve(path)).timeout(Duration.ofSeconds(60));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server + "/" + path)).timeout(Duration.ofSeconds(60));
         try {
             b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofByteArray(CliJson.MAPPER.writeValueAsBytes(body)));

@@ -2,8 +2,6 @@ package dev.cistern.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.net.URI;
-
 /**
  * One server as the CLI reaches it: the URL, the certificate pin from the session store, and trust on first
  * use. The first successful exchange with an unpinned server pins its certificate (and says so on stderr); a
@@ -25,7 +23,7 @@ final class ServerConnection {
         String explicit = cli.env.get("CISTERN_FINGERPRINT");
         if (pinned == null && explicit != null) pinned = explicit.toUpperCase(java.util.Locale.ROOT);
         this.firstUse = pinned == null && !cli.insecure;
-        this.client = new ApiClient(URI.create(url + "/"), new CertificatePin(pinned, cli.insecure));
+        this.client = new ApiClient(url, new CertificatePin(pinned, cli.insecure));
     }
 
     String url() {
