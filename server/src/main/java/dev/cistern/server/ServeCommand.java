@@ -126,7 +126,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (init) admin.fromPrompt(ServeCommand::prompt);
         admin.generateIfNoUsers();
         server.start();
-        out.println("Cistern serving " + layout.root() + " on https://" + bind + ":" + server.httpPort() + "/api/v1");
+        boolean all = bind.equals("0.0.0.0") || bind.equals("::");
+        out.println("Cistern serving " + layout.root() + " on https://" + (all ? "127.0.0.1" : bind) + ":"
+                + server.httpPort() + "/api/v1" + (all ? " (and every other address of this machine)" : ""));
         out.println("Certificate SHA-256 " + server.tls().fingerprint());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
