@@ -100,6 +100,15 @@ public final class CisternServer implements AutoCloseable {
         return http.port();
     }
 
+    /** The engine service; its {@code engine()} is the running engine (front ends and tests). */
+    public EngineService engine() {
+        return engine;
+    }
+
+    public JobManager jobs() {
+        return jobs;
+    }
+
     public ConfigService config() {
         return config;
     }

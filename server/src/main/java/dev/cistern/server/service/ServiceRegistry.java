@@ -153,7 +153,7 @@ public final class ServiceRegistry {
             } else if (s == ServiceState.FAILED) {
                 h = Health.down("failed: " + lastFailure());
             } else {
-                h = Health.down(s.name().toLowerCase());
+                h = Health.down(s.name().toLowerCase(java.util.Locale.ROOT));
             }
             synchronized (this) {
                 return new ServiceStatus(name(), state, h, restarts, lastFailure, lastFailureAt);

@@ -10,6 +10,7 @@ import dev.cistern.server.service.ServiceStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
 /** Version, uptime and the health of every service: the first thing to look at when something is wrong. */
 final class SystemResource implements Resource {
@@ -17,7 +18,7 @@ final class SystemResource implements Resource {
     record ServiceView(String name, String state, String health, String message, int restarts, String lastFailure,
                        Instant lastFailureAt) {
         static ServiceView of(ServiceStatus s) {
-            return new ServiceView(s.name(), s.state().name().toLowerCase(), s.health().status().name().toLowerCase(),
+            return new ServiceView(s.name(), s.state().name().toLowerCase(Locale.ROOT), s.health().status().name().toLowerCase(Locale.ROOT),
                     s.health().message(), s.restarts(), s.lastFailure(), s.lastFailureAt());
         }
     }
