@@ -85,9 +85,13 @@ class CliEndToEndTest {
         assertThat(list.out().lines().toList().getFirst()).matches("NAME +COMPRESSION +QUOTA +ENCRYPTION +CHUNKING +CREATED");
         assertThat(list.out()).containsPattern("backups +best +100 GiB +none");
 
+        CliRun set = cli("storage-group", "set", "backups", "--quota", "2T");
+        assertThat(set.exit()).as(set.err()).isZero();
+        assertThat(set.out()).contains("Quota:       2.0 TiB");
+
         CliRun json = cli("storage-group", "list", "--json");
         JsonNode groups = new ObjectMapper().readTree(json.out());
-        assertThat(groups.get(0).get("quotaBytes").asLong()).isEqualTo(100L << 30);
+        assertThat(groups.get(0).get("quotaBytes").asLong()).isEqualTo(2L << 40);
 
         CliRun ct = cli("container", "add", "tapes", "--storage-group", "backups", "--protocol", "vtl",
                 "--property", "drives=2", "--property", "slots=24");

@@ -10,11 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code cistern storage-group add|list|show|delete|unlock|passwd}. */
+/** {@code cistern storage-group add|list|show|set|delete|unlock|passwd}. */
 @Command(name = "storage-group", aliases = "sg", mixinStandardHelpOptions = true,
         description = "Manage storage groups (dedup domains with compression, quota and encryption).",
         subcommands = {StorageGroupCommand.Add.class, StorageGroupCommand.ListGroups.class, StorageGroupCommand.Show.class,
-                StorageGroupCommand.Delete.class, StorageGroupCommand.Unlock.class, StorageGroupCommand.Passwd.class})
+                StorageGroupCommand.Set.class, StorageGroupCommand.Delete.class, StorageGroupCommand.Unlock.class,
+                StorageGroupCommand.Passwd.class})
 final class StorageGroupCommand {
     static final String PATH = "api/v1/storage-groups";
 
@@ -90,6 +91,29 @@ final class StorageGroupCommand {
             }
             print(out, g);
             StatsCommand.printStats(out, s.get(path(name) + "/stats"));
+            return 0;
+        }
+    }
+
+    @Command(name = "set", mixinStandardHelpOptions = true,
+            description = "Change compression (for data written from now on) and/or quota (0 = unlimited).")
+    static final class Set extends ApiCommand {
+        @Parameters(paramLabel = "NAME")
+        String name;
+        @Option(names = "--compression", paramLabel = "none|fast|best")
+        String compression;
+        @Option(names = "--quota", paramLabel = "SIZE", description = "e.g. 2T; 0 removes the limit")
+        String quota;
+
+        @Override
+        int run(Session s) {
+            if (compression == null && quota == null) {
+                throw new CliException(CliException.USAGE, "nothing to change: give --compression and/or --quota");
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            if (compression != null) body.put("compression", compression);
+            if (quota != null) body.put("quota", quota);
+            print(out(), s.patch(path(name), body));
             return 0;
         }
     }
