@@ -3,10 +3,10 @@ package dev.cistern.server;
 import java.nio.file.Path;
 
 /**
- * Where the server keeps things under its data directory. Each owner gets its own subdirectory so the
- * engine's files and the server's never collide:
+ * Where the server keeps things under its data directory. The engine opens the data directory itself (its
+ * {@code meta/} and {@code chunks/}); the server's own files live in subdirectories the engine does not use:
  * <pre>
- *   engine/             the storage engine (metadata and chunk containers)
+ *   meta/, chunks/      the storage engine (see the README)
  *   config/config.json  users and API tokens (owner-readable only)
  *   tls/server.p12      the HTTPS key and self-signed certificate
  *   logs/cistern.log    the server log, rotated daily
@@ -18,7 +18,7 @@ public record DataLayout(Path root) {
     }
 
     public Path engineDir() {
-        return root.resolve("engine");
+        return root;
     }
 
     public Path configFile() {

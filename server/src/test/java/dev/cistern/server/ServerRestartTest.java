@@ -37,7 +37,7 @@ class ServerRestartTest {
         }
         assertThat(Files.exists(dir.resolve("config/config.json"))).isTrue();
         assertThat(Files.exists(dir.resolve("tls/server.p12"))).isTrue();
-        assertThat(Files.isDirectory(dir.resolve("engine"))).isTrue();
+        assertThat(Files.isDirectory(dir.resolve("meta"))).isTrue();
     }
 
     @Test

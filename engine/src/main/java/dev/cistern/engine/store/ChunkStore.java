@@ -97,6 +97,16 @@ public final class ChunkStore implements AutoCloseable {
         sealListener.sealed(groupId, w.id(), Files.size(w.file()));
     }
 
+    /** Seals the open containers no writer holds right now, so the cleaner can sweep them too. */
+    public void sealIdle() throws IOException {
+        List<ChunkContainerWriter> ws;
+        synchronized (idle) {
+            ws = new ArrayList<>(idle);
+            idle.clear();
+        }
+        for (ChunkContainerWriter w : ws) seal(w);
+    }
+
     /** The open writer of a container, or null once it is sealed. */
     public ChunkContainerWriter openWriter(long containerId) {
         return open.get(containerId);
