@@ -97,6 +97,9 @@ class CliEndToEndTest {
                 "--property", "drives=2", "--property", "slots=24");
         assertThat(ct.exit()).as(ct.err()).isZero();
         assertThat(cli("container", "list", "-g", "backups").out()).containsPattern("tapes +backups +vtl +drives=2,slots=24");
+        CliRun setProps = cli("container", "set", "tapes", "--property", "drives=4");
+        assertThat(setProps.exit()).as(setProps.err()).isZero();
+        assertThat(setProps.out()).contains("Properties:    drives=4\n");
         CliRun show = cli("container", "show", "tapes");
         assertThat(show.out()).contains("Storage group: backups").contains("Dedup ratio:");
         CliRun stats = cli("stats");
@@ -183,6 +186,9 @@ class CliEndToEndTest {
         CliRun v = cli("verify");
         assertThat(v.exit()).as(v.err()).isZero();
         assertThat(v.out()).contains("Damaged chunks:").containsPattern("Verify job: +\\d+ finished");
+        CliRun jobs = cli("job", "list");
+        assertThat(jobs.out()).containsPattern("1 +verify +succeeded +100.0% +admin");
+        assertThat(cli("job", "show", "1").out()).contains("State:").contains("damagedChunks");
         CliRun c = cli("clean", "--json");
         assertThat(c.exit()).as(c.err()).isZero();
         JsonNode job = new ObjectMapper().readTree(c.out());
