@@ -114,8 +114,7 @@ public final class ObjectStore {
             }
             if (cur.isPresent() && cur.get().versionId().equals(versionId)) {
                 checkDeletable(cur.get(), bypassGovernance, key);
-                deleteEntry(cur.get().entryName());
-                promoteNewestNoncurrent(key);
+                promoteNewestNoncurrentOrDelete(key, cur.get());
                 return new Deleted(versionId, cur.get().meta().deleteMarker());
             }
             Optional<EntryInfo> v = handle.stat(ObjectNames.version(key, versionId));
@@ -174,10 +173,44 @@ public final class ObjectStore {
         handle.setAttributes(name, cur.meta().toMap());
     }
 
-    private void promoteNewestNoncurrent(String key) {
+    /**
+     * After the current version was deleted by id, the newest noncurrent version becomes current:
+     * copied over the current name (an atomic replace in the engine), then removed from the noncurrent
+     * range. A crash between leaves a noncurrent copy with the current id, which readers skip.
+     */
+    private void promoteNewestNoncurrentOrDelete(String key, Version cur) {
         List<EntryInfo> newest = handle.list(ObjectNames.versionsOf(key), null, 1);
-        if (newest.isEmpty()) return;
-        handle.rename(newest.get(0).name(), ObjectNames.current(key));
+        if (newest.isEmpty()) {
+            deleteEntry(cur.entryName());
+            return;
+        }
+        handle.copy(newest.get(0).name(), ObjectNames.current(key));
+        deleteEntry(newest.get(0).name());
+    }
+
+    /**
+     * Publishes a copy of {@code source} (an entry of this bucket) as the new current version, sharing
+     * its chunks: the copy is staged under a temporary name with its final attributes, then copied over
+     * the current name, so the object appears whole with the right metadata or not at all.
+     */
+    public void publishCopy(String key, String source, ObjectMeta meta, Consumer<Optional<Version>> check) {
+        String staging = "t/" + java.util.UUID.randomUUID();
+        handle.copy(source, staging);
+        try {
+            ReentrantLock lock = locks.of(bucket.name(), key);
+            lock.lock();
+            try {
+                Optional<Version> cur = current(key);
+                check.accept(cur);
+                meta.versionId(prepareForNewCurrent(key, cur));
+                handle.setAttributes(staging, meta.toMap());
+                handle.copy(staging, ObjectNames.current(key));
+            } finally {
+                lock.unlock();
+            }
+        } finally {
+            deleteEntry(staging);
+        }
     }
 
     private void deleteEntry(String name) {

@@ -45,17 +45,26 @@ public final class CopyObject implements S3Operation {
         RequestMeta.lock(call, store.bucket(), meta);
         for (String a : ObjectMeta.CHECKSUMS) meta.checksum(a, from.checksum(a));
         Instant now = call.ctx().clock().instant();
-        try (StreamWriter w = store.bucket().handle().create(ObjectNames.current(key))) {
-            byte[] md5 = src.copyTo(w, 0, src.size());
-            String etag = from.partsCount() > 0 ? from.etag() : Digests.hex(md5);
+        String etag;
+        if (src.bucket().name().equals(store.bucket().name())) {
+            // same container: share the chunks, no data is read or written
+            etag = from.etag();
             meta.etag(etag).modified(now);
             if (from.partsCount() > 0) meta.partsCount(from.partsCount());
-            store.publish(key, w, meta, cur -> Preconditions.checkWrite(call, cur));
-            S3Response r = S3Response.xml(XmlWriter.document("CopyObjectResult")
-                    .element("LastModified", Dates.iso(now)).element("ETag", "\"" + etag + "\"").bytes());
-            if (store.bucket().versioning() != null) r.header("x-amz-version-id", meta.versionId());
-            if (src.bucket().versioning() != null) r.header("x-amz-copy-source-version-id", src.version().versionId());
-            return r;
+            store.publishCopy(key, src.version().entryName(), meta, cur -> Preconditions.checkWrite(call, cur));
+        } else {
+            try (StreamWriter w = store.bucket().handle().create(ObjectNames.current(key))) {
+                byte[] md5 = src.copyTo(w, 0, src.size());
+                etag = from.partsCount() > 0 ? from.etag() : Digests.hex(md5);
+                meta.etag(etag).modified(now);
+                if (from.partsCount() > 0) meta.partsCount(from.partsCount());
+                store.publish(key, w, meta, cur -> Preconditions.checkWrite(call, cur));
+            }
         }
+        S3Response r = S3Response.xml(XmlWriter.document("CopyObjectResult")
+                .element("LastModified", Dates.iso(now)).element("ETag", "\"" + etag + "\"").bytes());
+        if (store.bucket().versioning() != null) r.header("x-amz-version-id", meta.versionId());
+        if (src.bucket().versioning() != null) r.header("x-amz-copy-source-version-id", src.version().versionId());
+        return r;
     }
 }
