@@ -45,19 +45,22 @@ public final class CompleteMultipartUpload implements S3Operation {
         List<EntryInfo> parts = new ArrayList<>();
         int previous = 0;
         MessageDigest md5s = MessageDigest.getInstance("MD5");
+        int[] numbers = new int[listed.size()];
         for (int i = 0; i < listed.size(); i++) {
-            XmlDoc p = listed.get(i);
-            int number;
             try {
-                number = Integer.parseInt(p.text("PartNumber").trim());
+                numbers[i] = Integer.parseInt(listed.get(i).text("PartNumber").trim());
             } catch (RuntimeException e) {
                 throw new S3Exception(S3Error.MALFORMED_XML, "every Part needs a numeric PartNumber", call.req().resource());
             }
-            if (number <= previous) {
+            if (numbers[i] <= previous) {
                 throw new S3Exception(S3Error.INVALID_PART_ORDER, "the list of parts was not in ascending order (part "
-                        + number + " after " + previous + ")", call.req().resource());
+                        + numbers[i] + " after " + previous + ")", call.req().resource());
             }
-            previous = number;
+            previous = numbers[i];
+        }
+        for (int i = 0; i < listed.size(); i++) {
+            XmlDoc p = listed.get(i);
+            int number = numbers[i];
             String etag = p.text("ETag");
             etag = etag == null ? "" : etag.trim().replace("\"", "");
             EntryInfo part = h.stat(ObjectNames.part(uploadId, number)).orElse(null);
