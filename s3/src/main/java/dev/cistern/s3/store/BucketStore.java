@@ -56,7 +56,11 @@ public final class BucketStore {
         return out;
     }
 
-    public Bucket create(String name, String owner, boolean objectLock) {
+    /**
+     * Creates a bucket. Re-creating a bucket one already owns is a no-op 200 when {@code legacyRecreateOk}
+     * (what S3 does in us-east-1 and RGW does by default), else BucketAlreadyOwnedByYou.
+     */
+    public Bucket create(String name, String owner, boolean objectLock, boolean legacyRecreateOk) {
         checkName(name);
         ensureGroup();
         Map<String, String> props = new HashMap<>();
@@ -72,6 +76,7 @@ public final class BucketStore {
             if (e.reason() == EngineException.Reason.ALREADY_EXISTS) {
                 ContainerInfo existing = engine.container(name);
                 if ("s3".equals(existing.protocol()) && owner.equals(existing.properties().get("owner"))) {
+                    if (legacyRecreateOk) return new Bucket(existing, engine.openContainer(name));
                     throw new S3Exception(S3Error.BUCKET_ALREADY_OWNED_BY_YOU,
                             "you already own the bucket '" + name + "'", name);
                 }

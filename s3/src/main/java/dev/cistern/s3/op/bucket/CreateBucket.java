@@ -23,7 +23,8 @@ public final class CreateBucket implements S3Operation {
         if (lock != null && !lock.equalsIgnoreCase("true") && !lock.equalsIgnoreCase("false")) {
             throw new S3Exception(S3Error.INVALID_ARGUMENT, "x-amz-bucket-object-lock-enabled must be true or false", name);
         }
-        call.ctx().buckets().create(name, call.user(), "true".equalsIgnoreCase(lock));
+        call.ctx().buckets().create(name, call.user(), "true".equalsIgnoreCase(lock),
+                call.ctx().config().region().equals("us-east-1"));
         return S3Response.ok().header("Location", "/" + name);
     }
 }

@@ -32,6 +32,7 @@ final class Listing {
         String last = null;
         boolean truncated = false;
         if (delimiter != null && delimiter.isEmpty()) delimiter = null;
+        if (maxKeys == 0) return new Result(items, prefixes, false, null); // as S3 and RGW answer max-keys=0
         walk:
         while (true) {
             List<EntryInfo> page = h.list(ObjectNames.OBJECTS + prefix, after, PAGE);
