@@ -27,6 +27,8 @@ public final class RawS3 {
     private final String accessKey;
     private final String secret;
     public Instant time = null;
+    /** The Host header to sign and send; null for 127.0.0.1:port (virtual-host tests set bucket.domain:port). */
+    public String host = null;
 
     public RawS3(int port, String accessKey, String secret) {
         this.port = port;
@@ -93,7 +95,7 @@ public final class RawS3 {
         Instant now = time != null ? time : Instant.now();
         String date = AMZ.format(now);
         TreeMap<String, String> h = new TreeMap<>();
-        h.put("host", "127.0.0.1:" + port);
+        h.put("host", host != null ? host : "127.0.0.1:" + port);
         h.put("x-amz-date", date);
         h.put("x-amz-content-sha256", payload);
         extra.forEach((k, v) -> h.put(k.toLowerCase(Locale.ROOT), v));
