@@ -1,5 +1,6 @@
 package dev.cistern.server;
 
+import dev.cistern.server.frontend.S3FrontEnd;
 import java.util.List;
 
 /**
@@ -11,6 +12,6 @@ public final class ProtocolFrontEnds {
     }
 
     public static List<ProtocolFrontEnd> all() {
-        return List.of();
+        return List.of(new S3FrontEnd());
     }
 }

@@ -30,7 +30,11 @@ public final class TestServer implements AutoCloseable {
     }
 
     public TestServer(ServerSettings settings, Function<Path, Engine> opener) {
-        server = CisternServer.start(settings, opener, List.of());
+        this(settings, opener, List.of());
+    }
+
+    public TestServer(ServerSettings settings, Function<Path, Engine> opener, List<ProtocolFrontEnd> frontEnds) {
+        server = CisternServer.start(settings, opener, frontEnds);
         if (!server.config().hasUsers()) {
             for (Role r : Role.values()) server.config().addUser(r.wireName(), r, ("password-" + r.wireName()).toCharArray());
         }

@@ -22,6 +22,7 @@ public final class Resources {
                 new StatsResource(ctx),
                 new JobResource(ctx),
                 new UserResource(ctx),
+                new S3KeyResource(ctx),
                 new SystemResource(ctx))) {
             res.register(r);
         }
