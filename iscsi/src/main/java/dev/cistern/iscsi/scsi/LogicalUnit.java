@@ -1,0 +1,116 @@
+package dev.cistern.iscsi.scsi;
+
+import dev.cistern.engine.BlockVolume;
+import dev.cistern.engine.EngineException;
+import dev.cistern.iscsi.scsi.spc.Reservations;
+
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A logical unit: a block volume plus the SCSI state that belongs to it (mode parameters, reservations)
+ * and the device model's command table. Shared by every session that sees the LUN, so reservations made
+ * on one session bind the others. Knows nothing of iSCSI.
+ */
+public final class LogicalUnit implements AutoCloseable {
+    private final int number;
+    private final BlockVolume volume;
+    private final CommandTable commands;
+    private final ModeState mode = new ModeState();
+    private final Reservations reservations;
+    private final String serial;
+    /**
+     * Writes take the read side, COMPARE AND WRITE the write side: it must see and replace the blocks
+     * with no other write landing in between (VMware ATS relies on that).
+     */
+    private final ReentrantReadWriteLock atomicity = new ReentrantReadWriteLock();
+
+    public LogicalUnit(int number, BlockVolume volume, CommandTable commands, Reservations reservations, String serial) {
+        this.number = number;
+        this.volume = volume;
+        this.commands = commands;
+        this.reservations = reservations;
+        this.serial = serial;
+    }
+
+    public int number() {
+        return number;
+    }
+
+    public BlockVolume volume() {
+        return volume;
+    }
+
+    public CommandTable commands() {
+        return commands;
+    }
+
+    public ModeState mode() {
+        return mode;
+    }
+
+    public Reservations reservations() {
+        return reservations;
+    }
+
+    /** Unit serial number (VPD 0x80), also the seed of the NAA identifier. */
+    public String serial() {
+        return serial;
+    }
+
+    public int blockSize() {
+        return volume.blockSize();
+    }
+
+    /** Number of logical blocks. */
+    public long blocks() {
+        return volume.size() / volume.blockSize();
+    }
+
+    public boolean writeProtected() {
+        return volume.readOnly() || mode.softwareWriteProtect;
+    }
+
+    public ReentrantReadWriteLock atomicity() {
+        return atomicity;
+    }
+
+    /** Runs one command: reservation check, dispatch, and errors turned into sense. */
+    public ScsiResponse execute(ScsiRequest request) {
+        Command c = commands.lookup(request.cdb());
+        try {
+            if (c == null) throw CheckCondition.invalidOpcode();
+            if (reservations.conflicts(request.nexus(), c)) {
+                return ScsiResponse.status(ScsiStatus.RESERVATION_CONFLICT);
+            }
+            return c.handler().handle(this, request);
+        } catch (CheckCondition cc) {
+            return ScsiResponse.checkCondition(cc.sense());
+        } catch (EngineException e) {
+            return ScsiResponse.checkCondition(senseFor(e));
+        } catch (IndexOutOfBoundsException e) {
+            // a CDB shorter than its opcode needs (only possible with a malformed extended CDB)
+            return ScsiResponse.checkCondition(CheckCondition.invalidFieldInCdb().sense());
+        }
+    }
+
+    /** Sense bytes in the format the control mode page asks for. */
+    public byte[] encodeSense(Sense sense) {
+        return sense.encode(mode.descriptorSense);
+    }
+
+    private static Sense senseFor(EngineException e) {
+        return switch (e.reason()) {
+            case READ_ONLY -> CheckCondition.writeProtected().sense();
+            case NO_SPACE, QUOTA_EXCEEDED -> CheckCondition.spaceAllocationFailed().sense();
+            case DAMAGED -> new Sense(Sense.MEDIUM_ERROR, 0x11, 0x00); // unrecovered read error
+            case INVALID_ARGUMENT -> CheckCondition.invalidFieldInCdb().sense();
+            case LOCKED, CLOSED -> new Sense(Sense.NOT_READY, 0x04, 0x00); // logical unit not ready
+            default -> CheckCondition.internalError().sense();
+        };
+    }
+
+    @Override
+    public void close() {
+        volume.close();
+    }
+}
