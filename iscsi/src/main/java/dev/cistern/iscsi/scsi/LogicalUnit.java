@@ -78,7 +78,11 @@ public final class LogicalUnit implements AutoCloseable {
     public ScsiResponse execute(ScsiRequest request) {
         Command c = commands.lookup(request.cdb());
         try {
-            if (c == null) throw CheckCondition.invalidOpcode();
+            if (c == null) {
+                // a known opcode with an unknown service action is a bad field, not an unknown command
+                throw commands.hasServiceActions(request.opcode()) ? CheckCondition.invalidFieldInCdb()
+                        : CheckCondition.invalidOpcode();
+            }
             if (reservations.conflicts(request.nexus(), c)) {
                 return ScsiResponse.status(ScsiStatus.RESERVATION_CONFLICT);
             }

@@ -75,8 +75,8 @@ final class TaskManagement {
     private int abortTask(Pdu p) {
         int rtt = p.getInt(20);
         if (conn.tasks().abort(rtt) || conn.dropWaiting(rtt)) return COMPLETE;
-        int refCmdSn = p.getInt(32);
-        // not found but already received (RefCmdSN below ours): it completed, which is what abort wanted
-        return Connection.before(refCmdSn, conn.expCmdSn()) ? COMPLETE : NO_TASK;
+        // commands run to completion as they arrive: one not found has already answered, and the
+        // initiator must learn that it was not aborted
+        return NO_TASK;
     }
 }

@@ -103,8 +103,10 @@ public final class ReadWrite {
         if (blocks > BlockVpd.MAX_COMPARE_AND_WRITE_BLOCKS) throw CheckCondition.invalidFieldInCdb();
         new BlockRange(lba, blocks, 0, false).checkRange(lu);
         int n = blocks * lu.blockSize();
-        if (blocks == 0) return ScsiResponse.wrote(0);
+        // the data must be exactly verify + write data; with 0 blocks none may come (a 256-block request
+        // truncated to 0 in the one-byte field is caught here)
         if (r.dataOut().length != 2 * n) throw CheckCondition.invalidFieldInCdb();
+        if (blocks == 0) return ScsiResponse.wrote(0);
         long offset = lba * lu.blockSize();
         Lock l = lu.atomicity().writeLock();
         l.lock();
