@@ -43,6 +43,7 @@ public final class Connection implements Runnable {
     private PduWriter writer;
     private volatile SessionInfo info;
     private volatile boolean closing;
+    private boolean registered;
     private SessionParams params;
     private TargetDefinition target;
     private ItNexus nexus;
@@ -65,7 +66,6 @@ public final class Connection implements Runnable {
 
     @Override
     public void run() {
-        boolean registered = false;
         try {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(LOGIN_TIMEOUT_MS);
@@ -73,8 +73,6 @@ public final class Connection implements Runnable {
             writer = new PduWriter(new BufferedOutputStream(socket.getOutputStream(), 256 * 1024), digests);
             if (!login(reader)) return;
             socket.setSoTimeout(0);
-            registry.register(this);
-            registered = true;
             fullFeature(reader);
         } catch (ProtocolException e) {
             LOG.log(System.Logger.Level.INFO, "closing iSCSI connection from {0}: {1}", remote(), e.getMessage());
@@ -100,12 +98,20 @@ public final class Connection implements Runnable {
             }
             if (req == null) return false;
             Pdu resp = login.handle(req);
+            if (login.complete()) {
+                // set up and register before answering, so the session is listed once the initiator sees it
+                enterFullFeature(login);
+                writer.write(resp);
+                digests.set(params.headerDigest, params.dataDigest);
+                return true;
+            }
             writer.write(resp);
             if (login.failed()) return false;
-            if (login.complete()) break;
         }
+    }
+
+    private void enterFullFeature(LoginHandler login) {
         params = login.params();
-        digests.set(params.headerDigest, params.dataDigest);
         digests.maxRecvDataSegment(SessionParams.TARGET_MAX_RECV_DATA_SEGMENT);
         statSn = login.nextStatSn();
         expCmdSn = login.expCmdSn();
@@ -119,7 +125,8 @@ public final class Connection implements Runnable {
         }
         tasks = new ScsiTasks(this);
         taskManagement = new TaskManagement(this);
-        return true;
+        registry.register(this);
+        registered = true;
     }
 
     private void fullFeature(PduReader reader) throws IOException, ProtocolException {
