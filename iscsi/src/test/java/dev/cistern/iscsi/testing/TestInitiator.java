@@ -41,6 +41,11 @@ public final class TestInitiator implements AutoCloseable {
 
     /** Logs in to {@code target} straight to full feature phase; returns the final login status. */
     public int login(String initiatorName, String target, byte[] isid) throws Exception {
+        return login(initiatorName, target, isid, false);
+    }
+
+    /** As {@link #login(String, String, byte[])}, optionally with CRC32C header and data digests. */
+    public int login(String initiatorName, String target, byte[] isid, boolean crc) throws Exception {
         Map<String, String> keys = new LinkedHashMap<>();
         keys.put("InitiatorName", initiatorName);
         keys.put("SessionType", "Normal");
@@ -51,13 +56,14 @@ public final class TestInitiator implements AutoCloseable {
         int status = r.getShort(36);
         if (status != 0) return status;
         keys = new LinkedHashMap<>();
-        keys.put("HeaderDigest", "None");
-        keys.put("DataDigest", "None");
+        keys.put("HeaderDigest", crc ? "CRC32C" : "None");
+        keys.put("DataDigest", crc ? "CRC32C" : "None");
         keys.put("MaxRecvDataSegmentLength", "262144");
         keys.put("InitialR2T", "Yes");
         keys.put("ImmediateData", "Yes");
         Pdu op = loginPdu(0x80 | (1 << 2) | 3, isid, keys);
         r = exchange(op);
+        if (r.getShort(36) == 0 && crc) digests.set(true, true);
         return r.getShort(36);
     }
 
