@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # libiscsi compliance comparison: Cistern's target vs Debian's tgtd, same suite, same 1 GiB LUN size.
 #
-# Starts Cistern's standalone target (in-memory 1 GiB LUN, loopback) and tgtd (1 GiB sparse file LUN)
+# Starts Cistern's standalone target (1 GiB LUN on a fresh engine data directory, or in memory with
+# BACKEND=memory; loopback) and tgtd (1 GiB sparse file LUN)
 # on their own ports, runs `iscsi-test-cu -d` with every iSCSI.* and SCSI.* test against each, and writes
 #   $OUT/compliance-report.tsv   test <tab> cistern <tab> tgt   (passed | skipped | failed | missing)
 #   $OUT/cistern.log, $OUT/tgt.log   raw CUnit output
@@ -29,8 +30,12 @@ TESTS="${TESTS:-iSCSI.*,SCSI.*}"
 for tool in iscsi-test-cu tgtd tgtadm python3; do
   command -v "$tool" >/dev/null || { echo "missing tool: $tool (install libiscsi-bin, tgt, python3)" >&2; exit 2; }
 done
-CP="$ROOT/iscsi/target/classes:$ROOT/iscsi/target/test-classes:$ROOT/engine/target/classes"
-[ -d "$ROOT/iscsi/target/test-classes" ] || { echo "build first: ./mvnw -pl iscsi -am test-compile" >&2; exit 2; }
+BACKEND="${BACKEND:-engine}"
+if [ -z "${CISTERN_CP:-}" ]; then
+  (cd "$ROOT" && ./mvnw -B -q -o -pl iscsi -am test-compile dependency:build-classpath \
+      -Dmdep.outputFile=target/runtime.cp -Dmdep.includeScope=test)
+  CISTERN_CP="$ROOT/iscsi/target/classes:$ROOT/iscsi/target/test-classes:$(cat "$ROOT/iscsi/target/runtime.cp")"
+fi
 
 WORK="$(mktemp -d)"
 CISTERN_PID=""
@@ -48,10 +53,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$JAVA" -cp "$CP" dev.cistern.iscsi.testing.MemoryTargetMain "$CISTERN_PORT" "$CISTERN_IQN" "$SIZE" 512 \
-  >"$OUT/cistern-target.log" 2>&1 &
+if [ "$BACKEND" = memory ]; then
+  "$JAVA" -cp "$CISTERN_CP" dev.cistern.iscsi.testing.MemoryTargetMain "$CISTERN_PORT" "$CISTERN_IQN" "$SIZE" 512 \
+    >"$OUT/cistern-target.log" 2>&1 &
+else
+  CISTERN_IQN="iqn.2026-11.dev.cistern:compliance"
+  "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CISTERN_CP" dev.cistern.iscsi.Launcher "$WORK/engine" \
+    "$CISTERN_PORT" compliance "$SIZE" 512 >"$OUT/cistern-target.log" 2>&1 &
+fi
 CISTERN_PID=$!
-for _ in $(seq 1 100); do grep -q READY "$OUT/cistern-target.log" && break; sleep 0.1; done
+for _ in $(seq 1 300); do grep -q READY "$OUT/cistern-target.log" && break; sleep 0.1; done
 grep -q READY "$OUT/cistern-target.log" || { echo "Cistern target did not start" >&2; cat "$OUT/cistern-target.log" >&2; exit 1; }
 
 truncate -s "$SIZE" "$WORK/tgt-lun.img"
