@@ -43,7 +43,16 @@ public final class BlockVpd {
         Bytes.putInt(b, 28, unit);
         Bytes.putInt(b, 32, 0x80000000); // UGAVALID, alignment 0
         Bytes.putLong(b, 36, Provisioning.maxWriteSameBlocks(lu));
+        Bytes.putInt(b, 44, maxAtomicBlocks(lu));
+        Bytes.putInt(b, 48, unit); // atomic alignment
+        Bytes.putInt(b, 52, unit); // atomic transfer length granularity
         return b;
+    }
+
+    /** Largest WRITE ATOMIC, in blocks: a whole number of allocation units within the transfer limit. */
+    static int maxAtomicBlocks(LogicalUnit lu) {
+        int unit = unitBlocks(lu);
+        return BlockRange.MAX_TRANSFER_BYTES / lu.blockSize() / unit * unit;
     }
 
     static byte[] characteristics(LogicalUnit lu) {

@@ -50,7 +50,8 @@ public final class Provisioning {
         if (ndob) {
             block = new byte[bs];
         } else {
-            if (r.dataOut().length < bs) throw CheckCondition.parameterListLength();
+            // exactly one logical block of data goes with WRITE SAME; anything else is a malformed request
+            if (r.dataOut().length != bs) throw CheckCondition.invalidFieldInCdb();
             block = java.util.Arrays.copyOf(r.dataOut(), bs);
         }
         long offset = lba * bs;
