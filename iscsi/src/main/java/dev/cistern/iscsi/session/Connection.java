@@ -82,7 +82,7 @@ public final class Connection implements Runnable {
             LOG.log(System.Logger.Level.WARNING, "iSCSI connection from " + remote() + " failed", e);
         } finally {
             if (registered) registry.remove(this);
-            if (nexus != null) luns.values().forEach(lu -> lu.reservations().nexusLost(nexus));
+            if (nexus != null) luns.values().forEach(lu -> lu.detach(nexus));
             close();
         }
     }
@@ -122,6 +122,7 @@ public final class Connection implements Runnable {
         if (target != null) {
             nexus = new ItNexus(login.initiatorName(), login.isidHex(), target.iqn());
             luns = targetLuns.refresh(target);
+            luns.values().forEach(lu -> lu.attach(nexus));
         }
         tasks = new ScsiTasks(this);
         taskManagement = new TaskManagement(this);

@@ -50,12 +50,12 @@ final class TaskManagement {
                 LogicalUnit lu = conn.luns().get(lun);
                 if (lu == null) yield NO_LUN;
                 conn.tasks().abortLun(p.lun());
-                lu.reservations().reset();
+                lu.reset();
                 yield COMPLETE;
             }
             case TARGET_WARM_RESET, TARGET_COLD_RESET -> {
                 conn.tasks().abortAll();
-                conn.targetLuns().current(conn.target().iqn()).values().forEach(u -> u.reservations().reset());
+                conn.targetLuns().current(conn.target().iqn()).values().forEach(LogicalUnit::reset);
                 yield COMPLETE;
             }
             case TASK_REASSIGN -> REASSIGN_NOT_SUPPORTED;

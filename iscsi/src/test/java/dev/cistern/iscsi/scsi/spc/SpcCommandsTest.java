@@ -79,7 +79,11 @@ class SpcCommandsTest {
         assertThat(f.run(B, cdb(0x12, 0, 0, 0, 36, 0), null, 36).status()).isEqualTo(ScsiStatus.GOOD);
         assertThat(f.run(B, cdb(0x17, 0, 0, 0, 0, 0), null, 0).status()).isEqualTo(ScsiStatus.GOOD); // no-op
         assertThat(f.run(B, rw10(0x28, 0, 1), null, 512).status()).isEqualTo(ScsiStatus.RESERVATION_CONFLICT);
-        f.lu.reservations().reset(); // LUN reset
+        f.lu.attach(B);
+        f.lu.reset(); // LUN reset: the reservation goes, and B hears of the reset once
+        ScsiResponse ua = f.run(B, rw10(0x28, 0, 1), null, 512);
+        assertThat(ua.sense().key()).isEqualTo(Sense.UNIT_ATTENTION);
+        assertThat(ua.sense().asc()).isEqualTo(0x29);
         assertThat(f.run(B, rw10(0x28, 0, 1), null, 512).status()).isEqualTo(ScsiStatus.GOOD);
     }
 }
