@@ -32,9 +32,11 @@ def parse(lines):
         if "[SKIPPED]" in line:
             skipped = True
         status = None
-        if re.search(r"passed\s*$", line):
+        # CUnit's verdict ends the line, or starts it when later log output (a suite's clean-up) follows
+        verdict = re.search(r"(?:^\s*|\.\.\.)(passed|FAILED)(?:\s|$)", line) or re.search(r"(passed|FAILED)\s*$", line)
+        if verdict and verdict.group(1) == "passed":
             status = "skipped" if skipped else "passed"
-        elif re.search(r"FAILED\s*$", line):
+        elif verdict:
             status = "failed"
         if status:
             family = "iSCSI" if suite.startswith(ISCSI_SUITES) else "SCSI"
