@@ -42,7 +42,7 @@ bench() { # name url
   rm -f "$WORK/back-$name.img"
   perf=$(timeout $((SECONDS_PER_RUN + 20)) iscsi-perf -m 16 -b 8 -r -t "$SECONDS_PER_RUN" "$url" 2>&1 | tail -3 || true)
   echo "$perf" >"$OUT/iscsi-perf-$name.log"
-  echo -e "$name\t4KiB random read QD16 IOPS\t$(echo "$perf" | grep -oE '[0-9]+ IOPS' | tail -1 | cut -d' ' -f1)" \
+  echo -e "$name\t4KiB random read QD16 IOPS\t$(echo "$perf" | grep -oE 'iops average [0-9]+' | tail -1 | awk '{print $3}')" \
     | tee -a "$OUT/bench-report.tsv"
   local count=$((SIZE / 131072))
   t=$(timed qemu-img bench -f raw -t none -d 16 -s 128k -c "$count" "$url")
