@@ -16,7 +16,6 @@ import dev.cistern.iscsi.scsi.ItNexus;
 import dev.cistern.iscsi.scsi.LogicalUnit;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -70,7 +69,7 @@ public final class Connection implements Runnable {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(LOGIN_TIMEOUT_MS);
             PduReader reader = new PduReader(new BufferedInputStream(socket.getInputStream(), 256 * 1024), digests);
-            writer = new PduWriter(new BufferedOutputStream(socket.getOutputStream(), 256 * 1024), digests);
+            writer = new PduWriter(socket.getOutputStream(), digests);
             if (!login(reader)) return;
             socket.setSoTimeout(0);
             fullFeature(reader);
@@ -82,6 +81,7 @@ public final class Connection implements Runnable {
             LOG.log(System.Logger.Level.WARNING, "iSCSI connection from " + remote() + " failed", e);
         } finally {
             if (registered) registry.remove(this);
+            if (tasks != null) tasks.shutdown();
             if (nexus != null) luns.values().forEach(lu -> lu.detach(nexus));
             close();
         }
@@ -200,6 +200,7 @@ public final class Connection implements Runnable {
     }
 
     private void logout(Pdu p) throws IOException {
+        tasks.drain();
         int reason = p.flags() & 0x7f;
         Pdu r = Pdu.of(Opcode.LOGOUT_RESPONSE).flags(0x80).itt(p.itt());
         r.putByte(2, reason == 2 ? 2 : 0); // 2: connection recovery not supported

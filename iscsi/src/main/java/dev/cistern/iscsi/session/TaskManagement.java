@@ -36,6 +36,7 @@ final class TaskManagement {
     }
 
     void handle(Pdu p) throws IOException {
+        conn.tasks().drain(); // running reads complete before the function takes effect
         int function = p.flags() & 0x7f;
         int lun = Lun.decode(p.lun());
         int response = switch (function) {
