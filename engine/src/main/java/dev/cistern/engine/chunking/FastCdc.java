@@ -1,0 +1,86 @@
+package dev.cistern.engine.chunking;
+
+import dev.cistern.engine.ChunkingSpec;
+
+/**
+ * FastCDC content-defined chunking (Xia et al., USENIX ATC '16): a gear rolling hash, cut-point
+ * skipping below the minimum size, and normalized chunking with a harder mask before the average size
+ * and an easier one after it, which narrows the chunk size distribution around the average.
+ *
+ * <p>The gear hash shifts left, so bit k depends only on the last k+1 bytes; the masks therefore test
+ * the top bits, which depend on the last 64 bytes. The gear table comes from a fixed seed: changing
+ * it changes every boundary and so every fingerprint, which would defeat dedup against old data.
+ */
+public final class FastCdc {
+    private static final long[] GEAR = gearTable();
+    /** Normalization level 2: two bits harder before the average, two bits easier after it. */
+    private static final int NORMALIZATION = 2;
+
+    private final int min;
+    private final int avg;
+    private final int max;
+    private final long maskHard;
+    private final long maskEasy;
+
+    public FastCdc(ChunkingSpec spec) {
+        this.min = spec.minSize();
+        this.avg = spec.avgSize();
+        this.max = spec.maxSize();
+        int bits = Integer.numberOfTrailingZeros(avg);
+        this.maskHard = topBits(bits + NORMALIZATION);
+        this.maskEasy = topBits(bits - NORMALIZATION);
+    }
+
+    public int maxSize() {
+        return max;
+    }
+
+    /**
+     * Length of the next chunk at {@code buf[off..off+len)}. When {@code len} is below the maximum and
+     * no cut point is found, returns {@code len} only if {@code last} (end of stream); otherwise returns
+     * -1 to ask for more data.
+     */
+    public int next(byte[] buf, int off, int len, boolean last) {
+        if (len <= min) {
+            return last ? len : -1;
+        }
+        int limit = Math.min(len, max);
+        int normal = Math.min(avg, limit);
+        long fp = 0;
+        int i = min;
+        for (; i < normal; i++) {
+            fp = (fp << 1) + GEAR[buf[off + i] & 0xff];
+            if ((fp & maskHard) == 0) {
+                return i + 1;
+            }
+        }
+        for (; i < limit; i++) {
+            fp = (fp << 1) + GEAR[buf[off + i] & 0xff];
+            if ((fp & maskEasy) == 0) {
+                return i + 1;
+            }
+        }
+        if (limit == max || last) {
+            return limit;
+        }
+        return -1;
+    }
+
+    private static long topBits(int n) {
+        return n <= 0 ? 0 : -1L << (64 - n);
+    }
+
+    private static long[] gearTable() {
+        // SplitMix64 from a fixed seed: deterministic forever, well mixed.
+        long[] t = new long[256];
+        long s = 0x6369737465726e21L; // "cistern!"
+        for (int i = 0; i < 256; i++) {
+            s += 0x9E3779B97F4A7C15L;
+            long z = s;
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            t[i] = z ^ (z >>> 31);
+        }
+        return t;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.cistern.engine.chunking;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/** SHA-256 of a chunk's plaintext: the chunk's key everywhere (index, recipes, block maps, container records). */
+public final class Fingerprint implements Comparable<Fingerprint> {
+    public static final int LENGTH = 32;
+    private static final MessageDigest PROTOTYPE = newDigest();
+
+    private final byte[] bytes;
+    private final int hash;
+
+    private Fingerprint(byte[] bytes) {
+        this.bytes = bytes;
+        // SHA-256 output is uniform: any 4 bytes make a good hash code.
+        this.hash = (bytes[0] & 0xff) << 24 | (bytes[1] & 0xff) << 16 | (bytes[2] & 0xff) << 8 | (bytes[3] & 0xff);
+    }
+
+    public static Fingerprint wrap(byte[] bytes) {
+        if (bytes.length != LENGTH) throw new IllegalArgumentException("fingerprint must be 32 bytes");
+        return new Fingerprint(bytes);
+    }
+
+    public static Fingerprint read(byte[] buf, int off) {
+        return new Fingerprint(Arrays.copyOfRange(buf, off, off + LENGTH));
+    }
+
+    public static Fingerprint of(byte[] data, int off, int len) {
+        MessageDigest md = digest();
+        md.update(data, off, len);
+        return new Fingerprint(md.digest());
+    }
+
+    /** A fresh SHA-256 digest (cloned from a prototype: cheaper than a provider lookup). */
+    public static MessageDigest digest() {
+        try {
+            return (MessageDigest) PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            return newDigest();
+        }
+    }
+
+    public static Fingerprint of(MessageDigest md, byte[] data, int off, int len) {
+        md.update(data, off, len);
+        return new Fingerprint(md.digest());
+    }
+
+    public byte[] bytes() {
+        return bytes;
+    }
+
+    public void writeTo(byte[] buf, int off) {
+        System.arraycopy(bytes, 0, buf, off, LENGTH);
+    }
+
+    /** First 8 bytes as a long: a compact, uniformly distributed key for approximate sets. */
+    public long prefix() {
+        long v = 0;
+        for (int i = 0; i < 8; i++) v = v << 8 | (bytes[i] & 0xff);
+        return v;
+    }
+
+    public String hex() {
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Fingerprint f && f.hash == hash && Arrays.equals(f.bytes, bytes);
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+
+    @Override
+    public int compareTo(Fingerprint o) {
+        return Arrays.compareUnsigned(bytes, o.bytes);
+    }
+
+    @Override
+    public String toString() {
+        return hex().substring(0, 16);
+    }
+
+    private static MessageDigest newDigest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JDK", e);
+        }
+    }
+}

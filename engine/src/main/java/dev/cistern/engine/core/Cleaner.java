@@ -1,0 +1,245 @@
+package dev.cistern.engine.core;
+
+import dev.cistern.engine.CleanReport;
+import dev.cistern.engine.EngineException;
+import dev.cistern.engine.Progress;
+import dev.cistern.engine.meta.ContainerRecord;
+import dev.cistern.engine.meta.EntryRecord;
+import dev.cistern.engine.meta.Keys;
+import dev.cistern.engine.meta.MetaStore.Family;
+import dev.cistern.engine.meta.Scanner;
+import dev.cistern.engine.store.ChunkContainerWriter;
+import dev.cistern.engine.store.ChunkLocation;
+import dev.cistern.engine.store.ChunkRecord;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.Snapshot;
+import org.rocksdb.WriteBatch;
+
+/**
+ * Mark and sweep, while ingest goes on (see {@code package-info} for why no live chunk is lost).
+ *
+ * <ol>
+ * <li>For each group, turn reference tracking on ({@link ReferenceTracker#beginClean}), then take a
+ *     metadata snapshot.</li>
+ * <li>Mark: every fingerprint in every recipe and block map of the snapshot (published and staging
+ *     entries) goes into the group's live set.</li>
+ * <li>Sweep each sealed container: a record is live if its fingerprint is live or touched since step 1
+ *     and the index points at this very record (other copies are duplicates). If enough is dead, under
+ *     the tracker's write lock the dead records' index entries are removed; then live records are copied
+ *     verbatim into a fresh container, forced, re-indexed, and the old file is deleted.</li>
+ * </ol>
+ */
+final class Cleaner {
+    /** Rewrite a container when at least this share of its bytes is dead. */
+    private static final double DEAD_SHARE = 0.25;
+
+    private final LocalEngine engine;
+    private long scanned;
+    private long rewritten;
+    private long deleted;
+    private long chunksFreed;
+    private long bytesReclaimed;
+    private long liveCopied;
+
+    Cleaner(LocalEngine engine) {
+        this.engine = engine;
+    }
+
+    CleanReport run(Progress progress) {
+        long t0 = System.nanoTime();
+        List<GroupState> groups = new ArrayList<>(engine.groups.values());
+        Map<Long, LongSet> touched = new HashMap<>();
+        for (GroupState g : groups) touched.put(g.id(), g.tracker.beginClean());
+        Snapshot snap = engine.meta.db().getSnapshot();
+        try {
+            Map<Long, LongSet> live = mark(snap, progress);
+            for (GroupState g : groups) {
+                sweep(g, live.getOrDefault(g.id(), new LongSet(16)), touched.get(g.id()), progress);
+            }
+        } catch (IOException | RocksDBException e) {
+            throw new EngineException(EngineException.Reason.IO_ERROR, "clean failed: " + e.getMessage(), e);
+        } finally {
+            engine.meta.db().releaseSnapshot(snap);
+            for (GroupState g : groups) g.tracker.endClean();
+        }
+        return new CleanReport(scanned, rewritten, deleted, chunksFreed, bytesReclaimed, liveCopied,
+                Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    private Map<Long, LongSet> mark(Snapshot snap, Progress progress) {
+        Map<Long, Long> containerGroup = new HashMap<>();
+        for (ContainerRecord r : engine.containerRecords()) containerGroup.put(r.id(), r.groupId());
+        Map<Long, Long> entryGroup = new HashMap<>();
+        try (Scanner sc = engine.meta.scan(Family.ENTRIES, new byte[0], snap)) {
+            while (sc.next()) {
+                Long gid = containerGroup.get(Keys.longAt(sc.key(), 0));
+                if (gid != null) entryGroup.put(EntryRecord.decode(sc.value()).entryId(), gid);
+            }
+        }
+        try (Scanner sc = engine.meta.scan(Family.STAGING, new byte[0], snap)) {
+            while (sc.next()) {
+                Long gid = containerGroup.get(Keys.longAt(sc.value(), 0));
+                if (gid != null) entryGroup.put(Keys.longAt(sc.key(), 0), gid);
+            }
+        }
+        Map<Long, LongSet> live = new HashMap<>();
+        long done = 0;
+        for (Family f : List.of(Family.RECIPES, Family.BLOCKS)) {
+            try (Scanner sc = engine.meta.scan(f, new byte[0], snap)) {
+                long lastEntry = -1;
+                LongSet set = null;
+                while (sc.next()) {
+                    long entryId = Keys.longAt(sc.key(), 0);
+                    if (entryId != lastEntry) {
+                        lastEntry = entryId;
+                        Long gid = entryGroup.get(entryId);
+                        set = gid == null ? null : live.computeIfAbsent(gid, k -> new LongSet(1 << 16));
+                    }
+                    if (set != null) set.add(Keys.longAt(sc.value(), 0));
+                    if (++done % 65536 == 0) progress.update(done, 0, "mark");
+                }
+            }
+        }
+        progress.update(done, done, "mark");
+        return live;
+    }
+
+    private void sweep(GroupState g, LongSet live, LongSet touched, Progress progress) throws IOException, RocksDBException {
+        g.store.sealIdle();
+        List<ChunkContainerState> sealed = new ArrayList<>();
+        try (Scanner sc = engine.meta.scan(Family.CHUNK_CONTAINERS, Keys.id(g.id()))) {
+            while (sc.next()) {
+                ChunkContainerState s = ChunkContainerState.decode(sc.key(), sc.value());
+                if (s.sealed() && g.store.openWriter(s.containerId()) == null) sealed.add(s);
+            }
+        }
+        ChunkContainerWriter out = null;
+        long total = sealed.size();
+        long done = 0;
+        try {
+            for (ChunkContainerState s : sealed) {
+                scanned++;
+                out = sweepContainer(g, s, live, touched, out);
+                progress.update(++done, total, "sweep " + g.name());
+            }
+        } finally {
+            if (out != null) g.store.seal(out);
+        }
+    }
+
+    private ChunkContainerWriter sweepContainer(GroupState g, ChunkContainerState s, LongSet live, LongSet touched,
+                                                ChunkContainerWriter out) throws IOException, RocksDBException {
+        List<ContainerChunk> chunks = listChunks(g.id(), s.containerId());
+        long liveBytes = 0;
+        for (ContainerChunk c : chunks) if (isLive(g, c, live, touched)) liveBytes += c.location().recordLength();
+        long size = Math.max(1, s.size());
+        if (!chunks.isEmpty() && liveBytes > 0 && 1.0 - (double) liveBytes / size < DEAD_SHARE) return out;
+        if (chunks.isEmpty() && s.size() == 0) return out;
+
+        List<ContainerChunk> keep = new ArrayList<>();
+        // Decide under the write lock: no writer is between lookup and noting its reference.
+        g.tracker.lock.writeLock().lock();
+        try (WriteBatch b = new WriteBatch()) {
+            for (ContainerChunk c : chunks) {
+                if (isLive(g, c, live, touched)) {
+                    keep.add(c);
+                } else {
+                    byte[] ik = DedupStore.indexKey(g.id(), c.fingerprint());
+                    byte[] cur = engine.meta.get(Family.INDEX, ik);
+                    if (cur != null && ChunkLocation.decode(cur).equals(c.location())) {
+                        b.delete(engine.meta.cf(Family.INDEX), ik);
+                    }
+                }
+            }
+            engine.meta.write(b, false);
+            g.cache.invalidate(s.containerId());
+        } finally {
+            g.tracker.lock.writeLock().unlock();
+        }
+
+        WriteBatch b = new WriteBatch();
+        try {
+            List<ContainerChunk> moved = new ArrayList<>();
+            for (ContainerChunk c : keep) {
+                byte[] rec = g.store.readRecord(c.location());
+                if (!ChunkRecord.checksumOk(rec, 0, rec.length)) {
+                    throw new EngineException(EngineException.Reason.DAMAGED, "chunk " + c.fingerprint()
+                            + " in chunk container " + Long.toHexString(s.containerId())
+                            + " is damaged; the cleaner left the container in place: run verify");
+                }
+                if (out == null) out = g.store.acquire();
+                int off = out.append(rec, c.fingerprint(), c.location().payloadLength(), c.location().rawLength());
+                ChunkLocation nl = new ChunkLocation(out.id(), off, c.location().payloadLength(), c.location().rawLength());
+                moved.add(new ContainerChunk(g.id(), nl, c.fingerprint(), c.ownerContainerId()));
+                liveCopied += rec.length;
+                if (out.size() >= g.store.targetSize()) {
+                    g.store.seal(out);
+                    out = null;
+                }
+            }
+            if (out != null) out.force();
+            g.tracker.lock.writeLock().lock();
+            try {
+                for (ContainerChunk m : moved) {
+                    byte[] ik = DedupStore.indexKey(g.id(), m.fingerprint());
+                    byte[] cur = engine.meta.get(Family.INDEX, ik);
+                    ContainerChunk old = keep.get(moved.indexOf(m));
+                    if (cur != null && ChunkLocation.decode(cur).equals(old.location())) {
+                        b.put(engine.meta.cf(Family.INDEX), ik, m.location().encode());
+                    }
+                    b.put(engine.meta.cf(Family.CONTAINER_CHUNKS), m.key(), m.value());
+                }
+                for (ContainerChunk c : chunks) {
+                    if (!keep.contains(c)) {
+                        ChunkAccounting.remove(engine, b, c);
+                        chunksFreed++;
+                        bytesReclaimed += c.location().recordLength();
+                    }
+                }
+                // the copies were counted when first stored; the file overhead goes with the old file
+                b.deleteRange(engine.meta.cf(Family.CONTAINER_CHUNKS), Keys.id2(g.id(), s.containerId()),
+                        Keys.id2(g.id(), s.containerId() + 1));
+                b.delete(engine.meta.cf(Family.CHUNK_CONTAINERS), s.key());
+                engine.meta.write(b, true);
+                g.cache.invalidate(s.containerId());
+            } finally {
+                g.tracker.lock.writeLock().unlock();
+            }
+            for (ContainerChunk c : chunks) {
+                if (!keep.contains(c)) {
+                    g.uniqueBytes.addAndGet(-c.location().rawLength());
+                    g.storedBytes.addAndGet(-c.location().recordLength());
+                    g.chunkCount.decrementAndGet();
+                }
+            }
+            g.store.delete(s.containerId());
+            if (keep.isEmpty()) deleted++;
+            else rewritten++;
+            return out;
+        } finally {
+            b.close();
+        }
+    }
+
+    private boolean isLive(GroupState g, ContainerChunk c, LongSet live, LongSet touched) {
+        long p = c.fingerprint().prefix();
+        if (!live.contains(p) && !touched.contains(p)) return false;
+        byte[] cur = engine.meta.get(Family.INDEX, DedupStore.indexKey(g.id(), c.fingerprint()));
+        return cur != null && ChunkLocation.decode(cur).equals(c.location());
+    }
+
+    private List<ContainerChunk> listChunks(long groupId, long containerId) {
+        List<ContainerChunk> out = new ArrayList<>();
+        try (Scanner sc = engine.meta.scan(Family.CONTAINER_CHUNKS, Keys.id2(groupId, containerId))) {
+            while (sc.next()) out.add(ContainerChunk.decode(sc.key(), sc.value()));
+        }
+        return out;
+    }
+
+}

@@ -1,0 +1,337 @@
+package dev.cistern.engine.core;
+
+import dev.cistern.engine.BlockVolume;
+import dev.cistern.engine.ContainerHandle;
+import dev.cistern.engine.ContainerInfo;
+import dev.cistern.engine.EngineException;
+import dev.cistern.engine.EntryInfo;
+import dev.cistern.engine.FileEntry;
+import dev.cistern.engine.Names;
+import dev.cistern.engine.Stats;
+import dev.cistern.engine.StreamWriter;
+import dev.cistern.engine.meta.ContainerRecord;
+import dev.cistern.engine.meta.Counters;
+import dev.cistern.engine.meta.EntryRecord;
+import dev.cistern.engine.meta.Keys;
+import dev.cistern.engine.meta.MetaStore.Family;
+import dev.cistern.engine.meta.Scanner;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+
+/** The entries of one container. Entry records live under (container id, name) in ENTRIES. */
+final class LocalContainerHandle implements ContainerHandle {
+    private final LocalEngine engine;
+    private final ContainerRecord record;
+    private final GroupState group;
+    /** Serializes changes to entry records of this container (create, replace, rename, delete, size). */
+    private final Object entryLock = new Object();
+
+    LocalContainerHandle(LocalEngine engine, ContainerRecord record, GroupState group) {
+        this.engine = engine;
+        this.record = record;
+        this.group = group;
+    }
+
+    long id() {
+        return record.id();
+    }
+
+    LocalEngine engine() {
+        return engine;
+    }
+
+    GroupState group() {
+        return group;
+    }
+
+    String name() {
+        return record.name();
+    }
+
+    @Override
+    public ContainerInfo info() {
+        return engine.containerInfo(record);
+    }
+
+    byte[] entryKey(String name) {
+        return Keys.idName(record.id(), name);
+    }
+
+    EntryRecord entry(String name) {
+        byte[] v = engine.meta.get(Family.ENTRIES, entryKey(name));
+        return v == null ? null : EntryRecord.decode(v);
+    }
+
+    EntryRecord requireEntry(String name) {
+        Names.checkEntry(name);
+        EntryRecord e = entry(name);
+        if (e == null) {
+            throw new EngineException(EngineException.Reason.NOT_FOUND,
+                    "no entry '" + name + "' in container '" + record.name() + "'");
+        }
+        return e;
+    }
+
+    @Override
+    public StreamWriter create(String name) {
+        Names.checkEntry(name);
+        group.writeKey();
+        long entryId = engine.ids.next();
+        engine.meta.put(Family.STAGING, Keys.id(entryId), Keys.id(record.id()), false);
+        return new StreamWriterImpl(engine, this, name, true, entryId, 0);
+    }
+
+    @Override
+    public StreamWriter append(String name) {
+        EntryRecord e = streamOrCreate(name);
+        return new StreamWriterImpl(engine, this, name, false, e.entryId(), e.size());
+    }
+
+    private EntryRecord streamOrCreate(String name) {
+        Names.checkEntry(name);
+        group.writeKey();
+        synchronized (entryLock) {
+            EntryRecord e = entry(name);
+            if (e == null) {
+                e = new EntryRecord(engine.ids.next(), EntryInfo.Kind.STREAM, 0, 0, false, engine.clock.millis(), Map.of());
+                engine.meta.put(Family.ENTRIES, entryKey(name), e.encode(), true);
+            } else if (e.kind() != EntryInfo.Kind.STREAM) {
+                throw new EngineException(EngineException.Reason.INVALID_ARGUMENT, "'" + name + "' is a volume, not a stream");
+            }
+            return e;
+        }
+    }
+
+    @Override
+    public FileEntry openFile(String name) {
+        EntryRecord e = requireEntry(name);
+        if (e.kind() != EntryInfo.Kind.STREAM) {
+            throw new EngineException(EngineException.Reason.INVALID_ARGUMENT, "'" + name + "' is a volume, not a stream");
+        }
+        return new FileEntryImpl(engine, this, name);
+    }
+
+    @Override
+    public FileEntry openOrCreateFile(String name) {
+        streamOrCreate(name);
+        return new FileEntryImpl(engine, this, name);
+    }
+
+    @Override
+    public BlockVolume createVolume(String name, long sizeBytes, int blockSize, boolean readOnly) {
+        Names.checkEntry(name);
+        if (blockSize != 512 && blockSize != 4096) {
+            throw new EngineException(EngineException.Reason.INVALID_ARGUMENT, "block size must be 512 or 4096, got " + blockSize);
+        }
+        if (sizeBytes <= 0 || sizeBytes % blockSize != 0) {
+            throw new EngineException(EngineException.Reason.INVALID_ARGUMENT,
+                    "volume size must be a positive multiple of the block size " + blockSize + ", got " + sizeBytes);
+        }
+        synchronized (entryLock) {
+            if (entry(name) != null) {
+                throw new EngineException(EngineException.Reason.ALREADY_EXISTS,
+                        "entry '" + name + "' already exists in container '" + record.name() + "'");
+            }
+            EntryRecord e = new EntryRecord(engine.ids.next(), EntryInfo.Kind.VOLUME, sizeBytes, blockSize, readOnly,
+                    engine.clock.millis(), Map.of());
+            engine.meta.put(Family.ENTRIES, entryKey(name), e.encode(), true);
+        }
+        return openVolume(name);
+    }
+
+    @Override
+    public BlockVolume openVolume(String name) {
+        EntryRecord e = requireEntry(name);
+        if (e.kind() != EntryInfo.Kind.VOLUME) {
+            throw new EngineException(EngineException.Reason.INVALID_ARGUMENT, "'" + name + "' is a stream, not a volume");
+        }
+        return engine.volumes.open(this, name, e);
+    }
+
+    @Override
+    public Optional<EntryInfo> stat(String name) {
+        Names.checkEntry(name);
+        EntryRecord e = entry(name);
+        return e == null ? Optional.empty() : Optional.of(e.info(name));
+    }
+
+    @Override
+    public List<EntryInfo> list(String prefix, String startAfter, int limit) {
+        List<EntryInfo> out = new ArrayList<>();
+        byte[] p = Keys.idName(record.id(), prefix == null ? "" : prefix);
+        try (Scanner sc = engine.meta.scan(Family.ENTRIES, p)) {
+            boolean ok;
+            if (startAfter != null && startAfter.compareTo(prefix == null ? "" : prefix) >= 0) {
+                sc.seek(entryKey(startAfter));
+                ok = sc.valid();
+                if (ok && Keys.nameAt(sc.key(), 8).equals(startAfter)) ok = sc.advance();
+            } else {
+                ok = sc.next();
+            }
+            while (ok && out.size() < limit) {
+                out.add(EntryRecord.decode(sc.value()).info(Keys.nameAt(sc.key(), 8)));
+                ok = sc.advance();
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void setAttributes(String name, Map<String, String> attributes) {
+        synchronized (entryLock) {
+            EntryRecord e = requireEntry(name);
+            engine.meta.put(Family.ENTRIES, entryKey(name),
+                    e.withAttributes(attributes, engine.clock.millis()).encode(), true);
+        }
+    }
+
+    @Override
+    public void copy(String from, String to) {
+        Names.checkEntry(to);
+        EntryRecord src = requireEntry(from);
+        long newId = engine.ids.next();
+        Family fam = src.kind() == EntryInfo.Kind.STREAM ? Family.RECIPES : Family.BLOCKS;
+        // Copy the recipe under a staging id in bounded batches, then bind it to the name atomically.
+        engine.meta.put(Family.STAGING, Keys.id(newId), Keys.id(record.id()), false);
+        long mapped = 0;
+        try (Scanner sc = engine.meta.scan(fam, Keys.id(src.entryId()))) {
+            WriteBatch b = new WriteBatch();
+            int n = 0;
+            while (sc.next()) {
+                byte[] k = sc.key().clone();
+                System.arraycopy(Keys.id(newId), 0, k, 0, 8);
+                b.put(engine.meta.cf(fam), k, sc.value());
+                mapped += engine.config.volumeUnit();
+                if (++n % 10_000 == 0) {
+                    engine.meta.write(b, false);
+                    b.close();
+                    b = new WriteBatch();
+                }
+            }
+            engine.meta.write(b, false);
+            b.close();
+        } catch (RocksDBException e) {
+            throw new EngineException(EngineException.Reason.IO_ERROR, "copy of '" + from + "' failed", e);
+        }
+        EntryRecord copy = new EntryRecord(newId, src.kind(), src.size(), src.blockSize(), src.readOnly(),
+                engine.clock.millis(), src.attributes());
+        synchronized (entryLock) {
+            try (WriteBatch b = new WriteBatch()) {
+                if (src.kind() == EntryInfo.Kind.VOLUME) {
+                    Counters.add(b, engine.meta, GroupCounters.volumeMapped(newId), mapped);
+                }
+                replaceEntry(b, to, copy, src.kind() == EntryInfo.Kind.VOLUME ? mapped : src.size());
+                b.delete(engine.meta.cf(Family.STAGING), Keys.id(newId));
+                engine.meta.write(b, true);
+            } catch (RocksDBException e) {
+                throw new EngineException(EngineException.Reason.IO_ERROR, "copy of '" + from + "' failed", e);
+            }
+        }
+    }
+
+    @Override
+    public void rename(String from, String to) {
+        Names.checkEntry(to);
+        synchronized (entryLock) {
+            EntryRecord e = requireEntry(from);
+            if (entry(to) != null) {
+                throw new EngineException(EngineException.Reason.ALREADY_EXISTS, "entry '" + to + "' already exists");
+            }
+            try (WriteBatch b = new WriteBatch()) {
+                b.delete(engine.meta.cf(Family.ENTRIES), entryKey(from));
+                b.put(engine.meta.cf(Family.ENTRIES), entryKey(to), e.encode());
+                engine.meta.write(b, true);
+            } catch (RocksDBException ex) {
+                throw new EngineException(EngineException.Reason.IO_ERROR, "rename failed", ex);
+            }
+        }
+    }
+
+    @Override
+    public void delete(String name) {
+        synchronized (entryLock) {
+            EntryRecord e = requireEntry(name);
+            try (WriteBatch b = new WriteBatch()) {
+                b.delete(engine.meta.cf(Family.ENTRIES), entryKey(name));
+                dropEntry(b, e);
+                engine.meta.write(b, true);
+            } catch (RocksDBException ex) {
+                throw new EngineException(EngineException.Reason.IO_ERROR, "delete of '" + name + "' failed", ex);
+            }
+        }
+    }
+
+    /** Puts {@code rec} under {@code name}, dropping the data of the entry it replaces (all in {@code b}). */
+    void replaceEntry(WriteBatch b, String name, EntryRecord rec, long logicalBytes) {
+        synchronized (entryLock) {
+            try {
+                EntryRecord old = entry(name);
+                if (old != null) dropEntry(b, old);
+                b.put(engine.meta.cf(Family.ENTRIES), entryKey(name), rec.encode());
+                Counters.add(b, engine.meta, GroupCounters.containerLogical(record.id()), logicalBytes);
+            } catch (RocksDBException e) {
+                throw new EngineException(EngineException.Reason.IO_ERROR, "entry update failed", e);
+            }
+        }
+    }
+
+    /** Sets a stream's size in {@code b} with its logical-bytes delta; returns the new record. */
+    EntryRecord putEntrySize(WriteBatch b, String name, long entryId, long size) {
+        synchronized (entryLock) {
+            EntryRecord e = entry(name);
+            if (e == null || e.entryId() != entryId) {
+                throw new EngineException(EngineException.Reason.NOT_FOUND,
+                        "'" + name + "' was deleted or replaced while being written");
+            }
+            EntryRecord n = e.withSize(size, engine.clock.millis());
+            try {
+                b.put(engine.meta.cf(Family.ENTRIES), entryKey(name), n.encode());
+            } catch (RocksDBException ex) {
+                throw new EngineException(EngineException.Reason.IO_ERROR, "entry update failed", ex);
+            }
+            Counters.add(b, engine.meta, GroupCounters.containerLogical(record.id()), size - e.size());
+            return n;
+        }
+    }
+
+    /** Sets a volume's size in {@code b} (its logical bytes are its mapped bytes, counted at flush). */
+    void putVolumeSize(WriteBatch b, String name, long entryId, long size) {
+        synchronized (entryLock) {
+            EntryRecord e = entry(name);
+            if (e == null || e.entryId() != entryId) {
+                throw new EngineException(EngineException.Reason.NOT_FOUND, "volume '" + name + "' was deleted");
+            }
+            try {
+                b.put(engine.meta.cf(Family.ENTRIES), entryKey(name), e.withSize(size, engine.clock.millis()).encode());
+            } catch (RocksDBException ex) {
+                throw new EngineException(EngineException.Reason.IO_ERROR, "entry update failed", ex);
+            }
+        }
+    }
+
+    private void dropEntry(WriteBatch b, EntryRecord e) throws RocksDBException {
+        deleteEntryData(engine, b, e.entryId());
+        long logical = e.size();
+        if (e.kind() == EntryInfo.Kind.VOLUME) {
+            logical = engine.meta.counter(GroupCounters.volumeMapped(e.entryId()));
+            b.delete(engine.meta.cf(Family.COUNTERS), GroupCounters.volumeMapped(e.entryId()));
+            engine.volumes.deleted(e.entryId());
+        }
+        Counters.add(b, engine.meta, GroupCounters.containerLogical(record.id()), -logical);
+    }
+
+    static void deleteEntryData(LocalEngine engine, WriteBatch b, long entryId) throws RocksDBException {
+        b.deleteRange(engine.meta.cf(Family.RECIPES), Keys.id(entryId), Keys.id(entryId + 1));
+        b.deleteRange(engine.meta.cf(Family.BLOCKS), Keys.id(entryId), Keys.id(entryId + 1));
+    }
+
+    @Override
+    public Stats stats() {
+        return engine.containerStats(record);
+    }
+}

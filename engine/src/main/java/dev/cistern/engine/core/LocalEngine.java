@@ -1,0 +1,449 @@
+package dev.cistern.engine.core;
+
+import dev.cistern.engine.CleanReport;
+import dev.cistern.engine.Compression;
+import dev.cistern.engine.ContainerHandle;
+import dev.cistern.engine.ContainerInfo;
+import dev.cistern.engine.ContainerSpec;
+import dev.cistern.engine.Engine;
+import dev.cistern.engine.EngineConfig;
+import dev.cistern.engine.EngineException;
+import dev.cistern.engine.EngineException.Reason;
+import dev.cistern.engine.Names;
+import dev.cistern.engine.Progress;
+import dev.cistern.engine.Stats;
+import dev.cistern.engine.StorageGroupInfo;
+import dev.cistern.engine.StorageGroupSpec;
+import dev.cistern.engine.VerifyReport;
+import dev.cistern.engine.chunking.FastCdc;
+import dev.cistern.engine.crypto.DataKey;
+import dev.cistern.engine.crypto.KeyWrap;
+import dev.cistern.engine.meta.ContainerRecord;
+import dev.cistern.engine.meta.GroupRecord;
+import dev.cistern.engine.meta.Keys;
+import dev.cistern.engine.meta.MetaStore;
+import dev.cistern.engine.meta.MetaStore.Family;
+import dev.cistern.engine.meta.Scanner;
+import dev.cistern.engine.store.ChunkStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+
+/** The engine on a local data directory: {@code meta/} (RocksDB) and {@code chunks/<group>/} (container files). */
+public final class LocalEngine implements Engine {
+    private static final Logger LOG = Logger.getLogger(LocalEngine.class.getName());
+    private static final int ENTRY_LOCKS = 1024;
+
+    final EngineConfig config;
+    final Clock clock;
+    final MetaStore meta;
+    final IdAllocator ids;
+    final DedupStore dedup;
+    final ChunkReader chunkReader;
+    final VolumeRegistry volumes = new VolumeRegistry();
+    final Map<Long, GroupState> groups = new ConcurrentHashMap<>();
+    private final Map<Long, Traffic> traffic = new ConcurrentHashMap<>();
+    private final Object[] entryLocks = new Object[ENTRY_LOCKS];
+    private final ExecutorService workers;
+    /** Pipeline stages of writers (one task per writer at a time); virtual, so they never starve {@link #workers}. */
+    final ExecutorService stageExecutor = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService scheduler;
+    private final ReentrantLock cleanLock = new ReentrantLock();
+    private final ReentrantLock verifyLock = new ReentrantLock();
+    private final Object namespaceLock = new Object();
+    private volatile boolean closed;
+
+    private LocalEngine(EngineConfig config) {
+        this.config = config;
+        this.clock = config.clock();
+        this.meta = MetaStore.open(config.dataDir().resolve("meta"));
+        this.ids = new IdAllocator(meta);
+        this.workers = Executors.newFixedThreadPool(config.ingestThreads(), r -> {
+            Thread t = new Thread(r, "cistern-ingest");
+            t.setDaemon(true);
+            return t;
+        });
+        this.dedup = new DedupStore(meta, workers, config.ingestThreads(), config.dataDir());
+        this.chunkReader = new ChunkReader(meta);
+        for (int i = 0; i < ENTRY_LOCKS; i++) entryLocks[i] = new Object();
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cistern-flusher");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public static LocalEngine open(EngineConfig config) {
+        try {
+            Files.createDirectories(config.dataDir().resolve("chunks"));
+        } catch (java.io.IOException e) {
+            throw new EngineException(Reason.IO_ERROR, "cannot create data directory " + config.dataDir() + ": " + e.getMessage(), e);
+        }
+        LocalEngine e = new LocalEngine(config);
+        try (Scanner sc = e.meta.scan(Family.GROUPS, new byte[0])) {
+            while (sc.next()) e.addGroupState(GroupRecord.decode(sc.value()));
+        }
+        new Recovery(e).run();
+        for (GroupState g : e.groups.values()) e.loadCounters(g);
+        // Volumes' unflushed writes become durable within a few seconds even if nobody asks.
+        e.scheduler.scheduleWithFixedDelay(() -> e.volumes.flushAll(
+                ex -> LOG.log(Level.WARNING, "periodic volume flush failed", ex)), 2, 2, TimeUnit.SECONDS);
+        return e;
+    }
+
+    private GroupState addGroupState(GroupRecord r) {
+        ChunkStore store = new ChunkStore(r.id(), chunkDir(r.id()), config.containerSize(), ids::next,
+                new ChunkStore.SealListener() {
+                    @Override
+                    public void created(long groupId, long containerId) {
+                        meta.put(Family.CHUNK_CONTAINERS, new ChunkContainerState(groupId, containerId, false, 0).key(),
+                                new ChunkContainerState(groupId, containerId, false, 0).value(), false);
+                    }
+
+                    @Override
+                    public void sealed(long groupId, long containerId, long size) {
+                        ChunkContainerState s = new ChunkContainerState(groupId, containerId, true, size);
+                        meta.put(Family.CHUNK_CONTAINERS, s.key(), s.value(), false);
+                    }
+                });
+        GroupState g = new GroupState(r, store);
+        groups.put(r.id(), g);
+        return g;
+    }
+
+    Path chunkDir(long groupId) {
+        return config.dataDir().resolve("chunks").resolve(String.format("%016x", groupId));
+    }
+
+    void loadCounters(GroupState g) {
+        g.uniqueBytes.set(meta.counter(GroupCounters.unique(g.id())));
+        g.storedBytes.set(meta.counter(GroupCounters.stored(g.id())));
+        g.chunkCount.set(meta.counter(GroupCounters.chunks(g.id())));
+    }
+
+    Traffic traffic(long containerId) {
+        return traffic.computeIfAbsent(containerId, k -> new Traffic());
+    }
+
+    Object entryLock(long containerId, String name) {
+        return entryLocks[Math.floorMod(31 * Long.hashCode(containerId) + name.hashCode(), ENTRY_LOCKS)];
+    }
+
+    private void checkOpen() {
+        if (closed) throw new EngineException(Reason.CLOSED, "the engine is closed");
+    }
+
+    // ---- storage groups
+
+    GroupState groupState(String name) {
+        checkOpen();
+        for (GroupState g : groups.values()) if (g.name().equals(name)) return g;
+        throw new EngineException(Reason.NOT_FOUND, "no storage group '" + name + "'");
+    }
+
+    GroupState groupState(long id) {
+        GroupState g = groups.get(id);
+        if (g == null) throw new EngineException(Reason.NOT_FOUND, "no storage group with id " + id);
+        return g;
+    }
+
+    @Override
+    public StorageGroupInfo createGroup(StorageGroupSpec spec) {
+        checkOpen();
+        synchronized (namespaceLock) {
+            for (GroupState g : groups.values()) {
+                if (g.name().equals(spec.name())) {
+                    throw new EngineException(Reason.ALREADY_EXISTS, "storage group '" + spec.name() + "' already exists");
+                }
+            }
+            byte[] dataKey = spec.passphrase() == null ? null : DataKey.generate();
+            byte[] wrapped = dataKey == null ? null : KeyWrap.wrap(dataKey, spec.passphrase());
+            GroupRecord r = new GroupRecord(ids.next(), spec.name(), spec.compression(), spec.quotaBytes(),
+                    spec.chunking(), wrapped, clock.millis());
+            meta.put(Family.GROUPS, Keys.id(r.id()), r.encode(), true);
+            GroupState g = addGroupState(r);
+            if (dataKey != null) g.key = new DataKey(dataKey);
+            return g.info();
+        }
+    }
+
+    @Override
+    public List<StorageGroupInfo> listGroups() {
+        checkOpen();
+        return groups.values().stream().map(GroupState::info).sorted(Comparator.comparing(StorageGroupInfo::name)).toList();
+    }
+
+    @Override
+    public StorageGroupInfo group(String name) {
+        return groupState(name).info();
+    }
+
+    @Override
+    public StorageGroupInfo updateGroup(String name, Compression compression, Long quotaBytes) {
+        synchronized (namespaceLock) {
+            GroupState g = groupState(name);
+            if (quotaBytes != null && quotaBytes < 0) {
+                throw new EngineException(Reason.INVALID_ARGUMENT, "quota must be >= 0 (0 = unlimited)");
+            }
+            GroupRecord r = g.record.with(compression == null ? g.record.compression() : compression,
+                    quotaBytes == null ? g.record.quotaBytes() : quotaBytes, g.record.wrappedKey());
+            meta.put(Family.GROUPS, Keys.id(r.id()), r.encode(), true);
+            g.record = r;
+            return g.info();
+        }
+    }
+
+    @Override
+    public void deleteGroup(String name) {
+        synchronized (namespaceLock) {
+            GroupState g = groupState(name);
+            if (!listContainers(name).isEmpty()) {
+                throw new EngineException(Reason.NOT_EMPTY, "storage group '" + name
+                        + "' still holds containers: delete them first");
+            }
+            try (WriteBatch b = new WriteBatch()) {
+                b.delete(meta.cf(Family.GROUPS), Keys.id(g.id()));
+                b.deleteRange(meta.cf(Family.INDEX), Keys.id(g.id()), Keys.id(g.id() + 1));
+                b.deleteRange(meta.cf(Family.CHUNK_CONTAINERS), Keys.id(g.id()), Keys.id(g.id() + 1));
+                b.deleteRange(meta.cf(Family.CONTAINER_CHUNKS), Keys.id(g.id()), Keys.id(g.id() + 1));
+                for (byte[] k : List.of(GroupCounters.unique(g.id()), GroupCounters.stored(g.id()), GroupCounters.chunks(g.id()))) {
+                    b.delete(meta.cf(Family.COUNTERS), k);
+                }
+                meta.write(b, true);
+            } catch (RocksDBException e) {
+                throw new EngineException(Reason.IO_ERROR, "delete of storage group '" + name + "' failed", e);
+            }
+            groups.remove(g.id());
+            g.store.close();
+            deleteTree(g.store.dir());
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (java.io.IOException e) {
+            LOG.log(Level.WARNING, "could not remove " + dir, e);
+        }
+    }
+
+    @Override
+    public void unlockGroup(String name, char[] passphrase) {
+        GroupState g = groupState(name);
+        if (!g.encrypted()) throw new EngineException(Reason.INVALID_ARGUMENT, "storage group '" + name + "' is not encrypted");
+        g.key = new DataKey(KeyWrap.unwrap(g.record.wrappedKey(), passphrase, name));
+    }
+
+    @Override
+    public void changePassphrase(String name, char[] oldPassphrase, char[] newPassphrase) {
+        synchronized (namespaceLock) {
+            GroupState g = groupState(name);
+            if (!g.encrypted()) throw new EngineException(Reason.INVALID_ARGUMENT, "storage group '" + name + "' is not encrypted");
+            byte[] key = KeyWrap.unwrap(g.record.wrappedKey(), oldPassphrase, name);
+            GroupRecord r = g.record.with(g.record.compression(), g.record.quotaBytes(), KeyWrap.wrap(key, newPassphrase));
+            meta.put(Family.GROUPS, Keys.id(r.id()), r.encode(), true);
+            g.record = r;
+            g.key = new DataKey(key);
+        }
+    }
+
+    // ---- containers
+
+    ContainerInfo containerInfo(ContainerRecord r) {
+        GroupState g = groups.get(r.groupId());
+        return new ContainerInfo(r.id(), r.name(), g == null ? "?" : g.name(), r.protocol(), r.properties(),
+                Instant.ofEpochMilli(r.createdMillis()));
+    }
+
+    List<ContainerRecord> containerRecords() {
+        List<ContainerRecord> out = new ArrayList<>();
+        try (Scanner sc = meta.scan(Family.CONTAINERS, new byte[0])) {
+            while (sc.next()) out.add(ContainerRecord.decode(sc.value()));
+        }
+        return out;
+    }
+
+    ContainerRecord containerRecord(String name) {
+        checkOpen();
+        Names.check("container", name);
+        for (ContainerRecord r : containerRecords()) if (r.name().equals(name)) return r;
+        throw new EngineException(Reason.NOT_FOUND, "no container '" + name + "'");
+    }
+
+    @Override
+    public ContainerInfo createContainer(String groupName, ContainerSpec spec) {
+        synchronized (namespaceLock) {
+            GroupState g = groupState(groupName);
+            for (ContainerRecord r : containerRecords()) {
+                if (r.name().equals(spec.name())) {
+                    throw new EngineException(Reason.ALREADY_EXISTS, "container '" + spec.name() + "' already exists");
+                }
+            }
+            ContainerRecord r = new ContainerRecord(ids.next(), g.id(), spec.name(), spec.protocol(), spec.properties(),
+                    clock.millis());
+            meta.put(Family.CONTAINERS, Keys.id(r.id()), r.encode(), true);
+            return containerInfo(r);
+        }
+    }
+
+    @Override
+    public List<ContainerInfo> listContainers(String groupName) {
+        checkOpen();
+        Long gid = groupName == null ? null : groupState(groupName).id();
+        return containerRecords().stream().filter(r -> gid == null || r.groupId() == gid).map(this::containerInfo)
+                .sorted(Comparator.comparing(ContainerInfo::name)).toList();
+    }
+
+    @Override
+    public ContainerInfo container(String name) {
+        return containerInfo(containerRecord(name));
+    }
+
+    @Override
+    public ContainerInfo updateContainer(String name, Map<String, String> properties) {
+        synchronized (namespaceLock) {
+            ContainerRecord r = containerRecord(name).withProperties(properties == null ? Map.of() : properties);
+            meta.put(Family.CONTAINERS, Keys.id(r.id()), r.encode(), true);
+            return containerInfo(r);
+        }
+    }
+
+    @Override
+    public void deleteContainer(String name) {
+        synchronized (namespaceLock) {
+            ContainerRecord r = containerRecord(name);
+            LocalContainerHandle h = new LocalContainerHandle(this, r, groupState(r.groupId()));
+            // Entries go first, in bounded batches; the container record last, so a crash midway leaves
+            // a smaller container, never entries without a container.
+            while (true) {
+                var page = h.list("", null, 1000);
+                if (page.isEmpty()) break;
+                for (var e : page) h.delete(e.name());
+            }
+            try (WriteBatch b = new WriteBatch()) {
+                b.delete(meta.cf(Family.CONTAINERS), Keys.id(r.id()));
+                b.delete(meta.cf(Family.COUNTERS), GroupCounters.containerLogical(r.id()));
+                meta.write(b, true);
+            } catch (RocksDBException e) {
+                throw new EngineException(Reason.IO_ERROR, "delete of container '" + name + "' failed", e);
+            }
+            traffic.remove(r.id());
+        }
+    }
+
+    @Override
+    public ContainerHandle openContainer(String name) {
+        ContainerRecord r = containerRecord(name);
+        return new LocalContainerHandle(this, r, groupState(r.groupId()));
+    }
+
+    // ---- stats
+
+    Stats containerStats(ContainerRecord r) {
+        Traffic t = traffic(r.id());
+        return new Stats(meta.counter(GroupCounters.containerLogical(r.id())),
+                meta.counter(GroupCounters.containerUnique(r.id())), meta.counter(GroupCounters.containerStored(r.id())),
+                meta.counter(GroupCounters.containerChunks(r.id())), t.written.sum(), t.read.sum());
+    }
+
+    private Stats groupStats(GroupState g) {
+        long logical = 0;
+        long written = 0;
+        long read = 0;
+        for (ContainerRecord r : containerRecords()) {
+            if (r.groupId() != g.id()) continue;
+            logical += meta.counter(GroupCounters.containerLogical(r.id()));
+            Traffic t = traffic(r.id());
+            written += t.written.sum();
+            read += t.read.sum();
+        }
+        return new Stats(logical, g.uniqueBytes.get(), g.storedBytes.get(), g.chunkCount.get(), written, read);
+    }
+
+    @Override
+    public Stats stats() {
+        checkOpen();
+        long[] s = new long[6];
+        for (GroupState g : groups.values()) {
+            Stats x = groupStats(g);
+            s[0] += x.logicalBytes();
+            s[1] += x.uniqueBytes();
+            s[2] += x.storedBytes();
+            s[3] += x.chunkCount();
+            s[4] += x.bytesWritten();
+            s[5] += x.bytesRead();
+        }
+        return new Stats(s[0], s[1], s[2], s[3], s[4], s[5]);
+    }
+
+    @Override
+    public Stats groupStats(String name) {
+        return groupStats(groupState(name));
+    }
+
+    @Override
+    public Stats containerStats(String name) {
+        return containerStats(containerRecord(name));
+    }
+
+    // ---- maintenance
+
+    @Override
+    public CleanReport clean(Progress progress) {
+        checkOpen();
+        if (!cleanLock.tryLock()) throw new EngineException(Reason.BUSY, "a clean is already running");
+        try {
+            volumes.flushAll(e -> LOG.log(Level.WARNING, "flush before clean failed", e));
+            return new Cleaner(this).run(progress == null ? Progress.NONE : progress);
+        } finally {
+            cleanLock.unlock();
+        }
+    }
+
+    @Override
+    public VerifyReport verify(Progress progress) {
+        checkOpen();
+        if (!verifyLock.tryLock()) throw new EngineException(Reason.BUSY, "a verify is already running");
+        try {
+            return new Verifier(this).run(progress == null ? Progress.NONE : progress);
+        } finally {
+            verifyLock.unlock();
+        }
+    }
+
+    @Override
+    public long freeBytes() {
+        return dedup.freeBytes();
+    }
+
+    FastCdc chunker(GroupState g) {
+        return g.chunker;
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        scheduler.shutdownNow();
+        volumes.closeAll();
+        closed = true;
+        for (GroupState g : groups.values()) g.store.close();
+        workers.shutdownNow();
+        stageExecutor.shutdownNow();
+        meta.close();
+    }
+}

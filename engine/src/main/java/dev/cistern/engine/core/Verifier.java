@@ -1,0 +1,140 @@
+package dev.cistern.engine.core;
+
+import dev.cistern.engine.EngineException;
+import dev.cistern.engine.Progress;
+import dev.cistern.engine.VerifyReport;
+import dev.cistern.engine.chunking.Fingerprint;
+import dev.cistern.engine.meta.ContainerRecord;
+import dev.cistern.engine.meta.EntryRecord;
+import dev.cistern.engine.meta.Keys;
+import dev.cistern.engine.meta.MetaStore.Family;
+import dev.cistern.engine.meta.Scanner;
+import dev.cistern.engine.store.ChunkLocation;
+import dev.cistern.engine.store.ChunkRecord;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Re-reads every indexed chunk: record checksum, then (when the group's key is loaded or the group is
+ * not encrypted) decryption, decompression and the SHA-256 fingerprint. Then walks every recipe and
+ * block map and names each entry that references a damaged or missing chunk.
+ */
+final class Verifier {
+    private final LocalEngine engine;
+
+    Verifier(LocalEngine engine) {
+        this.engine = engine;
+    }
+
+    VerifyReport run(Progress progress) {
+        long t0 = System.nanoTime();
+        long containers = 0;
+        long chunks = 0;
+        long bytes = 0;
+        Set<String> damagedContainers = new TreeSet<>();
+        Set<String> damagedEntries = new TreeSet<>();
+        long total = 0;
+        for (GroupState g : engine.groups.values()) total += g.storedBytes.get();
+        long damagedChunks = 0;
+        for (GroupState g : engine.groups.values()) {
+            Set<Fingerprint> damaged = new HashSet<>();
+            List<ChunkContainerState> states = new ArrayList<>();
+            try (Scanner sc = engine.meta.scan(Family.CHUNK_CONTAINERS, Keys.id(g.id()))) {
+                while (sc.next()) states.add(ChunkContainerState.decode(sc.key(), sc.value()));
+            }
+            for (ChunkContainerState s : states) {
+                containers++;
+                boolean bad = false;
+                try (Scanner sc = engine.meta.scan(Family.CONTAINER_CHUNKS, Keys.id2(g.id(), s.containerId()))) {
+                    while (sc.next()) {
+                        ContainerChunk c = ContainerChunk.decode(sc.key(), sc.value());
+                        if (!indexed(g, c)) continue;
+                        chunks++;
+                        bytes += c.location().recordLength();
+                        if (!chunkOk(g, c)) {
+                            damaged.add(c.fingerprint());
+                            bad = true;
+                        }
+                        if (chunks % 256 == 0) progress.update(bytes, total, "chunks");
+                    }
+                }
+                if (bad) damagedContainers.add(g.name() + "/" + Long.toHexString(s.containerId()));
+            }
+            damagedChunks += damaged.size();
+            if (!damaged.isEmpty()) findEntries(g, damaged, damagedEntries);
+            findDangling(g, damagedEntries);
+        }
+        progress.update(bytes, Math.max(bytes, total), "chunks");
+        return new VerifyReport(containers, chunks, bytes, damagedChunks, List.copyOf(damagedContainers),
+                List.copyOf(damagedEntries), Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    private boolean indexed(GroupState g, ContainerChunk c) {
+        byte[] cur = engine.meta.get(Family.INDEX, DedupStore.indexKey(g.id(), c.fingerprint()));
+        return cur != null && ChunkLocation.decode(cur).equals(c.location());
+    }
+
+    private boolean chunkOk(GroupState g, ContainerChunk c) {
+        try {
+            byte[] rec = g.store.readRecord(c.location());
+            if (!ChunkRecord.checksumOk(rec, 0, rec.length)) return false;
+            if (!c.fingerprint().equals(ChunkRecord.fingerprint(rec, 0))) return false;
+            if (g.encrypted() && g.key == null) return true; // checksum only while locked
+            byte[] raw = ChunkRecord.decode(rec, 0, c.fingerprint(), g.key, "chunk");
+            return Fingerprint.of(raw, 0, raw.length).equals(c.fingerprint());
+        } catch (EngineException e) {
+            return false;
+        }
+    }
+
+    /** Names the entries of group {@code g} whose recipe or block map references a damaged chunk. */
+    private void findEntries(GroupState g, Set<Fingerprint> damaged, Set<String> out) {
+        Set<Long> prefixes = new HashSet<>();
+        for (Fingerprint f : damaged) prefixes.add(f.prefix());
+        forEachEntry(g, (container, name, e) -> {
+            Family f = e.kind() == dev.cistern.engine.EntryInfo.Kind.STREAM ? Family.RECIPES : Family.BLOCKS;
+            try (Scanner sc = engine.meta.scan(f, Keys.id(e.entryId()))) {
+                while (sc.next()) {
+                    if (prefixes.contains(Keys.longAt(sc.value(), 0))
+                            && damaged.contains(Fingerprint.read(sc.value(), 0))) {
+                        out.add(container + "/" + name);
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
+    /** Names entries referencing a fingerprint with no index entry at all (a lost chunk). */
+    private void findDangling(GroupState g, Set<String> out) {
+        forEachEntry(g, (container, name, e) -> {
+            Family f = e.kind() == dev.cistern.engine.EntryInfo.Kind.STREAM ? Family.RECIPES : Family.BLOCKS;
+            try (Scanner sc = engine.meta.scan(f, Keys.id(e.entryId()))) {
+                while (sc.next()) {
+                    Fingerprint fp = Fingerprint.read(sc.value(), 0);
+                    if (g.cache.get(fp) == null && engine.meta.get(Family.INDEX, DedupStore.indexKey(g.id(), fp)) == null) {
+                        out.add(container + "/" + name);
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
+    private interface EntryVisitor {
+        void visit(String container, String name, EntryRecord e);
+    }
+
+    private void forEachEntry(GroupState g, EntryVisitor v) {
+        for (ContainerRecord r : engine.containerRecords()) {
+            if (r.groupId() != g.id()) continue;
+            try (Scanner sc = engine.meta.scan(Family.ENTRIES, Keys.id(r.id()))) {
+                while (sc.next()) v.visit(r.name(), Keys.nameAt(sc.key(), 8), EntryRecord.decode(sc.value()));
+            }
+        }
+    }
+}

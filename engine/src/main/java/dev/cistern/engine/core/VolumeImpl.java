@@ -1,0 +1,377 @@
+package dev.cistern.engine.core;
+
+import dev.cistern.engine.BlockVolume;
+import dev.cistern.engine.EngineException;
+import dev.cistern.engine.chunking.Fingerprint;
+import dev.cistern.engine.meta.Counters;
+import dev.cistern.engine.meta.EntryRecord;
+import dev.cistern.engine.meta.Keys;
+import dev.cistern.engine.meta.MetaStore.Family;
+import dev.cistern.engine.meta.Scanner;
+import dev.cistern.engine.store.ChunkLocation;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+
+/**
+ * A thin volume over the block map: unit index -> fingerprint in BLOCKS, absent = zeros. Writes since
+ * the last flush live in an in-memory overlay (unit -> chunk) that reads consult first; a flush forces
+ * the chunk data, then writes the overlay into the block map in one synced batch. Partial-unit writes
+ * read, patch and re-store the unit under a per-unit lock stripe. An all-zero unit is unmapped, not stored.
+ * One instance per volume is shared by all openers (see {@link VolumeRegistry}).
+ */
+final class VolumeImpl {
+    private static final Mapping UNMAPPED = new Mapping(null, null);
+    private static final int STRIPES = 1024;
+
+    record Mapping(Fingerprint fp, ChunkLocation loc) {
+        boolean mapped() {
+            return fp != null;
+        }
+    }
+
+    final long entryId;
+    private final LocalEngine engine;
+    private final LocalContainerHandle container;
+    private final String name;
+    private final int blockSize;
+    private final boolean readOnly;
+    private final int unit;
+    private volatile long size;
+    private final ConcurrentHashMap<Long, Mapping> overlay = new ConcurrentHashMap<>();
+    private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+    /** Writers share it; flush takes it exclusively so the overlay and the session's references move to disk together. */
+    private final ReentrantReadWriteLock io = new ReentrantReadWriteLock();
+    private final WriteSession session;
+    private final int flushUnits;
+    int openCount;
+    volatile boolean deleted;
+
+    VolumeImpl(LocalEngine engine, LocalContainerHandle container, String name, EntryRecord e) {
+        this.engine = engine;
+        this.container = container;
+        this.name = name;
+        this.entryId = e.entryId();
+        this.size = e.size();
+        this.blockSize = e.blockSize();
+        this.readOnly = e.readOnly();
+        this.unit = engine.config.volumeUnit();
+        this.session = new WriteSession(container.group(), container.id());
+        this.flushUnits = (int) Math.max(64, engine.config.autoFlushBytes() / unit);
+        for (int i = 0; i < STRIPES; i++) stripes[i] = new ReentrantLock();
+    }
+
+    long size() {
+        return size;
+    }
+
+    int blockSize() {
+        return blockSize;
+    }
+
+    int unit() {
+        return unit;
+    }
+
+    boolean readOnly() {
+        return readOnly;
+    }
+
+    String describe() {
+        return "volume '" + name + "' of container '" + container.name() + "'";
+    }
+
+    private void check(long offset, long length) {
+        if (deleted) throw new EngineException(EngineException.Reason.NOT_FOUND, describe() + " was deleted");
+        if (offset < 0 || length < 0 || offset % blockSize != 0 || length % blockSize != 0 || offset + length > size) {
+            throw new EngineException(EngineException.Reason.INVALID_ARGUMENT, "range " + offset + "+" + length
+                    + " is outside " + describe() + " (size " + size + ", block size " + blockSize + ")");
+        }
+    }
+
+    private void checkWritable() {
+        if (readOnly) throw new EngineException(EngineException.Reason.READ_ONLY, describe() + " is read-only");
+    }
+
+    void read(long offset, ByteBuffer dst) {
+        int length = dst.remaining();
+        check(offset, length);
+        long u0 = offset / unit;
+        long u1 = (offset + length - 1) / unit;
+        Mapping[] maps = mappings(u0, u1);
+        long pos = offset;
+        for (long u = u0; u <= u1; u++) {
+            long unitStart = u * unit;
+            int from = (int) (pos - unitStart);
+            int n = (int) Math.min(unit - from, offset + length - pos);
+            Mapping m = maps[(int) (u - u0)];
+            if (m.mapped()) {
+                byte[] data = engine.chunkReader.read(container.group(), m.fp(), m.loc());
+                if (from < data.length) dst.put(data, from, Math.min(n, data.length - from));
+                for (int i = data.length - from; i < n; i++) dst.put((byte) 0);
+            } else {
+                for (int i = 0; i < n; i++) dst.put((byte) 0);
+            }
+            pos += n;
+        }
+        engine.traffic(container.id()).read(length);
+    }
+
+    /** Current mappings of units [u0, u1]: the overlay first, then the block map. */
+    private Mapping[] mappings(long u0, long u1) {
+        int n = (int) (u1 - u0 + 1);
+        Mapping[] out = new Mapping[n];
+        List<byte[]> keys = new ArrayList<>();
+        List<Integer> idx = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out[i] = overlay.get(u0 + i);
+            if (out[i] == null) {
+                keys.add(Keys.id2(entryId, u0 + i));
+                idx.add(i);
+            }
+        }
+        if (!keys.isEmpty()) {
+            List<byte[]> vals = engine.meta.multiGet(Family.BLOCKS, keys);
+            for (int k = 0; k < keys.size(); k++) {
+                byte[] v = vals.get(k);
+                out[idx.get(k)] = v == null ? UNMAPPED : new Mapping(Fingerprint.wrap(v), null);
+            }
+        }
+        return out;
+    }
+
+    void write(long offset, ByteBuffer src, boolean durable) {
+        int length = src.remaining();
+        check(offset, length);
+        checkWritable();
+        container.group().writeKey();
+        byte[] data = new byte[length];
+        src.get(data);
+        apply(offset, data, false);
+        engine.traffic(container.id()).written(length);
+        if (durable) flush();
+        else if (overlay.size() >= flushUnits) flush();
+    }
+
+    void unmap(long offset, long length) {
+        check(offset, length);
+        checkWritable();
+        // in pieces, so a huge unmap does not need a huge buffer
+        long piece = 256L * unit;
+        for (long p = offset; p < offset + length; p += piece) {
+            long n = Math.min(piece, offset + length - p);
+            apply(p, null, true, (int) n);
+        }
+        if (overlay.size() >= flushUnits) flush();
+    }
+
+    private void apply(long offset, byte[] data, boolean zero) {
+        apply(offset, data, zero, data.length);
+    }
+
+    /** Writes {@code data} (or zeros when {@code zero}) at {@code offset}: whole units directly, edges read-patched. */
+    private void apply(long offset, byte[] data, boolean zero, int length) {
+        long u0 = offset / unit;
+        long u1 = (offset + length - 1) / unit;
+        int n = (int) (u1 - u0 + 1);
+        int[] stripeIdx = lockOrder(u0, n);
+        io.readLock().lock();
+        for (int s : stripeIdx) stripes[s].lock();
+        try {
+            byte[] buf = new byte[n * unit];
+            int[] off = new int[n];
+            int[] len = new int[n];
+            boolean[] allZero = new boolean[n];
+            Mapping[] current = null;
+            for (int i = 0; i < n; i++) {
+                long unitStart = (u0 + i) * unit;
+                int unitLen = (int) Math.min(unit, size - unitStart);
+                long from = Math.max(offset, unitStart);
+                long to = Math.min(offset + length, unitStart + unitLen);
+                off[i] = i * unit;
+                len[i] = unitLen;
+                if (from > unitStart || to < unitStart + unitLen) {
+                    if (current == null) current = mappings(u0, u1);
+                    Mapping m = current[i];
+                    if (m.mapped()) {
+                        byte[] old = engine.chunkReader.read(container.group(), m.fp(), m.loc());
+                        System.arraycopy(old, 0, buf, off[i], Math.min(old.length, unitLen));
+                    }
+                }
+                if (zero) Arrays.fill(buf, off[i] + (int) (from - unitStart), off[i] + (int) (to - unitStart), (byte) 0);
+                else System.arraycopy(data, (int) (from - offset), buf, off[i] + (int) (from - unitStart), (int) (to - from));
+                allZero[i] = isZero(buf, off[i], unitLen);
+            }
+            int[] sOff = new int[n];
+            int[] sLen = new int[n];
+            int k = 0;
+            for (int i = 0; i < n; i++) {
+                if (!allZero[i]) {
+                    sOff[k] = off[i];
+                    sLen[k] = len[i];
+                    k++;
+                }
+            }
+            ChunkLocation[] locs = null;
+            Fingerprint[] fps = null;
+            if (k > 0) {
+                fps = engine.dedup.fingerprint(buf, sOff, sLen, k);
+                locs = engine.dedup.store(session, buf, sOff, sLen, fps, k);
+            }
+            for (int i = 0, j = 0; i < n; i++) {
+                overlay.put(u0 + i, allZero[i] ? UNMAPPED : new Mapping(fps[j], locs[j++]));
+            }
+        } finally {
+            for (int s : stripeIdx) stripes[s].unlock();
+            io.readLock().unlock();
+        }
+    }
+
+    private static int[] lockOrder(long u0, int n) {
+        return java.util.stream.LongStream.range(u0, u0 + n).mapToInt(u -> (int) (u % STRIPES)).distinct().sorted().toArray();
+    }
+
+    private static boolean isZero(byte[] b, int off, int len) {
+        return Arrays.mismatch(b, off, off + len, ZEROS, 0, len) < 0;
+    }
+
+    private static final byte[] ZEROS = new byte[64 * 1024];
+
+    List<BlockVolume.Extent> extents(long offset, long length) {
+        check(offset, length);
+        List<BlockVolume.Extent> out = new ArrayList<>();
+        if (length == 0) return out;
+        long u0 = offset / unit;
+        long u1 = (offset + length - 1) / unit;
+        TreeMap<Long, Boolean> state = new TreeMap<>();
+        try (Scanner sc = engine.meta.scan(Family.BLOCKS, Keys.id(entryId))) {
+            sc.seek(Keys.id2(entryId, u0));
+            while (sc.valid()) {
+                long u = Keys.longAt(sc.key(), 8);
+                if (u > u1) break;
+                state.put(u, true);
+                sc.advance();
+            }
+        }
+        for (Map.Entry<Long, Mapping> e : overlay.entrySet()) {
+            long u = e.getKey();
+            if (u >= u0 && u <= u1) state.put(u, e.getValue().mapped());
+        }
+        long pos = offset;
+        long end = offset + length;
+        while (pos < end) {
+            long u = pos / unit;
+            boolean mapped = Boolean.TRUE.equals(state.get(u));
+            long runEnd = Math.min(end, (u + 1) * unit);
+            while (runEnd < end && Boolean.TRUE.equals(state.get(runEnd / unit)) == mapped) {
+                runEnd = Math.min(end, runEnd + unit);
+            }
+            out.add(new BlockVolume.Extent(pos, runEnd - pos, mapped));
+            pos = runEnd;
+        }
+        return out;
+    }
+
+    void flush() {
+        io.writeLock().lock();
+        try {
+            if (overlay.isEmpty() || deleted) {
+                overlay.clear();
+                return;
+            }
+            Map<Long, Mapping> snap = new TreeMap<>(overlay);
+            session.makeChunksDurable();
+            List<byte[]> keys = new ArrayList<>(snap.size());
+            for (long u : snap.keySet()) keys.add(Keys.id2(entryId, u));
+            List<byte[]> old = engine.meta.multiGet(Family.BLOCKS, keys);
+            long mappedDelta = 0;
+            try (WriteBatch b = new WriteBatch()) {
+                int i = 0;
+                for (Map.Entry<Long, Mapping> e : snap.entrySet()) {
+                    boolean was = old.get(i) != null;
+                    byte[] key = keys.get(i++);
+                    Mapping m = e.getValue();
+                    if (m.mapped()) b.put(engine.meta.cf(Family.BLOCKS), key, m.fp().bytes());
+                    else if (was) b.delete(engine.meta.cf(Family.BLOCKS), key);
+                    mappedDelta += (m.mapped() ? unitBytes(e.getKey()) : 0) - (was ? unitBytes(e.getKey()) : 0);
+                }
+                Counters.add(b, engine.meta, GroupCounters.volumeMapped(entryId), mappedDelta);
+                Counters.add(b, engine.meta, GroupCounters.containerLogical(container.id()), mappedDelta);
+                engine.meta.write(b, true);
+            } catch (RocksDBException e) {
+                throw new EngineException(EngineException.Reason.IO_ERROR, "flush of " + describe() + " failed", e);
+            }
+            overlay.clear();
+            session.committed();
+        } finally {
+            io.writeLock().unlock();
+        }
+    }
+
+    private long unitBytes(long u) {
+        return Math.min(unit, size - u * unit);
+    }
+
+    void resize(long newSize) {
+        if (newSize <= 0 || newSize % blockSize != 0) {
+            throw new EngineException(EngineException.Reason.INVALID_ARGUMENT,
+                    "new size of " + describe() + " must be a positive multiple of " + blockSize);
+        }
+        flush();
+        io.writeLock().lock();
+        try {
+            if (newSize < size) {
+                long firstDropped = (newSize + unit - 1) / unit;
+                if (newSize % unit != 0) {
+                    long tailStart = newSize;
+                    long tailEnd = Math.min(size, firstDropped * unit);
+                    io.writeLock().unlock();
+                    try {
+                        apply(tailStart, null, true, (int) (tailEnd - tailStart));
+                    } finally {
+                        io.writeLock().lock();
+                    }
+                }
+            }
+        } finally {
+            io.writeLock().unlock();
+        }
+        flush();
+        io.writeLock().lock();
+        try (WriteBatch b = new WriteBatch()) {
+            if (newSize < size) {
+                long firstDropped = (newSize + unit - 1) / unit;
+                long dropped = 0;
+                try (Scanner sc = engine.meta.scan(Family.BLOCKS, Keys.id(entryId))) {
+                    sc.seek(Keys.id2(entryId, firstDropped));
+                    while (sc.valid()) {
+                        dropped += unitBytes(Keys.longAt(sc.key(), 8));
+                        sc.advance();
+                    }
+                }
+                b.deleteRange(engine.meta.cf(Family.BLOCKS), Keys.id2(entryId, firstDropped), Keys.id(entryId + 1));
+                Counters.add(b, engine.meta, GroupCounters.volumeMapped(entryId), -dropped);
+                Counters.add(b, engine.meta, GroupCounters.containerLogical(container.id()), -dropped);
+            }
+            container.putVolumeSize(b, name, entryId, newSize);
+            engine.meta.write(b, true);
+            size = newSize;
+        } catch (RocksDBException e) {
+            throw new EngineException(EngineException.Reason.IO_ERROR, "resize of " + describe() + " failed", e);
+        } finally {
+            io.writeLock().unlock();
+        }
+    }
+
+    void closeSession() {
+        session.close();
+    }
+}

@@ -1,0 +1,192 @@
+package dev.cistern.engine.meta;
+
+import dev.cistern.engine.EngineException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.LRUCache;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.UInt64AddOperator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * All engine metadata in one RocksDB, one column family per kind of record, so that a change that
+ * touches several kinds (a recipe and the entry's size, a moved chunk and its index entry) is one
+ * atomic {@link WriteBatch}. Key layouts are in {@link Keys}.
+ */
+public final class MetaStore implements AutoCloseable {
+    public enum Family {
+        DEFAULT("default"),
+        /** group id -> group record */
+        GROUPS("groups"),
+        /** container id -> container record */
+        CONTAINERS("containers"),
+        /** container id | entry name -> entry record */
+        ENTRIES("entries"),
+        /** entry id | offset -> fingerprint | length: stream recipes */
+        RECIPES("recipes"),
+        /** entry id | unit index -> fingerprint: volume block maps */
+        BLOCKS("blocks"),
+        /** group id | fingerprint -> chunk location: the fingerprint index (bloom filtered) */
+        INDEX("index"),
+        /** group id | container id -> state | size: chunk container files */
+        CHUNK_CONTAINERS("chunk_containers"),
+        /** group id | container id | offset -> fingerprint | lengths: what each chunk container holds */
+        CONTAINER_CHUNKS("container_chunks"),
+        /** entry id -> container id | created: entries being written, not yet published */
+        STAGING("staging"),
+        /** counter key -> u64 (merged by addition) */
+        COUNTERS("counters");
+
+        final String cfName;
+
+        Family(String cfName) {
+            this.cfName = cfName;
+        }
+    }
+
+    private final RocksDB db;
+    private final List<ColumnFamilyHandle> handles;
+    private final DBOptions dbOptions;
+    private final List<ColumnFamilyOptions> cfOptions = new ArrayList<>();
+    private final LRUCache cache;
+    private final WriteOptions syncWrite = new WriteOptions().setSync(true);
+    private final WriteOptions asyncWrite = new WriteOptions().setSync(false);
+
+    private MetaStore(RocksDB db, List<ColumnFamilyHandle> handles, DBOptions dbOptions, LRUCache cache,
+                      List<ColumnFamilyOptions> cfOptions) {
+        this.db = db;
+        this.handles = handles;
+        this.dbOptions = dbOptions;
+        this.cache = cache;
+        this.cfOptions.addAll(cfOptions);
+    }
+
+    public static MetaStore open(Path dir) {
+        RocksDB.loadLibrary();
+        try {
+            Files.createDirectories(dir);
+            LRUCache cache = new LRUCache(256L * 1024 * 1024);
+            DBOptions dbo = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+                    .setMaxBackgroundJobs(2).setKeepLogFileNum(5);
+            List<ColumnFamilyDescriptor> descs = new ArrayList<>();
+            List<ColumnFamilyOptions> opts = new ArrayList<>();
+            for (Family f : Family.values()) {
+                ColumnFamilyOptions o = new ColumnFamilyOptions();
+                BlockBasedTableConfig t = new BlockBasedTableConfig().setBlockCache(cache)
+                        .setFilterPolicy(new BloomFilter(10, false)).setCacheIndexAndFilterBlocks(true)
+                        .setPinL0FilterAndIndexBlocksInCache(true);
+                o.setTableFormatConfig(t);
+                if (f == Family.COUNTERS) o.setMergeOperator(new UInt64AddOperator());
+                if (f == Family.INDEX) o.setOptimizeFiltersForHits(false).setWriteBufferSize(64L * 1024 * 1024);
+                opts.add(o);
+                descs.add(new ColumnFamilyDescriptor(f.cfName.getBytes(), o));
+            }
+            List<ColumnFamilyHandle> handles = new ArrayList<>();
+            RocksDB db = RocksDB.open(dbo, dir.toString(), descs, handles);
+            return new MetaStore(db, handles, dbo, cache, opts);
+        } catch (RocksDBException | java.io.IOException e) {
+            throw new EngineException(EngineException.Reason.IO_ERROR, "cannot open metadata store " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public RocksDB db() {
+        return db;
+    }
+
+    public ColumnFamilyHandle cf(Family f) {
+        return handles.get(f.ordinal());
+    }
+
+    public byte[] get(Family f, byte[] key) {
+        try {
+            return db.get(cf(f), key);
+        } catch (RocksDBException e) {
+            throw ioError("read", e);
+        }
+    }
+
+    public List<byte[]> multiGet(Family f, List<byte[]> keys) {
+        try {
+            List<ColumnFamilyHandle> cfs = new ArrayList<>(keys.size());
+            for (int i = 0; i < keys.size(); i++) cfs.add(cf(f));
+            return db.multiGetAsList(cfs, keys);
+        } catch (RocksDBException e) {
+            throw ioError("read", e);
+        }
+    }
+
+    /** Writes a batch; {@code sync} makes it durable before returning. */
+    public void write(WriteBatch batch, boolean sync) {
+        try {
+            db.write(sync ? syncWrite : asyncWrite, batch);
+        } catch (RocksDBException e) {
+            throw ioError("write", e);
+        }
+    }
+
+    public void put(Family f, byte[] key, byte[] value, boolean sync) {
+        try (WriteBatch b = new WriteBatch()) {
+            b.put(cf(f), key, value);
+            write(b, sync);
+        } catch (RocksDBException e) {
+            throw ioError("write", e);
+        }
+    }
+
+    /** Makes every earlier write durable (fsync of the write-ahead log). */
+    public void sync() {
+        try {
+            db.flushWal(true);
+        } catch (RocksDBException e) {
+            throw ioError("sync", e);
+        }
+    }
+
+    public Scanner scan(Family f, byte[] prefix) {
+        return new Scanner(db.newIterator(cf(f)), prefix);
+    }
+
+    public Scanner scan(Family f, byte[] prefix, org.rocksdb.Snapshot snapshot) {
+        org.rocksdb.ReadOptions ro = new org.rocksdb.ReadOptions().setSnapshot(snapshot);
+        return new Scanner(db.newIterator(cf(f), ro), prefix, ro);
+    }
+
+    public long counter(byte[] key) {
+        byte[] v = get(Family.COUNTERS, key);
+        return v == null ? 0 : Counters.decode(v);
+    }
+
+    static EngineException ioError(String op, RocksDBException e) {
+        String msg = e.getMessage() == null ? String.valueOf(e.getStatus()) : e.getMessage();
+        if (msg.contains("No space left")) {
+            return new EngineException(EngineException.Reason.NO_SPACE, "metadata " + op + " failed: disk full", e);
+        }
+        return new EngineException(EngineException.Reason.IO_ERROR, "metadata " + op + " failed: " + msg, e);
+    }
+
+    @Override
+    public void close() {
+        try {
+            db.flushWal(true);
+        } catch (RocksDBException ignored) {
+            // closing anyway; the WAL is replayed at next open
+        }
+        for (ColumnFamilyHandle h : handles) h.close();
+        db.close();
+        dbOptions.close();
+        cfOptions.forEach(ColumnFamilyOptions::close);
+        cache.close();
+        syncWrite.close();
+        asyncWrite.close();
+    }
+}

@@ -1,0 +1,118 @@
+package dev.cistern.engine.store;
+
+import dev.cistern.engine.chunking.Fingerprint;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Appends chunk records to one open container file. One writer appends at a time (the engine hands an
+ * open container to a single stream or volume); {@link #ensureDurable} may be called from any thread,
+ * e.g. by a writer committing a recipe that dedups against a chunk still in this open container.
+ */
+public final class ChunkContainerWriter {
+    private final long id;
+    private final Path file;
+    private final FileChannel channel;
+    private final List<TrailerEntry> entries = new ArrayList<>();
+    private long position;
+    private volatile long durable;
+    private boolean sealed;
+
+    private ChunkContainerWriter(long id, Path file, FileChannel channel, long position) {
+        this.id = id;
+        this.file = file;
+        this.channel = channel;
+        this.position = position;
+        this.durable = 0;
+    }
+
+    public static ChunkContainerWriter create(Path file, long groupId, long id) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                StandardOpenOption.READ);
+        ByteBuffer h = ChunkContainerFormat.header(groupId, id);
+        while (h.hasRemaining()) ch.write(h);
+        return new ChunkContainerWriter(id, file, ch, ChunkContainerFormat.HEADER);
+    }
+
+    /**
+     * Recovery: cuts an unsealed container at the end of its last intact record and seals it with a
+     * trailer listing the records found.
+     */
+    public static void sealRecovered(Path file, long id, List<TrailerEntry> records, long validEnd) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        ch.truncate(validEnd);
+        ChunkContainerWriter w = new ChunkContainerWriter(id, file, ch, validEnd);
+        w.entries.addAll(records);
+        w.seal();
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public synchronized long size() {
+        return position;
+    }
+
+    /** Appends a whole record; returns its offset. */
+    public synchronized int append(byte[] record, Fingerprint fp, int payloadLength, int rawLength) throws IOException {
+        if (sealed) throw new IllegalStateException("container " + id + " is sealed");
+        long off = position;
+        ByteBuffer b = ByteBuffer.wrap(record);
+        while (b.hasRemaining()) channel.write(b, position + b.position());
+        position += record.length;
+        entries.add(new TrailerEntry(fp, (int) off, payloadLength, rawLength));
+        return (int) off;
+    }
+
+    /** Makes everything appended so far durable. */
+    public void force() throws IOException {
+        long upTo;
+        synchronized (this) {
+            upTo = position;
+            if (sealed) return;
+        }
+        channel.force(false);
+        synchronized (this) {
+            if (upTo > durable) durable = upTo;
+        }
+    }
+
+    /** Makes bytes up to {@code end} durable, forcing only if they are not yet. */
+    public void ensureDurable(long end) throws IOException {
+        if (durable < end) force();
+    }
+
+    /** Writes the trailer, forces and closes. The container is immutable from now on. */
+    public synchronized void seal() throws IOException {
+        if (sealed) return;
+        ByteBuffer t = ChunkContainerFormat.trailer(entries, position);
+        while (t.hasRemaining()) channel.write(t, position + t.position());
+        position += t.capacity();
+        channel.force(true);
+        durable = position;
+        sealed = true;
+        channel.close();
+    }
+
+    /** Closes without sealing (shutdown: recovery seals it at next start). */
+    public synchronized void closeUnsealed() throws IOException {
+        if (!sealed && channel.isOpen()) {
+            channel.force(false);
+            channel.close();
+        }
+    }
+
+    public synchronized int chunkCount() {
+        return entries.size();
+    }
+}

@@ -1,0 +1,196 @@
+package dev.cistern.engine.store;
+
+import dev.cistern.engine.EngineException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The chunk container files of one storage group in one directory: hands out open containers to
+ * writers (one writer each, so a stream's new chunks stay together), reads records, deletes files.
+ * Read channels are cached, bounded; a reader whose file was just deleted by the cleaner gets
+ * NOT_FOUND and re-resolves the chunk through the index.
+ */
+public final class ChunkStore implements AutoCloseable {
+    private static final int MAX_READ_CHANNELS = 256;
+
+    private final long groupId;
+    private final Path dir;
+    private final int targetSize;
+    private final LongSupplier idAllocator;
+    private final Deque<ChunkContainerWriter> idle = new ArrayDeque<>();
+    private final Map<Long, ChunkContainerWriter> open = new ConcurrentHashMap<>();
+    private final Map<Long, FileChannel> readers = new LinkedHashMap<>(16, 0.75f, true);
+    private final SealListener sealListener;
+
+    /** Told when a container is created and sealed, to record its state in the metadata. */
+    public interface SealListener {
+        void created(long groupId, long containerId);
+
+        void sealed(long groupId, long containerId, long size);
+    }
+
+    public ChunkStore(long groupId, Path dir, int targetSize, LongSupplier idAllocator, SealListener sealListener) {
+        this.groupId = groupId;
+        this.dir = dir;
+        this.targetSize = targetSize;
+        this.idAllocator = idAllocator;
+        this.sealListener = sealListener;
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new EngineException(EngineException.Reason.IO_ERROR, "cannot create chunk directory " + dir, e);
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path file(long containerId) {
+        return dir.resolve(String.format("%016x.ccf", containerId));
+    }
+
+    public int targetSize() {
+        return targetSize;
+    }
+
+    /** An open container for one writer's exclusive use; give it back with {@link #release}. */
+    public ChunkContainerWriter acquire() throws IOException {
+        synchronized (idle) {
+            ChunkContainerWriter w = idle.pollFirst();
+            if (w != null) return w;
+        }
+        long id = idAllocator.getAsLong();
+        sealListener.created(groupId, id);
+        ChunkContainerWriter w = ChunkContainerWriter.create(file(id), groupId, id);
+        open.put(id, w);
+        return w;
+    }
+
+    /** Returns a writer's container: sealed if full, else kept open for the next writer. */
+    public void release(ChunkContainerWriter w) throws IOException {
+        if (w.size() >= targetSize) {
+            seal(w);
+        } else {
+            synchronized (idle) {
+                idle.addFirst(w);
+            }
+        }
+    }
+
+    public void seal(ChunkContainerWriter w) throws IOException {
+        w.seal();
+        open.remove(w.id());
+        sealListener.sealed(groupId, w.id(), Files.size(w.file()));
+    }
+
+    /** Seals the open containers no writer holds right now, so the cleaner can sweep them too. */
+    public void sealIdle() throws IOException {
+        List<ChunkContainerWriter> ws;
+        synchronized (idle) {
+            ws = new ArrayList<>(idle);
+            idle.clear();
+        }
+        for (ChunkContainerWriter w : ws) seal(w);
+    }
+
+    /** The open writer of a container, or null once it is sealed. */
+    public ChunkContainerWriter openWriter(long containerId) {
+        return open.get(containerId);
+    }
+
+    public List<Long> openContainerIds() {
+        return new ArrayList<>(open.keySet());
+    }
+
+    /** Reads the whole record at {@code loc}; NOT_FOUND if the container is gone. */
+    public byte[] readRecord(ChunkLocation loc) {
+        byte[] rec = new byte[loc.recordLength()];
+        try {
+            FileChannel ch = channel(loc.containerId());
+            ByteBuffer b = ByteBuffer.wrap(rec);
+            while (b.hasRemaining()) {
+                int n = ch.read(b, loc.offset() + (long) b.position());
+                if (n < 0) {
+                    throw new EngineException(EngineException.Reason.DAMAGED,
+                            "chunk container " + Long.toHexString(loc.containerId()) + " is truncated");
+                }
+            }
+            return rec;
+        } catch (NoSuchFileException | java.nio.channels.ClosedChannelException e) {
+            throw new EngineException(EngineException.Reason.NOT_FOUND,
+                    "chunk container " + Long.toHexString(loc.containerId()) + " is gone");
+        } catch (IOException e) {
+            throw new EngineException(EngineException.Reason.IO_ERROR, "reading chunk container "
+                    + Long.toHexString(loc.containerId()) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private FileChannel channel(long id) throws IOException {
+        synchronized (readers) {
+            FileChannel ch = readers.get(id);
+            if (ch != null && ch.isOpen()) return ch;
+        }
+        FileChannel ch = FileChannel.open(file(id), StandardOpenOption.READ);
+        synchronized (readers) {
+            FileChannel prev = readers.put(id, ch);
+            if (prev != null && prev != ch) prev.close();
+            if (readers.size() > MAX_READ_CHANNELS) {
+                var it = readers.entrySet().iterator();
+                FileChannel eldest = it.next().getValue();
+                it.remove();
+                eldest.close();
+            }
+        }
+        return ch;
+    }
+
+    /** Deletes a sealed container's file (cleaner). */
+    public void delete(long containerId) throws IOException {
+        synchronized (readers) {
+            FileChannel ch = readers.remove(containerId);
+            if (ch != null) ch.close();
+        }
+        Files.deleteIfExists(file(containerId));
+    }
+
+    /** Seals every open container (clean shutdown). */
+    @Override
+    public void close() {
+        List<ChunkContainerWriter> all;
+        synchronized (idle) {
+            idle.clear();
+            all = new ArrayList<>(open.values());
+        }
+        for (ChunkContainerWriter w : all) {
+            try {
+                seal(w);
+            } catch (IOException e) {
+                // left unsealed: recovery seals it at the next start
+            }
+        }
+        synchronized (readers) {
+            for (FileChannel ch : readers.values()) {
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // read-only channel
+                }
+            }
+            readers.clear();
+        }
+    }
+}

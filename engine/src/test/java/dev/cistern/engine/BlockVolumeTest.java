@@ -1,0 +1,114 @@
+package dev.cistern.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BlockVolumeTest {
+    private static final int MB = 1024 * 1024;
+    @TempDir
+    Path dir;
+
+    private static byte[] read(BlockVolume v, long off, int len) {
+        ByteBuffer b = ByteBuffer.allocate(len);
+        v.read(off, b);
+        return b.array();
+    }
+
+    @Test
+    void randomWritesMatchAModelAcrossFlushAndRestart() {
+        byte[] model = new byte[8 * MB];
+        Random r = new Random(7);
+        try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
+            e.createGroup(StorageGroupSpec.of("grp"));
+            e.createContainer("grp", new ContainerSpec("lun-box", "iscsi", Map.of()));
+            try (BlockVolume v = e.openContainer("lun-box").createVolume("lun-0", model.length, 512, false)) {
+                assertThat(read(v, 0, 4096)).containsOnly(0);
+                for (int i = 0; i < 400; i++) {
+                    int blocks = 1 + r.nextInt(200);
+                    long off = 512L * r.nextInt(model.length / 512 - blocks);
+                    byte[] d = TestData.random(i, blocks * 512);
+                    v.write(off, ByteBuffer.wrap(d), i % 50 == 0);
+                    System.arraycopy(d, 0, model, (int) off, d.length);
+                    if (i % 7 == 0) {
+                        long o = 512L * r.nextInt(model.length / 512 - 64);
+                        assertThat(read(v, o, 64 * 512)).isEqualTo(java.util.Arrays.copyOfRange(model, (int) o, (int) o + 64 * 512));
+                    }
+                }
+                v.flush();
+                assertThat(read(v, 0, model.length)).isEqualTo(model);
+            }
+        }
+        try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
+            try (BlockVolume v = e.openContainer("lun-box").openVolume("lun-0")) {
+                assertThat(read(v, 0, model.length)).isEqualTo(model);
+            }
+        }
+    }
+
+    @Test
+    void unmapAndZeroWritesDeallocateAndExtentsReportIt() {
+        try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
+            e.createGroup(StorageGroupSpec.of("grp"));
+            e.createContainer("grp", new ContainerSpec("lun-box", "iscsi", Map.of()));
+            try (BlockVolume v = e.openContainer("lun-box").createVolume("lun-0", 4L * MB, 4096, false)) {
+                int unit = v.allocationUnit();
+                v.write(0, ByteBuffer.wrap(TestData.random(1, MB)), false);
+                assertThat(v.extents(0, 4L * MB)).containsExactly(
+                        new BlockVolume.Extent(0, MB, true), new BlockVolume.Extent(MB, 3L * MB, false));
+                v.unmap(unit, unit);
+                assertThat(read(v, unit, unit)).containsOnly(0);
+                v.write(2L * unit, ByteBuffer.wrap(new byte[unit]), false);
+                v.flush();
+                assertThat(v.extents(0, 4L * unit)).containsExactly(new BlockVolume.Extent(0, unit, true),
+                        new BlockVolume.Extent(unit, 2L * unit, false), new BlockVolume.Extent(3L * unit, unit, true));
+                assertThat(e.containerStats("lun-box").logicalBytes()).isEqualTo(MB - 2L * unit);
+            }
+        }
+    }
+
+    @Test
+    void identicalDataOnTwoVolumesIsStoredOnce() {
+        try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
+            e.createGroup(StorageGroupSpec.of("grp"));
+            e.createContainer("grp", new ContainerSpec("lun-box", "iscsi", Map.of()));
+            ContainerHandle c = e.openContainer("lun-box");
+            byte[] img = TestData.random(9, 4 * MB);
+            try (BlockVolume a = c.createVolume("lun-0", 4L * MB, 512, false);
+                 BlockVolume b = c.createVolume("lun-1", 4L * MB, 512, false)) {
+                a.write(0, ByteBuffer.wrap(img), true);
+                long stored = e.groupStats("grp").storedBytes();
+                b.write(0, ByteBuffer.wrap(img), true);
+                assertThat(e.groupStats("grp").storedBytes()).isEqualTo(stored);
+                assertThat(read(b, 0, img.length)).isEqualTo(img);
+            }
+        }
+    }
+
+    @Test
+    void badRangesAndReadOnlyAreRefused() {
+        try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
+            e.createGroup(StorageGroupSpec.of("grp"));
+            e.createContainer("grp", new ContainerSpec("lun-box", "iscsi", Map.of()));
+            ContainerHandle c = e.openContainer("lun-box");
+            try (BlockVolume v = c.createVolume("ro", MB, 512, true)) {
+                assertThatThrownBy(() -> v.write(0, ByteBuffer.allocate(512), false))
+                        .extracting(t -> ((EngineException) t).reason()).isEqualTo(EngineException.Reason.READ_ONLY);
+                assertThatThrownBy(() -> v.read(MB, ByteBuffer.allocate(512)))
+                        .extracting(t -> ((EngineException) t).reason()).isEqualTo(EngineException.Reason.INVALID_ARGUMENT);
+                assertThatThrownBy(() -> v.read(100, ByteBuffer.allocate(512)))
+                        .extracting(t -> ((EngineException) t).reason()).isEqualTo(EngineException.Reason.INVALID_ARGUMENT);
+            }
+            assertThatThrownBy(() -> c.createVolume("ro", MB, 512, false))
+                    .extracting(t -> ((EngineException) t).reason()).isEqualTo(EngineException.Reason.ALREADY_EXISTS);
+            assertThatThrownBy(() -> c.createVolume("bad", 1000, 512, false))
+                    .extracting(t -> ((EngineException) t).reason()).isEqualTo(EngineException.Reason.INVALID_ARGUMENT);
+        }
+    }
+}

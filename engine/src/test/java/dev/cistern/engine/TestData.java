@@ -1,0 +1,33 @@
+package dev.cistern.engine;
+
+import java.util.Random;
+
+/** Deterministic test data: random bytes, and "backup-like" data with repetition and compressible text. */
+public final class TestData {
+    private TestData() {
+    }
+
+    public static byte[] random(long seed, int n) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    /** Half-compressible bytes: random words from a small vocabulary mixed with random runs. */
+    public static byte[] compressible(long seed, int n) {
+        Random r = new Random(seed);
+        String[] words = {"cistern ", "backup ", "chunk ", "storage ", "dedup ", "container ", "volume ", "index "};
+        byte[] b = new byte[n];
+        int i = 0;
+        while (i < n) {
+            if (r.nextInt(20) == 0) {
+                int k = Math.min(n - i, 8 + r.nextInt(32));
+                for (int j = 0; j < k; j++) b[i++] = (byte) r.nextInt(256);
+            } else {
+                byte[] w = words[r.nextInt(words.length)].getBytes();
+                for (int j = 0; j < w.length && i < n; j++) b[i++] = w[j];
+            }
+        }
+        return b;
+    }
+}
