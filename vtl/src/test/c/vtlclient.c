@@ -134,41 +134,47 @@ struct elem { int type, addr, full; char tag[33]; };
 static struct elem elems[512];
 static int nelems;
 
-static void element_status(const char *name) {
-    unsigned char cdb[12] = {0xb8, 0x10, 0, 0, 0x01, 0xff, 0, 0, 0x40, 0, 0, 0};
+/* One READ ELEMENT STATUS per element type (as mtx and most backup software can do), VOLTAG set. */
+static void element_status_type(const char *name, int type) {
+    unsigned char cdb[12] = {0xb8, 0x10 | type, 0, 0, 0x01, 0xff, 0, 0, 0x40, 0, 0, 0};
     struct result r = run(name, changer_lun, cdb, 12, SCSI_XFER_READ, NULL, 0x4000);
-    nelems = 0;
-    if (r.status == 0) {
+    if (r.status == 0 && r.moved >= 16) {
         unsigned char *b = r.data;
-        long total = 8 + ((b[5] << 16) | (b[6] << 8) | b[7]);
-        if (total > r.moved) total = r.moved;
-        long at = 8;
-        while (at + 8 <= total) {
-            int type = b[at], dlen = (b[at + 2] << 8) | b[at + 3], pvol = b[at + 1] & 0x80;
-            long bytes = (b[at + 5] << 16) | (b[at + 6] << 8) | b[at + 7];
-            for (long p = at + 8; p + dlen <= at + 8 + bytes && p + dlen <= total && nelems < 512; p += dlen) {
-                struct elem *e = &elems[nelems++];
-                e->type = type;
-                e->addr = (b[p] << 8) | b[p + 1];
-                e->full = b[p + 2] & 1;
-                e->tag[0] = 0;
-                if (pvol && e->full) {
-                    memcpy(e->tag, b + p + 12, 32);
-                    e->tag[32] = 0;
-                    for (int i = 31; i >= 0 && (e->tag[i] == ' ' || e->tag[i] == 0); i--) e->tag[i] = 0;
-                }
-            }
-            at += 8 + bytes;
+        if (getenv("VTLCLIENT_HEXDUMP")) {
+            for (long i = 0; i < r.moved && i < 256; i++) fprintf(stderr, "%02x%s", b[i], i % 16 == 15 ? "\n" : " ");
+            fprintf(stderr, "\n");
         }
-        int idx[5] = {0};
-        for (int i = 0; i < nelems; i++) {
-            struct elem *e = &elems[i];
-            int k = idx[e->type & 7]++;
+        /* one page: its own byte count bounds the descriptors */
+        int dlen = (b[10] << 8) | b[11], pvol = b[9] & 0x80;
+        long bytes = (b[13] << 16) | (b[14] << 8) | b[15];
+        long end = 16 + bytes < r.moved ? 16 + bytes : r.moved;
+        int k = 0;
+        printf("  page type=%d descriptor-length=%d pvoltag=%d\n", b[8], dlen, pvol ? 1 : 0);
+        for (long p = 16; dlen > 0 && p + dlen <= end && nelems < 512; p += dlen, k++) {
+            struct elem *e = &elems[nelems++];
+            e->type = b[8];
+            e->addr = (b[p] << 8) | b[p + 1];
+            e->full = b[p + 2] & 1;
+            e->tag[0] = 0;
+            if (pvol && e->full) {
+                memcpy(e->tag, b + p + 12, 32);
+                e->tag[32] = 0;
+                for (int i = 31; i >= 0 && (e->tag[i] == ' ' || e->tag[i] == 0); i--) e->tag[i] = 0;
+            }
             if (e->type == 2 && k >= 4 && !e->full) continue; /* list only the first empty slots */
             printf("  element type=%d index=%d full=%d tag=%s\n", e->type, k, e->full, e->full ? e->tag : "-");
         }
     }
     free(r.data);
+}
+
+static void element_status(const char *name) {
+    char n[64];
+    nelems = 0;
+    for (int t = 1; t <= 4; t++) {
+        snprintf(n, sizeof n, "%s-%d", name, t);
+        element_status_type(n, t);
+    }
 }
 
 static int find(int type, int full, int nth) {
@@ -279,7 +285,7 @@ int main(int argc, char **argv) {
                (p[12] << 8) | p[13], (p[16] << 8) | p[17]);
     }
     free(r.data);
-    element_status("changer.read-element-status");
+    element_status("changer.element-status");
     int slot = find_tag("CST001L5"), drive = find(4, -1, 0), mail = find(3, 0, 0);
     if (slot < 0 || drive < 0) {
         fprintf(stderr, "library has no cartridge CST001L5 or no drive\n");
@@ -383,7 +389,7 @@ int main(int argc, char **argv) {
     free(dcmd("drive.tur-after-unload", tur, 6).data);
     move("changer.move-drive-to-slot", drive, slot);
     if (mail >= 0) move("changer.move-slot-to-mailslot", slot, mail);
-    element_status("changer.read-element-status-end");
+    element_status("changer.element-status-end");
     if (mail >= 0) move("changer.move-mailslot-to-slot", mail, slot);
     iscsi_logout_sync(ctx);
     iscsi_destroy_context(ctx);
