@@ -31,7 +31,12 @@ public final class VtlFixture implements AutoCloseable {
     }
 
     public VtlFixture(Path dir, boolean create) {
-        engine = Engines.open(EngineConfig.defaults(dir).withContainerSize(1024 * 1024));
+        this(dir, create, 1024 * 1024);
+    }
+
+    /** With chunk containers of {@code containerSize} bytes (small ones make many files: reader-cache stress). */
+    public VtlFixture(Path dir, boolean create, int containerSize) {
+        engine = Engines.open(EngineConfig.defaults(dir).withContainerSize(containerSize));
         if (create) {
             engine.createGroup(StorageGroupSpec.of("grp"));
             TapeLibraries.create(engine, "grp", library, Map.of("vtl.drives", "2", "vtl.slots", "8",
