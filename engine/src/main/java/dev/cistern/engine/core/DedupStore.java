@@ -230,7 +230,7 @@ final class DedupStore {
                 int off = w.append(rec, fp, payload, rawLen);
                 ChunkLocation loc = new ChunkLocation(w.id(), off, payload, rawLen);
                 if (w.size() >= g.store.targetSize()) {
-                    g.store.seal(w);
+                    g.store.sealLater(w);
                     s.current = null;
                 }
                 return loc;

@@ -10,7 +10,6 @@ import dev.cistern.engine.meta.Keys;
 import dev.cistern.engine.meta.MetaStore.Family;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.List;
@@ -37,6 +36,8 @@ final class StreamWriterImpl implements StreamWriter {
     private final List<RecipeRecord> unflushed = new ArrayList<>();
     /** The previous segment being fingerprinted and stored while this thread cuts the next one. */
     private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
+    /** The segment buffer the store stage last used, handed back for reuse (written before its future completes). */
+    private volatile byte[] spare;
     private int fill;
     /** Entry offset of buf[0]. */
     private long bufStart;
@@ -98,16 +99,21 @@ final class StreamWriterImpl implements StreamWriter {
         if (n > 0) {
             // Hand the cut segment to the store stage and go on cutting the next one meanwhile.
             // One segment in flight at most: bounded memory, and recipe steps stay in order.
-            byte[] seg = Arrays.copyOf(buf, pos);
+            awaitStored();
+            byte[] seg = spare; // the stage finished with it: reuse instead of allocating 4 MiB each time
+            if (seg == null || seg.length < pos) seg = new byte[buf.length];
+            System.arraycopy(buf, 0, seg, 0, pos);
+            spare = null;
+            byte[] segment = seg;
             int[] o = off;
             int[] l = len;
             int count = n;
             long segStart = bufStart;
-            awaitStored();
             inFlight = CompletableFuture.runAsync(() -> {
-                Fingerprint[] fps = engine.dedup.fingerprint(seg, o, l, count);
-                engine.dedup.store(session, seg, o, l, fps, count);
+                Fingerprint[] fps = engine.dedup.fingerprint(segment, o, l, count);
+                engine.dedup.store(session, segment, o, l, fps, count);
                 for (int i = 0; i < count; i++) unflushed.add(new RecipeRecord(segStart + o[i], fps[i], l[i]));
+                spare = segment;
             }, engine.stageExecutor);
         }
         System.arraycopy(buf, pos, buf, 0, fill - pos);

@@ -48,7 +48,30 @@ public final class PduWriter {
         return buf;
     }
 
+    /** Small PDUs go out in one write; big data segments are written from the PDU's own array, uncopied. */
     private void writeNoFlush(Pdu pdu) throws IOException {
-        out.write(encode(pdu, digests.header(), digests.data()));
+        byte[] data = pdu.data();
+        if (data.length <= COPY_LIMIT) {
+            out.write(encode(pdu, digests.header(), digests.data()));
+            return;
+        }
+        pdu.data(new byte[0]);
+        byte[] header = encode(pdu, digests.header(), false);
+        pdu.data(data);
+        pdu.sealLengths();
+        // the header digest was computed with a zero length field: recompute over the real header
+        System.arraycopy(pdu.bhs(), 0, header, 0, Pdu.BHS_LENGTH);
+        if (digests.header()) {
+            int hdr = Pdu.BHS_LENGTH + pdu.ahs().length;
+            Crc32c.putLe(header, hdr, Crc32c.of(header, 0, hdr));
+        }
+        out.write(header);
+        out.write(data);
+        int pad = ((data.length + 3) & ~3) - data.length;
+        byte[] tail = new byte[pad + (digests.data() ? 4 : 0)];
+        if (digests.data()) Crc32c.putLe(tail, pad, Crc32c.of(data, new byte[pad]));
+        if (tail.length > 0) out.write(tail);
     }
+
+    private static final int COPY_LIMIT = 16 * 1024;
 }

@@ -26,6 +26,10 @@ public final class LogicalUnit implements AutoCloseable {
      * with no other write landing in between (VMware ATS relies on that).
      */
     private final ReentrantReadWriteLock atomicity = new ReentrantReadWriteLock();
+    /** Initiator ports logged in to this unit's target: who must hear of a reset. */
+    private final java.util.Set<String> nexuses = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** One pending unit attention per initiator port, reported on its next command (SAM-5 5.14). */
+    private final java.util.Map<String, Sense> unitAttention = new java.util.concurrent.ConcurrentHashMap<>();
 
     public LogicalUnit(int number, BlockVolume volume, CommandTable commands, Reservations reservations, String serial) {
         this.number = number;
@@ -96,8 +100,18 @@ public final class LogicalUnit implements AutoCloseable {
     /** Runs one command: reservation check, dispatch, and errors turned into sense. */
     public ScsiResponse execute(ScsiRequest request) {
         Command c = commands.lookup(request.cdb());
+        String port = request.nexus().initiatorPort();
+        int op = request.opcode();
+        if (op != 0x12 && op != 0xa0 && op != 0x03) { // INQUIRY, REPORT LUNS, REQUEST SENSE see no UA
+            Sense ua = unitAttention.remove(port);
+            if (ua != null) return ScsiResponse.checkCondition(ua);
+        }
         try {
-            if (c == null) throw CheckCondition.invalidOpcode();
+            if (c == null) {
+                // a known opcode with an unknown service action is a bad field, not an unknown command
+                throw commands.hasServiceActions(request.opcode()) ? CheckCondition.invalidFieldInCdb()
+                        : CheckCondition.invalidOpcode();
+            }
             if (reservations.conflicts(request.nexus(), c)) {
                 return ScsiResponse.status(ScsiStatus.RESERVATION_CONFLICT);
             }
@@ -110,6 +124,28 @@ public final class LogicalUnit implements AutoCloseable {
             // a CDB shorter than its opcode needs (only possible with a malformed extended CDB)
             return ScsiResponse.checkCondition(CheckCondition.invalidFieldInCdb().sense());
         }
+    }
+
+    /** A session to the target logged in: its nexus will hear of resets. */
+    public void attach(ItNexus nexus) {
+        nexuses.add(nexus.initiatorPort());
+    }
+
+    /** The session ended: no unit attention is kept for it, and its SPC-2 reservation is released. */
+    public void detach(ItNexus nexus) {
+        nexuses.remove(nexus.initiatorPort());
+        unitAttention.remove(nexus.initiatorPort());
+        reservations.nexusLost(nexus);
+    }
+
+    /**
+     * LUN or target reset: drops SPC-2 reservations and tells every initiator port, the one that asked
+     * for the reset included, on its next command that a reset happened (UNIT ATTENTION, BUS DEVICE
+     * RESET FUNCTION OCCURRED, SAM-5 6.3.3); multipath initiators rely on seeing it on every path.
+     */
+    public void reset() {
+        reservations.reset();
+        for (String port : nexuses) unitAttention.put(port, new Sense(Sense.UNIT_ATTENTION, 0x29, 0x03));
     }
 
     /** Sense bytes in the format the control mode page asks for. */

@@ -16,7 +16,6 @@ import dev.cistern.iscsi.scsi.ItNexus;
 import dev.cistern.iscsi.scsi.LogicalUnit;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -43,6 +42,7 @@ public final class Connection implements Runnable {
     private PduWriter writer;
     private volatile SessionInfo info;
     private volatile boolean closing;
+    private boolean registered;
     private SessionParams params;
     private TargetDefinition target;
     private ItNexus nexus;
@@ -65,16 +65,13 @@ public final class Connection implements Runnable {
 
     @Override
     public void run() {
-        boolean registered = false;
         try {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(LOGIN_TIMEOUT_MS);
             PduReader reader = new PduReader(new BufferedInputStream(socket.getInputStream(), 256 * 1024), digests);
-            writer = new PduWriter(new BufferedOutputStream(socket.getOutputStream(), 256 * 1024), digests);
+            writer = new PduWriter(socket.getOutputStream(), digests);
             if (!login(reader)) return;
             socket.setSoTimeout(0);
-            registry.register(this);
-            registered = true;
             fullFeature(reader);
         } catch (ProtocolException e) {
             LOG.log(System.Logger.Level.INFO, "closing iSCSI connection from {0}: {1}", remote(), e.getMessage());
@@ -84,7 +81,8 @@ public final class Connection implements Runnable {
             LOG.log(System.Logger.Level.WARNING, "iSCSI connection from " + remote() + " failed", e);
         } finally {
             if (registered) registry.remove(this);
-            if (nexus != null) luns.values().forEach(lu -> lu.reservations().nexusLost(nexus));
+            if (tasks != null) tasks.shutdown();
+            if (nexus != null) luns.values().forEach(lu -> lu.detach(nexus));
             close();
         }
     }
@@ -100,12 +98,20 @@ public final class Connection implements Runnable {
             }
             if (req == null) return false;
             Pdu resp = login.handle(req);
+            if (login.complete()) {
+                // set up and register before answering, so the session is listed once the initiator sees it
+                enterFullFeature(login);
+                writer.write(resp);
+                digests.set(params.headerDigest, params.dataDigest);
+                return true;
+            }
             writer.write(resp);
             if (login.failed()) return false;
-            if (login.complete()) break;
         }
+    }
+
+    private void enterFullFeature(LoginHandler login) {
         params = login.params();
-        digests.set(params.headerDigest, params.dataDigest);
         digests.maxRecvDataSegment(SessionParams.TARGET_MAX_RECV_DATA_SEGMENT);
         statSn = login.nextStatSn();
         expCmdSn = login.expCmdSn();
@@ -116,10 +122,12 @@ public final class Connection implements Runnable {
         if (target != null) {
             nexus = new ItNexus(login.initiatorName(), login.isidHex(), target.iqn());
             luns = targetLuns.refresh(target);
+            luns.values().forEach(lu -> lu.attach(nexus));
         }
         tasks = new ScsiTasks(this);
         taskManagement = new TaskManagement(this);
-        return true;
+        registry.register(this);
+        registered = true;
     }
 
     private void fullFeature(PduReader reader) throws IOException, ProtocolException {
@@ -192,6 +200,7 @@ public final class Connection implements Runnable {
     }
 
     private void logout(Pdu p) throws IOException {
+        tasks.drain();
         int reason = p.flags() & 0x7f;
         Pdu r = Pdu.of(Opcode.LOGOUT_RESPONSE).flags(0x80).itt(p.itt());
         r.putByte(2, reason == 2 ? 2 : 0); // 2: connection recovery not supported

@@ -30,6 +30,15 @@ final class ScsiTasks {
     private final Connection conn;
     private final Map<Integer, WriteTask> pending = new HashMap<>();
     private int nextTtt = 1;
+    /**
+     * Reads run on their own virtual threads so a queue of them overlaps engine work with the network;
+     * anything else first waits for those to finish and then runs on the reader thread. So no command
+     * ever overtakes a write or a reservation change that came before it in CmdSN order, and reads
+     * reorder only among themselves, which SIMPLE task attributes allow (SAM-5 8.6).
+     */
+    private final java.util.concurrent.ExecutorService readers =
+            java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("iscsi-read-", 0).factory());
+    private int inFlight;
 
     ScsiTasks(Connection conn) {
         this.conn = conn;
@@ -46,7 +55,14 @@ final class ScsiTasks {
             return;
         }
         if (!write) {
-            run(p.itt(), p.lun(), cdb, new byte[0], read, edtl);
+            int attr = flags & 0x07;
+            LogicalUnit lu = conn.luns().get(Lun.decode(p.lun()));
+            dev.cistern.iscsi.scsi.Command c = lu == null ? null : lu.commands().lookup(cdb);
+            if (attr <= 1 && c != null && c.access() == dev.cistern.iscsi.scsi.Command.Access.READ) {
+                runConcurrently(p.itt(), p.lun(), cdb, read, edtl);
+            } else {
+                run(p.itt(), p.lun(), cdb, new byte[0], read, edtl);
+            }
             return;
         }
         if (edtl < 0 || edtl > MAX_WRITE_BYTES || pending.containsKey(p.itt())) {
@@ -130,11 +146,50 @@ final class ScsiTasks {
         pending.clear();
     }
 
+    private void runConcurrently(int itt, long lunField, byte[] cdb, boolean read, int edtl) {
+        synchronized (this) {
+            inFlight++;
+        }
+        readers.execute(() -> {
+            try {
+                execute(itt, lunField, cdb, new byte[0], read, edtl);
+            } catch (IOException | RuntimeException e) {
+                conn.close(); // the connection is broken; the reader thread sees it and cleans up
+            } finally {
+                synchronized (this) {
+                    if (--inFlight == 0) notifyAll();
+                }
+            }
+        });
+    }
+
+    /** Waits until no concurrently running read is left. */
+    synchronized void drain() {
+        while (inFlight > 0) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    void shutdown() {
+        readers.shutdownNow();
+    }
+
     private void run(WriteTask t) throws IOException {
         run(t.itt, t.lunField, t.cdb, t.buffer, t.readToo, t.buffer.length);
     }
 
     private void run(int itt, long lunField, byte[] cdb, byte[] dataOut, boolean read, int edtl) throws IOException {
+        drain();
+        execute(itt, lunField, cdb, dataOut, read, edtl);
+    }
+
+    private void execute(int itt, long lunField, byte[] cdb, byte[] dataOut, boolean read, int edtl)
+            throws IOException {
         int lun = Lun.decode(lunField);
         LogicalUnit lu = conn.luns().get(lun);
         int[] all = conn.luns().keySet().stream().mapToInt(Integer::intValue).sorted().toArray();

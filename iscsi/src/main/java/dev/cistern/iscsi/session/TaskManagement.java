@@ -36,6 +36,7 @@ final class TaskManagement {
     }
 
     void handle(Pdu p) throws IOException {
+        conn.tasks().drain(); // running reads complete before the function takes effect
         int function = p.flags() & 0x7f;
         int lun = Lun.decode(p.lun());
         int response = switch (function) {
@@ -50,12 +51,12 @@ final class TaskManagement {
                 LogicalUnit lu = conn.luns().get(lun);
                 if (lu == null) yield NO_LUN;
                 conn.tasks().abortLun(p.lun());
-                lu.reservations().reset();
+                lu.reset();
                 yield COMPLETE;
             }
             case TARGET_WARM_RESET, TARGET_COLD_RESET -> {
                 conn.tasks().abortAll();
-                conn.targetLuns().current(conn.target().iqn()).values().forEach(u -> u.reservations().reset());
+                conn.targetLuns().current(conn.target().iqn()).values().forEach(LogicalUnit::reset);
                 yield COMPLETE;
             }
             case TASK_REASSIGN -> REASSIGN_NOT_SUPPORTED;
@@ -75,8 +76,8 @@ final class TaskManagement {
     private int abortTask(Pdu p) {
         int rtt = p.getInt(20);
         if (conn.tasks().abort(rtt) || conn.dropWaiting(rtt)) return COMPLETE;
-        int refCmdSn = p.getInt(32);
-        // not found but already received (RefCmdSN below ours): it completed, which is what abort wanted
-        return Connection.before(refCmdSn, conn.expCmdSn()) ? COMPLETE : NO_TASK;
+        // commands run to completion as they arrive: one not found has already answered, and the
+        // initiator must learn that it was not aborted
+        return NO_TASK;
     }
 }

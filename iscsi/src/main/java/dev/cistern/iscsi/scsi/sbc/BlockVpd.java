@@ -30,7 +30,7 @@ public final class BlockVpd {
         byte[] b = new byte[64];
         b[1] = (byte) 0xb0;
         Bytes.putShort(b, 2, 0x3c);
-        b[4] = 0x01; // WSNZ: WRITE SAME with zero blocks is refused, not "to the end of the medium"
+        // WSNZ stays 0: WRITE SAME with zero blocks means "to the end of the medium"
         b[5] = (byte) MAX_COMPARE_AND_WRITE_BLOCKS;
         int unit = unitBlocks(lu);
         Bytes.putShort(b, 6, unit);
@@ -42,8 +42,17 @@ public final class BlockVpd {
         Bytes.putInt(b, 24, MAX_UNMAP_DESCRIPTORS);
         Bytes.putInt(b, 28, unit);
         Bytes.putInt(b, 32, 0x80000000); // UGAVALID, alignment 0
-        Bytes.putLong(b, 36, Provisioning.MAX_WRITE_SAME_BLOCKS);
+        Bytes.putLong(b, 36, Provisioning.maxWriteSameBlocks(lu));
+        Bytes.putInt(b, 44, maxAtomicBlocks(lu));
+        Bytes.putInt(b, 48, unit); // atomic alignment
+        Bytes.putInt(b, 52, unit); // atomic transfer length granularity
         return b;
+    }
+
+    /** Largest WRITE ATOMIC, in blocks: a whole number of allocation units within the transfer limit. */
+    static int maxAtomicBlocks(LogicalUnit lu) {
+        int unit = unitBlocks(lu);
+        return BlockRange.MAX_TRANSFER_BYTES / lu.blockSize() / unit * unit;
     }
 
     static byte[] characteristics(LogicalUnit lu) {

@@ -29,6 +29,8 @@ public final class CapacityAndCache {
         byte[] b = new byte[32];
         Bytes.putLong(b, 0, lu.blocks() - 1);
         Bytes.putInt(b, 8, lu.blockSize());
+        // the allocation unit is the "physical block": aligning to it lets unmaps free space and writes dedup
+        b[13] = (byte) Integer.numberOfTrailingZeros(BlockVpd.unitBlocks(lu));
         b[14] = (byte) 0xc0; // LBPME, LBPRZ
         return ScsiResponse.data(b, (int) Math.min(Bytes.u32(r.cdb(), 10), Integer.MAX_VALUE));
     }

@@ -16,8 +16,13 @@ import java.util.List;
  * 5.7). Unmapped ranges read as zeros (LBPRZ), so an all-zero WRITE SAME with UNMAP just deallocates.
  */
 public final class Provisioning {
-    /** Largest WRITE SAME accepted in blocks (VPD 0xB0); it is written in pieces, so memory stays bounded. */
-    public static final long MAX_WRITE_SAME_BLOCKS = 1L << 32;
+    /**
+     * Largest WRITE SAME accepted, in blocks (VPD 0xB0): the maximum transfer length, so an initiator
+     * can check a WRITE SAME by reading the range back in one command.
+     */
+    public static long maxWriteSameBlocks(LogicalUnit lu) {
+        return BlockRange.MAX_TRANSFER_BYTES / lu.blockSize();
+    }
     private static final int PIECE_BYTES = 1 << 20;
 
     private Provisioning() {
@@ -34,21 +39,29 @@ public final class Provisioning {
         boolean ndob = ws16 && (flags & 0x01) != 0;
         if ((flags >>> 5) != 0 || anchor) throw CheckCondition.invalidFieldInCdb();
         if (lu.writeProtected()) throw CheckCondition.writeProtected();
-        if (blocks == 0 || blocks > MAX_WRITE_SAME_BLOCKS) throw CheckCondition.invalidFieldInCdb();
+        long total = lu.blocks();
+        if (blocks == 0) { // WSNZ=0: to the end of the medium
+            if (Long.compareUnsigned(lba, total) > 0) throw CheckCondition.lbaOutOfRange();
+            blocks = total - lba;
+        }
         new BlockRange(lba, blocks, 0, false).checkRange(lu);
         int bs = lu.blockSize();
         byte[] block;
         if (ndob) {
             block = new byte[bs];
         } else {
-            if (r.dataOut().length < bs) throw CheckCondition.parameterListLength();
+            // exactly one logical block of data goes with WRITE SAME; anything else is a malformed request
+            if (r.dataOut().length != bs) throw CheckCondition.invalidFieldInCdb();
             block = java.util.Arrays.copyOf(r.dataOut(), bs);
         }
         long offset = lba * bs;
         long length = blocks * bs;
         boolean zero = isZero(block);
         BlockVolume v = lu.volume();
-        if (zero && (unmap || ndob)) {
+        if (blocks > maxWriteSameBlocks(lu)) throw CheckCondition.invalidFieldInCdb();
+        if (zero || unmap) {
+            // unmapped blocks read as zeros (LBPRZ): zeros are stored as holes, and with the UNMAP bit the
+            // range is deallocated whatever the data block held (SBC-3 5.44, LBPRZ=1)
             v.unmap(offset, length);
         } else {
             int piece = (int) Math.min(length, PIECE_BYTES / bs * bs);
@@ -97,7 +110,7 @@ public final class Provisioning {
         long lba = Bytes.u64(cdb, 2);
         long alloc = Bytes.u32(cdb, 10);
         long total = lu.blocks();
-        if (lba >= total) throw CheckCondition.lbaOutOfRange();
+        if (Long.compareUnsigned(lba, total) >= 0) throw CheckCondition.lbaOutOfRange();
         int bs = lu.blockSize();
         int maxDescriptors = (int) Math.max(1, Math.min(1024, (alloc - 8) / 16));
         // ask for a window, not the whole LU: enough to fill the descriptors the initiator can take

@@ -45,6 +45,39 @@ public final class ReadWrite {
         return ScsiResponse.wrote(wanted);
     }
 
+    /**
+     * WRITE ATOMIC(16) (SBC-4 5.48): all or nothing, with no other write interleaved. Transfers must
+     * cover whole, aligned allocation units (VPD 0xB0 says so), the granularity at which the engine
+     * replaces block-map entries.
+     */
+    public static ScsiResponse writeAtomic(LogicalUnit lu, ScsiRequest r) {
+        byte[] cdb = r.cdb();
+        int protect = (cdb[1] & 0xff) >>> 5;
+        long lba = dev.cistern.iscsi.scsi.Bytes.u64(cdb, 2);
+        int blocks = dev.cistern.iscsi.scsi.Bytes.u16(cdb, 12);
+        if (protect != 0) throw CheckCondition.invalidFieldInCdb();
+        if (lu.writeProtected()) throw CheckCondition.writeProtected();
+        BlockRange range = new BlockRange(lba, blocks, 0, (cdb[1] & 0x08) != 0).checkRange(lu);
+        int unit = BlockVpd.unitBlocks(lu);
+        if (blocks % unit != 0 || lba % unit != 0 || blocks > BlockVpd.maxAtomicBlocks(lu)) {
+            throw CheckCondition.invalidFieldInCdb();
+        }
+        int n = range.bytes(lu);
+        int have = Math.min(n, r.dataOut().length / lu.blockSize() * lu.blockSize());
+        if (have < n && blocks > 0) throw CheckCondition.invalidFieldInCdb(); // half an atomic write is none
+        if (n > 0) {
+            Lock l = lu.atomicity().writeLock();
+            l.lock();
+            try {
+                lu.volume().write(range.offset(lu), ByteBuffer.wrap(r.dataOut(), 0, n),
+                        range.fua() || !lu.mode().writeCacheEnabled);
+            } finally {
+                l.unlock();
+            }
+        }
+        return ScsiResponse.wrote(n);
+    }
+
     /** WRITE AND VERIFY: the engine reads back what it wrote, so verification is the write itself. */
     public static ScsiResponse writeAndVerify(LogicalUnit lu, ScsiRequest r) {
         return write(lu, r);
@@ -103,8 +136,10 @@ public final class ReadWrite {
         if (blocks > BlockVpd.MAX_COMPARE_AND_WRITE_BLOCKS) throw CheckCondition.invalidFieldInCdb();
         new BlockRange(lba, blocks, 0, false).checkRange(lu);
         int n = blocks * lu.blockSize();
-        if (blocks == 0) return ScsiResponse.wrote(0);
+        // the data must be exactly verify + write data; with 0 blocks none may come (a 256-block request
+        // truncated to 0 in the one-byte field is caught here)
         if (r.dataOut().length != 2 * n) throw CheckCondition.invalidFieldInCdb();
+        if (blocks == 0) return ScsiResponse.wrote(0);
         long offset = lba * lu.blockSize();
         Lock l = lu.atomicity().writeLock();
         l.lock();
