@@ -16,6 +16,8 @@ class CleanerTest {
     @TempDir
     Path dir;
 
+    private static final int GENERATIONS = Boolean.getBoolean("cistern.test.long") ? 200 : 16;
+
     private static EngineConfig smallContainers(Path dir) {
         return EngineConfig.defaults(dir).withContainerSize(256 * 1024);
     }
@@ -60,11 +62,11 @@ class CleanerTest {
             AtomicBoolean stop = new AtomicBoolean();
             AtomicReference<Throwable> failure = new AtomicReference<>();
             List<Thread> writers = new ArrayList<>();
-            for (int w = 0; w < 2; w++) {
+            for (int w = 0; w < 3; w++) {
                 int id = w;
                 writers.add(Thread.ofPlatform().start(() -> {
                     try {
-                        for (int gen = 0; gen < 12; gen++) {
+                        for (int gen = 0; gen < GENERATIONS; gen++) {
                             byte[] d = base.clone();
                             byte[] patch = TestData.random(id * 1000 + gen, 50_000);
                             System.arraycopy(patch, 0, d, (gen * 97_000 + id * 500_000) % (d.length - patch.length), patch.length);

@@ -155,6 +155,9 @@ final class Cleaner {
                     if (cur != null && ChunkLocation.decode(cur).equals(c.location())) {
                         b.delete(engine.meta.cf(Family.INDEX), ik);
                     }
+                    // Also unlist it: a writer that later hits a live neighbour loads this container's
+                    // listing into its locality cache, and must not find the dead chunk there.
+                    b.delete(engine.meta.cf(Family.CONTAINER_CHUNKS), c.key());
                 }
             }
             engine.meta.write(b, false);
