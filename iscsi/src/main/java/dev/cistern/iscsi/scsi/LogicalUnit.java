@@ -7,8 +7,9 @@ import dev.cistern.iscsi.scsi.spc.Reservations;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * A logical unit: a block volume plus the SCSI state that belongs to it (mode parameters, reservations)
- * and the device model's command table. Shared by every session that sees the LUN, so reservations made
+ * A logical unit: a block volume (or, for other device types, a device object of their own, such as a
+ * tape drive) plus the SCSI state that belongs to it (mode parameters, reservations) and the device
+ * model's command table. Shared by every session that sees the LUN, so reservations made
  * on one session bind the others. Knows nothing of iSCSI.
  */
 public final class LogicalUnit implements AutoCloseable {
@@ -18,6 +19,8 @@ public final class LogicalUnit implements AutoCloseable {
     private final ModeState mode = new ModeState();
     private final Reservations reservations;
     private final String serial;
+    /** The device behind a non-disk unit (tape drive, medium changer), or null for a disk. */
+    private final Object device;
     /**
      * Writes take the read side, COMPARE AND WRITE the write side: it must see and replace the blocks
      * with no other write landing in between (VMware ATS relies on that).
@@ -34,6 +37,22 @@ public final class LogicalUnit implements AutoCloseable {
         this.commands = commands;
         this.reservations = reservations;
         this.serial = serial;
+        this.device = null;
+    }
+
+    /** A unit of another device type: its handlers find their state through {@link #device(Class)}. */
+    public LogicalUnit(int number, Object device, CommandTable commands, Reservations reservations, String serial) {
+        this.number = number;
+        this.volume = null;
+        this.commands = commands;
+        this.reservations = reservations;
+        this.serial = serial;
+        this.device = device;
+    }
+
+    /** The device object of a non-disk unit, as the type its device model expects. */
+    public <T> T device(Class<T> type) {
+        return type.cast(device);
     }
 
     public int number() {
@@ -155,6 +174,6 @@ public final class LogicalUnit implements AutoCloseable {
 
     @Override
     public void close() {
-        volume.close();
+        if (volume != null) volume.close();
     }
 }

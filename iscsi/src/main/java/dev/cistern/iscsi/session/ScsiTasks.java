@@ -231,7 +231,7 @@ final class ScsiTasks {
         int residualFlags = 0;
         int residual = 0;
         long moved;
-        if (read && good && data.length > 0) {
+        if (read && data.length > 0) {
             moved = data.length;
         } else if (resp.dataOutWanted() >= 0) {
             moved = resp.dataOutWanted();
@@ -249,6 +249,11 @@ final class ScsiTasks {
             sendDataIn(itt, data, Math.min(data.length, edtl), resp.status(), residualFlags, residual);
             return;
         }
+        if (read && data.length > 0 && edtl > 0) {
+            // data with CHECK CONDITION (a tape READ meeting a filemark or a short block): Data-In without
+            // status, then the SCSI Response carrying the sense (RFC 7143 11.7.4)
+            sendDataIn(itt, data, Math.min(data.length, edtl), -1, 0, 0);
+        }
         Pdu r = Pdu.of(Opcode.SCSI_RESPONSE).flags(0x80 | residualFlags).itt(itt);
         r.putByte(3, resp.status());
         r.putInt(44, residual);
@@ -263,7 +268,10 @@ final class ScsiTasks {
         conn.send(r, true);
     }
 
-    /** Data-In PDUs of at most the initiator's MaxRecvDataSegmentLength, status in the last (phase collapse). */
+    /**
+     * Data-In PDUs of at most the initiator's MaxRecvDataSegmentLength, status in the last (phase collapse);
+     * {@code status} -1 sends no status (a SCSI Response follows).
+     */
     private void sendDataIn(int itt, byte[] data, int total, int status, int residualFlags, int residual)
             throws IOException {
         int max = conn.params().initiatorMaxRecvDataSegment;
@@ -274,12 +282,13 @@ final class ScsiTasks {
             Pdu d = Pdu.of(Opcode.DATA_IN).itt(itt).putInt(20, Pdu.NO_TAG);
             d.putInt(36, dataSn++).putInt(40, off);
             d.data(off == 0 && n == data.length ? data : Arrays.copyOfRange(data, off, off + n));
-            if (last) {
+            if (last && status >= 0) {
                 d.flags(0x80 | 0x01 | residualFlags);
                 d.putByte(3, status);
                 d.putInt(44, residual);
                 conn.send(d, true);
             } else {
+                if (last) d.flags(0x80); // final Data-In of the command; the status comes in a SCSI Response
                 conn.sendNoStatus(d);
             }
         }

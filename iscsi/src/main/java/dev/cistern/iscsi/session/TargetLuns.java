@@ -34,8 +34,10 @@ public final class TargetLuns implements AutoCloseable {
             return true;
         });
         for (LunDefinition d : wanted.values()) {
-            current.computeIfAbsent(d.number(), n -> new LogicalUnit(n, d.volume().get(), DiskModel.commands(),
-                    new Reservations(d.reservations()), serial(target.iqn(), n)));
+            current.computeIfAbsent(d.number(), n -> d.device() != null
+                    ? d.device().open(n, new Reservations(d.reservations()))
+                    : new LogicalUnit(n, d.volume().get(), DiskModel.commands(), new Reservations(d.reservations()),
+                            serial(target.iqn(), n)));
         }
         return Map.copyOf(current);
     }
