@@ -43,8 +43,16 @@ final class ContainerCommand {
         String chapUser;
         @Option(names = "--chap-secret", paramLabel = "SECRET", description = "iscsi: CHAP secret (12-16 characters)")
         String chapSecret;
-        @Option(names = "--initiator", paramLabel = "IQN", description = "iscsi: initiator allowed to log in; repeatable (default: any)")
+        @Option(names = "--initiator", paramLabel = "IQN", description = "iscsi, vtl: initiator allowed to log in; repeatable (default: any)")
         java.util.List<String> initiators = new java.util.ArrayList<>();
+        @Option(names = "--drives", paramLabel = "N", description = "vtl: number of tape drives")
+        Integer drives;
+        @Option(names = "--slots", paramLabel = "N", description = "vtl: number of storage slots")
+        Integer slots;
+        @Option(names = "--mailslots", paramLabel = "N", description = "vtl: number of import/export slots")
+        Integer mailslots;
+        @Option(names = "--drive-model", paramLabel = "MODEL", description = "vtl: drive model the library emulates")
+        String driveModel;
 
         @Override
         int run(Session s) {
@@ -56,6 +64,10 @@ final class ContainerCommand {
             if (chapUser != null) props.put("chap.user", chapUser);
             if (chapSecret != null) props.put("chap.secret", chapSecret);
             if (!initiators.isEmpty()) props.put("initiators", String.join(",", initiators));
+            if (drives != null) props.put("vtl.drives", String.valueOf(drives));
+            if (slots != null) props.put("vtl.slots", String.valueOf(slots));
+            if (mailslots != null) props.put("vtl.mailslots", String.valueOf(mailslots));
+            if (driveModel != null) props.put("vtl.drive-model", driveModel);
             body.put("properties", props);
             if (size != null) {
                 Map<String, Object> lun = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package dev.cistern.server.http.api;
 
 import dev.cistern.engine.ContainerInfo;
 import dev.cistern.engine.ContainerSpec;
+import dev.cistern.vtl.TapeLibraries;
 import dev.cistern.server.http.Access;
 import dev.cistern.server.http.ApiContext;
 import dev.cistern.server.http.ApiException;
@@ -50,6 +51,7 @@ final class ContainerResource implements Resource {
         r.add("GET", PATH + "/{name}", Access.READ, req -> Response.ok(ContainerView.of(ctx.engine().get().container(req.param("name")))));
         r.add("PATCH", PATH + "/{name}", Access.WRITE, this::update);
         r.add("DELETE", PATH + "/{name}", Access.WRITE, req -> {
+            TapeLibraries.close(ctx.engine().get(), req.param("name")); // no-op unless it is a tape library
             ctx.engine().get().deleteContainer(req.param("name"));
             return Response.noContent();
         });
@@ -65,7 +67,9 @@ final class ContainerResource implements Resource {
         if (b.lun() != null && !"iscsi".equals(b.protocol())) {
             throw ApiException.badRequest("only iscsi containers have LUNs; container '" + b.name() + "' is " + b.protocol());
         }
-        ContainerInfo created = ctx.engine().get().createContainer(b.storageGroup(), spec);
+        ContainerInfo created = TapeLibraries.PROTOCOL.equals(b.protocol())
+                ? TapeLibraries.create(ctx.engine().get(), b.storageGroup(), b.name(), b.properties()) // checks drives and slots
+                : ctx.engine().get().createContainer(b.storageGroup(), spec);
         if (b.lun() != null) {
             try {
                 IscsiResource.addLun(ctx, created.name(), b.lun());

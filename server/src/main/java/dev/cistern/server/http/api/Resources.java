@@ -24,6 +24,7 @@ public final class Resources {
                 new UserResource(ctx),
                 new S3KeyResource(ctx),
                 new IscsiResource(ctx),
+                new CartridgeResource(ctx),
                 new SystemResource(ctx))) {
             res.register(r);
         }
