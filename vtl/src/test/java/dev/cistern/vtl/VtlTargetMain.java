@@ -5,21 +5,18 @@ import dev.cistern.engine.EngineConfig;
 import dev.cistern.engine.Engines;
 import dev.cistern.engine.StorageGroupSpec;
 import dev.cistern.iscsi.IscsiTarget;
-import dev.cistern.iscsi.TargetDefinition;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A Cistern VTL target for tests and the benchmark script: {@code VtlTargetMain <dataDir> <port>
  * [cartridges] [capacityMiB]}. On first start creates library "vtl1" (2 TD5 drives, 16 slots, 2 mail
  * slots) with cartridges CST001L5, CST002L5...; prints "READY <port>" once listening. IQN
- * {@value #IQN}; changer at LUN 0, drives at LUNs 1 and 2.
+ * iqn.2026-11.dev.cistern:vtl1 (through {@link VtlTargetCatalog}); changer at LUN 0, drives at LUNs 1 and 2.
  */
 public final class VtlTargetMain {
-    public static final String IQN = "iqn.2026-11.dev.cistern:vtl1";
+    public static final String IQN = dev.cistern.iscsi.EngineTargetCatalog.IQN_PREFIX + "vtl1";
 
     private VtlTargetMain() {
     }
@@ -33,8 +30,7 @@ public final class VtlTargetMain {
                 TapeLibraries.addCartridge(engine, "vtl1", String.format("CST%03dL5", i), capacity);
             }
         }
-        TargetDefinition def = new TargetDefinition(IQN, TapeLibraries.luns(engine, "vtl1"), null, null, Set.of());
-        IscsiTarget target = new IscsiTarget(() -> List.of(def), new InetSocketAddress("127.0.0.1", port));
+        IscsiTarget target = new IscsiTarget(new VtlTargetCatalog(engine), new InetSocketAddress("127.0.0.1", port));
         target.start();
         return target;
     }

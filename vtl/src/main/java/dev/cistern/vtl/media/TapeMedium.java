@@ -25,6 +25,7 @@ public final class TapeMedium implements AutoCloseable {
     private final RecordFile objects;
     private final RecordFile marks;
     private final FileEntry data;
+    private final ReadAhead readAhead;
     private StreamWriter dataWriter;
     /** Bytes of payload including unflushed ones. */
     private long dataEnd;
@@ -36,6 +37,7 @@ public final class TapeMedium implements AutoCloseable {
         this.objects = new RecordFile(container, TapeFormat.objects(cartridge.barcode()), TapeFormat.OBJECT_BYTES);
         this.marks = new RecordFile(container, TapeFormat.marks(cartridge.barcode()), TapeFormat.MARK_BYTES);
         this.data = container.openOrCreateFile(TapeFormat.data(cartridge.barcode()));
+        this.readAhead = new ReadAhead(container.openFile(TapeFormat.data(cartridge.barcode())));
     }
 
     static TapeMedium open(ContainerHandle container, Cartridge cartridge) {
@@ -96,22 +98,35 @@ public final class TapeMedium implements AutoCloseable {
         return ObjectRecord.decode(b);
     }
 
-    /** Reads up to {@code len} bytes of block {@code r} into {@code dst}; returns bytes read. */
-    public int readBlock(ObjectRecord r, byte[] dst, int off, int len) {
+    /**
+     * Reads up to {@code len} bytes of block {@code r} (object {@code n}) into {@code dst}; returns bytes
+     * read. Sequential reads are served from the read-ahead, which then moves on.
+     */
+    public int readBlock(long n, ObjectRecord r, byte[] dst, int off, int len) {
         settle();
         int want = Math.min(len, r.length());
-        ByteBuffer b = ByteBuffer.wrap(dst, off, want);
-        long at = r.offset();
-        while (b.hasRemaining()) {
-            int k = data.read(at, b);
-            if (k <= 0) break;
-            at += k;
+        byte[] ahead = readAhead.take(r);
+        int got;
+        if (ahead != null) {
+            System.arraycopy(ahead, 0, dst, off, want);
+            got = want;
+        } else {
+            ByteBuffer b = ByteBuffer.wrap(dst, off, want);
+            long at = r.offset();
+            while (b.hasRemaining()) {
+                int k = data.read(at, b);
+                if (k <= 0) break;
+                at += k;
+            }
+            got = b.position() - off;
         }
-        return b.position() - off;
+        readAhead.after(n, this);
+        return got;
     }
 
     /** Appends a block at end of data. */
     public void appendBlock(byte[] src, int off, int len) {
+        readAhead.discard();
         if (dataWriter == null) dataWriter = container.append(TapeFormat.data(cartridge.barcode()));
         dataWriter.write(src, off, len);
         objects.append(new ObjectRecord(dataEnd, len, false).encode());
@@ -121,6 +136,7 @@ public final class TapeMedium implements AutoCloseable {
 
     /** Appends a filemark at end of data; the caller flushes (see the class invariants). */
     public void appendFilemark() {
+        readAhead.discard();
         marks.append(ByteBuffer.allocate(8).putLong(objects.count()).array());
         objects.append(new ObjectRecord(dataEnd, 0, true).encode());
         dirty = true;
@@ -142,6 +158,7 @@ public final class TapeMedium implements AutoCloseable {
     /** Cuts the tape after object {@code n}-1, durably (objects, then marks, then data). */
     public void truncate(long n) {
         if (n >= objects.count()) return;
+        readAhead.discard();
         settle();
         long end = n == 0 ? 0 : object(n - 1).end();
         if (dataWriter != null) {
@@ -187,6 +204,7 @@ public final class TapeMedium implements AutoCloseable {
     public void close() {
         flush();
         if (dataWriter != null) dataWriter.close();
+        readAhead.close();
         objects.close();
         marks.close();
         data.close();

@@ -10,8 +10,8 @@ import java.io.ByteArrayOutputStream;
 
 /**
  * MODE SENSE (6/10) of the changer (SMC-3 7.3): element address assignment (0x1D), transport geometry
- * (0x1E) and device capabilities (0x1F). Nothing is changeable, so MODE SELECT accepts only pages equal
- * to the current ones... and simply the empty list; saved values are not supported.
+ * (0x1E) and device capabilities (0x1F). Nothing is changeable, so MODE SELECT accepts a header
+ * without pages only; saved values are not supported.
  */
 final class ChangerModePages {
     private ChangerModePages() {

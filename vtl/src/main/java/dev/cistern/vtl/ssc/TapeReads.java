@@ -48,7 +48,7 @@ final class TapeReads {
             return check(new byte[0], TapeSense.filemark(len));
         }
         byte[] buf = new byte[Math.min(len, o.length())];
-        m.readBlock(o, buf, 0, buf.length);
+        m.readBlock(d.position, o, buf, 0, buf.length);
         d.position++;
         d.bytesRead += buf.length;
         if (o.length() == len || o.length() < len && sili) return ScsiResponse.data(buf);
@@ -61,10 +61,11 @@ final class TapeReads {
         byte[] out = new byte[blocks * bs];
         for (int i = 0; i < blocks; i++) {
             if (d.position >= m.endOfData()) return check(Arrays.copyOf(out, i * bs), TapeSense.endOfData(blocks - i));
-            ObjectRecord o = m.object(d.position);
+            long at = d.position;
+            ObjectRecord o = m.object(at);
             d.position++;
             if (o.filemark()) return check(Arrays.copyOf(out, i * bs), TapeSense.filemark(blocks - i));
-            int n = m.readBlock(o, out, i * bs, bs);
+            int n = m.readBlock(at, o, out, i * bs, bs);
             d.bytesRead += n;
             if (o.length() != bs) return check(Arrays.copyOf(out, i * bs + n), TapeSense.incorrectLength(blocks - i));
         }
