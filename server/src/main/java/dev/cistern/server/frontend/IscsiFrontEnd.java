@@ -3,6 +3,8 @@ package dev.cistern.server.frontend;
 import dev.cistern.iscsi.EngineTargetCatalog;
 import dev.cistern.iscsi.IscsiTarget;
 import dev.cistern.iscsi.SessionInfo;
+import dev.cistern.iscsi.TargetDefinition;
+import dev.cistern.vtl.VtlTargetCatalog;
 import dev.cistern.server.ProtocolFrontEnd;
 import dev.cistern.server.ServerContext;
 import dev.cistern.server.service.Health;
@@ -12,7 +14,8 @@ import java.util.List;
 
 /**
  * The iSCSI target on {@code --iscsi-port} (default 3260): every container with protocol iscsi is a
- * target {@code iqn.2026-11.dev.cistern:<name>} whose LUNs are its {@code lun-N} volumes.
+ * target {@code iqn.2026-11.dev.cistern:<name>} whose LUNs are its {@code lun-N} volumes, and every
+ * container with protocol vtl is a tape library target (changer at LUN 0, drives after it).
  */
 public final class IscsiFrontEnd implements ProtocolFrontEnd {
     public static final String NAME = "iscsi";
@@ -65,7 +68,15 @@ public final class IscsiFrontEnd implements ProtocolFrontEnd {
 
         @Override
         public synchronized void start() {
-            IscsiTarget t = new IscsiTarget(new EngineTargetCatalog(context.engine().get()), address);
+            var engine = context.engine().get();
+            // disks and tape libraries on one listener: each container is one target
+            var disks = new EngineTargetCatalog(engine);
+            var tapes = new VtlTargetCatalog(engine);
+            IscsiTarget t = new IscsiTarget(() -> {
+                List<TargetDefinition> all = new java.util.ArrayList<>(disks.targets());
+                all.addAll(tapes.targets());
+                return all;
+            }, address);
             t.start();
             target = t;
         }

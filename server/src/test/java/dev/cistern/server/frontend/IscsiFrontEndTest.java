@@ -72,6 +72,16 @@ class IscsiFrontEndTest {
             assertThat(t.send("DELETE", "/api/v1/containers/vmstore/luns/1", t.login("monitor"), null).status()).isEqualTo(403);
             assertThat(t.send("DELETE", "/api/v1/containers/vmstore/luns/1", admin, null).status()).isEqualTo(204);
             assertThat(t.get("/api/v1/iscsi/sessions", admin).status()).isEqualTo(200);
+
+            // a tape library on the same listener: changer at LUN 0, drives after it
+            TestServer.Reply lib = t.send("POST", "/api/v1/containers", admin,
+                    "{\"name\":\"tapelib\",\"storageGroup\":\"blocks\",\"protocol\":\"vtl\",\"properties\":{\"vtl.drives\":\"2\",\"vtl.slots\":\"8\"}}");
+            assertThat(lib.status()).as(lib.text()).isEqualTo(201);
+            String libIqn = "iqn.2026-11.dev.cistern:tapelib";
+            String changer = run("iscsi-inq", "iscsi://127.0.0.1:" + port + "/" + libIqn + "/0");
+            assertThat(changer).contains("STK").contains("L700");
+            String drive = run("iscsi-inq", "iscsi://127.0.0.1:" + port + "/" + libIqn + "/1");
+            assertThat(drive).contains("IBM").contains("ULT3580");
         }
     }
 }
