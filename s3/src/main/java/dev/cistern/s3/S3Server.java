@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 public final class S3Server {
     static final int MAX_INITIAL_LINE = 16 * 1024;
     static final int MAX_HEADER_SIZE = 16 * 1024;
+    static final int IDLE_SECONDS = 300;
 
     private final S3Credentials credentials;
     private final InetSocketAddress bind;
@@ -68,6 +69,8 @@ public final class S3Server {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (ssl != null) ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                        // a connection silent in both directions for 5 minutes is dropped (stalled uploads, idle keep-alive)
+                        ch.pipeline().addLast(new io.netty.handler.timeout.IdleStateHandler(0, 0, IDLE_SECONDS));
                         ch.pipeline().addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 64 * 1024));
                         ch.pipeline().addLast(new HttpServerExpectContinueHandler());
                         ch.pipeline().addLast(new S3HttpHandler(requests, dispatcher));
