@@ -5,6 +5,7 @@ import dev.cistern.s3.http.S3HttpHandler;
 import dev.cistern.s3.op.S3Context;
 import dev.cistern.s3.store.BucketStore;
 import dev.cistern.s3.store.KeyLocks;
+import dev.cistern.s3.store.OrphanSweeper;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -58,6 +59,7 @@ public final class S3Server {
 
     public synchronized void start() {
         if (channel != null) throw new IllegalStateException("the S3 server is already started on port " + port());
+        OrphanSweeper.sweep(ctx.engine());
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
         requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("s3-req-", 0).factory());
