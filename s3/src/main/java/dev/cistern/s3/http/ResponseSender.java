@@ -32,11 +32,48 @@ public final class ResponseSender {
     private ResponseSender() {
     }
 
+    private static final byte[] XML_DECLARATION = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final long KEEPALIVE_SECONDS = 5;
+
+    /** Headers and the XML declaration now, a space every few seconds while the work runs, then its result. */
+    private static long sendDeferred(Channel ch, S3Response r, boolean keepAlive, String requestId) throws IOException {
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        HttpHeaders h = head.headers();
+        for (Map.Entry<String, String> e : r.headers().entrySet()) h.set(e.getKey(), e.getValue());
+        h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        h.set("x-amz-request-id", requestId);
+        h.set(HttpHeaderNames.SERVER, "Cistern");
+        if (!keepAlive) h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ch.write(head);
+        ch.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(XML_DECLARATION)));
+        var ticker = ch.eventLoop().scheduleAtFixedRate(
+                () -> ch.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[] {' '}))),
+                KEEPALIVE_SECONDS, KEEPALIVE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        byte[] body;
+        try {
+            body = r.deferred().call();
+        } catch (Exception e) {
+            ticker.cancel(false);
+            ch.close();
+            throw new IOException("deferred response failed after its 200 was sent: " + e, e);
+        }
+        ticker.cancel(false);
+        // the ticker runs on the event loop, so this write is queued after any space it already sent
+        ch.eventLoop().execute(() -> {
+            ch.write(new DefaultHttpContent(Unpooled.wrappedBuffer(body)));
+            ChannelFuture f = ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);
+        });
+        return body.length;
+    }
+
     /** Sends {@code r}; closes the connection afterwards unless {@code keepAlive}. Returns bytes of body sent. */
     public static long send(Channel ch, S3Response r, boolean keepAlive, String requestId) throws IOException {
         HttpResponseStatus status = HttpResponseStatus.valueOf(r.status());
         HttpHeaders h;
         HttpResponse head;
+        if (r.deferred() != null) return sendDeferred(ch, r, keepAlive, requestId);
         boolean streaming = r.file() != null;
         if (streaming) {
             head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
