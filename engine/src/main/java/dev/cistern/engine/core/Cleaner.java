@@ -111,6 +111,7 @@ final class Cleaner {
     }
 
     private void sweep(GroupState g, LongSet live, LongSet touched, Progress progress) throws IOException, RocksDBException {
+        g.store.sealIdle();
         List<ChunkContainerState> sealed = new ArrayList<>();
         try (Scanner sc = engine.meta.scan(Family.CHUNK_CONTAINERS, Keys.id(g.id()))) {
             while (sc.next()) {

@@ -1,0 +1,208 @@
+package dev.cistern.bench;
+
+import dev.cistern.engine.Compression;
+import dev.cistern.engine.ContainerHandle;
+import dev.cistern.engine.ContainerSpec;
+import dev.cistern.engine.Engine;
+import dev.cistern.engine.EngineConfig;
+import dev.cistern.engine.Engines;
+import dev.cistern.engine.FileEntry;
+import dev.cistern.engine.Stats;
+import dev.cistern.engine.StorageGroupSpec;
+import dev.cistern.engine.StreamWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Ingests each PATH as one backup generation through the engine in-process, restores and verifies
+ * everything bit-exact, and optionally runs restic and borg on the same PATHs in the same run.
+ */
+@Command(name = "ingest", description = "Back up PATHs as generations through the engine; restore, verify, compare.")
+final class IngestBench implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "files or directory trees, one generation each, in order")
+    List<Path> paths;
+
+    @Option(names = "--compare", split = ",", description = "peers to run on the same data: restic,borg")
+    List<String> compare = new ArrayList<>();
+
+    @Option(names = "--compression", defaultValue = "fast", description = "none, fast (LZ4) or best (Zstd)")
+    String compression;
+
+    @Option(names = "--work", description = "scratch directory (default: a new temporary directory)")
+    Path work;
+
+    @Override
+    public Integer call() throws Exception {
+        for (Path p : paths) {
+            if (!Files.exists(p)) throw new IllegalArgumentException("no such path: " + p);
+        }
+        Path dir = work != null ? work : Files.createTempDirectory("cistern-bench");
+        Files.createDirectories(dir);
+        for (Path p : paths) TreeWalker.write(p, OutputStream.nullOutputStream()); // warm the page cache for everyone
+        Map<String, Object> json = new LinkedHashMap<>();
+        List<Double> ingest = new ArrayList<>();
+        List<Double> ingestCpu = new ArrayList<>();
+        long logical = 0;
+        double restoreMbs;
+        double restoreCpu;
+        Stats stats;
+        try (Engine e = Engines.open(EngineConfig.defaults(dir.resolve("cistern")))) {
+            e.createGroup(new StorageGroupSpec("bench", Compression.valueOf(compression.toUpperCase(Locale.ROOT)), 0, null, null));
+            e.createContainer("bench", new ContainerSpec("bench", "client", Map.of()));
+            ContainerHandle c = e.openContainer("bench");
+            for (int g = 0; g < paths.size(); g++) {
+                long t0 = System.nanoTime();
+                long c0 = cpuNanos();
+                long n;
+                try (StreamWriter w = c.create("gen-" + g)) {
+                    n = TreeWalker.write(paths.get(g), new WriterStream(w));
+                    w.commit(Map.of());
+                }
+                double s = (System.nanoTime() - t0) / 1e9;
+                logical += n;
+                double cpu = (cpuNanos() - c0) / 1e9;
+                ingest.add(n / 1e6 / s);
+                ingestCpu.add(cpu);
+                System.out.printf(Locale.ROOT, "generation %d: %s in %.2f s = %.0f MB/s (%.2f CPU-s: %.0f MB per CPU-second)%n",
+                        g, human(n), s, n / 1e6 / s, cpu, n / 1e6 / cpu);
+            }
+            long t0 = System.nanoTime();
+            long c0 = cpuNanos();
+            for (int g = 0; g < paths.size(); g++) restore(c, "gen-" + g);
+            double rs = (System.nanoTime() - t0) / 1e9;
+            restoreCpu = (cpuNanos() - c0) / 1e9;
+            restoreMbs = logical / 1e6 / rs;
+            System.out.printf(Locale.ROOT, "restore: %s in %.2f s = %.0f MB/s (%.2f CPU-s: %.0f MB per CPU-second)%n",
+                    human(logical), rs, restoreMbs, restoreCpu, logical / 1e6 / restoreCpu);
+            for (int g = 0; g < paths.size(); g++) verify(c, "gen-" + g, paths.get(g));
+            System.out.println("verify: all generations bit-exact");
+            stats = e.groupStats("bench");
+        }
+        System.out.printf(Locale.ROOT, "%-10s %14s %14s %8s %8s%n", "", "logical", "stored", "dedup", "compr");
+        System.out.printf(Locale.ROOT, "%-10s %14d %14d %8.2f %8.2f%n", "cistern", stats.logicalBytes(), stats.storedBytes(),
+                stats.dedupRatio(), stats.compressionRatio());
+        json.put("generations", paths.size());
+        json.put("logical_bytes", stats.logicalBytes());
+        json.put("stored_bytes", stats.storedBytes());
+        json.put("disk_bytes", PeerRunner.du(dir.resolve("cistern")));
+        json.put("dedup_ratio", round(stats.dedupRatio()));
+        json.put("compression_ratio", round(stats.compressionRatio()));
+        json.put("ingest_mb_s", ingest.stream().map(IngestBench::round).toList());
+        json.put("restore_mb_s", round(restoreMbs));
+        // CPU seconds tell the cost independently of what else runs on the machine
+        json.put("ingest_cpu_s", ingestCpu.stream().map(IngestBench::round).toList());
+        json.put("restore_cpu_s", round(restoreCpu));
+        json.put("peak_rss_mb", PeerRunner.peakRssMb());
+        for (String peer : compare) {
+            PeerRunner.Result r = PeerRunner.run(peer.trim(), dir.resolve(peer.trim()), paths);
+            System.out.printf(Locale.ROOT, "%-10s %14s %14d   ingest s %s%n", peer, "", r.storedBytes(), r.seconds());
+            Map<String, Object> pj = new LinkedHashMap<>();
+            pj.put("ingest_s", r.seconds().stream().map(IngestBench::round).toList());
+            pj.put("stored_bytes", r.storedBytes());
+            pj.put("stored_ratio_cistern_over_peer", round((double) stats.storedBytes() / r.storedBytes()));
+            double ours = 0;
+            double theirs = 0;
+            for (int g = 0; g < paths.size(); g++) {
+                ours += logicalOf(paths.get(g)) / (ingest.get(g) * 1e6);
+                theirs += r.seconds().get(g);
+            }
+            pj.put("time_ratio_cistern_over_peer", round(ours / theirs));
+            json.put(peer.trim(), pj);
+        }
+        if (work == null) PeerRunner.deleteTree(dir);
+        System.out.println(Json.write(json));
+        return 0;
+    }
+
+    /** CPU time of this process (all threads), in nanoseconds. */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static long logicalOf(Path p) throws IOException {
+        return TreeWalker.write(p, OutputStream.nullOutputStream());
+    }
+
+    private static void restore(ContainerHandle c, String name) {
+        ByteBuffer buf = ByteBuffer.allocate(4 << 20);
+        try (FileEntry f = c.openFile(name)) {
+            long pos = 0;
+            int n;
+            while ((n = f.read(pos, buf.clear())) > 0) pos += n;
+        }
+    }
+
+    private static void verify(ContainerHandle c, String name, Path source) throws IOException {
+        try (FileEntry f = c.openFile(name)) {
+            CompareStream cmp = new CompareStream(f);
+            long n = TreeWalker.write(source, cmp);
+            if (n != f.size()) throw new IllegalStateException(name + " restored " + f.size() + " bytes, expected " + n);
+        }
+    }
+
+    static double round(double d) {
+        return Math.round(d * 100) / 100.0;
+    }
+
+    static String human(long n) {
+        return n >= 1 << 30 ? String.format(Locale.ROOT, "%.2f GiB", n / (double) (1 << 30))
+                : String.format(Locale.ROOT, "%.1f MiB", n / (double) (1 << 20));
+    }
+
+    /** Adapts a StreamWriter to an OutputStream. */
+    private static final class WriterStream extends OutputStream {
+        private final StreamWriter w;
+
+        WriterStream(StreamWriter w) {
+            this.w = w;
+        }
+
+        @Override
+        public void write(int b) {
+            w.write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            w.write(b, off, len);
+        }
+    }
+
+    /** An OutputStream that compares what is written with a restored entry, byte for byte. */
+    private static final class CompareStream extends OutputStream {
+        private final FileEntry f;
+        private long pos;
+
+        CompareStream(FileEntry f) {
+            this.f = f;
+        }
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ByteBuffer got = ByteBuffer.allocate(len);
+            f.read(pos, got);
+            if (!java.util.Arrays.equals(got.array(), 0, len, b, off, off + len)) {
+                throw new IllegalStateException("restore differs from the source near byte " + pos);
+            }
+            pos += len;
+        }
+    }
+}

@@ -1,0 +1,43 @@
+/**
+ * The engine's implementation. Only {@code dev.cistern.engine} is API; nothing here is called from outside.
+ *
+ * <h2>Data model</h2>
+ * Storage group (dedup domain, compression, key, quota) → container → entry. A stream entry has a
+ * recipe (RECIPES: entry id | offset → fingerprint | length); a volume has a block map (BLOCKS: entry id
+ * | unit → fingerprint; absent = zeros). Chunks live once per group in chunk containers, found through
+ * the fingerprint index (INDEX: group | fingerprint → container, offset, lengths). Dedup is per storage
+ * group: groups have their own keys, so a chunk of one encrypted group cannot be read through another.
+ *
+ * <h2>Durability (what "acknowledged" means)</h2>
+ * New chunks are appended to the writer's open container and indexed without fsync. A commit or flush
+ * first forces every container byte the new references depend on (the writer's own container, and any
+ * other writer's open container it deduplicated against), then writes the references in one synced
+ * RocksDB batch. So a durable reference never points at data that can be lost; data that was never
+ * acknowledged may be lost and is then cut off by {@link dev.cistern.engine.core.Recovery}.
+ *
+ * <h2>Cleaner vs. writers</h2>
+ * The danger: a writer finds chunk X in the index (so does not store it again) while the cleaner, which
+ * has not seen any reference to X, deletes it. The protocol ({@link dev.cistern.engine.core.ReferenceTracker}):
+ * <ul>
+ * <li>Writers look up and note references under the group's read lock; each writer keeps the chunks it
+ *     referenced since its last commit.</li>
+ * <li>The cleaner, under the write lock, turns on a "touched" set seeded with all writers' uncommitted
+ *     references; from then on every reference also goes there. Only then does it snapshot the metadata.
+ *     A reference is thus either committed before the snapshot (the mark phase sees it), uncommitted at
+ *     that moment (seeded), or made later (touched).</li>
+ * <li>The cleaner decides a chunk is dead and deletes its index entry under the write lock, so any later
+ *     lookup misses and stores a fresh copy. Live chunks are copied, forced, re-indexed, and only then is
+ *     the old file deleted; a reader holding the old location re-resolves through the index.</li>
+ * <li>Only sealed containers are swept; new chunks go to open ones.</li>
+ * </ul>
+ * {@code CleanerTest.cleanerRacingIngestOfOverlappingDataLosesNothing} races them.
+ *
+ * <h2>Locking table</h2>
+ * <pre>
+ *              | ingest            | clean                    | verify    | read
+ * ingest       | own containers    | tracker read/write lock  | none      | none
+ * clean        |                   | one at a time (BUSY)     | none      | reads re-resolve moved chunks
+ * verify       |                   |                          | one (BUSY)| none
+ * </pre>
+ */
+package dev.cistern.engine.core;

@@ -1,0 +1,73 @@
+package dev.cistern.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BadInputTest {
+    @TempDir
+    Path dir;
+
+    private static EngineException.Reason reason(Runnable r) {
+        try {
+            r.run();
+        } catch (EngineException e) {
+            return e.reason();
+        }
+        throw new AssertionError("no EngineException");
+    }
+
+    @Test
+    void invalidAndDuplicateNamesChangeNothing() {
+        try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
+            e.createGroup(StorageGroupSpec.of("main"));
+            assertThat(reason(() -> e.createGroup(StorageGroupSpec.of("main")))).isEqualTo(EngineException.Reason.ALREADY_EXISTS);
+            assertThat(reason(() -> e.createGroup(StorageGroupSpec.of("Bad Name")))).isEqualTo(EngineException.Reason.INVALID_ARGUMENT);
+            assertThat(reason(() -> e.createGroup(new StorageGroupSpec("neg", Compression.FAST, -1, null, null))))
+                    .isEqualTo(EngineException.Reason.INVALID_ARGUMENT);
+            assertThat(reason(() -> new ChunkingSpec(4096, 3000, 8192))).isEqualTo(EngineException.Reason.INVALID_ARGUMENT);
+            assertThat(reason(() -> e.createGroup(new StorageGroupSpec("enc", Compression.FAST, 0, null, "short".toCharArray()))))
+                    .isEqualTo(EngineException.Reason.INVALID_ARGUMENT);
+            e.createContainer("main", new ContainerSpec("box", "s3", Map.of()));
+            assertThat(reason(() -> e.createContainer("main", new ContainerSpec("box", "nfs", Map.of()))))
+                    .isEqualTo(EngineException.Reason.ALREADY_EXISTS);
+            assertThat(reason(() -> e.createContainer("nope", new ContainerSpec("box2", "nfs", Map.of()))))
+                    .isEqualTo(EngineException.Reason.NOT_FOUND);
+            assertThat(reason(() -> e.deleteGroup("main"))).isEqualTo(EngineException.Reason.NOT_EMPTY);
+            assertThat(reason(() -> e.openContainer("box").openFile("missing"))).isEqualTo(EngineException.Reason.NOT_FOUND);
+            assertThat(reason(() -> e.openContainer("box").create(""))).isEqualTo(EngineException.Reason.INVALID_ARGUMENT);
+            assertThat(e.listGroups()).extracting(StorageGroupInfo::name).containsExactly("main");
+            assertThat(e.listContainers(null)).extracting(ContainerInfo::name).containsExactly("box");
+        }
+    }
+
+    @Test
+    void exhaustedQuotaGivesAClearErrorAndLosesNothingStored() {
+        try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
+            e.createGroup(new StorageGroupSpec("small", Compression.NONE, 3_000_000, null, null));
+            e.createContainer("small", new ContainerSpec("box", "client", Map.of()));
+            ContainerHandle c = e.openContainer("box");
+            byte[] first = TestData.random(1, 2_000_000);
+            EngineRoundTripTest.put(c, "first", first);
+            assertThatThrownBy(() -> EngineRoundTripTest.put(c, "second", TestData.random(2, 2_000_000)))
+                    .isInstanceOf(EngineException.class).hasMessageContaining("quota")
+                    .extracting(t -> ((EngineException) t).reason()).isEqualTo(EngineException.Reason.QUOTA_EXCEEDED);
+            assertThat(c.stat("second")).isEmpty();
+            assertThat(EngineRoundTripTest.readAll(c, "first")).isEqualTo(first);
+            // raising the quota lets writes continue
+            e.updateGroup("small", null, 10_000_000L);
+            EngineRoundTripTest.put(c, "second", TestData.random(2, 2_000_000));
+            try (BlockVolume v = c.createVolume("lun", 1 << 20, 512, false)) {
+                e.updateGroup("small", null, 1L);
+                assertThat(reason(() -> v.write(0, ByteBuffer.wrap(TestData.random(3, 65536)), true)))
+                        .isEqualTo(EngineException.Reason.QUOTA_EXCEEDED);
+            }
+            assertThat(e.verify(Progress.NONE).clean()).isTrue();
+        }
+    }
+}

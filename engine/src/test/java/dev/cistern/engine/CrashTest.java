@@ -1,0 +1,98 @@
+package dev.cistern.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kills a writing child JVM with SIGKILL at random moments (20 times; 200 with -Dcistern.test.long=true).
+ * After each kill, everything the child was told is durable must read back bit-exact, and verify must
+ * be clean. The child writes streams (atomic create+commit), volume blocks (FUA and SYNCHRONIZE CACHE)
+ * and an appended tape-like stream (flush = filemark).
+ */
+class CrashTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void acknowledgedWritesSurviveKillMinus9() throws Exception {
+        int rounds = Boolean.getBoolean("cistern.test.long") ? 200 : 20;
+        Random r = new Random(42);
+        Map<String, long[]> streams = new HashMap<>();
+        Map<Long, Long> blocks = new HashMap<>();
+        long tapeAcked = 0;
+        Map<Long, Long> tapePieces = new HashMap<>();
+        for (int round = 0; round < rounds; round++) {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                    CrashWorker.class.getName(), dir.toString(), String.valueOf(round))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            long killAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(400 + r.nextInt(1200));
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
+            long tapeStart = -1;
+            int acks = 0;
+            while (System.nanoTime() < killAt) {
+                if (!out.ready()) {
+                    if (!p.isAlive()) break;
+                    Thread.sleep(1);
+                    continue;
+                }
+                String[] f = out.readLine().split(" ");
+                switch (f[0]) {
+                    case "TAPE-START" -> tapeStart = Long.parseLong(f[1]);
+                    case "STREAM" -> streams.put(f[1], new long[] {Long.parseLong(f[2]), Long.parseLong(f[3])});
+                    case "BLOCK" -> blocks.put(Long.parseLong(f[1]), Long.parseLong(f[2]));
+                    case "TAPE" -> {
+                        tapeAcked = Long.parseLong(f[1]);
+                        long piece = (tapeAcked - tapeStart) / 10_000 - 1;
+                        tapePieces.put(tapeAcked - 10_000, round * 100_000L + piece + 13);
+                    }
+                    default -> throw new AssertionError("unexpected line " + String.join(" ", f));
+                }
+                acks++;
+            }
+            p.destroyForcibly();
+            p.waitFor();
+            assertThat(p.isAlive()).isFalse();
+            if (round == 0) assertThat(acks).as("child made progress").isGreaterThan(0);
+            check(streams, blocks, tapeAcked, tapePieces);
+        }
+        assertThat(streams).hasSizeGreaterThan(rounds);
+    }
+
+    private void check(Map<String, long[]> streams, Map<Long, Long> blocks, long tapeAcked, Map<Long, Long> tapePieces) {
+        try (Engine e = Engines.open(EngineConfig.defaults(dir).withContainerSize(512 * 1024))) {
+            ContainerHandle c = e.openContainer("crash");
+            for (var s : streams.entrySet()) {
+                assertThat(EngineRoundTripTest.readAll(c, s.getKey())).as(s.getKey())
+                        .isEqualTo(TestData.random(s.getValue()[0], (int) s.getValue()[1]));
+            }
+            try (BlockVolume v = c.openVolume("vol")) {
+                for (var b : blocks.entrySet()) {
+                    ByteBuffer buf = ByteBuffer.allocate(CrashWorker.BLOCK);
+                    v.read(b.getKey() * CrashWorker.BLOCK, buf);
+                    assertThat(buf.array()).as("block " + b.getKey()).isEqualTo(TestData.random(b.getValue(), CrashWorker.BLOCK));
+                }
+            }
+            assertThat(c.stat("tape").orElseThrow().size()).isGreaterThanOrEqualTo(tapeAcked);
+            try (FileEntry tape = c.openFile("tape")) {
+                for (var piece : tapePieces.entrySet()) {
+                    ByteBuffer buf = ByteBuffer.allocate(10_000);
+                    tape.read(piece.getKey(), buf);
+                    assertThat(buf.array()).as("tape at " + piece.getKey()).isEqualTo(TestData.random(piece.getValue(), 10_000));
+                }
+            }
+            VerifyReport vr = e.verify(Progress.NONE);
+            assertThat(vr.clean()).as(vr.toString()).isTrue();
+        }
+    }
+}
