@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -27,7 +28,7 @@ import java.util.Map;
  * for the write to finish, so a slow reader holds back the disk reads instead of filling the heap.
  */
 public final class ResponseSender {
-    private static final int PIECE = 256 * 1024;
+    private static final int PIECE = 1048576;
 
     private ResponseSender() {
     }
@@ -96,9 +97,10 @@ public final class ResponseSender {
         }
         long sent = 0;
         try (var file = r.file()) {
-            ch.write(head);
+            ch.write(head); // not flushed: nothing reaches the client before the first piece or the end
             long pos = r.fileOffset();
             long end = pos + r.fileLength();
+            LastHttpContent last = LastHttpContent.EMPTY_LAST_CONTENT;
             while (pos < end) {
                 if (!ch.isActive()) throw new IOException("client went away after " + sent + " bytes of the response");
                 int n = (int) Math.min(PIECE, end - pos);
@@ -115,10 +117,16 @@ public final class ResponseSender {
                 }
                 pos += buf.remaining();
                 sent += buf.remaining();
+                if (pos >= end) {
+                    // The last bytes travel in the same message that ends the response: the client may send
+                    // its next request the moment it has them, and the encoder must be done with this one.
+                    last = new DefaultLastHttpContent(Unpooled.wrappedBuffer(buf));
+                    break;
+                }
                 ChannelFuture f = ch.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(buf)));
                 if (!ch.isWritable()) f.syncUninterruptibly();
             }
-            ChannelFuture f = ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            ChannelFuture f = ch.writeAndFlush(last);
             if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);
         }
         return sent;
