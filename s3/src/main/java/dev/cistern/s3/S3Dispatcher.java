@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Runs one request on its worker thread: parse the address, check the signature, decode the body,
  * route to the operation, and turn every failure into an S3 error document with the right status.
  */
-final class S3Dispatcher implements RequestHandler {
+public final class S3Dispatcher implements RequestHandler {
     private static final System.Logger LOG = System.getLogger(S3Dispatcher.class.getName());
 
     private final S3Context ctx;
@@ -51,7 +51,7 @@ final class S3Dispatcher implements RequestHandler {
         } catch (S3Exception e) {
             resp = error(e, req, requestId);
         } catch (EngineException e) {
-            resp = error(fromEngine(e, req), req, requestId);
+            resp = error(EngineErrors.toS3(e, req == null ? null : req.resource(), req != null && req.key() != null), req, requestId);
         } catch (IOException e) {
             resp = error(new S3Exception(S3Error.INCOMPLETE_BODY, "the request body could not be read: " + e.getMessage()),
                     req, requestId);
@@ -109,36 +109,24 @@ final class S3Dispatcher implements RequestHandler {
         return new S3Request(http.method().name(), rawPath, rawQuery, Uri.parseQuery(rawQuery), http.headers(), bucket, key);
     }
 
-    private static S3Exception fromEngine(EngineException e, S3Request req) {
-        String res = req == null ? null : req.resource();
-        return switch (e.reason()) {
-            case NOT_FOUND -> new S3Exception(req != null && req.key() != null ? S3Error.NO_SUCH_KEY : S3Error.NO_SUCH_BUCKET,
-                    e.getMessage(), res);
-            case INVALID_ARGUMENT -> new S3Exception(S3Error.INVALID_ARGUMENT, e.getMessage(), res);
-            case QUOTA_EXCEEDED -> new S3Exception(S3Error.QUOTA_EXCEEDED, "the storage group's quota is exhausted: "
-                    + e.getMessage(), res);
-            case NO_SPACE -> new S3Exception(S3Error.INSUFFICIENT_STORAGE, "the server is out of disk space: " + e.getMessage(), res);
-            case LOCKED -> new S3Exception(S3Error.SERVICE_UNAVAILABLE, "the storage group is encrypted and locked; an admin"
-                    + " must unlock it: " + e.getMessage(), res);
-            case READ_ONLY, ACCESS_DENIED -> new S3Exception(S3Error.ACCESS_DENIED, e.getMessage(), res);
-            case BUSY, CLOSED -> new S3Exception(S3Error.SERVICE_UNAVAILABLE, e.getMessage(), res);
-            default -> new S3Exception(S3Error.INTERNAL_ERROR, e.reason() + ": " + e.getMessage(), res);
-        };
-    }
-
     static S3Response error(S3Exception e, S3Request req, String requestId) {
         if (e.error() == S3Error.NOT_MODIFIED) {
             S3Response r = S3Response.status(304);
             e.headers().forEach(r::header);
             return r;
         }
-        String resource = e.resource() != null ? e.resource() : req == null ? null : req.resource();
-        XmlWriter x = XmlWriter.plainDocument("Error").element("Code", e.error().code()).element("Message", e.getMessage())
-                .element("Resource", resource).element("RequestId", requestId);
-        if (req != null && req.bucket() != null) x.element("BucketName", req.bucket());
-        if (req != null && req.key() != null) x.element("Key", req.key());
-        S3Response r = S3Response.xml(e.error().status(), x.bytes());
+        S3Response r = S3Response.xml(e.error().status(), errorDocument(e, req, requestId, true));
         e.headers().forEach(r::header);
         return r;
+    }
+
+    /** The S3 error document for {@code e}; without the XML declaration for deferred responses. */
+    public static byte[] errorDocument(S3Exception e, S3Request req, String requestId, boolean declaration) {
+        String resource = e.resource() != null ? e.resource() : req == null ? null : req.resource();
+        XmlWriter x = XmlWriter.plainDocument("Error", declaration).element("Code", e.error().code())
+                .element("Message", e.getMessage()).element("Resource", resource).element("RequestId", requestId);
+        if (req != null && req.bucket() != null) x.element("BucketName", req.bucket());
+        if (req != null && req.key() != null) x.element("Key", req.key());
+        return x.bytes();
     }
 }

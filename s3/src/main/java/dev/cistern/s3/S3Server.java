@@ -5,6 +5,7 @@ import dev.cistern.s3.http.S3HttpHandler;
 import dev.cistern.s3.op.S3Context;
 import dev.cistern.s3.store.BucketStore;
 import dev.cistern.s3.store.KeyLocks;
+import dev.cistern.s3.store.OrphanSweeper;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 public final class S3Server {
     static final int MAX_INITIAL_LINE = 16 * 1024;
     static final int MAX_HEADER_SIZE = 16 * 1024;
+    static final int IDLE_SECONDS = 300;
 
     private final S3Credentials credentials;
     private final InetSocketAddress bind;
@@ -57,6 +59,7 @@ public final class S3Server {
 
     public synchronized void start() {
         if (channel != null) throw new IllegalStateException("the S3 server is already started on port " + port());
+        OrphanSweeper.sweep(ctx.engine());
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
         requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("s3-req-", 0).factory());
@@ -68,6 +71,8 @@ public final class S3Server {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (ssl != null) ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                        // a connection silent in both directions for 5 minutes is dropped (stalled uploads, idle keep-alive)
+                        ch.pipeline().addLast(new io.netty.handler.timeout.IdleStateHandler(0, 0, IDLE_SECONDS));
                         ch.pipeline().addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 64 * 1024));
                         ch.pipeline().addLast(new HttpServerExpectContinueHandler());
                         ch.pipeline().addLast(new S3HttpHandler(requests, dispatcher));

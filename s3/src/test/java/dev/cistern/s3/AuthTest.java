@@ -135,6 +135,25 @@ class AuthTest {
     }
 
     @Test
+    void unsignedPayloadWithChecksumTrailer() throws Exception {
+        byte[] data = new byte[150_000];
+        new java.util.Random(6).nextBytes(data);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(data);
+        String good = java.util.Base64.getEncoder().encodeToString(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        RawS3.Response ok = raw.sendUnsignedTrailer("/auth/trailer", data, 8192, good);
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        var head = s3.client.headObject(b -> b.bucket("auth").key("trailer")
+                .checksumMode(software.amazon.awssdk.services.s3.model.ChecksumMode.ENABLED));
+        assertThat(head.checksumCRC32()).isEqualTo(good);
+        assertThat(s3.client.getObjectAsBytes(b -> b.bucket("auth").key("trailer")).asByteArray()).isEqualTo(data);
+        RawS3.Response bad = raw.sendUnsignedTrailer("/auth/trailer-bad", data, 8192, "AAAAAA==");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.code()).isEqualTo("BadDigest");
+        assertThatThrownBy(() -> s3.client.headObject(b -> b.bucket("auth").key("trailer-bad"))).isInstanceOf(S3Exception.class);
+    }
+
+    @Test
     void sdkWithAndWithoutChecksumTrailers() {
         try (var plain = software.amazon.awssdk.services.s3.S3Client.builder().endpointOverride(s3.endpoint())
                 .region(software.amazon.awssdk.regions.Region.US_EAST_1)

@@ -29,6 +29,7 @@ public final class SigV4Verifier {
     private final S3Credentials credentials;
     private final Clock clock;
     private final Duration maxSkew;
+    private final java.util.concurrent.ConcurrentHashMap<String, byte[]> signingKeys = new java.util.concurrent.ConcurrentHashMap<>();
 
     public SigV4Verifier(S3Credentials credentials, Clock clock, Duration maxSkew) {
         this.credentials = credentials;
@@ -145,13 +146,29 @@ public final class SigV4Verifier {
         String scope = cred[1] + "/" + cred[2] + "/" + cred[3] + "/aws4_request";
         String canonical = canonicalRequest(req, signedHeaders, payload, presigned);
         String stringToSign = SigV4.ALGORITHM + "\n" + amzDate + "\n" + scope + "\n" + SigV4.sha256Hex(canonical);
-        byte[] signingKey = SigV4.signingKey(key.secretKey(), cred[1], cred[2], cred[3]);
+        byte[] signingKey = signingKey(key, cred[1], cred[2], cred[3]);
         String expected = SigV4.hex(SigV4.hmac(signingKey, stringToSign));
         if (!SigV4.same(expected, signature)) {
             throw new S3Exception(S3Error.SIGNATURE_DOES_NOT_MATCH, "the request signature we calculated does not match the"
                     + " signature you provided; check your secret access key and signing method (access key " + key.accessKeyId() + ")");
         }
         return new AuthResult(key, signingKey, amzDate, scope, expected, payload, presigned);
+    }
+
+    /**
+     * Signing keys change once a day per key and region, so they are cached: deriving one costs four
+     * HMACs, more than checking the request itself. The secret is part of the cache key, so a key
+     * re-added with a new secret never meets a stale entry.
+     */
+    private byte[] signingKey(S3Credentials.Key key, String date, String region, String service) {
+        String id = key.accessKeyId() + "/" + date + "/" + region + "/" + service + "/" + key.secretKey();
+        byte[] k = signingKeys.get(id);
+        if (k == null) {
+            if (signingKeys.size() > 10_000) signingKeys.clear();
+            k = SigV4.signingKey(key.secretKey(), date, region, service);
+            signingKeys.put(id, k);
+        }
+        return k;
     }
 
     static String canonicalRequest(S3Request req, String signedHeaders, String payload, boolean presigned) {

@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <pre>
  * S3Bench --embedded DIR                 start a Cistern engine + S3 server in DIR and measure it
+ *   [--engine-baseline true]             first measure the same load directly on the engine API (no HTTP)
  * S3Bench --endpoint URL --access AK --secret SK [--label NAME]   measure any S3 endpoint
  *   both may be given: then the same run measures both and prints the Cistern/other ratios
  *   [--clients 16] [--seconds 10] [--sizes 1048576,4096]
@@ -64,6 +65,7 @@ public final class S3Bench {
             try (Engine engine = Engines.open(EngineConfig.defaults(dir))) {
                 S3Credentials creds = id -> id.equals("BENCHKEY")
                         ? Optional.of(new S3Credentials.Key("BENCHKEY", "benchsecret", "bench")) : Optional.empty();
+                if (opt.containsKey("engine-baseline")) all.addAll(EngineBaseline.run(engine, clients, seconds, sizes));
                 S3Server server = new S3Server(engine, creds, new InetSocketAddress("127.0.0.1", 0));
                 server.start();
                 try {

@@ -57,6 +57,17 @@ public final class S3HttpHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** An idle keep-alive connection (no bytes either way for the idle timeout) is closed. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof io.netty.handler.timeout.IdleStateEvent) {
+            if (body != null) body.broken();
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (body != null) body.broken();

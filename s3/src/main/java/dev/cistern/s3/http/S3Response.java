@@ -17,6 +17,7 @@ public final class S3Response {
     private long fileOffset;
     private long fileLength;
     private boolean headOnly;
+    private java.util.concurrent.Callable<byte[]> deferred;
 
     private S3Response(int status) {
         this.status = status;
@@ -72,6 +73,22 @@ public final class S3Response {
         this.headOnly = true;
         this.fileLength = contentLength;
         return this;
+    }
+
+    /**
+     * A 200 whose XML body is produced by {@code work} while the sender keeps the connection alive with
+     * whitespace after the XML declaration, as S3 does for long CompleteMultipartUpload calls. The work
+     * returns the root element (a result or an Error document) without the declaration.
+     */
+    public static S3Response deferredXml(java.util.concurrent.Callable<byte[]> work) {
+        S3Response r = new S3Response(200);
+        r.headers.put("Content-Type", "application/xml");
+        r.deferred = work;
+        return r;
+    }
+
+    public java.util.concurrent.Callable<byte[]> deferred() {
+        return deferred;
     }
 
     public int status() {

@@ -11,12 +11,21 @@ import java.util.Deque;
 public final class XmlWriter {
     public static final String S3_NS = "http://s3.amazonaws.com/doc/2006-03-01/";
 
-    private final StringBuilder sb = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    private final StringBuilder sb = new StringBuilder();
+
+    private XmlWriter(boolean declaration) {
+        if (declaration) sb.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    }
     private final Deque<String> open = new ArrayDeque<>();
 
     /** A document whose root element carries the S3 namespace. */
     public static XmlWriter document(String root) {
-        XmlWriter w = new XmlWriter();
+        return document(root, true);
+    }
+
+    /** Without the XML declaration: for a body whose declaration was already sent (deferred responses). */
+    public static XmlWriter document(String root, boolean declaration) {
+        XmlWriter w = new XmlWriter(declaration);
         w.sb.append('<').append(root).append(" xmlns=\"").append(S3_NS).append("\">");
         w.open.push(root);
         return w;
@@ -24,7 +33,11 @@ public final class XmlWriter {
 
     /** A document whose root element has no namespace (error documents). */
     public static XmlWriter plainDocument(String root) {
-        XmlWriter w = new XmlWriter();
+        return plainDocument(root, true);
+    }
+
+    public static XmlWriter plainDocument(String root, boolean declaration) {
+        XmlWriter w = new XmlWriter(declaration);
         w.sb.append('<').append(root).append('>');
         w.open.push(root);
         return w;

@@ -81,6 +81,28 @@ public final class RawS3 {
         return exchange("PUT", path, "", h, body, body.length, truncate);
     }
 
+    /**
+     * Sends STREAMING-UNSIGNED-PAYLOAD-TRAILER (what current SDKs send over HTTPS): plain chunks, then a
+     * trailing x-amz-checksum-crc32 header carrying {@code crc32Base64}.
+     */
+    public Response sendUnsignedTrailer(String path, byte[] data, int chunk, String crc32Base64) throws IOException {
+        Map<String, String> extra = new LinkedHashMap<>();
+        extra.put("content-encoding", "aws-chunked");
+        extra.put("x-amz-decoded-content-length", Integer.toString(data.length));
+        extra.put("x-amz-trailer", "x-amz-checksum-crc32");
+        Map<String, String> h = sign("PUT", path, "", SigV4.STREAMING_UNSIGNED_TRAILER, extra);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int off = 0; off < data.length; off += chunk) {
+            int len = Math.min(chunk, data.length - off);
+            out.writeBytes((Integer.toHexString(len) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(data, off, len);
+            out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        out.writeBytes(("0\r\nx-amz-checksum-crc32:" + crc32Base64 + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        byte[] body = out.toByteArray();
+        return exchange("PUT", path, "", h, body, body.length, false);
+    }
+
     /** Sends a request with arbitrary (unsigned) headers, e.g. an oversized one. */
     public Response sendRaw(String head) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {

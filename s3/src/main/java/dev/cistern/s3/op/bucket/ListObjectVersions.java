@@ -13,9 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * GET /bucket?versions: every version and delete marker, by key, newest first. Walks the current
- * versions (o/) in key order and, for each key, its noncurrent versions (v/KEY\u0001...), which are
- * named to sort newest first. A noncurrent copy with the current version's id (left by a crash between
+ * GET /bucket?versions: every version and delete marker, by key, newest first. Walks the keys in order
+ * ({@link VersionedKeys}) and, for each, its current version and its noncurrent versions
+ * (v/KEY\u0001...), which are named to sort newest first. A noncurrent copy with the current version's id (left by a crash between
  * copy and commit) is the same version and is shown once.
  */
 public final class ListObjectVersions implements S3Operation {
@@ -36,9 +36,10 @@ public final class ListObjectVersions implements S3Operation {
         List<String> prefixes = new ArrayList<>();
         boolean truncated = false;
         String nextKey = null, nextVid = null;
-        List<String> keys = keysWithVersions(h, prefix, keyMarker, vidMarker);
+        VersionedKeys keys = new VersionedKeys(h, prefix, keyMarker, vidMarker != null);
         outer:
-        for (String key : keys) {
+        while (keys.hasNext()) {
+            String key = keys.next();
             if (delimiter != null && !delimiter.isEmpty()) {
                 int cut = key.indexOf(delimiter, prefix.length());
                 if (cut >= 0) {
@@ -87,28 +88,6 @@ public final class ListObjectVersions implements S3Operation {
         }
         for (String p : prefixes) x.start("CommonPrefixes").element("Prefix", ListObjectsV2.enc(p, url)).end();
         return S3Response.xml(x.bytes());
-    }
-
-    /** Keys under {@code prefix} that have a current or a noncurrent version, in order, from the marker on. */
-    private static List<String> keysWithVersions(ContainerHandle h, String prefix, String keyMarker, String vidMarker) {
-        java.util.TreeSet<String> keys = new java.util.TreeSet<>();
-        for (String kind : new String[] {ObjectNames.OBJECTS, ObjectNames.VERSIONS}) {
-            String after = null;
-            while (true) {
-                List<EntryInfo> page = h.list(kind + prefix, after, 1000);
-                for (EntryInfo e : page) {
-                    String k = e.name().substring(kind.length());
-                    if (kind.equals(ObjectNames.VERSIONS)) k = k.substring(0, k.lastIndexOf(ObjectNames.VERSION_SEP));
-                    keys.add(k);
-                }
-                if (page.size() < 1000) break;
-                after = page.getLast().name();
-            }
-        }
-        if (keyMarker != null) {
-            return new ArrayList<>(vidMarker == null ? keys.tailSet(keyMarker, false) : keys.tailSet(keyMarker, true));
-        }
-        return new ArrayList<>(keys);
     }
 
     private static List<Row> versionsOf(ContainerHandle h, String key) {

@@ -5,6 +5,8 @@ import dev.cistern.engine.EngineException;
 import dev.cistern.engine.EntryInfo;
 import dev.cistern.engine.FileEntry;
 import dev.cistern.engine.StreamWriter;
+import dev.cistern.s3.EngineErrors;
+import dev.cistern.s3.S3Dispatcher;
 import dev.cistern.s3.S3Error;
 import dev.cistern.s3.S3Exception;
 import dev.cistern.s3.http.S3Response;
@@ -30,6 +32,9 @@ import java.util.List;
  * already stored, so this costs reading, not space. The ETag is MD5(part MD5s)-N, as S3 computes it.
  */
 public final class CompleteMultipartUpload implements S3Operation {
+    /** Objects at least this large are assembled behind a 200 kept alive with whitespace (SDK read timeouts are ~30 s). */
+    static final long DEFERRED_ABOVE = 64L << 20;
+
     @Override
     public S3Response handle(S3Call call) throws Exception {
         String key = call.key();
@@ -81,6 +86,30 @@ public final class CompleteMultipartUpload implements S3Operation {
         meta.attrs.remove(Uploads.KEY);
         meta.attrs.remove(Uploads.INITIATED);
         meta.etag(etag).partsCount(parts.size()).modified(call.ctx().clock().instant());
+        long total = parts.stream().mapToLong(EntryInfo::size).sum();
+        if (total < DEFERRED_ABOVE) {
+            assemble(call, store, uploadId, key, parts, meta);
+            S3Response r = S3Response.xml(result(store, key, etag, true));
+            if (store.bucket().versioning() != null) r.header("x-amz-version-id", meta.versionId());
+            return r;
+        }
+        // a large object takes a while to assemble: answer 200 now and keep the connection alive
+        return S3Response.deferredXml(() -> {
+            try {
+                assemble(call, store, uploadId, key, parts, meta);
+                return result(store, key, etag, false);
+            } catch (S3Exception e) {
+                return S3Dispatcher.errorDocument(e, call.req(), null, false);
+            } catch (EngineException e) {
+                return S3Dispatcher.errorDocument(EngineErrors.toS3(e, call.req().resource(), true), call.req(), null, false);
+            }
+        });
+    }
+
+    /** Streams the parts, in order, into one new version, publishes it, then drops the upload and its parts. */
+    private static void assemble(S3Call call, ObjectStore store, String uploadId, String key, List<EntryInfo> parts,
+                                 ObjectMeta meta) {
+        ContainerHandle h = store.bucket().handle();
         try (StreamWriter w = h.create(ObjectNames.current(key))) {
             ByteBuffer buf = ByteBuffer.allocate(1 << 20);
             for (EntryInfo part : parts) {
@@ -103,10 +132,11 @@ public final class CompleteMultipartUpload implements S3Operation {
         }
         h.delete(ObjectNames.upload(uploadId));
         AbortMultipartUpload.deleteParts(h, uploadId);
-        S3Response r = S3Response.xml(XmlWriter.document("CompleteMultipartUploadResult")
+    }
+
+    private static byte[] result(ObjectStore store, String key, String etag, boolean declaration) {
+        return XmlWriter.document("CompleteMultipartUploadResult", declaration)
                 .element("Location", "/" + store.bucket().name() + "/" + key).element("Bucket", store.bucket().name())
-                .element("Key", key).element("ETag", "\"" + etag + "\"").bytes());
-        if (store.bucket().versioning() != null) r.header("x-amz-version-id", meta.versionId());
-        return r;
+                .element("Key", key).element("ETag", "\"" + etag + "\"").bytes();
     }
 }
