@@ -30,7 +30,12 @@ public final class TestServer implements AutoCloseable {
     }
 
     public TestServer(ServerSettings settings, Function<Path, Engine> opener) {
-        server = CisternServer.start(settings, opener, List.of());
+        this(settings, dev.cistern.server.mgmt.MgmtSettings.defaults(), opener);
+    }
+
+    /** With the management plane's settings (fast sampling for chart tests, a webhook...). */
+    public TestServer(ServerSettings settings, dev.cistern.server.mgmt.MgmtSettings mgmt, Function<Path, Engine> opener) {
+        server = CisternServer.create(settings, mgmt, opener, List.of()).start();
         if (!server.config().hasUsers()) {
             for (Role r : Role.values()) server.config().addUser(r.wireName(), r, ("password-" + r.wireName()).toCharArray());
         }
