@@ -97,6 +97,9 @@ class CliEndToEndTest {
                 "--property", "drives=2", "--property", "slots=24");
         assertThat(ct.exit()).as(ct.err()).isZero();
         assertThat(cli("container", "list", "-g", "backups").out()).containsPattern("tapes +backups +vtl +drives=2,slots=24");
+        CliRun setProps = cli("container", "set", "tapes", "--property", "drives=4");
+        assertThat(setProps.exit()).as(setProps.err()).isZero();
+        assertThat(setProps.out()).contains("Properties:    drives=4\n");
         CliRun show = cli("container", "show", "tapes");
         assertThat(show.out()).contains("Storage group: backups").contains("Dedup ratio:");
         CliRun stats = cli("stats");
@@ -183,6 +186,9 @@ class CliEndToEndTest {
         CliRun v = cli("verify");
         assertThat(v.exit()).as(v.err()).isZero();
         assertThat(v.out()).contains("Damaged chunks:").containsPattern("Verify job: +\\d+ finished");
+        CliRun jobs = cli("job", "list");
+        assertThat(jobs.out()).containsPattern("1 +verify +succeeded +100.0% +admin");
+        assertThat(cli("job", "show", "1").out()).contains("State:").contains("damagedChunks");
         CliRun c = cli("clean", "--json");
         assertThat(c.exit()).as(c.err()).isZero();
         JsonNode job = new ObjectMapper().readTree(c.out());
@@ -222,6 +228,24 @@ class CliEndToEndTest {
         assertThat(repin.exit()).as(repin.err()).isZero();
         assertThat(repin.err()).contains(server.tls().fingerprint());
         assertThat(cli("stats").exit()).isZero();
+    }
+
+    @Test
+    void aFingerprintFromTheEnvironmentIsCheckedOnFirstContact() {
+        String fp = server.tls().fingerprint();
+        Map<String, String> e = Map.of("CISTERN_SERVER", env.get("CISTERN_SERVER"), "CISTERN_USER", "monitor",
+                "CISTERN_PASSWORD", "password-monitor", "CISTERN_FINGERPRINT", fp.replace(":", "").toLowerCase());
+        CliRun ok = CliRun.run(config, e, "", "stats", "--json");
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        assertThat(ok.err()).isEmpty();
+
+        String other = "00" + fp.substring(2);
+        Map<String, String> wrong = new java.util.HashMap<>(e);
+        wrong.put("CISTERN_FINGERPRINT", other);
+        CliRun bad = CliRun.run(dir.resolve("fresh-config"), wrong, "", "stats");
+        assertThat(bad.exit()).isEqualTo(3);
+        assertThat(bad.errLines()).containsExactly("cistern: the certificate of " + env.get("CISTERN_SERVER") + " has SHA-256 "
+                + fp + ", not the " + other + " given in CISTERN_FINGERPRINT; refusing to connect");
     }
 
     @Test

@@ -53,8 +53,10 @@ final class IngestBench implements Callable<Integer> {
         for (Path p : paths) TreeWalker.write(p, OutputStream.nullOutputStream()); // warm the page cache for everyone
         Map<String, Object> json = new LinkedHashMap<>();
         List<Double> ingest = new ArrayList<>();
+        List<Double> ingestCpu = new ArrayList<>();
         long logical = 0;
         double restoreMbs;
+        double restoreCpu;
         Stats stats;
         try (Engine e = Engines.open(EngineConfig.defaults(dir.resolve("cistern")))) {
             e.createGroup(new StorageGroupSpec("bench", Compression.valueOf(compression.toUpperCase(Locale.ROOT)), 0, null, null));
@@ -62,6 +64,7 @@ final class IngestBench implements Callable<Integer> {
             ContainerHandle c = e.openContainer("bench");
             for (int g = 0; g < paths.size(); g++) {
                 long t0 = System.nanoTime();
+                long c0 = cpuNanos();
                 long n;
                 try (StreamWriter w = c.create("gen-" + g)) {
                     n = TreeWalker.write(paths.get(g), new WriterStream(w));
@@ -69,14 +72,20 @@ final class IngestBench implements Callable<Integer> {
                 }
                 double s = (System.nanoTime() - t0) / 1e9;
                 logical += n;
+                double cpu = (cpuNanos() - c0) / 1e9;
                 ingest.add(n / 1e6 / s);
-                System.out.printf(Locale.ROOT, "generation %d: %s in %.2f s = %.0f MB/s%n", g, human(n), s, n / 1e6 / s);
+                ingestCpu.add(cpu);
+                System.out.printf(Locale.ROOT, "generation %d: %s in %.2f s = %.0f MB/s (%.2f CPU-s: %.0f MB per CPU-second)%n",
+                        g, human(n), s, n / 1e6 / s, cpu, n / 1e6 / cpu);
             }
             long t0 = System.nanoTime();
+            long c0 = cpuNanos();
             for (int g = 0; g < paths.size(); g++) restore(c, "gen-" + g);
             double rs = (System.nanoTime() - t0) / 1e9;
+            restoreCpu = (cpuNanos() - c0) / 1e9;
             restoreMbs = logical / 1e6 / rs;
-            System.out.printf(Locale.ROOT, "restore: %s in %.2f s = %.0f MB/s%n", human(logical), rs, restoreMbs);
+            System.out.printf(Locale.ROOT, "restore: %s in %.2f s = %.0f MB/s (%.2f CPU-s: %.0f MB per CPU-second)%n",
+                    human(logical), rs, restoreMbs, restoreCpu, logical / 1e6 / restoreCpu);
             for (int g = 0; g < paths.size(); g++) verify(c, "gen-" + g, paths.get(g));
             System.out.println("verify: all generations bit-exact");
             stats = e.groupStats("bench");
@@ -92,6 +101,9 @@ final class IngestBench implements Callable<Integer> {
         json.put("compression_ratio", round(stats.compressionRatio()));
         json.put("ingest_mb_s", ingest.stream().map(IngestBench::round).toList());
         json.put("restore_mb_s", round(restoreMbs));
+        // CPU seconds tell the cost independently of what else runs on the machine
+        json.put("ingest_cpu_s", ingestCpu.stream().map(IngestBench::round).toList());
+        json.put("restore_cpu_s", round(restoreCpu));
         json.put("peak_rss_mb", PeerRunner.peakRssMb());
         for (String peer : compare) {
             PeerRunner.Result r = PeerRunner.run(peer.trim(), dir.resolve(peer.trim()), paths);
@@ -112,6 +124,12 @@ final class IngestBench implements Callable<Integer> {
         if (work == null) PeerRunner.deleteTree(dir);
         System.out.println(Json.write(json));
         return 0;
+    }
+
+    /** CPU time of this process (all threads), in nanoseconds. */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static long logicalOf(Path p) throws IOException {

@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
 @Command(name = "cistern", mixinStandardHelpOptions = true, versionProvider = CisternCli.Version.class,
         description = "Administer a Cistern deduplicating backup storage server.",
         subcommands = {LoginCommand.class, LogoutCommand.class, StorageGroupCommand.class, ContainerCommand.class,
-                StatsCommand.class, CleanCommand.class, VerifyCommand.class, UserCommand.class, SystemCommand.class})
+                StatsCommand.class, CleanCommand.class, VerifyCommand.class, JobCommand.class, UserCommand.class,
+                SystemCommand.class})
 public final class CisternCli implements Callable<Integer> {
     public static final String DEFAULT_SERVER = "https://127.0.0.1:5233";
 

@@ -11,11 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** {@code cistern container add|list|show|delete}. */
+/** {@code cistern container add|list|show|set|delete}. */
 @Command(name = "container", aliases = "ct", mixinStandardHelpOptions = true,
         description = "Manage containers (what a protocol exports: LUNs, tape libraries, buckets, shares).",
         subcommands = {ContainerCommand.Add.class, ContainerCommand.ListContainers.class, ContainerCommand.Show.class,
-                ContainerCommand.Delete.class})
+                ContainerCommand.Set.class, ContainerCommand.Delete.class})
 final class ContainerCommand {
     static final String PATH = "api/v1/containers";
 
@@ -84,6 +84,21 @@ final class ContainerCommand {
             }
             print(out, c);
             StatsCommand.printStats(out, s.get(path(name) + "/stats"));
+            return 0;
+        }
+    }
+
+    @Command(name = "set", mixinStandardHelpOptions = true, description = "Replace a container's protocol properties.")
+    static final class Set extends ApiCommand {
+        @Parameters(paramLabel = "NAME")
+        String name;
+        @Option(names = "--property", paramLabel = "KEY=VALUE", required = true,
+                description = "The new properties (repeatable); properties not given are removed")
+        Map<String, String> properties = new TreeMap<>();
+
+        @Override
+        int run(Session s) {
+            print(out(), s.patch(path(name), Map.of("properties", properties)));
             return 0;
         }
     }

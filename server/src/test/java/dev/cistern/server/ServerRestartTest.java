@@ -70,6 +70,20 @@ class ServerRestartTest {
         }
     }
 
+    @Test
+    void requestsWhileTheEngineIsDownAre503WithAReason() {
+        ServerSettings quietWatcher = new ServerSettings(dir, "127.0.0.1", 0, java.util.Map.of(), 1000, -1,
+                java.time.Duration.ofHours(1), ServerSettings.forTests(dir).backoff(), java.time.Clock.systemUTC());
+        try (TestServer t = new TestServer(quietWatcher, d -> new FakeEngine())) {
+            String token = t.login("monitor");
+            t.server.engine().stop();
+            Reply r = t.get("/api/v1/storage-groups", token);
+            assertThat(r.status()).isEqualTo(503);
+            assertThat(r.error()).isEqualTo("the storage engine is not running; see 'cistern system show' and the server log");
+            assertThat(t.get("/api/v1/system", token).json().at("/services/0/health").asText()).isEqualTo("down");
+        }
+    }
+
     private static ServiceState state(TestServer t) {
         return t.server.services().statuses().getFirst().state();
     }

@@ -33,11 +33,76 @@ final class ChunkReader {
         }
     }
 
+    /**
+     * Reads the records of {@code locs[from..to)}, contiguous in one container, with one read. On any
+     * failure (the cleaner moved them) returns nulls, and {@link #decodeOrReread} reads them one by one.
+     */
+    byte[][] readRun(GroupState g, ChunkLocation[] locs, int from, int to) {
+        byte[][] out = new byte[to - from][];
+        if (to - from == 1) return out;
+        ChunkLocation first = locs[from];
+        ChunkLocation last = locs[to - 1];
+        int length = last.offset() + last.recordLength() - first.offset();
+        byte[] all;
+        try {
+            all = g.store.readRecord(new ChunkLocation(first.containerId(), first.offset(),
+                    length - dev.cistern.engine.store.ChunkRecord.HEADER, 0));
+        } catch (EngineException e) {
+            return out;
+        }
+        for (int i = from; i < to; i++) {
+            int off = locs[i].offset() - first.offset();
+            out[i - from] = java.util.Arrays.copyOfRange(all, off, off + locs[i].recordLength());
+        }
+        return out;
+    }
+
+    /** Decodes a record read by {@link #readRun}, or reads the chunk on its own if that was not possible. */
+    byte[] decodeOrReread(GroupState g, Fingerprint fp, ChunkLocation loc, byte[] record) {
+        if (record != null) {
+            try {
+                return ChunkRecord.decode(record, 0, fp, g.key, describe(g, fp, loc));
+            } catch (EngineException e) {
+                if (e.reason() == EngineException.Reason.LOCKED) throw e;
+                // fall through: re-resolve, the cleaner may have moved it
+            }
+        }
+        return read(g, fp, loc);
+    }
+
+    private static String describe(GroupState g, Fingerprint fp, ChunkLocation loc) {
+        return "chunk " + fp + " in chunk container " + Long.toHexString(loc.containerId()) + " of storage group '"
+                + g.name() + "'";
+    }
+
     ChunkLocation locate(GroupState g, Fingerprint fp) {
         ChunkLocation loc = g.cache.get(fp);
         if (loc == null) loc = lookupIndex(g, fp);
         if (loc == null) throw missing(g, fp);
         return loc;
+    }
+
+    /** Locations of the chunks of {@code steps}: locality cache first, then one multi-get of the index. */
+    ChunkLocation[] locateAll(GroupState g, java.util.List<RecipeRecord> steps) {
+        ChunkLocation[] out = new ChunkLocation[steps.size()];
+        java.util.List<byte[]> keys = new java.util.ArrayList<>();
+        java.util.List<Integer> idx = new java.util.ArrayList<>();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = g.cache.get(steps.get(i).fingerprint());
+            if (out[i] == null) {
+                keys.add(DedupStore.indexKey(g.id(), steps.get(i).fingerprint()));
+                idx.add(i);
+            }
+        }
+        if (!keys.isEmpty()) {
+            java.util.List<byte[]> vals = meta.multiGet(Family.INDEX, keys);
+            for (int k = 0; k < keys.size(); k++) {
+                byte[] v = vals.get(k);
+                if (v == null) throw missing(g, steps.get(idx.get(k)).fingerprint());
+                out[idx.get(k)] = ChunkLocation.decode(v);
+            }
+        }
+        return out;
     }
 
     private ChunkLocation lookupIndex(GroupState g, Fingerprint fp) {
@@ -47,8 +112,7 @@ final class ChunkReader {
 
     private static byte[] decode(GroupState g, Fingerprint fp, ChunkLocation loc) {
         byte[] rec = g.store.readRecord(loc);
-        return ChunkRecord.decode(rec, 0, fp, g.key, "chunk " + fp + " in chunk container "
-                + Long.toHexString(loc.containerId()) + " of storage group '" + g.name() + "'");
+        return ChunkRecord.decode(rec, 0, fp, g.key, describe(g, fp, loc));
     }
 
     private static EngineException missing(GroupState g, Fingerprint fp) {

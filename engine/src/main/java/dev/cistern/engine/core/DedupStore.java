@@ -38,18 +38,11 @@ final class DedupStore {
     private final ExecutorService workers;
     private final int threads;
     private final FileStore fileStore;
-    private final Stats stats;
 
-    /** Per-container "written through it" counters, also used by the engine's stats. */
-    interface Stats {
-        void newChunk(long ownerContainerId, long rawLen, long recordLen);
-    }
-
-    DedupStore(MetaStore meta, ExecutorService workers, int threads, java.nio.file.Path dataDir, Stats stats) {
+    DedupStore(MetaStore meta, ExecutorService workers, int threads, java.nio.file.Path dataDir) {
         this.meta = meta;
         this.workers = workers;
         this.threads = threads;
-        this.stats = stats;
         try {
             this.fileStore = Files.getFileStore(dataDir);
         } catch (IOException e) {
@@ -170,6 +163,8 @@ final class DedupStore {
             for (byte[] r : records) total += r.length;
             checkQuota(g, total);
             int done = 0;
+            long rawSum = 0;
+            long recSum = 0;
             try (var batch = new org.rocksdb.WriteBatch()) {
                 try {
                     for (int k = 0; k < which.size(); k++) {
@@ -180,22 +175,25 @@ final class DedupStore {
                         batch.put(meta.cf(Family.INDEX), indexKey(g.id(), fps[i]), loc.encode());
                         ContainerChunk cc = new ContainerChunk(g.id(), loc, fps[i], s.ownerContainerId);
                         batch.put(meta.cf(Family.CONTAINER_CHUNKS), cc.key(), cc.value());
-                        Counters.add(batch, meta, GroupCounters.unique(g.id()), len[i]);
-                        Counters.add(batch, meta, GroupCounters.stored(g.id()), rec.length);
-                        Counters.add(batch, meta, GroupCounters.chunks(g.id()), 1);
-                        Counters.add(batch, meta, GroupCounters.containerUnique(s.ownerContainerId), len[i]);
-                        Counters.add(batch, meta, GroupCounters.containerStored(s.ownerContainerId), rec.length);
-                        Counters.add(batch, meta, GroupCounters.containerChunks(s.ownerContainerId), 1);
-                        g.uniqueBytes.addAndGet(len[i]);
-                        g.storedBytes.addAndGet(rec.length);
-                        g.chunkCount.incrementAndGet();
-                        stats.newChunk(s.ownerContainerId, len[i], rec.length);
                         g.cache.add(fps[i], loc);
+                        rawSum += len[i];
+                        recSum += rec.length;
                         done++;
                     }
                 } finally {
                     // index what was appended even if a later append failed, so counters match the files
-                    if (done > 0) meta.write(batch, false);
+                    if (done > 0) {
+                        Counters.add(batch, meta, GroupCounters.unique(g.id()), rawSum);
+                        Counters.add(batch, meta, GroupCounters.stored(g.id()), recSum);
+                        Counters.add(batch, meta, GroupCounters.chunks(g.id()), done);
+                        Counters.add(batch, meta, GroupCounters.containerUnique(s.ownerContainerId), rawSum);
+                        Counters.add(batch, meta, GroupCounters.containerStored(s.ownerContainerId), recSum);
+                        Counters.add(batch, meta, GroupCounters.containerChunks(s.ownerContainerId), done);
+                        meta.write(batch, false);
+                        g.uniqueBytes.addAndGet(rawSum);
+                        g.storedBytes.addAndGet(recSum);
+                        g.chunkCount.addAndGet(done);
+                    }
                 }
             } catch (org.rocksdb.RocksDBException e) {
                 throw new EngineException(EngineException.Reason.IO_ERROR, "index update failed: " + e.getMessage(), e);
@@ -232,7 +230,7 @@ final class DedupStore {
                 int off = w.append(rec, fp, payload, rawLen);
                 ChunkLocation loc = new ChunkLocation(w.id(), off, payload, rawLen);
                 if (w.size() >= g.store.targetSize()) {
-                    g.store.seal(w);
+                    g.store.sealLater(w);
                     s.current = null;
                 }
                 return loc;

@@ -33,7 +33,7 @@ final class FileEntryImpl implements FileEntry {
         this.engine = engine;
         this.container = container;
         this.name = name;
-        this.reads = new StreamReads(engine.meta, engine.chunkReader);
+        this.reads = new StreamReads(engine.meta, engine.chunkReader, engine.dedup);
     }
 
     @Override

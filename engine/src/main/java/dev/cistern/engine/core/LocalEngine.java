@@ -60,6 +60,8 @@ public final class LocalEngine implements Engine {
     private final Map<Long, Traffic> traffic = new ConcurrentHashMap<>();
     private final Object[] entryLocks = new Object[ENTRY_LOCKS];
     private final ExecutorService workers;
+    /** Pipeline stages of writers (one task per writer at a time); virtual, so they never starve {@link #workers}. */
+    final ExecutorService stageExecutor = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService scheduler;
     private final ReentrantLock cleanLock = new ReentrantLock();
     private final ReentrantLock verifyLock = new ReentrantLock();
@@ -76,7 +78,7 @@ public final class LocalEngine implements Engine {
             t.setDaemon(true);
             return t;
         });
-        this.dedup = new DedupStore(meta, workers, config.ingestThreads(), config.dataDir(), (c, raw, rec) -> { });
+        this.dedup = new DedupStore(meta, workers, config.ingestThreads(), config.dataDir());
         this.chunkReader = new ChunkReader(meta);
         for (int i = 0; i < ENTRY_LOCKS; i++) entryLocks[i] = new Object();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -441,6 +443,7 @@ public final class LocalEngine implements Engine {
         closed = true;
         for (GroupState g : groups.values()) g.store.close();
         workers.shutdownNow();
+        stageExecutor.shutdownNow();
         meta.close();
     }
 }

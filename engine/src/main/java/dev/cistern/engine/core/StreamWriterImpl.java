@@ -10,6 +10,8 @@ import dev.cistern.engine.meta.Keys;
 import dev.cistern.engine.meta.MetaStore.Family;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.List;
 import java.util.Map;
 import org.rocksdb.RocksDBException;
@@ -32,6 +34,10 @@ final class StreamWriterImpl implements StreamWriter {
     private final FastCdc chunker;
     private final byte[] buf;
     private final List<RecipeRecord> unflushed = new ArrayList<>();
+    /** The previous segment being fingerprinted and stored while this thread cuts the next one. */
+    private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
+    /** The segment buffer the store stage last used, handed back for reuse (written before its future completes). */
+    private volatile byte[] spare;
     private int fill;
     /** Entry offset of buf[0]. */
     private long bufStart;
@@ -63,7 +69,7 @@ final class StreamWriterImpl implements StreamWriter {
         }
         engine.traffic(container.id()).written(n);
         unflushedBytes += n;
-        if (unflushedBytes >= engine.config.autoFlushBytes()) flush();
+        if (unflushedBytes >= engine.config.autoFlushBytes()) persistStored();
     }
 
     @Override
@@ -91,19 +97,65 @@ final class StreamWriterImpl implements StreamWriter {
             pos += cut;
         }
         if (n > 0) {
-            Fingerprint[] fps = engine.dedup.fingerprint(buf, off, len, n);
-            engine.dedup.store(session, buf, off, len, fps, n);
-            for (int i = 0; i < n; i++) unflushed.add(new RecipeRecord(bufStart + off[i], fps[i], len[i]));
+            // Hand the cut segment to the store stage and go on cutting the next one meanwhile.
+            // One segment in flight at most: bounded memory, and recipe steps stay in order.
+            awaitStored();
+            byte[] seg = spare; // the stage finished with it: reuse instead of allocating 4 MiB each time
+            if (seg == null || seg.length < pos) seg = new byte[buf.length];
+            System.arraycopy(buf, 0, seg, 0, pos);
+            spare = null;
+            byte[] segment = seg;
+            int[] o = off;
+            int[] l = len;
+            int count = n;
+            long segStart = bufStart;
+            inFlight = CompletableFuture.runAsync(() -> {
+                Fingerprint[] fps = engine.dedup.fingerprint(segment, o, l, count);
+                engine.dedup.store(session, segment, o, l, fps, count);
+                for (int i = 0; i < count; i++) unflushed.add(new RecipeRecord(segStart + o[i], fps[i], l[i]));
+                spare = segment;
+            }, engine.stageExecutor);
         }
         System.arraycopy(buf, pos, buf, 0, fill - pos);
         bufStart += pos;
         fill -= pos;
     }
 
+    /** Waits for the segment in flight; rethrows its failure. */
+    private void awaitStored() {
+        try {
+            inFlight.join();
+        } catch (CompletionException e) {
+            inFlight = CompletableFuture.completedFuture(null);
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new EngineException(EngineException.Reason.IO_ERROR, "storing '" + name + "' failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /**
+     * Bounds what a long write holds in memory: makes the recipe steps of the segments stored so far
+     * durable without cutting a chunk at this arbitrary point (that would cost dedup). Not visible for a
+     * creating writer; an appending writer's entry grows to the end of those steps.
+     */
+    private void persistStored() {
+        awaitStored();
+        session.makeChunksDurable();
+        try (WriteBatch b = new WriteBatch()) {
+            putRecipe(b);
+            if (!creating) container.putEntrySize(b, name, entryId, bufStart);
+            engine.meta.write(b, false);
+        } catch (RocksDBException e) {
+            throw new EngineException(EngineException.Reason.IO_ERROR, "writing '" + name + "' failed", e);
+        }
+        unflushed.clear();
+        unflushedBytes = 0;
+    }
+
     @Override
     public void flush() {
         checkOpen();
         chunkSegment(true);
+        awaitStored();
         session.makeChunksDurable();
         try (WriteBatch b = new WriteBatch()) {
             putRecipe(b);
@@ -129,6 +181,7 @@ final class StreamWriterImpl implements StreamWriter {
     public EntryInfo commit(Map<String, String> attributes) {
         checkOpen();
         chunkSegment(true);
+        awaitStored();
         session.makeChunksDurable();
         EntryInfo info;
         try (WriteBatch b = new WriteBatch()) {
@@ -161,6 +214,11 @@ final class StreamWriterImpl implements StreamWriter {
     @Override
     public void abort() {
         if (done) return;
+        try {
+            awaitStored();
+        } catch (EngineException ignored) {
+            // aborting anyway
+        }
         if (creating) {
             try (WriteBatch b = new WriteBatch()) {
                 LocalContainerHandle.deleteEntryData(engine, b, entryId);

@@ -68,7 +68,13 @@ public final class ChunkContainerWriter {
         if (sealed) throw new IllegalStateException("container " + id + " is sealed");
         long off = position;
         ByteBuffer b = ByteBuffer.wrap(record);
-        while (b.hasRemaining()) channel.write(b, position + b.position());
+        try {
+            while (b.hasRemaining()) channel.write(b, position + b.position());
+        } catch (IOException e) {
+            // cut the partial record so the next append (or the seal) does not follow garbage
+            channel.truncate(position);
+            throw e;
+        }
         position += record.length;
         entries.add(new TrailerEntry(fp, (int) off, payloadLength, rawLength));
         return (int) off;
@@ -81,7 +87,14 @@ public final class ChunkContainerWriter {
             upTo = position;
             if (sealed) return;
         }
-        channel.force(false);
+        try {
+            channel.force(false);
+        } catch (java.nio.channels.ClosedChannelException e) {
+            synchronized (this) {
+                if (sealed) return; // sealed meanwhile: sealing forced everything
+            }
+            throw e;
+        }
         synchronized (this) {
             if (upTo > durable) durable = upTo;
         }

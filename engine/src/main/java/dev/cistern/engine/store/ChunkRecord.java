@@ -10,7 +10,7 @@ import java.security.GeneralSecurityException;
 import java.util.zip.CRC32C;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Factory;
-import net.jpountz.lz4.LZ4FastDecompressor;
+import net.jpountz.lz4.LZ4SafeDecompressor;
 
 /** Encodes and decodes one chunk record (layout in {@code package-info}). */
 public final class ChunkRecord {
@@ -21,7 +21,8 @@ public final class ChunkRecord {
     static final int ENCRYPTED = 0x80;
     private static final int ZSTD_LEVEL = 6;
     private static final LZ4Compressor LZ4 = LZ4Factory.fastestInstance().fastCompressor();
-    private static final LZ4FastDecompressor LZ4_DEC = LZ4Factory.fastestInstance().fastDecompressor();
+    /** The safe decompressor: bounds-checked, so a damaged or hostile record cannot read outside its buffer. */
+    private static final LZ4SafeDecompressor LZ4_DEC = LZ4Factory.fastestInstance().safeDecompressor();
 
     private ChunkRecord() {
     }
@@ -121,7 +122,10 @@ public final class ChunkRecord {
                     if (srcLen != rawLen) throw damaged(what, "has a wrong length");
                     System.arraycopy(src, srcOff, raw, 0, rawLen);
                 }
-                case CODEC_LZ4 -> LZ4_DEC.decompress(src, srcOff, raw, 0, rawLen);
+                case CODEC_LZ4 -> {
+                    int n = LZ4_DEC.decompress(src, srcOff, srcLen, raw, 0, rawLen);
+                    if (n != rawLen) throw damaged(what, "did not decompress to its length");
+                }
                 case CODEC_ZSTD -> {
                     long n = Zstd.decompressByteArray(raw, 0, rawLen, src, srcOff, srcLen);
                     if (n != rawLen) throw damaged(what, "did not decompress to its length");

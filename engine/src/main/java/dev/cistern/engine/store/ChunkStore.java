@@ -34,6 +34,9 @@ public final class ChunkStore implements AutoCloseable {
     private final Map<Long, ChunkContainerWriter> open = new ConcurrentHashMap<>();
     private final Map<Long, FileChannel> readers = new LinkedHashMap<>(16, 0.75f, true);
     private final SealListener sealListener;
+    private final List<java.util.concurrent.Future<Void>> sealing = new ArrayList<>();
+    private static final java.util.concurrent.ExecutorService SEALER =
+            java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("cistern-sealer").factory());
 
     /** Told when a container is created and sealed, to record its state in the metadata. */
     public interface SealListener {
@@ -97,8 +100,42 @@ public final class ChunkStore implements AutoCloseable {
         sealListener.sealed(groupId, w.id(), Files.size(w.file()));
     }
 
+    /**
+     * Seals a full container in the background, so the writer goes on with a new one instead of waiting
+     * for the fsync. Until sealed it stays in {@link #openWriter}, and forcing it waits for the seal.
+     */
+    public void sealLater(ChunkContainerWriter w) {
+        synchronized (sealing) {
+            sealing.add(SEALER.submit(() -> {
+                seal(w);
+                return null;
+            }));
+            sealing.removeIf(java.util.concurrent.Future::isDone);
+        }
+    }
+
+    /** Waits for background seals (clean shutdown, cleaner). */
+    public void awaitSeals() {
+        List<java.util.concurrent.Future<Void>> pending;
+        synchronized (sealing) {
+            pending = new ArrayList<>(sealing);
+            sealing.clear();
+        }
+        for (var f : pending) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                // left unsealed: recovery seals it at the next start
+            }
+        }
+    }
+
     /** Seals the open containers no writer holds right now, so the cleaner can sweep them too. */
     public void sealIdle() throws IOException {
+        awaitSeals();
         List<ChunkContainerWriter> ws;
         synchronized (idle) {
             ws = new ArrayList<>(idle);
@@ -170,6 +207,7 @@ public final class ChunkStore implements AutoCloseable {
     /** Seals every open container (clean shutdown). */
     @Override
     public void close() {
+        awaitSeals();
         List<ChunkContainerWriter> all;
         synchronized (idle) {
             idle.clear();

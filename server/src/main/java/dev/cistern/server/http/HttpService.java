@@ -64,7 +64,8 @@ public final class HttpService implements Service {
 
     @Override
     public synchronized void stop() {
-        if (server != null) server.stop(0);
+        // give requests in flight a second to finish; jobs keep running on their own threads
+        if (server != null) server.stop(1);
         if (executor != null) executor.shutdownNow();
         server = null;
         executor = null;
