@@ -64,8 +64,6 @@ public final class CisternServer implements AutoCloseable {
         registry.add(engine);
         registry.add(http);
         if (settings.cleanHour() >= 0) registry.add(new ScheduledCleanService(jobs, settings.cleanHour(), settings.clock()));
-        registry.add(management.monitor());
-        registry.add(management.health());
         ServerContext ctx = new ServerContext(engine::engine, config, jobs, tls, layout, settings.clock());
         for (ProtocolFrontEnd fe : frontEnds) {
             int port = settings.portOf(fe.protocol(), fe.defaultPort());
@@ -75,6 +73,9 @@ public final class CisternServer implements AutoCloseable {
             }
             registry.add(fe.create(ctx, new InetSocketAddress(settings.bindAddress(), port)));
         }
+        // last, so the health monitor watches every service above and is stopped first
+        registry.add(management.monitor());
+        registry.add(management.health());
         this.watcher = new ServiceWatcher(registry, settings.backoff(), settings.watchInterval(), settings.clock());
     }
 

@@ -13,15 +13,12 @@ import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 /**
  * Wraps the REST API to keep the record: every administrative request (anything but GET) goes to the audit log
- * with who did it and how it ended; logins, failed logins, configuration changes and container creation and
- * deletion become events; and a user name with too many failed logins in a row is refused before its password
- * is even checked (see {@link LoginLockout}).
+ * with who did it and how it ended; logins, failed logins (including those refused by the API's login
+ * throttle), configuration changes and container creation and deletion become events.
  *
  * <p>A wrapper rather than code in each resource, so no resource can forget it. The request body is buffered
  * (the API refuses bodies over 1 MiB anyway) to read the user or object name; passwords are never logged.
@@ -35,13 +32,11 @@ public final class AuditFilter implements HttpHandler {
     private final HttpHandler api;
     private final ConfigService config;
     private final HealthStore health;
-    private final LoginLockout lockout;
 
-    public AuditFilter(HttpHandler api, ConfigService config, HealthStore health, LoginLockout lockout) {
+    public AuditFilter(HttpHandler api, ConfigService config, HealthStore health) {
         this.api = api;
         this.config = config;
         this.health = health;
-        this.lockout = lockout;
     }
 
     @Override
@@ -75,24 +70,12 @@ public final class AuditFilter implements HttpHandler {
 
     private void login(HttpExchange ex, String user) throws IOException {
         String who = user == null ? "?" : user;
-        var locked = user == null ? java.util.Optional.<java.time.Instant>empty() : lockout.lockedUntil(user);
-        if (locked.isPresent()) {
-            audit.info("user={} POST {} -> 429 (locked out)", who, LOGIN);
-            health.event("login-failed", who, "login refused: locked out until " + locked.get());
-            refuse(ex, "user '" + who + "' is locked out until " + locked.get() + " after " + lockout.maxFailures()
-                    + " failed logins in a row; wait, or have an admin set a new password with 'cistern user passwd'");
-            return;
-        }
         api.handle(ex);
         int status = ex.getResponseCode();
         audit.info("user={} POST {} -> {}", who, LOGIN, status);
-        if (status == 200) {
-            lockout.succeeded(who);
-            health.event("login", who, "logged in");
-        } else if (status == 401) {
-            boolean nowLocked = lockout.failed(who);
-            health.event("login-failed", who, "wrong user name or password" + (nowLocked ? "; now locked out" : ""));
-        }
+        if (status == 200) health.event("login", who, "logged in");
+        else if (status == 401) health.event("login-failed", who, "wrong user name or password");
+        else if (status == 429) health.event("login-failed", who, "refused: too many failed logins in a row");
     }
 
     private String caller(HttpExchange ex) {
@@ -118,17 +101,5 @@ public final class AuditFilter implements HttpHandler {
 
     private static String lastSegment(String path) {
         return java.net.URLDecoder.decode(path.substring(path.lastIndexOf('/') + 1), StandardCharsets.UTF_8);
-    }
-
-    private static void refuse(HttpExchange ex, String message) throws IOException {
-        try (ex) {
-            byte[] bytes = Json.mapper().writeValueAsBytes(Map.of("error", message));
-            ex.getResponseHeaders().set("Content-Type", "application/json");
-            ex.getResponseHeaders().set("Retry-After", "60");
-            ex.sendResponseHeaders(429, bytes.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
     }
 }

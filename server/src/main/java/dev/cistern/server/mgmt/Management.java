@@ -21,7 +21,7 @@ import java.util.function.Supplier;
 
 /**
  * The management plane, wired once: the monitor and health services, the alerts and events database, the audit
- * filter with login lockout, the extra REST resources, {@code /metrics} and the web UI. {@code CisternServer}
+ * filter, the extra REST resources, {@code /metrics} and the web UI. {@code CisternServer}
  * registers {@link #monitor()} and {@link #health()} as services and serves {@link #frontDoor}; nothing here
  * registers itself.
  *
@@ -39,7 +39,7 @@ public final class Management {
     private final HealthStore store;
     private final MonitorService monitor;
     private final HealthMonitorService health;
-    private final LoginLockout lockout;
+    private final Path logDir;
 
     public Management(MgmtSettings settings, Path dataDir, Supplier<Engine> engine, ConfigService config,
                       ServiceRegistry services, JobManager jobs, TlsKeyStore tls, Clock clock) {
@@ -47,6 +47,7 @@ public final class Management {
         this.config = config;
         this.services = services;
         Path healthDir = dataDir.resolve("health");
+        this.logDir = dataDir.resolve("logs");
         this.store = new HealthStore(healthDir, clock, settings.retention(), settings.maxEvents());
         if (settings.webhook() != null) {
             Webhook hook = new Webhook(settings.webhook());
@@ -55,7 +56,6 @@ public final class Management {
         this.monitor = new MonitorService(dataDir.resolve("stats"), engine, settings.sampleInterval(), clock);
         this.health = new HealthMonitorService(store, healthDir, dataDir, engine, services, jobs, tls::certificate,
                 settings, clock);
-        this.lockout = new LoginLockout(settings.lockoutFailures(), settings.lockoutTime(), clock);
     }
 
     public MonitorService monitor() {
@@ -74,9 +74,10 @@ public final class Management {
         return settings;
     }
 
-    /** Adds the management routes (charts, alerts, events) to the API router. */
+    /** Adds the management routes (charts, alerts, events, logs) to the API router. */
     public Router addRoutes(Router router) {
-        for (var res : List.of(new ChartResource(monitor), new AlertResource(store), new EventResource(store))) {
+        for (var res : List.of(new ChartResource(monitor), new AlertResource(store), new EventResource(store),
+                new LogResource(logDir))) {
             res.register(router);
         }
         return router;
@@ -84,7 +85,7 @@ public final class Management {
 
     /** What listens on the HTTPS port: the audited API, /metrics and the UI's files. */
     public HttpHandler frontDoor(Router api) {
-        return new FrontDoor(new AuditFilter(addRoutes(api), config, store, lockout),
+        return new FrontDoor(new AuditFilter(addRoutes(api), config, store),
                 new MetricsHandler(config, monitor, services, store), new StaticFiles());
     }
 }

@@ -24,12 +24,10 @@ import java.time.Duration;
  * @param retention             how long events and cleared alerts are kept
  * @param maxEvents             at most this many events are kept
  * @param webhook               where new alerts are POSTed as JSON, or null
- * @param lockoutFailures       failed logins in a row after which a user name is locked out
- * @param lockoutTime           how long a lockout lasts
  */
 public record MgmtSettings(Duration sampleInterval, Duration checkInterval, int capacityWarnPercent,
                            int capacityCriticalPercent, int quotaWarnPercent, Duration certificateWarning,
-                           Duration retention, int maxEvents, URI webhook, int lockoutFailures, Duration lockoutTime) {
+                           Duration retention, int maxEvents, URI webhook) {
 
     public MgmtSettings {
         if (sampleInterval.toSeconds() < 1) throw invalid("sampleInterval must be at least 1 second, got " + sampleInterval);
@@ -39,7 +37,6 @@ public record MgmtSettings(Duration sampleInterval, Duration checkInterval, int 
         }
         if (quotaWarnPercent < 1 || quotaWarnPercent > 100) throw invalid("quotaWarnPercent must be 1-100, got " + quotaWarnPercent);
         if (maxEvents < 100) throw invalid("maxEvents must be at least 100, got " + maxEvents);
-        if (lockoutFailures < 1) throw invalid("lockoutFailures must be at least 1, got " + lockoutFailures);
         if (webhook != null && !("https".equals(webhook.getScheme()) || "http".equals(webhook.getScheme()))) {
             throw invalid("webhook must be an http or https URL, got " + webhook);
         }
@@ -47,7 +44,7 @@ public record MgmtSettings(Duration sampleInterval, Duration checkInterval, int 
 
     public static MgmtSettings defaults() {
         return new MgmtSettings(Duration.ofSeconds(5), Duration.ofSeconds(10), 80, 90, 90, Duration.ofDays(30),
-                Duration.ofDays(90), 100_000, null, 5, Duration.ofMinutes(5));
+                Duration.ofDays(90), 100_000, null);
     }
 
     /** Fast sampling and checks so tests see results within a second or two. */
@@ -57,12 +54,12 @@ public record MgmtSettings(Duration sampleInterval, Duration checkInterval, int 
 
     public MgmtSettings with(Duration sample, Duration check) {
         return new MgmtSettings(sample, check, capacityWarnPercent, capacityCriticalPercent, quotaWarnPercent,
-                certificateWarning, retention, maxEvents, webhook, lockoutFailures, lockoutTime);
+                certificateWarning, retention, maxEvents, webhook);
     }
 
     public MgmtSettings withWebhook(URI url) {
         return new MgmtSettings(sampleInterval, checkInterval, capacityWarnPercent, capacityCriticalPercent,
-                quotaWarnPercent, certificateWarning, retention, maxEvents, url, lockoutFailures, lockoutTime);
+                quotaWarnPercent, certificateWarning, retention, maxEvents, url);
     }
 
     /** {@code base} overridden by the fields present in {@code file}, if it exists. */
@@ -79,9 +76,7 @@ public record MgmtSettings(Duration sampleInterval, Duration checkInterval, int 
                     n.has("certificateWarningDays") ? Duration.ofDays(n.get("certificateWarningDays").asLong()) : base.certificateWarning,
                     n.has("retentionDays") ? Duration.ofDays(n.get("retentionDays").asLong()) : base.retention,
                     n.path("maxEvents").asInt(base.maxEvents),
-                    n.hasNonNull("webhook") ? URI.create(n.get("webhook").asText()) : base.webhook,
-                    n.path("lockoutFailures").asInt(base.lockoutFailures),
-                    seconds(n, "lockoutSeconds", base.lockoutTime));
+                    n.hasNonNull("webhook") ? URI.create(n.get("webhook").asText()) : base.webhook);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read management settings " + file + ": " + e.getMessage()
                     + "; fix the JSON or remove the file to use the defaults", e);
