@@ -54,7 +54,7 @@ public final class Management {
             store.onRaise(hook::send);
         }
         this.monitor = new MonitorService(dataDir.resolve("stats"), engine, settings.sampleInterval(), clock);
-        this.health = new HealthMonitorService(store, healthDir, dataDir, engine, services, jobs, tls::certificate,
+        this.health = new HealthMonitorService(store, healthDir, dataDir, engine, services, jobs, () -> tls.certificate(),
                 settings, clock);
     }
 
