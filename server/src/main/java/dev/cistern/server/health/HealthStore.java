@@ -21,11 +21,15 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The alerts and events database under {@code <data>/health/}: {@code alerts.json} and {@code events.json}, each
- * rewritten whole (to a temp file, fsynced, renamed) on every change, so a crash leaves the old or the new file and
- * never half of one. Both are small by construction: alerts are deduplicated by key, and {@link #prune} keeps at
- * most {@code maxEvents} events no older than {@code retention}. Counts and rates are those of an admin plane
- * (a few changes a minute), for which whole-file rewrites are cheap.
+ * The alerts and events database under {@code <data>/health/}.
+ * <ul>
+ *   <li>{@code alerts.json}: all alerts, rewritten whole (temp file, fsync, rename) on each change, so a crash
+ *   leaves the old or the new file, never half of one. Small by construction: alerts are deduplicated by key and
+ *   cleared ones are pruned after the retention.</li>
+ *   <li>{@code events.jsonl}: one JSON event per line, appended and synced, so recording an event costs one short
+ *   write however long the history. A crash can tear only the last line, which loading skips. The file is
+ *   compacted (rewritten like alerts.json) by {@link #prune} and when it holds twice {@code maxEvents} lines.</li>
+ * </ul>
  */
 public final class HealthStore {
     private static final Logger log = LoggerFactory.getLogger(HealthStore.class);
@@ -36,7 +40,9 @@ public final class HealthStore {
     private final int maxEvents;
     private final List<Alert> alerts;
     private final List<Event> events;
+    private static final String EVENTS = "events.jsonl";
     private volatile Consumer<Alert> onRaise = a -> { };
+    private int linesInFile;
     private long nextAlertId;
     private long nextEventId;
 
@@ -46,9 +52,13 @@ public final class HealthStore {
         this.retention = retention;
         this.maxEvents = maxEvents;
         this.alerts = new ArrayList<>(read(dir.resolve("alerts.json"), new TypeReference<List<Alert>>() { }));
-        this.events = new ArrayList<>(read(dir.resolve("events.json"), new TypeReference<List<Event>>() { }));
-        nextAlertId = alerts.stream().mapToLong(Alert::id).max().orElse(0) + 1;
+        this.events = new ArrayList<>(readLines(dir.resolve(EVENTS)));
+        this.linesInFile = events.size();
+        while (events.size() > maxEvents) events.removeFirst();
         nextEventId = events.stream().mapToLong(Event::id).max().orElse(0) + 1;
+        // a torn last line would swallow the next append: rewrite the file from what could be read
+        if (!endsCleanly(dir.resolve(EVENTS), linesInFile)) compactEvents();
+        nextAlertId = alerts.stream().mapToLong(Alert::id).max().orElse(0) + 1;
     }
 
     /** Called (outside the store's lock) for every newly raised alert: the webhook. */
@@ -133,22 +143,79 @@ public final class HealthStore {
         int before = events.size();
         events.removeIf(e -> e.at().isBefore(cutoff));
         while (events.size() > maxEvents) events.removeFirst();
-        if (events.size() != before) saveEvents();
+        if (events.size() != before || linesInFile != events.size()) compactEvents();
         if (alerts.removeIf(a -> a.clearedAt() != null && a.clearedAt().isBefore(cutoff))) saveAlerts();
     }
 
     private void addEvent(Instant at, String type, String user, String message) {
-        events.add(new Event(nextEventId++, at, type, user, message));
+        Event e = new Event(nextEventId++, at, type, user, message);
+        events.add(e);
         while (events.size() > maxEvents) events.removeFirst();
-        saveEvents();
+        if (linesInFile + 1 >= 2 * maxEvents) {
+            compactEvents();
+            return;
+        }
+        Path file = dir.resolve(EVENTS);
+        try {
+            Files.createDirectories(dir);
+            byte[] line = (Json.mapper().writeValueAsString(e) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(line);
+                while (b.hasRemaining()) ch.write(b);
+                ch.force(false);
+            }
+            linesInFile++;
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot append to " + file + ": " + ex.getMessage()
+                    + "; check free space and permissions of " + dir, ex);
+        }
     }
 
     private void saveAlerts() {
         write(dir.resolve("alerts.json"), alerts);
     }
 
-    private void saveEvents() {
-        write(dir.resolve("events.json"), events);
+    private void compactEvents() {
+        StringBuilder sb = new StringBuilder();
+        try {
+            for (Event e : events) sb.append(Json.mapper().writeValueAsString(e)).append('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode events: " + e.getMessage(), e);
+        }
+        writeBytes(dir.resolve(EVENTS), sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        linesInFile = events.size();
+    }
+
+    /** True if the file is missing, or ends with a newline and holds exactly {@code parsed} non-blank lines. */
+    private static boolean endsCleanly(Path file, int parsed) {
+        if (!Files.exists(file)) return true;
+        try {
+            String text = Files.readString(file);
+            return (text.isEmpty() || text.endsWith("\n")) && text.lines().filter(l -> !l.isBlank()).count() == parsed;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The events of a JSON-lines file; a line that does not parse (a write torn by a crash) is skipped. */
+    private static List<Event> readLines(Path file) {
+        if (!Files.exists(file)) return List.of();
+        List<Event> out = new ArrayList<>();
+        try {
+            List<String> lines = Files.readAllLines(file);
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).isBlank()) continue;
+                try {
+                    out.add(Json.mapper().readValue(lines.get(i), Event.class));
+                } catch (IOException e) {
+                    log.warn("skipping unreadable line {} of {} (torn by a crash?): {}", i + 1, file, e.getMessage());
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage()
+                    + "; move the file away to start with an empty history", e);
+        }
     }
 
     private static <T> List<T> read(Path file, TypeReference<List<T>> type) {
@@ -162,10 +229,18 @@ public final class HealthStore {
     }
 
     private static void write(Path file, Object value) {
+        try {
+            writeBytes(file, Json.mapper().writeValueAsBytes(value));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode " + file.getFileName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeBytes(Path file, byte[] bytes) {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             Files.createDirectories(file.getParent());
-            Files.write(tmp, Json.mapper().writeValueAsBytes(value));
+            Files.write(tmp, bytes);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }

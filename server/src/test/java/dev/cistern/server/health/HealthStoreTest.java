@@ -75,9 +75,23 @@ class HealthStoreTest {
     }
 
     @Test
-    void eventsAreCappedAtTheMaximum() {
+    void eventsAreCappedAtTheMaximumAndTheFileIsCompacted() throws Exception {
         HealthStore s = store();
-        for (int i = 0; i < 150; i++) s.event("config", "a", "change " + i);
-        assertThat(s.events(null, 1000)).hasSize(100).first().satisfies(e -> assertThat(e.message()).isEqualTo("change 149"));
+        for (int i = 0; i < 250; i++) s.event("config", "a", "change " + i);
+        assertThat(s.events(null, 1000)).hasSize(100).first().satisfies(e -> assertThat(e.message()).isEqualTo("change 249"));
+        assertThat(java.nio.file.Files.readAllLines(dir.resolve("events.jsonl")).size()).isLessThan(200);
+        assertThat(store().events(null, 1000)).hasSize(100).first().satisfies(e -> assertThat(e.message()).isEqualTo("change 249"));
+    }
+
+    @Test
+    void aLineTornByACrashIsSkippedAndTheRestLoads() throws Exception {
+        HealthStore s = store();
+        s.event("login", "ann", "logged in");
+        s.event("login", "bob", "logged in");
+        java.nio.file.Files.writeString(dir.resolve("events.jsonl"), "{\"id\":3,\"at\":\"2026-01-0", java.nio.file.StandardOpenOption.APPEND);
+        HealthStore again = store();
+        assertThat(again.events(null, 10)).extracting(Event::user).containsExactly("bob", "ann");
+        again.event("login", "cy", "logged in");
+        assertThat(store().events(null, 10)).extracting(Event::user).contains("cy");
     }
 }
