@@ -104,6 +104,16 @@ try {
   check(true, 'the container creation is in the events');
   await page.screenshot({ path: shots + '/5-alerts.png', fullPage: true });
 
+  // users and roles: an admin adds an operator
+  await page.click('nav >> text=Users');
+  await page.getByTestId('user-add').waitFor();
+  await page.fill('[data-testid=user-add] input[name=name]', 'bob');
+  await page.selectOption('[data-testid=user-add] select[name=role]', 'operator');
+  await page.fill('[data-testid=user-add] input[name=password]', 'bob-password-1');
+  await page.click('[data-testid=user-add] button[type=submit]');
+  await page.locator('[data-testid=users] td', { hasText: 'bob' }).first().waitFor();
+  check(true, 'a user is added with a role from the UI');
+
   await page.click('nav >> text=System');
   await page.locator('[data-testid=services] td', { hasText: 'monitor' }).first().waitFor();
   await page.screenshot({ path: shots + '/6-system.png', fullPage: true });

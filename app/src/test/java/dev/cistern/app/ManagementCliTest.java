@@ -85,10 +85,14 @@ class ManagementCliTest {
     }
 
     @Test
-    void eventsShowWhoChangedWhat() {
+    void eventsShowWhoChangedWhat() throws Exception {
         assertThat(as("operator", "storage-group", "add", "photos").exit()).isZero();
         assertThat(as("operator", "container", "add", "phone", "--storage-group", "photos", "--protocol", "s3").exit()).isZero();
         CliRun events = as("monitor", "events", "--type", "container");
+        for (int i = 0; i < 50 && !events.out().contains("'phone'"); i++) {
+            Thread.sleep(100); // events are recorded just after the response goes out
+            events = as("monitor", "events", "--type", "container");
+        }
         assertThat(events.exit()).as(events.err()).isZero();
         assertThat(events.out()).startsWith("TIME").containsPattern("container +operator +created container 'phone'");
         CliRun all = as("monitor", "events", "-n", "500");

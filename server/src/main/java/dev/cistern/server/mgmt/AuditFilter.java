@@ -20,7 +20,9 @@ import java.nio.charset.StandardCharsets;
  * with who did it and how it ended; logins, failed logins (including those refused by the API's login
  * throttle), configuration changes and container creation and deletion become events.
  *
- * <p>A wrapper rather than code in each resource, so no resource can forget it. The request body is buffered
+ * <p>A wrapper rather than code in each resource, so no resource can forget it. The record is written just
+ * after the API has answered (the status is known only then), so a client may see its answer a moment before
+ * the event is listed. The request body is buffered
  * (the API refuses bodies over 1 MiB anyway) to read the user or object name; passwords are never logged.
  */
 public final class AuditFilter implements HttpHandler {
