@@ -42,8 +42,12 @@ public final class ServiceLogs {
         return m;
     }
 
-    /** Adds the per-service appenders to {@code ctx} (after {@code LogSetup} configured the combined log). */
+    /**
+     * Adds the per-service appenders to {@code ctx} (after {@code LogSetup} configured the combined log) and routes
+     * java.util.logging, which the engine uses, into them ({@link JulBridge}).
+     */
     public static void configure(LoggerContext ctx, Path dir, LogPolicy policy) {
+        JulBridge.install();
         for (var e : FILES.entrySet()) {
             RollingFileAppender<ILoggingEvent> a = appender(ctx, dir, e.getKey(), policy);
             for (String logger : e.getValue()) ctx.getLogger(logger).addAppender(a);
