@@ -65,7 +65,8 @@ public final class AuditFilter implements HttpHandler {
             health.event("container", user, "created container '" + nameInBody + "'");
         } else if (path.startsWith(CONTAINERS + "/") && method.equals("DELETE")) {
             health.event("container", user, "deleted container '" + lastSegment(path) + "'");
-        } else if (!path.equals(Resources.BASE + "/logout")) {
+        } else if (!path.equals(Resources.BASE + "/logout") && !path.startsWith(Resources.BASE + "/alerts/")) {
+            // acknowledgements are recorded by the alerts database itself, with the alert's text
             health.event("config", user, method + " " + path + (nameInBody == null ? "" : " (" + nameInBody + ")"));
         }
     }
