@@ -25,7 +25,7 @@ export async function system(main: HTMLElement): Promise<void> {
     h('p', { class: 'muted' }, 'Or from a shell: ', h('span', { class: 'mono' }, 'cistern logs [--service S] [--follow]')));
 }
 
-const LOGS = ['cistern', 'engine', 'http', 's3', 'monitor', 'health', 'watcher', 'audit'];
+const LOGS = ['cistern', 'engine', 'http', 's3', 'iscsi', 'monitor', 'health', 'watcher', 'audit'];
 
 /** Saves the last 10000 lines of a log as a file (the API answers admins and operators only). */
 async function download(name: string, status: HTMLElement): Promise<void> {

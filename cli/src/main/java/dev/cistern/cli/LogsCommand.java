@@ -13,7 +13,7 @@ final class LogsCommand extends ApiCommand {
     static final Duration POLL = Duration.ofSeconds(1);
 
     @Option(names = {"-s", "--service"}, paramLabel = "S", defaultValue = "cistern",
-            description = "cistern (everything, the default), engine, http, s3, monitor, health, watcher or audit")
+            description = "cistern (everything, the default), engine, http, s3, iscsi, monitor, health, watcher or audit")
     String service;
 
     @Option(names = {"-n", "--lines"}, paramLabel = "N", defaultValue = "100", description = "How many lines (default 100).")

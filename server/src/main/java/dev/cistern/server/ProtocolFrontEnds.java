@@ -1,5 +1,7 @@
 package dev.cistern.server;
 
+import dev.cistern.server.frontend.IscsiFrontEnd;
+import dev.cistern.server.frontend.S3FrontEnd;
 import java.util.List;
 
 /**
@@ -11,6 +13,6 @@ public final class ProtocolFrontEnds {
     }
 
     public static List<ProtocolFrontEnd> all() {
-        return List.of();
+        return List.of(new IscsiFrontEnd(), new S3FrontEnd());
     }
 }

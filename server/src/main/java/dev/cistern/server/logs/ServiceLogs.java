@@ -35,6 +35,7 @@ public final class ServiceLogs {
         m.put("engine", List.of("dev.cistern.engine", "dev.cistern.server.jobs", "dev.cistern.server.service.EngineService"));
         m.put("http", List.of("dev.cistern.server.http"));
         m.put("s3", List.of("dev.cistern.s3"));
+        m.put("iscsi", List.of("dev.cistern.iscsi", "dev.cistern.vtl"));
         m.put("monitor", List.of("dev.cistern.server.monitor"));
         m.put("health", List.of("dev.cistern.server.health", "dev.cistern.server.mgmt"));
         m.put("watcher", List.of("dev.cistern.server.service.ServiceWatcher", "dev.cistern.server.service.ServiceRegistry"));

@@ -20,7 +20,9 @@ import java.util.TreeMap;
 final class ContainerResource implements Resource {
     private static final String PATH = Resources.BASE + "/containers";
 
-    record CreateRequest(String name, String storageGroup, String protocol, Map<String, String> properties) {
+    /** {@code lun}: for iscsi containers, the first LUN to create with the container. */
+    record CreateRequest(String name, String storageGroup, String protocol, Map<String, String> properties,
+                         IscsiResource.LunRequest lun) {
     }
 
     record UpdateRequest(Map<String, String> properties) {
@@ -60,7 +62,19 @@ final class ContainerResource implements Resource {
         }
         checkProperties(b.properties());
         ContainerSpec spec = new ContainerSpec(b.name(), b.protocol(), b.properties());
-        return Response.created(ContainerView.of(ctx.engine().get().createContainer(b.storageGroup(), spec)));
+        if (b.lun() != null && !"iscsi".equals(b.protocol())) {
+            throw ApiException.badRequest("only iscsi containers have LUNs; container '" + b.name() + "' is " + b.protocol());
+        }
+        ContainerInfo created = ctx.engine().get().createContainer(b.storageGroup(), spec);
+        if (b.lun() != null) {
+            try {
+                IscsiResource.addLun(ctx, created.name(), b.lun());
+            } catch (RuntimeException e) {
+                ctx.engine().get().deleteContainer(created.name()); // a bad request changes nothing
+                throw e;
+            }
+        }
+        return Response.created(ContainerView.of(created));
     }
 
     private Response update(ApiRequest req) {

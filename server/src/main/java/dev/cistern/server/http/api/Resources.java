@@ -22,6 +22,8 @@ public final class Resources {
                 new StatsResource(ctx),
                 new JobResource(ctx),
                 new UserResource(ctx),
+                new S3KeyResource(ctx),
+                new IscsiResource(ctx),
                 new SystemResource(ctx))) {
             res.register(r);
         }
