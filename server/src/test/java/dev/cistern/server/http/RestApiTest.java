@@ -229,7 +229,7 @@ class RestApiTest {
         Reply r = t.get("/api/v1/system", monitor);
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.json().get("version").asText()).isNotBlank();
-        assertThat(r.json().get("services").findValuesAsText("name")).containsExactly("engine", "http");
+        assertThat(r.json().get("services").findValuesAsText("name")).containsExactly("engine", "http", "monitor", "health");
         assertThat(r.json().get("services").findValuesAsText("health")).containsOnly("up");
         assertThat(r.json().get("certificateSha256").asText()).isEqualTo(t.server.tls().fingerprint());
     }
