@@ -1,0 +1,259 @@
+package dev.cistern.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cistern.server.CisternServer;
+import dev.cistern.server.ServeCommand;
+import dev.cistern.server.ServerSettings;
+import dev.cistern.server.config.Role;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The CLI, run in-process, against a live server with the real engine over HTTPS. */
+class CliEndToEndTest {
+    @TempDir
+    Path dir;
+    CisternServer server;
+    Path config;
+    Map<String, String> env;
+
+    @BeforeEach
+    void start() {
+        server = startServer(dir.resolve("data"), 0);
+        config = dir.resolve("cli-config");
+        env = Map.of("CISTERN_SERVER", "https://127.0.0.1:" + server.httpPort());
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) server.close();
+    }
+
+    static CisternServer startServer(Path data, int port) {
+        CisternServer s = CisternServer.start(ServerSettings.forTests(data).withHttpPort(port), ServeCommand::openEngine, List.of());
+        if (!s.config().hasUsers()) {
+            for (Role r : Role.values()) s.config().addUser(r.wireName(), r, ("password-" + r.wireName()).toCharArray());
+        }
+        return s;
+    }
+
+    CliRun cli(String... args) {
+        return CliRun.run(config, env, "", args);
+    }
+
+    CliRun cliWithStdin(String stdin, String... args) {
+        return CliRun.run(config, env, stdin, args);
+    }
+
+    void login(String user) {
+        CliRun r = cliWithStdin("password-" + user + "\n", "login", "--user", user, "--password-stdin");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("Logged in to " + env.get("CISTERN_SERVER") + " as " + user + " (" + user + ")");
+    }
+
+    @Test
+    void loginPinsTheCertificateAndSavesTheTokenBesideIt() throws Exception {
+        CliRun r = cliWithStdin("password-admin\n", "login", "--user", "admin", "--password-stdin");
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).contains("trusting the certificate").contains(server.tls().fingerprint());
+        String saved = Files.readString(config.resolve("servers.json"));
+        assertThat(saved).contains(server.tls().fingerprint()).contains("cst_").doesNotContain("password-admin");
+        CliRun again = cli("system", "show");
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.err()).isEmpty();
+        assertThat(again.out()).contains("Certificate SHA-256: " + server.tls().fingerprint())
+                .containsPattern("engine +running +up").containsPattern("http +running +up");
+    }
+
+    @Test
+    void storageGroupsAndContainersAsTablesAndJson() throws Exception {
+        login("operator");
+        CliRun add = cli("storage-group", "add", "backups", "--compression", "best", "--quota", "100G", "--chunking", "4K/16K/128K");
+        assertThat(add.exit()).as(add.err()).isZero();
+        assertThat(add.out()).contains("Quota:       100 GiB").contains("Compression: best").contains("4.0 KiB/16.0 KiB/128 KiB");
+
+        CliRun list = cli("storage-group", "list");
+        assertThat(list.out().lines().toList().getFirst()).matches("NAME +COMPRESSION +QUOTA +ENCRYPTION +CHUNKING +CREATED");
+        assertThat(list.out()).containsPattern("backups +best +100 GiB +none");
+
+        CliRun set = cli("storage-group", "set", "backups", "--quota", "2T");
+        assertThat(set.exit()).as(set.err()).isZero();
+        assertThat(set.out()).contains("Quota:       2.0 TiB");
+
+        CliRun json = cli("storage-group", "list", "--json");
+        JsonNode groups = new ObjectMapper().readTree(json.out());
+        assertThat(groups.get(0).get("quotaBytes").asLong()).isEqualTo(2L << 40);
+
+        CliRun ct = cli("container", "add", "tapes", "--storage-group", "backups", "--protocol", "vtl",
+                "--property", "drives=2", "--property", "slots=24");
+        assertThat(ct.exit()).as(ct.err()).isZero();
+        assertThat(cli("container", "list", "-g", "backups").out()).containsPattern("tapes +backups +vtl +drives=2,slots=24");
+        CliRun setProps = cli("container", "set", "tapes", "--property", "drives=4");
+        assertThat(setProps.exit()).as(setProps.err()).isZero();
+        assertThat(setProps.out()).contains("Properties:    drives=4\n");
+        CliRun show = cli("container", "show", "tapes");
+        assertThat(show.out()).contains("Storage group: backups").contains("Dedup ratio:");
+        CliRun stats = cli("stats");
+        assertThat(stats.exit()).isZero();
+        assertThat(stats.out()).contains("Savings:").containsPattern("backups +0 B +0 B +1.00x");
+        assertThat(new ObjectMapper().readTree(cli("stats", "--container", "tapes", "--json").out()).has("chunkCount")).isTrue();
+
+        assertThat(cli("container", "delete", "tapes").out()).isEqualTo("Deleted container tapes\n");
+        assertThat(cli("storage-group", "delete", "backups").exit()).isZero();
+        assertThat(cli("storage-group", "list", "--json").out().trim()).isEqualTo("[ ]");
+    }
+
+    @Test
+    void everyErrorIsOneLineAndANonZeroExit() {
+        login("operator");
+        assertThat(cli("storage-group", "add", "dup").exit()).isZero();
+
+        CliRun dup = cli("storage-group", "add", "dup", "--compression", "none");
+        assertThat(dup.exit()).isEqualTo(1);
+        assertThat(dup.errLines()).containsExactly("cistern: storage group 'dup' already exists [HTTP 409]");
+        assertThat(cli("storage-group", "show", "dup").out()).contains("Compression: fast");
+
+        CliRun badFlag = cli("storage-group", "add", "x1", "--colour", "red");
+        assertThat(badFlag.exit()).isEqualTo(2);
+        assertThat(badFlag.errLines()).hasSize(1);
+        assertThat(badFlag.err()).startsWith("cistern: Unknown options: '--colour', 'red'");
+
+        CliRun badSize = cli("storage-group", "add", "x2", "--quota", "lots");
+        assertThat(badSize.exit()).isEqualTo(1);
+        assertThat(badSize.errLines()).hasSize(1);
+        assertThat(badSize.err()).startsWith("cistern: invalid quota 'lots'");
+
+        CliRun missing = cli("container", "show", "nothing");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.errLines()).hasSize(1);
+        assertThat(missing.err()).endsWith("[HTTP 404]\n");
+
+        CliRun noCommand = cli();
+        assertThat(noCommand.exit()).isEqualTo(2);
+        assertThat(noCommand.errLines()).hasSize(1);
+
+        Map<String, String> nowhere = Map.of("CISTERN_SERVER", "https://127.0.0.1:1", "CISTERN_USER", "admin",
+                "CISTERN_PASSWORD", "password-admin");
+        CliRun down = CliRun.run(config, nowhere, "", "--insecure", "stats");
+        assertThat(down.exit()).isEqualTo(3);
+        assertThat(down.errLines()).hasSize(1);
+        assertThat(down.err()).startsWith("cistern: cannot connect to https://127.0.0.1:1");
+    }
+
+    @Test
+    void monitorsAreRefusedWritesAndAnonymousUsersAreToldToLogIn() {
+        CliRun anon = cli("--insecure", "stats");
+        assertThat(anon.exit()).isEqualTo(1);
+        assertThat(anon.errLines()).containsExactly("cistern: not logged in to " + env.get("CISTERN_SERVER")
+                + ": run 'cistern login' or set CISTERN_USER and CISTERN_PASSWORD");
+
+        login("monitor");
+        CliRun w = cli("storage-group", "add", "nope");
+        assertThat(w.exit()).isEqualTo(1);
+        assertThat(w.errLines()).hasSize(1);
+        assertThat(w.err()).contains("has role monitor").endsWith("[HTTP 403]\n");
+        assertThat(cli("storage-group", "list").exit()).isZero();
+    }
+
+    @Test
+    void credentialsFromTheEnvironmentWorkWithoutALogin() {
+        Map<String, String> e = Map.of("CISTERN_SERVER", env.get("CISTERN_SERVER"), "CISTERN_USER", "admin",
+                "CISTERN_PASSWORD", "password-admin");
+        CliRun add = CliRun.run(config, e, "secret-pw-1\n", "user", "add", "bob", "--role", "monitor", "--password-stdin");
+        assertThat(add.exit()).as(add.err()).isZero();
+        assertThat(add.out()).isEqualTo("Created user bob (monitor)\n");
+        CliRun list = CliRun.run(config, e, "", "user", "list");
+        assertThat(list.out()).containsPattern("bob +monitor");
+        CliRun pw = CliRun.run(config, e, "secret-pw-2\n", "user", "passwd", "bob", "--password-stdin");
+        assertThat(pw.exit()).isZero();
+        assertThat(server.config().checkPassword("bob", "secret-pw-2".toCharArray())).isTrue();
+        assertThat(CliRun.run(config, e, "", "user", "delete", "bob").exit()).isZero();
+        assertThat(server.config().users()).extracting(u -> u.name()).doesNotContain("bob");
+    }
+
+    @Test
+    void verifyAndCleanWaitForTheirJobs() throws Exception {
+        login("admin");
+        CliRun v = cli("verify");
+        assertThat(v.exit()).as(v.err()).isZero();
+        assertThat(v.out()).contains("Damaged chunks:").containsPattern("Verify job: +\\d+ finished");
+        CliRun jobs = cli("job", "list");
+        assertThat(jobs.out()).containsPattern("1 +verify +succeeded +100.0% +admin");
+        assertThat(cli("job", "show", "1").out()).contains("State:").contains("damagedChunks");
+        CliRun c = cli("clean", "--json");
+        assertThat(c.exit()).as(c.err()).isZero();
+        JsonNode job = new ObjectMapper().readTree(c.out());
+        assertThat(job.get("state").asText()).isEqualTo("succeeded");
+        assertThat(job.get("kind").asText()).isEqualTo("clean");
+        assertThat(job.at("/report/containersScanned").isNumber()).isTrue();
+    }
+
+    @Test
+    void encryptedStorageGroupsUnlockAndChangePassphrase() {
+        login("admin");
+        CliRun add = cliWithStdin("correct horse\n", "storage-group", "add", "vault", "--encrypt", "--passphrase-stdin");
+        assertThat(add.exit()).as(add.err()).isZero();
+        assertThat(add.out()).containsPattern("Encryption: +(un)?locked");
+        CliRun wrong = cliWithStdin("wrong horse\n", "storage-group", "unlock", "vault", "--passphrase-stdin");
+        assertThat(wrong.exit()).isEqualTo(1);
+        assertThat(wrong.err()).endsWith("[HTTP 403]\n");
+        assertThat(cliWithStdin("correct horse\n", "storage-group", "unlock", "vault", "--passphrase-stdin").exit()).isZero();
+        CliRun pw = cliWithStdin("correct horse\nbattery staple\n", "storage-group", "passwd", "vault", "--passphrase-stdin");
+        assertThat(pw.exit()).as(pw.err()).isZero();
+        assertThat(cliWithStdin("battery staple\n", "storage-group", "unlock", "vault", "--passphrase-stdin").exit()).isZero();
+    }
+
+    @Test
+    void aChangedCertificateIsRefusedUntilRepinned() {
+        login("admin");
+        int port = server.httpPort();
+        server.close();
+        server = startServer(dir.resolve("other-data"), port);   // same address, new certificate
+        CliRun r = cli("stats");
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).startsWith("cistern: the certificate of https://127.0.0.1:" + port + " changed")
+                .contains("now " + server.tls().fingerprint()).contains("cistern login --repin");
+
+        CliRun repin = cliWithStdin("password-admin\n", "login", "--user", "admin", "--password-stdin", "--repin");
+        assertThat(repin.exit()).as(repin.err()).isZero();
+        assertThat(repin.err()).contains(server.tls().fingerprint());
+        assertThat(cli("stats").exit()).isZero();
+    }
+
+    @Test
+    void aFingerprintFromTheEnvironmentIsCheckedOnFirstContact() {
+        String fp = server.tls().fingerprint();
+        Map<String, String> e = Map.of("CISTERN_SERVER", env.get("CISTERN_SERVER"), "CISTERN_USER", "monitor",
+                "CISTERN_PASSWORD", "password-monitor", "CISTERN_FINGERPRINT", fp.replace(":", "").toLowerCase());
+        CliRun ok = CliRun.run(config, e, "", "stats", "--json");
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        assertThat(ok.err()).isEmpty();
+
+        String other = "00" + fp.substring(2);
+        Map<String, String> wrong = new java.util.HashMap<>(e);
+        wrong.put("CISTERN_FINGERPRINT", other);
+        CliRun bad = CliRun.run(dir.resolve("fresh-config"), wrong, "", "stats");
+        assertThat(bad.exit()).isEqualTo(3);
+        assertThat(bad.errLines()).containsExactly("cistern: the certificate of " + env.get("CISTERN_SERVER") + " has SHA-256 "
+                + fp + ", not the " + other + " given in CISTERN_FINGERPRINT; refusing to connect");
+    }
+
+    @Test
+    void logoutRevokesTheSavedToken() {
+        login("admin");
+        assertThat(cli("logout").out()).startsWith("Logged out of ");
+        CliRun r = cli("stats");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("not logged in");
+    }
+}

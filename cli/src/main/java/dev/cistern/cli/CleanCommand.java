@@ -1,0 +1,41 @@
+package dev.cistern.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+
+/** {@code cistern clean}: reclaims the space of deleted data, as a server job. */
+@Command(name = "clean", mixinStandardHelpOptions = true,
+        description = "Reclaim the space of deleted data (runs on the server as a job; backups may continue).")
+final class CleanCommand extends ApiCommand {
+    @Option(names = "--no-wait", description = "Start the job and return; poll it with the REST API")
+    boolean noWait;
+
+    @Override
+    int run(Session s) {
+        JsonNode job = new JobRunner(s, cli().env, 500).run("api/v1/clean", !noWait);
+        Output out = out();
+        if (out.json()) {
+            out.printJson(job);
+        } else if (noWait) {
+            out.line("Started clean as job " + job.get("id").asLong());
+        }
+        if (job.get("state").asText().equals("failed")) {
+            throw new CliException(CliException.FAILED, "clean job " + job.get("id").asLong() + " failed: " + job.get("error").asText());
+        }
+        if (!out.json() && !noWait) {
+            JsonNode r = job.get("report");
+            out.keyValues(List.of(
+                    new String[]{"Clean job", job.get("id").asText() + " succeeded"},
+                    new String[]{"Containers scanned", r.get("containersScanned").asText()},
+                    new String[]{"Containers rewritten", r.get("containersRewritten").asText()},
+                    new String[]{"Containers deleted", r.get("containersDeleted").asText()},
+                    new String[]{"Chunks freed", r.get("chunksFreed").asText()},
+                    new String[]{"Space reclaimed", Output.bytes(r.get("bytesReclaimed").asLong())},
+                    new String[]{"Took", r.get("took").asText()}));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,138 @@
+package dev.cistern.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** {@code cistern container add|list|show|set|delete}. */
+@Command(name = "container", aliases = "ct", mixinStandardHelpOptions = true,
+        description = "Manage containers (what a protocol exports: LUNs, tape libraries, buckets, shares).",
+        subcommands = {ContainerCommand.Add.class, ContainerCommand.ListContainers.class, ContainerCommand.Show.class,
+                ContainerCommand.Set.class, ContainerCommand.Delete.class})
+final class ContainerCommand {
+    static final String PATH = "api/v1/containers";
+
+    static String path(String name) {
+        return PATH + "/" + Urls.segment(name);
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Create a container in a storage group.")
+    static final class Add extends ApiCommand {
+        @Parameters(paramLabel = "NAME")
+        String name;
+        @Option(names = {"-g", "--storage-group"}, required = true, paramLabel = "GROUP")
+        String group;
+        @Option(names = {"-p", "--protocol"}, required = true, paramLabel = "PROTOCOL", description = "iscsi, vtl, nfs, s3, client...")
+        String protocol;
+        @Option(names = "--property", paramLabel = "KEY=VALUE", description = "Protocol setting; repeatable")
+        Map<String, String> properties = new TreeMap<>();
+
+        @Override
+        int run(Session s) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("name", name);
+            body.put("storageGroup", group);
+            body.put("protocol", protocol);
+            body.put("properties", properties);
+            print(out(), s.post(PATH, body));
+            return 0;
+        }
+    }
+
+    @Command(name = "list", aliases = "ls", mixinStandardHelpOptions = true, description = "List containers.")
+    static final class ListContainers extends ApiCommand {
+        @Option(names = {"-g", "--storage-group"}, paramLabel = "GROUP", description = "Only this storage group's")
+        String group;
+
+        @Override
+        int run(Session s) {
+            JsonNode list = s.get(group == null ? PATH : PATH + "?storageGroup=" + Urls.segment(group));
+            Output out = out();
+            if (out.json()) {
+                out.printJson(list);
+                return 0;
+            }
+            List<List<String>> rows = new ArrayList<>();
+            for (JsonNode c : list) {
+                rows.add(List.of(c.get("name").asText(), c.get("storageGroup").asText(), c.get("protocol").asText(),
+                        properties(c), Output.text(c, "createdAt")));
+            }
+            out.table(List.of("NAME", "STORAGE GROUP", "PROTOCOL", "PROPERTIES", "CREATED"), rows);
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one container with its stats.")
+    static final class Show extends ApiCommand {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        int run(Session s) {
+            JsonNode c = s.get(path(name));
+            Output out = out();
+            if (out.json()) {
+                out.printJson(c);
+                return 0;
+            }
+            print(out, c);
+            StatsCommand.printStats(out, s.get(path(name) + "/stats"));
+            return 0;
+        }
+    }
+
+    @Command(name = "set", mixinStandardHelpOptions = true, description = "Replace a container's protocol properties.")
+    static final class Set extends ApiCommand {
+        @Parameters(paramLabel = "NAME")
+        String name;
+        @Option(names = "--property", paramLabel = "KEY=VALUE", required = true,
+                description = "The new properties (repeatable); properties not given are removed")
+        Map<String, String> properties = new TreeMap<>();
+
+        @Override
+        int run(Session s) {
+            print(out(), s.patch(path(name), Map.of("properties", properties)));
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", aliases = "rm", mixinStandardHelpOptions = true,
+            description = "Delete a container and everything in it (space returns at the next clean).")
+    static final class Delete extends ApiCommand {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        int run(Session s) {
+            s.delete(path(name));
+            if (!out().json()) out().line("Deleted container " + name);
+            return 0;
+        }
+    }
+
+    static void print(Output out, JsonNode c) {
+        if (out.json()) {
+            out.printJson(c);
+            return;
+        }
+        out.keyValues(List.of(
+                new String[]{"Name", c.get("name").asText()},
+                new String[]{"Storage group", c.get("storageGroup").asText()},
+                new String[]{"Protocol", c.get("protocol").asText()},
+                new String[]{"Properties", properties(c)},
+                new String[]{"Created", Output.text(c, "createdAt")}));
+    }
+
+    private static String properties(JsonNode c) {
+        List<String> kv = new ArrayList<>();
+        c.get("properties").properties().forEach(e -> kv.add(e.getKey() + "=" + e.getValue().asText()));
+        return kv.isEmpty() ? "-" : String.join(",", kv);
+    }
+}

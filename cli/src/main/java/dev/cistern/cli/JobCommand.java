@@ -1,0 +1,61 @@
+package dev.cistern.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code cistern job list|show}: the server's recent clean and verify jobs (e.g. after {@code --no-wait}). */
+@Command(name = "job", mixinStandardHelpOptions = true, description = "Show clean and verify jobs.",
+        subcommands = {JobCommand.ListJobs.class, JobCommand.Show.class})
+final class JobCommand {
+
+    @Command(name = "list", aliases = "ls", mixinStandardHelpOptions = true, description = "Recent jobs, newest first.")
+    static final class ListJobs extends ApiCommand {
+        @Override
+        int run(Session s) {
+            JsonNode jobs = s.get("api/v1/jobs");
+            if (out().json()) {
+                out().printJson(jobs);
+                return 0;
+            }
+            List<List<String>> rows = new ArrayList<>();
+            for (JsonNode j : jobs) {
+                rows.add(List.of(j.get("id").asText(), j.get("kind").asText(), j.get("state").asText(),
+                        j.get("percent").asText() + "%", Output.text(j, "startedBy"), Output.text(j, "startedAt"),
+                        Output.text(j, "finishedAt")));
+            }
+            out().table(List.of("ID", "KIND", "STATE", "PROGRESS", "BY", "STARTED", "FINISHED"), rows);
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "One job with its report.")
+    static final class Show extends ApiCommand {
+        @Parameters(paramLabel = "ID")
+        long id;
+
+        @Override
+        int run(Session s) {
+            JsonNode j = s.get("api/v1/jobs/" + id);
+            if (out().json()) {
+                out().printJson(j);
+                return 0;
+            }
+            List<String[]> kv = new ArrayList<>(List.of(
+                    new String[]{"Job", j.get("id").asText() + " (" + j.get("kind").asText() + ")"},
+                    new String[]{"State", j.get("state").asText()},
+                    new String[]{"Phase", j.get("phase").asText()},
+                    new String[]{"Progress", j.get("percent").asText() + "%"},
+                    new String[]{"Started", Output.text(j, "startedAt") + " by " + Output.text(j, "startedBy")},
+                    new String[]{"Finished", Output.text(j, "finishedAt")}));
+            if (j.hasNonNull("error")) kv.add(new String[]{"Error", j.get("error").asText()});
+            JsonNode r = j.get("report");
+            if (r != null && r.isObject()) r.properties().forEach(e -> kv.add(new String[]{"  " + e.getKey(), e.getValue().toString()}));
+            out().keyValues(kv);
+            return 0;
+        }
+    }
+}

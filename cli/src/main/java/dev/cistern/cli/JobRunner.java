@@ -1,0 +1,57 @@
+package dev.cistern.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * Starts a server job (clean, verify) and polls it to the end, drawing a progress bar on stderr when it is a
+ * terminal. The server keeps running the job if the CLI is interrupted; {@code --no-wait} returns at once.
+ */
+final class JobRunner {
+    private final Session session;
+    private final CliEnvironment env;
+    private final long pollMillis;
+
+    JobRunner(Session session, CliEnvironment env, long pollMillis) {
+        this.session = session;
+        this.env = env;
+        this.pollMillis = pollMillis;
+    }
+
+    /** Starts the job at {@code path}; returns its final state, or the started one if {@code wait} is false. */
+    JsonNode run(String path, boolean wait) {
+        JsonNode job = session.post(path, null);
+        if (!wait) return job;
+        String url = "api/v1/jobs/" + job.get("id").asLong();
+        boolean bar = env.tty();
+        while (job.get("state").asText().equals("running")) {
+            if (bar) draw(env.err(), job);
+            sleep();
+            job = session.get(url);
+        }
+        if (bar) {
+            draw(env.err(), job);
+            env.err().println();
+        }
+        return job;
+    }
+
+    private void sleep() {
+        try {
+            Thread.sleep(pollMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(CliException.FAILED, "interrupted; the job keeps running on the server");
+        }
+    }
+
+    static void draw(PrintStream err, JsonNode job) {
+        double pct = job.get("percent").asDouble();
+        int filled = (int) Math.round(pct / 100 * 30);
+        err.print(String.format(Locale.ROOT, "\r%s [%s%s] %5.1f%% %-20s", job.get("kind").asText(),
+                "#".repeat(filled), " ".repeat(30 - filled), pct, job.get("phase").asText()));
+        err.flush();
+    }
+}

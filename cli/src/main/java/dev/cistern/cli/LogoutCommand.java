@@ -1,0 +1,32 @@
+package dev.cistern.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
+
+/** {@code cistern logout}: revokes the saved token on the server and forgets it; the certificate pin stays. */
+@Command(name = "logout", mixinStandardHelpOptions = true, description = "Revoke and forget the saved token.")
+final class LogoutCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        CisternCli cli = (CisternCli) spec.parent().userObject();
+        ServerConnection conn = new ServerConnection(cli, false);
+        SessionStore.Entry e = conn.store().get(conn.url());
+        if (e.token() == null) {
+            cli.env.out().println("Not logged in to " + conn.url());
+            return 0;
+        }
+        try {
+            conn.send("POST", "api/v1/logout", null, e.token());
+        } finally {
+            conn.store().put(conn.url(), e.withToken(null, null, null));
+        }
+        cli.env.out().println("Logged out of " + conn.url());
+        return 0;
+    }
+}

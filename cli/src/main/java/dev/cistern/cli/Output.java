@@ -1,0 +1,80 @@
+package dev.cistern.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Prints results: aligned tables and key/value blocks for people, the server's JSON with {@code --json}. */
+final class Output {
+    private final PrintStream out;
+    private final boolean json;
+
+    Output(PrintStream out, boolean json) {
+        this.out = out;
+        this.json = json;
+    }
+
+    boolean json() {
+        return json;
+    }
+
+    void printJson(JsonNode node) {
+        try {
+            out.println(CliJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node));
+        } catch (JsonProcessingException e) {
+            throw new CliException(CliException.FAILED, "cannot print JSON: " + e.getMessage());
+        }
+    }
+
+    /** Columns padded to their widest cell; the last column is not padded. */
+    void table(List<String> headers, List<List<String>> rows) {
+        int[] w = new int[headers.size()];
+        List<List<String>> all = new ArrayList<>();
+        all.add(headers);
+        all.addAll(rows);
+        for (List<String> r : all) for (int i = 0; i < w.length; i++) w[i] = Math.max(w[i], r.get(i).length());
+        for (List<String> r : all) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < w.length; i++) {
+                if (i > 0) sb.append("  ");
+                sb.append(i == w.length - 1 ? r.get(i) : pad(r.get(i), w[i]));
+            }
+            out.println(sb.toString().stripTrailing());
+        }
+    }
+
+    /** "key: value" lines with the values aligned. */
+    void keyValues(List<String[]> pairs) {
+        int w = pairs.stream().mapToInt(p -> p[0].length()).max().orElse(0);
+        for (String[] p : pairs) out.println(pad(p[0] + ":", w + 1) + " " + p[1]);
+    }
+
+    void line(String s) {
+        out.println(s);
+    }
+
+    private static String pad(String s, int width) {
+        return s.length() >= width ? s : s + " ".repeat(width - s.length());
+    }
+
+    /** 1536 → "1.5 KiB"; binary units, as sizes are entered. */
+    static String bytes(long n) {
+        if (n < 1024) return n + " B";
+        String units = "KMGTPE";
+        double v = n;
+        int u = -1;
+        while (v >= 1024 && u < units.length() - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(java.util.Locale.ROOT, v >= 100 ? "%.0f %siB" : "%.1f %siB", v, units.charAt(u));
+    }
+
+    static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? "-" : v.asText();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.cistern.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+
+/** {@code cistern verify}: re-reads all stored data; exits 4 and names what is damaged if anything is. */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = "Re-read and check all stored data (runs on the server as a job). Exit code 4 if damage is found.")
+final class VerifyCommand extends ApiCommand {
+    @Option(names = "--no-wait", description = "Start the job and return; poll it with the REST API")
+    boolean noWait;
+
+    @Override
+    int run(Session s) {
+        JsonNode job = new JobRunner(s, cli().env, 500).run("api/v1/verify", !noWait);
+        Output out = out();
+        if (out.json()) {
+            out.printJson(job);
+        } else if (noWait) {
+            out.line("Started verify as job " + job.get("id").asLong());
+        }
+        if (noWait) return 0;
+        if (job.get("state").asText().equals("failed")) {
+            throw new CliException(CliException.FAILED, "verify job " + job.get("id").asLong() + " failed: " + job.get("error").asText());
+        }
+        JsonNode r = job.get("report");
+        long damaged = r.get("damagedChunks").asLong();
+        if (!out.json()) {
+            out.keyValues(List.of(
+                    new String[]{"Verify job", job.get("id").asText() + " finished"},
+                    new String[]{"Containers checked", r.get("containersChecked").asText()},
+                    new String[]{"Chunks checked", r.get("chunksChecked").asText()},
+                    new String[]{"Bytes checked", Output.bytes(r.get("bytesChecked").asLong())},
+                    new String[]{"Damaged chunks", String.valueOf(damaged)},
+                    new String[]{"Took", r.get("took").asText()}));
+            for (JsonNode e : r.get("damagedEntries")) out.line("DAMAGED " + e.asText());
+        }
+        if (damaged > 0 || !r.get("damagedEntries").isEmpty() || !r.get("damagedContainers").isEmpty()) {
+            throw new CliException(CliException.DAMAGED, "verify found " + damaged + " damaged chunk(s) in "
+                    + r.get("damagedEntries").size() + " entries; see the list above or 'cistern verify --json'");
+        }
+        return 0;
+    }
+}

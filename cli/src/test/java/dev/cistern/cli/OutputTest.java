@@ -1,0 +1,34 @@
+package dev.cistern.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class OutputTest {
+
+    @Test
+    void bytesAreShownInBinaryUnits() {
+        assertThat(Output.bytes(0)).isEqualTo("0 B");
+        assertThat(Output.bytes(1023)).isEqualTo("1023 B");
+        assertThat(Output.bytes(1536)).isEqualTo("1.5 KiB");
+        assertThat(Output.bytes(100L << 30)).isEqualTo("100 GiB");
+        assertThat(Output.bytes(Long.MAX_VALUE)).isEqualTo("8.0 EiB");
+    }
+
+    @Test
+    void tablesAlignColumnsToTheWidestCell() {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        new Output(new PrintStream(b, true, StandardCharsets.UTF_8), false)
+                .table(List.of("NAME", "ROLE"), List.of(List.of("administrator", "admin"), List.of("bob", "monitor")));
+        assertThat(b.toString(StandardCharsets.UTF_8)).isEqualTo("""
+                NAME           ROLE
+                administrator  admin
+                bob            monitor
+                """);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.cistern.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A data directory on a small file system (a 160 MiB tmpfs, mounted by the test: it needs root, as in
+ * CI): writing until the disk is full gives NO_SPACE with a clear message, everything committed before
+ * still reads back, and deleting and cleaning makes room again.
+ */
+class DiskFullTest {
+    @TempDir
+    Path tmp;
+    Path mnt;
+
+    @BeforeEach
+    void mount() throws Exception {
+        mnt = tmp.resolve("small");
+        Files.createDirectories(mnt);
+        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=160m", "tmpfs", mnt.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as("mounting a tmpfs needs root: " + out).isZero();
+    }
+
+    @AfterEach
+    void unmount() throws Exception {
+        new ProcessBuilder("umount", mnt.toString()).start().waitFor();
+    }
+
+    @Test
+    void fullDiskGivesAClearErrorAndLosesNothing() {
+        List<String> stored = new ArrayList<>();
+        try (Engine e = Engines.open(EngineConfig.defaults(mnt.resolve("data")))) {
+            e.createGroup(new StorageGroupSpec("grp", Compression.NONE, 0, null, null));
+            e.createContainer("grp", new ContainerSpec("box", "client", Map.of()));
+            ContainerHandle c = e.openContainer("box");
+            EngineException full = null;
+            for (int i = 0; i < 40 && full == null; i++) {
+                try {
+                    EngineRoundTripTest.put(c, "f" + i, TestData.random(i, 8_000_000));
+                    stored.add("f" + i);
+                } catch (EngineException ex) {
+                    full = ex;
+                }
+            }
+            assertThat(full).isNotNull();
+            assertThat(full.reason()).isEqualTo(EngineException.Reason.NO_SPACE);
+            assertThat(full.getMessage()).contains("full");
+            assertThat(stored).isNotEmpty();
+            for (String name : stored) {
+                int i = Integer.parseInt(name.substring(1));
+                assertThat(EngineRoundTripTest.readAll(c, name)).as(name).isEqualTo(TestData.random(i, 8_000_000));
+            }
+            for (String name : stored.subList(0, stored.size() / 2 + 1)) c.delete(name);
+            e.clean(Progress.NONE);
+            EngineRoundTripTest.put(c, "again", TestData.random(99, 8_000_000));
+            assertThat(EngineRoundTripTest.readAll(c, "again")).isEqualTo(TestData.random(99, 8_000_000));
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.cistern.s3.auth;
+
+import dev.cistern.s3.S3Error;
+import dev.cistern.s3.S3Exception;
+import dev.cistern.s3.http.RequestBody;
+import dev.cistern.s3.http.S3Request;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.util.Map;
+
+/**
+ * Chooses how to read a request body from its x-amz-content-sha256 mode: a plain body checked against
+ * the signed SHA-256, an unsigned plain body, or one of the three aws-chunked streaming forms.
+ */
+public final class PayloadDecoder {
+    private PayloadDecoder() {
+    }
+
+    public static RequestBody open(S3Request req, AuthResult auth, InputStream raw) {
+        String mode = auth.payloadHash();
+        String encoding = req.header("Content-Encoding");
+        boolean chunked = mode.startsWith("STREAMING-") || (encoding != null && encoding.contains("aws-chunked"));
+        long declared = parseLength(req.header("Content-Length"));
+        if (chunked) {
+            boolean signed = mode.equals(SigV4.STREAMING_SIGNED) || mode.equals(SigV4.STREAMING_SIGNED_TRAILER);
+            boolean trailer = mode.endsWith("-TRAILER");
+            if (!signed && !trailer && !mode.equals(SigV4.UNSIGNED_PAYLOAD)) {
+                throw new S3Exception(S3Error.INVALID_ARGUMENT, "unsupported x-amz-content-sha256 mode '" + mode + "'");
+            }
+            AwsChunkedStream s = new AwsChunkedStream(new BufferedInputStream(raw, 65536), auth, signed, trailer);
+            long decoded = parseLength(req.header("x-amz-decoded-content-length"));
+            return new RequestBody(new LengthCheck(s, decoded), decoded, s::trailers);
+        }
+        InputStream in = raw;
+        if (!mode.equals(SigV4.UNSIGNED_PAYLOAD)) {
+            if (!mode.matches("[0-9a-fA-F]{64}")) {
+                throw new S3Exception(S3Error.INVALID_ARGUMENT, "x-amz-content-sha256 '" + mode
+                        + "' is neither a SHA-256 hex digest nor a known payload mode");
+            }
+            in = new Sha256Check(raw, mode.toLowerCase());
+        }
+        return new RequestBody(new LengthCheck(in, declared), declared, Map::of);
+    }
+
+    private static long parseLength(String s) {
+        if (s == null) return -1;
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            throw new S3Exception(S3Error.INVALID_ARGUMENT, "the length '" + s + "' is not a number");
+        }
+    }
+
+    /** Fails at the end of the body when its SHA-256 is not the one the client signed. */
+    static final class Sha256Check extends FilterInputStream {
+        private final MessageDigest digest = SigV4.sha256();
+        private final String expected;
+        private boolean checked;
+
+        Sha256Check(InputStream in, String expected) {
+            super(in);
+            this.expected = expected;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) digest.update(b, off, n);
+            if (n < 0 && !checked) {
+                checked = true;
+                String actual = SigV4.hex(digest.digest());
+                if (!actual.equals(expected)) {
+                    throw new S3Exception(S3Error.CONTENT_SHA256_MISMATCH, "the body's SHA-256 " + actual
+                            + " does not match the x-amz-content-sha256 the request was signed with");
+                }
+            }
+            return n;
+        }
+    }
+
+    /** Fails when the body ends before (or runs past) the length the client declared. */
+    static final class LengthCheck extends FilterInputStream {
+        private final long declared;
+        private long seen;
+
+        LengthCheck(InputStream in, long declared) {
+            super(in);
+            this.declared = declared;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) seen += n;
+            if (declared >= 0 && (n < 0 && seen < declared || seen > declared)) {
+                throw new S3Exception(S3Error.INCOMPLETE_BODY, "the request body has " + seen
+                        + " bytes but its declared length is " + declared);
+            }
+            return n;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.cistern.s3.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executor;
+
+/**
+ * The only handler that runs on the event loop: it starts each request on the worker executor and
+ * feeds the request body to it through a {@link BodyStream}. It never touches the engine.
+ */
+public final class S3HttpHandler extends ChannelInboundHandlerAdapter {
+    private final Executor workers;
+    private final RequestHandler handler;
+    private BodyStream body;
+
+    public S3HttpHandler(Executor workers, RequestHandler handler) {
+        this.workers = workers;
+        this.handler = handler;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof HttpRequest req) {
+                if (req.decoderResult().isFailure()) {
+                    rejectMalformed(ctx, req.decoderResult().cause());
+                    body = null;
+                    return;
+                }
+                BodyStream b = new BodyStream(ctx.channel());
+                body = b;
+                workers.execute(() -> handler.serve(ctx.channel(), req, b));
+            }
+            if (msg instanceof HttpContent c && body != null) {
+                if (c.decoderResult().isFailure()) {
+                    body.broken();
+                    ctx.close();
+                    return;
+                }
+                if (c.content().isReadable()) body.offer(c.content().retain());
+                if (c instanceof LastHttpContent) body.end();
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (body != null) body.broken();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (body != null) body.broken();
+        ctx.close();
+    }
+
+    /** A request line or header block the decoder refused (too long, not HTTP): answer 400 as S3 would, then close. */
+    private static void rejectMalformed(ChannelHandlerContext ctx, Throwable cause) {
+        boolean tooLong = cause instanceof TooLongFrameException;
+        String code = tooLong ? "RequestHeaderSectionTooLarge" : "BadRequest";
+        String msg = tooLong ? "your request header section exceeds the maximum allowed size"
+                : "the request could not be parsed as HTTP/1.1: " + cause.getMessage();
+        String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code + "</Code><Message>"
+                + msg.replace("&", "&amp;").replace("<", "&lt;") + "</Message></Error>";
+        var resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST,
+                Unpooled.copiedBuffer(xml, StandardCharsets.UTF_8));
+        resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/xml");
+        resp.headers().set(HttpHeaderNames.CONTENT_LENGTH, resp.content().readableBytes());
+        resp.headers().set(HttpHeaderNames.CONNECTION, "close");
+        ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+    }
+}

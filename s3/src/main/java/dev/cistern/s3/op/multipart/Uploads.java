@@ -1,0 +1,36 @@
+package dev.cistern.s3.op.multipart;
+
+import dev.cistern.engine.EntryInfo;
+import dev.cistern.s3.S3Error;
+import dev.cistern.s3.S3Exception;
+import dev.cistern.s3.op.S3Call;
+import dev.cistern.s3.store.ObjectMeta;
+import dev.cistern.s3.store.ObjectNames;
+
+/** Looking up a multipart upload in progress and checking that it belongs to the addressed key. */
+final class Uploads {
+    static final String KEY = "up.key";
+    static final String INITIATED = "up.initiated";
+    static final long MIN_PART = 5L << 20;
+    static final int MAX_PARTS = 10000;
+
+    private Uploads() {
+    }
+
+    static ObjectMeta find(S3Call call, String uploadId, String key) {
+        if (uploadId == null || !uploadId.matches("[A-Za-z0-9_-]{8,64}")) throw noSuchUpload(call, uploadId);
+        EntryInfo e = call.bucket().handle().stat(ObjectNames.upload(uploadId)).orElseThrow(() -> noSuchUpload(call, uploadId));
+        ObjectMeta meta = new ObjectMeta(e.attributes());
+        if (!key.equals(meta.attrs.get(KEY))) throw noSuchUpload(call, uploadId);
+        return meta;
+    }
+
+    static int partNumber(S3Call call) {
+        return call.intQuery("partNumber", 0, 1, MAX_PARTS);
+    }
+
+    static S3Exception noSuchUpload(S3Call call, String uploadId) {
+        return new S3Exception(S3Error.NO_SUCH_UPLOAD, "the multipart upload '" + uploadId + "' of '" + call.req().key()
+                + "' does not exist: it was completed, aborted or never created", call.req().resource());
+    }
+}

@@ -1,0 +1,135 @@
+package dev.cistern.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cistern.s3.testing.S3Fixture;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/** Multipart uploads: the happy path, the ETag form, part copies, listing, abort and every refusal of Complete. */
+class MultipartTest {
+    private static final int MIB = 1 << 20;
+    @TempDir
+    static Path dir;
+    static S3Fixture s3;
+    static S3Client c;
+
+    @BeforeAll
+    static void start() {
+        s3 = new S3Fixture(dir);
+        c = s3.client;
+        c.createBucket(b -> b.bucket("mpu"));
+    }
+
+    @AfterAll
+    static void stop() {
+        s3.close();
+    }
+
+    private static String code(Throwable t) {
+        return ((S3Exception) t).awsErrorDetails().errorCode();
+    }
+
+    private static byte[] random(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void uploadListCompleteAndEtag() throws Exception {
+        String id = c.createMultipartUpload(b -> b.bucket("mpu").key("big").contentType("application/x-big")).uploadId();
+        byte[][] parts = {random(5 * MIB, 1), random(5 * MIB, 2), random(123_456, 3)};
+        List<CompletedPart> done = new ArrayList<>();
+        MessageDigest md5s = MessageDigest.getInstance("MD5");
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        for (int i = 0; i < parts.length; i++) {
+            int n = i + 1;
+            byte[] p = parts[i];
+            String etag = c.uploadPart(b -> b.bucket("mpu").key("big").uploadId(id).partNumber(n), RequestBody.fromBytes(p)).eTag();
+            done.add(CompletedPart.builder().partNumber(n).eTag(etag).build());
+            md5s.update(MessageDigest.getInstance("MD5").digest(p));
+            whole.writeBytes(p);
+        }
+        assertThat(c.listMultipartUploads(b -> b.bucket("mpu")).uploads()).extracting(u -> u.uploadId()).contains(id);
+        var listed = c.listParts(b -> b.bucket("mpu").key("big").uploadId(id));
+        assertThat(listed.parts()).extracting(p -> p.size()).containsExactly((long) 5 * MIB, (long) 5 * MIB, 123_456L);
+        var res = c.completeMultipartUpload(b -> b.bucket("mpu").key("big").uploadId(id).multipartUpload(m -> m.parts(done)));
+        String expected = "\"" + HexFormat.of().formatHex(md5s.digest()) + "-3\"";
+        assertThat(res.eTag()).isEqualTo(expected);
+        var got = c.getObjectAsBytes(b -> b.bucket("mpu").key("big"));
+        assertThat(got.asByteArray()).isEqualTo(whole.toByteArray());
+        assertThat(got.response().eTag()).isEqualTo(expected);
+        assertThat(got.response().contentType()).isEqualTo("application/x-big");
+        assertThat(c.listMultipartUploads(b -> b.bucket("mpu")).uploads()).extracting(u -> u.uploadId()).doesNotContain(id);
+        assertThatThrownBy(() -> c.listParts(b -> b.bucket("mpu").key("big").uploadId(id)))
+                .satisfies(e -> assertThat(code(e)).isEqualTo("NoSuchUpload"));
+    }
+
+    @Test
+    void completeRefusals() {
+        String id = c.createMultipartUpload(b -> b.bucket("mpu").key("bad")).uploadId();
+        String e1 = c.uploadPart(b -> b.bucket("mpu").key("bad").uploadId(id).partNumber(1), RequestBody.fromBytes(random(1000, 4))).eTag();
+        String e2 = c.uploadPart(b -> b.bucket("mpu").key("bad").uploadId(id).partNumber(2), RequestBody.fromBytes(random(1000, 5))).eTag();
+        CompletedPart p1 = CompletedPart.builder().partNumber(1).eTag(e1).build();
+        CompletedPart p2 = CompletedPart.builder().partNumber(2).eTag(e2).build();
+        assertThatThrownBy(() -> c.completeMultipartUpload(b -> b.bucket("mpu").key("bad").uploadId(id)
+                .multipartUpload(m -> m.parts(p1, p2))))
+                .satisfies(e -> assertThat(code(e)).isEqualTo("EntityTooSmall"));
+        assertThatThrownBy(() -> c.completeMultipartUpload(b -> b.bucket("mpu").key("bad").uploadId(id)
+                .multipartUpload(m -> m.parts(p2, p1))))
+                .satisfies(e -> assertThat(code(e)).isEqualTo("InvalidPartOrder"));
+        assertThatThrownBy(() -> c.completeMultipartUpload(b -> b.bucket("mpu").key("bad").uploadId(id)
+                .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag("\"0123\"").build()))))
+                .satisfies(e -> assertThat(code(e)).isEqualTo("InvalidPart"));
+        assertThatThrownBy(() -> c.completeMultipartUpload(b -> b.bucket("mpu").key("bad").uploadId(id)
+                .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(3).eTag(e1).build()))))
+                .satisfies(e -> assertThat(code(e)).isEqualTo("InvalidPart"));
+        assertThatThrownBy(() -> c.headObject(b -> b.bucket("mpu").key("bad")))
+                .isInstanceOf(software.amazon.awssdk.services.s3.model.NoSuchKeyException.class);
+        // a single small last part is fine
+        c.completeMultipartUpload(b -> b.bucket("mpu").key("bad").uploadId(id).multipartUpload(m -> m.parts(p1)));
+        assertThat(c.getObjectAsBytes(b -> b.bucket("mpu").key("bad")).asByteArray()).isEqualTo(random(1000, 4));
+    }
+
+    @Test
+    void abortRemovesUploadAndParts() {
+        String id = c.createMultipartUpload(b -> b.bucket("mpu").key("aborted")).uploadId();
+        c.uploadPart(b -> b.bucket("mpu").key("aborted").uploadId(id).partNumber(1), RequestBody.fromBytes(random(1000, 6)));
+        c.abortMultipartUpload(b -> b.bucket("mpu").key("aborted").uploadId(id));
+        assertThatThrownBy(() -> c.uploadPart(b -> b.bucket("mpu").key("aborted").uploadId(id).partNumber(2),
+                RequestBody.fromBytes(new byte[1]))).satisfies(e -> assertThat(code(e)).isEqualTo("NoSuchUpload"));
+        assertThatThrownBy(() -> c.headObject(b -> b.bucket("mpu").key("aborted")))
+                .isInstanceOf(software.amazon.awssdk.services.s3.model.NoSuchKeyException.class);
+    }
+
+    @Test
+    void uploadPartCopyWholeAndRange() {
+        byte[] src = random(6 * MIB, 7);
+        c.putObject(b -> b.bucket("mpu").key("copy-src"), RequestBody.fromBytes(src));
+        String id = c.createMultipartUpload(b -> b.bucket("mpu").key("copied")).uploadId();
+        String e1 = c.uploadPartCopy(b -> b.sourceBucket("mpu").sourceKey("copy-src").destinationBucket("mpu")
+                .destinationKey("copied").uploadId(id).partNumber(1)).copyPartResult().eTag();
+        String e2 = c.uploadPartCopy(b -> b.sourceBucket("mpu").sourceKey("copy-src").destinationBucket("mpu")
+                .destinationKey("copied").uploadId(id).partNumber(2).copySourceRange("bytes=0-99")).copyPartResult().eTag();
+        c.completeMultipartUpload(b -> b.bucket("mpu").key("copied").uploadId(id).multipartUpload(m -> m.parts(
+                CompletedPart.builder().partNumber(1).eTag(e1).build(), CompletedPart.builder().partNumber(2).eTag(e2).build())));
+        byte[] got = c.getObjectAsBytes(b -> b.bucket("mpu").key("copied")).asByteArray();
+        assertThat(got.length).isEqualTo(6 * MIB + 100);
+        assertThat(java.util.Arrays.copyOfRange(got, 6 * MIB, 6 * MIB + 100)).isEqualTo(java.util.Arrays.copyOf(src, 100));
+    }
+}

@@ -1,0 +1,107 @@
+package dev.cistern.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cistern.s3.testing.S3Fixture;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.*;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/** Version ids, noncurrent versions, delete markers, GET/DELETE by version, suspension, DeleteObjects. */
+class VersioningTest {
+    @TempDir
+    static Path dir;
+    static S3Fixture s3;
+    static S3Client c;
+
+    @BeforeAll
+    static void start() {
+        s3 = new S3Fixture(dir);
+        c = s3.client;
+        c.createBucket(b -> b.bucket("ver"));
+        c.putBucketVersioning(b -> b.bucket("ver").versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+    }
+
+    @AfterAll
+    static void stop() {
+        s3.close();
+    }
+
+    @Test
+    void versionsAndDeleteMarkers() {
+        assertThat(c.getBucketVersioning(b -> b.bucket("ver")).status()).isEqualTo(BucketVersioningStatus.ENABLED);
+        String v1 = c.putObject(b -> b.bucket("ver").key("doc"), RequestBody.fromString("one")).versionId();
+        String v2 = c.putObject(b -> b.bucket("ver").key("doc"), RequestBody.fromString("two")).versionId();
+        assertThat(v1).isNotEqualTo(v2).isNotEqualTo("null");
+        assertThat(c.getObjectAsBytes(b -> b.bucket("ver").key("doc")).asUtf8String()).isEqualTo("two");
+        assertThat(c.getObjectAsBytes(b -> b.bucket("ver").key("doc").versionId(v1)).asUtf8String()).isEqualTo("one");
+        var del = c.deleteObject(b -> b.bucket("ver").key("doc"));
+        assertThat(del.deleteMarker()).isTrue();
+        assertThatThrownBy(() -> c.getObjectAsBytes(b -> b.bucket("ver").key("doc"))).isInstanceOf(NoSuchKeyException.class);
+        assertThat(c.listObjectsV2(b -> b.bucket("ver").prefix("doc")).contents()).isEmpty();
+        var versions = c.listObjectVersions(b -> b.bucket("ver").prefix("doc"));
+        assertThat(versions.versions()).extracting(ObjectVersion::versionId).containsExactly(v2, v1);
+        assertThat(versions.deleteMarkers()).hasSize(1);
+        assertThat(versions.deleteMarkers().get(0).isLatest()).isTrue();
+        String marker = versions.deleteMarkers().get(0).versionId();
+        // removing the delete marker brings v2 back
+        c.deleteObject(b -> b.bucket("ver").key("doc").versionId(marker));
+        assertThat(c.getObjectAsBytes(b -> b.bucket("ver").key("doc")).asUtf8String()).isEqualTo("two");
+        // deleting v2 by id makes v1 current
+        c.deleteObject(b -> b.bucket("ver").key("doc").versionId(v2));
+        assertThat(c.getObjectAsBytes(b -> b.bucket("ver").key("doc")).asUtf8String()).isEqualTo("one");
+        c.deleteObject(b -> b.bucket("ver").key("doc").versionId(v1));
+        assertThat(c.listObjectVersions(b -> b.bucket("ver").prefix("doc")).versions()).isEmpty();
+    }
+
+    @Test
+    void suspendedWritesNullVersion() {
+        c.createBucket(b -> b.bucket("ver-susp"));
+        c.putBucketVersioning(b -> b.bucket("ver-susp").versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        String v1 = c.putObject(b -> b.bucket("ver-susp").key("k"), RequestBody.fromString("kept")).versionId();
+        c.putBucketVersioning(b -> b.bucket("ver-susp").versioningConfiguration(v -> v.status(BucketVersioningStatus.SUSPENDED)));
+        c.putObject(b -> b.bucket("ver-susp").key("k"), RequestBody.fromString("null-1"));
+        c.putObject(b -> b.bucket("ver-susp").key("k"), RequestBody.fromString("null-2"));
+        var versions = c.listObjectVersions(b -> b.bucket("ver-susp")).versions();
+        assertThat(versions).extracting(ObjectVersion::versionId).containsExactly("null", v1);
+        assertThat(c.getObjectAsBytes(b -> b.bucket("ver-susp").key("k")).asUtf8String()).isEqualTo("null-2");
+        assertThat(c.getObjectAsBytes(b -> b.bucket("ver-susp").key("k").versionId(v1)).asUtf8String()).isEqualTo("kept");
+    }
+
+    @Test
+    void deleteObjectsBatch() {
+        c.createBucket(b -> b.bucket("batch"));
+        for (int i = 0; i < 30; i++) {
+            int n = i;
+            c.putObject(b -> b.bucket("batch").key("k" + n), RequestBody.fromString("v" + n));
+        }
+        var ids = java.util.stream.IntStream.range(0, 30).mapToObj(i -> ObjectIdentifier.builder().key("k" + i).build()).toList();
+        var res = c.deleteObjects(b -> b.bucket("batch").delete(d -> d.objects(ids)));
+        assertThat(res.deleted()).hasSize(30);
+        assertThat(res.errors()).isEmpty();
+        assertThat(c.listObjectsV2(b -> b.bucket("batch")).contents()).isEmpty();
+    }
+
+    @Test
+    void taggingOfBucketsAndObjects() {
+        c.putObject(b -> b.bucket("ver").key("tagged").tagging("a=1&b=2"), RequestBody.fromString("t"));
+        assertThat(c.getObjectTagging(b -> b.bucket("ver").key("tagged")).tagSet()).extracting(Tag::key).containsExactly("a", "b");
+        c.putObjectTagging(b -> b.bucket("ver").key("tagged").tagging(t -> t.tagSet(Tag.builder().key("x").value("y").build())));
+        assertThat(c.getObjectTagging(b -> b.bucket("ver").key("tagged")).tagSet()).extracting(Tag::value).containsExactly("y");
+        c.deleteObjectTagging(b -> b.bucket("ver").key("tagged"));
+        assertThat(c.getObjectTagging(b -> b.bucket("ver").key("tagged")).tagSet()).isEmpty();
+        assertThatThrownBy(() -> c.getBucketTagging(b -> b.bucket("ver")))
+                .satisfies(e -> assertThat(((S3Exception) e).awsErrorDetails().errorCode()).isEqualTo("NoSuchTagSet"));
+        c.putBucketTagging(b -> b.bucket("ver").tagging(t -> t.tagSet(Tag.builder().key("team").value("backup").build())));
+        assertThat(c.getBucketTagging(b -> b.bucket("ver")).tagSet()).extracting(Tag::value).containsExactly("backup");
+        c.deleteBucketTagging(b -> b.bucket("ver"));
+        assertThatThrownBy(() -> c.getBucketTagging(b -> b.bucket("ver"))).isInstanceOf(S3Exception.class);
+    }
+}

@@ -1,0 +1,159 @@
+package dev.cistern.s3.testing;
+
+import dev.cistern.s3.auth.SigV4;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A deliberately low-level S3 client for hostile-input tests: builds SigV4-signed HTTP/1.1 requests by
+ * hand (so they can be corrupted: wrong signatures, bad chunk signatures, truncated bodies, huge
+ * headers) and sends them over a plain socket.
+ */
+public final class RawS3 {
+    private static final DateTimeFormatter AMZ = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final int port;
+    private final String accessKey;
+    private final String secret;
+    public Instant time = null;
+    /** The Host header to sign and send; null for 127.0.0.1:port (virtual-host tests set bucket.domain:port). */
+    public String host = null;
+
+    public RawS3(int port, String accessKey, String secret) {
+        this.port = port;
+        this.accessKey = accessKey;
+        this.secret = secret;
+    }
+
+    /** A parsed response. */
+    public record Response(int status, Map<String, String> headers, String body) {
+        public String code() {
+            int a = body.indexOf("<Code>");
+            return a < 0 ? null : body.substring(a + 6, body.indexOf("</Code>"));
+        }
+    }
+
+    /** A request signed over a single-chunk payload (its SHA-256 in x-amz-content-sha256). */
+    public Response send(String method, String path, String query, byte[] body, Map<String, String> extra) throws IOException {
+        Map<String, String> h = sign(method, path, query, SigV4.hex(SigV4.sha256().digest(body)), extra);
+        return exchange(method, path, query, h, body, body.length, false);
+    }
+
+    /** Sends STREAMING-AWS4-HMAC-SHA256-PAYLOAD; {@code corruptChunk} >= 0 damages that chunk's signature. */
+    public Response sendChunked(String path, byte[] data, int chunk, int corruptChunk, boolean truncate) throws IOException {
+        Map<String, String> extra = new LinkedHashMap<>();
+        extra.put("content-encoding", "aws-chunked");
+        extra.put("x-amz-decoded-content-length", Integer.toString(data.length));
+        Map<String, String> h = sign("PUT", path, "", SigV4.STREAMING_SIGNED, extra);
+        String seed = h.remove("__signature");
+        String date = h.get("x-amz-date");
+        String scope = date.substring(0, 8) + "/us-east-1/s3/aws4_request";
+        byte[] key = SigV4.signingKey(secret, date.substring(0, 8), "us-east-1", "s3");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        String prev = seed;
+        int n = 0;
+        for (int off = 0; ; off += chunk, n++) {
+            int len = Math.max(0, Math.min(chunk, data.length - off));
+            int from = Math.min(off, data.length);
+            byte[] piece = java.util.Arrays.copyOfRange(data, from, from + len);
+            String sts = "AWS4-HMAC-SHA256-PAYLOAD\n" + date + "\n" + scope + "\n" + prev + "\n" + SigV4.EMPTY_SHA256 + "\n"
+                    + SigV4.hex(SigV4.sha256().digest(piece));
+            String sig = SigV4.hex(SigV4.hmac(key, sts));
+            prev = sig;
+            if (n == corruptChunk) sig = (sig.charAt(0) == 'a' ? "b" : "a") + sig.substring(1);
+            out.writeBytes((Integer.toHexString(len) + ";chunk-signature=" + sig + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.writeBytes(piece);
+            out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+            if (len == 0) break;
+        }
+        byte[] body = out.toByteArray();
+        return exchange("PUT", path, "", h, body, body.length, truncate);
+    }
+
+    /** Sends a request with arbitrary (unsigned) headers, e.g. an oversized one. */
+    public Response sendRaw(String head) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            return read(s.getInputStream());
+        }
+    }
+
+    public Map<String, String> sign(String method, String path, String query, String payload, Map<String, String> extra) {
+        Instant now = time != null ? time : Instant.now();
+        String date = AMZ.format(now);
+        TreeMap<String, String> h = new TreeMap<>();
+        h.put("host", host != null ? host : "127.0.0.1:" + port);
+        h.put("x-amz-date", date);
+        h.put("x-amz-content-sha256", payload);
+        extra.forEach((k, v) -> h.put(k.toLowerCase(Locale.ROOT), v));
+        StringBuilder canon = new StringBuilder(method).append('\n').append(path).append('\n').append(query).append('\n');
+        h.forEach((k, v) -> canon.append(k).append(':').append(v.trim()).append('\n'));
+        String signed = String.join(";", h.keySet());
+        canon.append('\n').append(signed).append('\n').append(payload);
+        String scope = date.substring(0, 8) + "/us-east-1/s3/aws4_request";
+        String sts = SigV4.ALGORITHM + "\n" + date + "\n" + scope + "\n" + SigV4.sha256Hex(canon.toString());
+        String sig = SigV4.hex(SigV4.hmac(SigV4.signingKey(secret, date.substring(0, 8), "us-east-1", "s3"), sts));
+        Map<String, String> out = new LinkedHashMap<>(h);
+        out.put("authorization", SigV4.ALGORITHM + " Credential=" + accessKey + "/" + scope + ", SignedHeaders=" + signed
+                + ", Signature=" + sig);
+        out.put("__signature", sig);
+        return out;
+    }
+
+    private Response exchange(String method, String path, String query, Map<String, String> h, byte[] body, long length,
+                              boolean truncate) throws IOException {
+        h.remove("__signature");
+        StringBuilder head = new StringBuilder(method).append(' ').append(path).append(query.isEmpty() ? "" : "?" + query)
+                .append(" HTTP/1.1\r\n");
+        h.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+        head.append("content-length: ").append(length).append("\r\nconnection: close\r\n\r\n");
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            OutputStream o = s.getOutputStream();
+            o.write(head.toString().getBytes(StandardCharsets.UTF_8));
+            if (truncate) {
+                o.write(body, 0, body.length / 2);
+                o.flush();
+                s.shutdownOutput();
+                try {
+                    return read(s.getInputStream());
+                } catch (IOException e) {
+                    return new Response(-1, Map.of(), "");
+                }
+            }
+            o.write(body);
+            o.flush();
+            return read(s.getInputStream());
+        }
+    }
+
+    static Response read(InputStream in) throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        int n;
+        while ((n = in.read(buf)) > 0) all.write(buf, 0, n);
+        String text = all.toString(StandardCharsets.UTF_8);
+        if (text.isEmpty()) return new Response(-1, Map.of(), "");
+        int end = text.indexOf("\r\n\r\n");
+        String[] lines = text.substring(0, end).split("\r\n");
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            int c = lines[i].indexOf(':');
+            headers.put(lines[i].substring(0, c).toLowerCase(Locale.ROOT), lines[i].substring(c + 1).trim());
+        }
+        return new Response(Integer.parseInt(lines[0].split(" ")[1]), headers, text.substring(end + 4));
+    }
+}

@@ -1,0 +1,82 @@
+package dev.cistern.server.http;
+
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import dev.cistern.server.service.Health;
+import dev.cistern.server.service.Service;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * The REST API over HTTPS on the JDK's built-in server. Each request runs on its own virtual thread, so a
+ * handler may block on the engine without holding up other requests (no event loop to protect).
+ */
+public final class HttpService implements Service {
+    private final InetSocketAddress address;
+    private final SSLContext ssl;
+    private final Supplier<Router> routerFactory;
+    private HttpsServer server;
+    private ExecutorService executor;
+
+    /** @param address where to listen; port 0 picks a free port (see {@link #port()}) */
+    public HttpService(InetSocketAddress address, SSLContext ssl, Supplier<Router> routerFactory) {
+        this.address = address;
+        this.ssl = ssl;
+        this.routerFactory = routerFactory;
+    }
+
+    @Override
+    public String name() {
+        return "http";
+    }
+
+    @Override
+    public synchronized void start() throws IOException {
+        HttpsServer s;
+        try {
+            s = HttpsServer.create(address, 64);
+        } catch (java.net.BindException e) {
+            throw new IOException("cannot listen on " + address + ": " + e.getMessage()
+                    + "; another process holds the port, pick another with --http-port", e);
+        }
+        s.setHttpsConfigurator(new HttpsConfigurator(ssl) {
+            @Override
+            public void configure(HttpsParameters params) {
+                SSLParameters p = ssl.getDefaultSSLParameters();
+                p.setProtocols(new String[]{"TLSv1.3", "TLSv1.2"});
+                params.setSSLParameters(p);
+            }
+        });
+        s.createContext("/", routerFactory.get());
+        executor = Executors.newVirtualThreadPerTaskExecutor();
+        s.setExecutor(executor);
+        s.start();
+        server = s;
+    }
+
+    @Override
+    public synchronized void stop() {
+        // give requests in flight a second to finish; jobs keep running on their own threads
+        if (server != null) server.stop(1);
+        if (executor != null) executor.shutdownNow();
+        server = null;
+        executor = null;
+    }
+
+    /** The port actually listened on (useful with port 0); -1 when stopped. */
+    public synchronized int port() {
+        return server == null ? -1 : server.getAddress().getPort();
+    }
+
+    @Override
+    public synchronized Health health() {
+        return server == null ? Health.down("not listening") : Health.up("listening on " + server.getAddress());
+    }
+}

@@ -1,0 +1,81 @@
+package dev.cistern.server.http.api;
+
+import dev.cistern.engine.ContainerInfo;
+import dev.cistern.engine.ContainerSpec;
+import dev.cistern.server.http.Access;
+import dev.cistern.server.http.ApiContext;
+import dev.cistern.server.http.ApiException;
+import dev.cistern.server.http.ApiRequest;
+import dev.cistern.server.http.Response;
+import dev.cistern.server.http.Router;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Containers: what a protocol front end exports (a LUN set, a tape library, an export, a bucket). They live
+ * in the engine; the protocol and its properties are stored for the front end without interpretation here.
+ */
+final class ContainerResource implements Resource {
+    private static final String PATH = Resources.BASE + "/containers";
+
+    record CreateRequest(String name, String storageGroup, String protocol, Map<String, String> properties) {
+    }
+
+    record UpdateRequest(Map<String, String> properties) {
+    }
+
+    record ContainerView(long id, String name, String storageGroup, String protocol, Map<String, String> properties,
+                         Instant createdAt) {
+        static ContainerView of(ContainerInfo c) {
+            return new ContainerView(c.id(), c.name(), c.groupName(), c.protocol(), new TreeMap<>(c.properties()),
+                    c.createdAt());
+        }
+    }
+
+    private final ApiContext ctx;
+
+    ContainerResource(ApiContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void register(Router r) {
+        r.add("GET", PATH, Access.READ, req -> Response.ok(
+                ctx.engine().get().listContainers(req.query("storageGroup")).stream().map(ContainerView::of).toList()));
+        r.add("POST", PATH, Access.WRITE, this::create);
+        r.add("GET", PATH + "/{name}", Access.READ, req -> Response.ok(ContainerView.of(ctx.engine().get().container(req.param("name")))));
+        r.add("PATCH", PATH + "/{name}", Access.WRITE, this::update);
+        r.add("DELETE", PATH + "/{name}", Access.WRITE, req -> {
+            ctx.engine().get().deleteContainer(req.param("name"));
+            return Response.noContent();
+        });
+    }
+
+    private Response create(ApiRequest req) {
+        CreateRequest b = req.body(CreateRequest.class);
+        if (b.storageGroup() == null) {
+            throw ApiException.badRequest("container '" + b.name() + "' needs a 'storageGroup' to live in");
+        }
+        checkProperties(b.properties());
+        ContainerSpec spec = new ContainerSpec(b.name(), b.protocol(), b.properties());
+        return Response.created(ContainerView.of(ctx.engine().get().createContainer(b.storageGroup(), spec)));
+    }
+
+    private Response update(ApiRequest req) {
+        UpdateRequest b = req.body(UpdateRequest.class);
+        if (b.properties() == null) throw ApiException.badRequest("nothing to change: send 'properties'");
+        checkProperties(b.properties());
+        return Response.ok(ContainerView.of(ctx.engine().get().updateContainer(req.param("name"), b.properties())));
+    }
+
+    private static void checkProperties(Map<String, String> props) {
+        if (props == null) return;
+        for (var e : props.entrySet()) {
+            if (e.getKey() == null || e.getKey().isBlank() || e.getValue() == null) {
+                throw ApiException.badRequest("property '" + e.getKey() + "' needs a non-empty key and a string value");
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.cistern.server.http.api;
+
+import dev.cistern.server.http.Access;
+import dev.cistern.server.http.ApiContext;
+import dev.cistern.server.http.ApiException;
+import dev.cistern.server.http.ApiRequest;
+import dev.cistern.server.http.Response;
+import dev.cistern.server.http.Router;
+import dev.cistern.server.jobs.Job;
+import dev.cistern.server.jobs.JobKind;
+
+/**
+ * Clean and verify run for minutes or hours, so {@code POST /clean} and {@code POST /verify} answer 202 with a
+ * job at once; clients poll {@code GET /jobs/{id}} for progress and the final report.
+ */
+final class JobResource implements Resource {
+    private final ApiContext ctx;
+
+    JobResource(ApiContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void register(Router r) {
+        r.add("POST", Resources.BASE + "/clean", Access.WRITE, req -> start(req, JobKind.CLEAN));
+        r.add("POST", Resources.BASE + "/verify", Access.WRITE, req -> start(req, JobKind.VERIFY));
+        r.add("GET", Resources.BASE + "/jobs", Access.READ, req -> Response.ok(ctx.jobs().jobs().stream().map(Job::view).toList()));
+        r.add("GET", Resources.BASE + "/jobs/{id}", Access.READ, req -> Response.ok(job(req.param("id")).view()));
+    }
+
+    private Response start(ApiRequest req, JobKind kind) {
+        return Response.accepted(ctx.jobs().start(kind, req.principal().user()).view());
+    }
+
+    private Job job(String id) {
+        long n;
+        try {
+            n = Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("invalid job id '" + id + "': job ids are numbers");
+        }
+        return ctx.jobs().job(n).orElseThrow(() -> ApiException.notFound("job " + n
+                + " not found; jobs are kept in memory until the server restarts, see GET /api/v1/jobs"));
+    }
+}

@@ -1,0 +1,62 @@
+package dev.cistern.server.http.api;
+
+import dev.cistern.server.config.ConfigException;
+import dev.cistern.server.config.LoginResult;
+import dev.cistern.server.http.Access;
+import dev.cistern.server.http.ApiContext;
+import dev.cistern.server.http.ApiException;
+import dev.cistern.server.http.ApiRequest;
+import dev.cistern.server.http.LoginThrottle;
+import dev.cistern.server.http.Response;
+import dev.cistern.server.http.Router;
+
+import java.time.Duration;
+
+/**
+ * {@code POST /login} trades a user name and password for a bearer token (repeated failures for one name are
+ * throttled by {@link LoginThrottle}); {@code POST /logout} revokes it.
+ */
+final class LoginResource implements Resource {
+    static final Duration DEFAULT_TTL = Duration.ofHours(12);
+
+    record LoginRequest(String user, char[] password, Long ttlSeconds) {
+    }
+
+    private final ApiContext ctx;
+    private final LoginThrottle throttle;
+
+    LoginResource(ApiContext ctx) {
+        this.ctx = ctx;
+        this.throttle = LoginThrottle.standard(ctx.clock());
+    }
+
+    @Override
+    public void register(Router r) {
+        r.add("POST", Resources.BASE + "/login", Access.PUBLIC, this::login);
+        r.add("POST", Resources.BASE + "/logout", Access.READ, this::logout);
+    }
+
+    private Response login(ApiRequest req) {
+        LoginRequest body = req.body(LoginRequest.class);
+        if (body.user() == null || body.password() == null) {
+            throw ApiException.badRequest("login needs 'user' and 'password'");
+        }
+        Duration ttl = body.ttlSeconds() == null ? DEFAULT_TTL : Duration.ofSeconds(body.ttlSeconds());
+        throttle.check(body.user());
+        try {
+            LoginResult r = ctx.config().login(body.user(), body.password(), ttl);
+            throttle.succeeded(body.user());
+            return Response.ok(r);
+        } catch (ConfigException e) {
+            if (e.kind() == ConfigException.Kind.UNAUTHORIZED) throttle.failed(body.user());
+            throw e;
+        } finally {
+            java.util.Arrays.fill(body.password(), '\0');
+        }
+    }
+
+    private Response logout(ApiRequest req) {
+        ctx.config().logout(req.principal().tokenSha256());
+        return Response.noContent();
+    }
+}

@@ -1,0 +1,31 @@
+package dev.cistern.server.http.api;
+
+import dev.cistern.server.http.ApiContext;
+import dev.cistern.server.http.Router;
+
+import java.util.List;
+
+/** Every resource of {@code /api/v1}, in one list so the API's surface is visible in one place. */
+public final class Resources {
+    public static final String BASE = "/api/v1";
+
+    private Resources() {
+    }
+
+    public static Router router(ApiContext ctx) {
+        Router r = new Router(ctx.config());
+        for (Resource res : List.of(
+                new OpenApiResource(),
+                new LoginResource(ctx),
+                new StorageGroupResource(ctx),
+                new ContainerResource(ctx),
+                new StatsResource(ctx),
+                new JobResource(ctx),
+                new UserResource(ctx),
+                new S3KeyResource(ctx),
+                new SystemResource(ctx))) {
+            res.register(r);
+        }
+        return r;
+    }
+}

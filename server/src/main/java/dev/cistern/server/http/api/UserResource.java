@@ -1,0 +1,84 @@
+package dev.cistern.server.http.api;
+
+import dev.cistern.server.config.Principal;
+import dev.cistern.server.config.Role;
+import dev.cistern.server.config.User;
+import dev.cistern.server.http.Access;
+import dev.cistern.server.http.ApiContext;
+import dev.cistern.server.http.ApiException;
+import dev.cistern.server.http.ApiRequest;
+import dev.cistern.server.http.Response;
+import dev.cistern.server.http.Router;
+
+import java.time.Instant;
+import java.util.Arrays;
+
+/** Users and roles (admins only), and password changes (admins, or users for themselves). */
+final class UserResource implements Resource {
+    private static final String PATH = Resources.BASE + "/users";
+
+    record CreateRequest(String name, String role, char[] password) {
+    }
+
+    record UpdateRequest(String role) {
+    }
+
+    record PasswordRequest(char[] password) {
+    }
+
+    record UserView(String name, Role role, Instant createdAt) {
+        static UserView of(User u) {
+            return new UserView(u.name(), u.role(), u.createdAt());
+        }
+    }
+
+    private final ApiContext ctx;
+
+    UserResource(ApiContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void register(Router r) {
+        r.add("GET", PATH, Access.ADMIN, req -> Response.ok(ctx.config().users().stream().map(UserView::of).toList()));
+        r.add("POST", PATH, Access.ADMIN, this::create);
+        r.add("GET", PATH + "/{name}", Access.ADMIN, req -> Response.ok(UserView.of(ctx.config().user(req.param("name")))));
+        r.add("PATCH", PATH + "/{name}", Access.ADMIN, this::update);
+        r.add("DELETE", PATH + "/{name}", Access.ADMIN, req -> {
+            ctx.config().deleteUser(req.param("name"));
+            return Response.noContent();
+        });
+        r.add("PUT", PATH + "/{name}/password", Access.READ, this::setPassword);
+    }
+
+    private Response create(ApiRequest req) {
+        CreateRequest b = req.body(CreateRequest.class);
+        try {
+            if (b.role() == null) throw ApiException.badRequest("user '" + b.name() + "' needs a 'role': admin, operator or monitor");
+            return Response.created(UserView.of(ctx.config().addUser(b.name(), Role.parse(b.role()), b.password())));
+        } finally {
+            if (b.password() != null) Arrays.fill(b.password(), '\0');
+        }
+    }
+
+    private Response update(ApiRequest req) {
+        UpdateRequest b = req.body(UpdateRequest.class);
+        if (b.role() == null) throw ApiException.badRequest("nothing to change: send 'role'");
+        return Response.ok(UserView.of(ctx.config().setRole(req.param("name"), Role.parse(b.role()))));
+    }
+
+    private Response setPassword(ApiRequest req) {
+        String name = req.param("name");
+        Principal p = req.principal();
+        if (p.role() != Role.ADMIN && !p.user().equals(name)) {
+            throw ApiException.forbidden("user '" + p.user() + "' may only change their own password, not that of '" + name + "'");
+        }
+        PasswordRequest b = req.body(PasswordRequest.class);
+        try {
+            ctx.config().setPassword(name, b.password());
+            return Response.noContent();
+        } finally {
+            if (b.password() != null) Arrays.fill(b.password(), '\0');
+        }
+    }
+}

@@ -1,0 +1,13 @@
+/**
+ * The REST API ({@code /api/v1}, JSON over HTTPS on the JDK's {@code HttpsServer}, one virtual thread per
+ * request). {@link dev.cistern.server.http.Router} does what every endpoint shares: route matching, bearer
+ * token authentication, the role check declared by each route's {@link dev.cistern.server.http.Access}, and
+ * the mapping of failures to {@code {"error": "..."}} with the status from
+ * {@link dev.cistern.server.http.ErrorStatus}. Resources in {@code api} hold one resource each and only
+ * validate, convert and call the engine or the config service.
+ *
+ * <p>Access: {@code login} and {@code openapi.json} are public; every other route needs a token; monitors
+ * may only read; user management is for admins (a user may set its own password). The OpenAPI document is
+ * written by hand and a test keeps it equal to the router's routes.
+ */
+package dev.cistern.server.http;

@@ -1,0 +1,72 @@
+package dev.cistern.server.jobs;
+
+import dev.cistern.engine.Progress;
+
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * One run of a clean or verify. The engine reports progress from its working thread through
+ * {@link Progress}; pollers read a consistent {@link JobView} snapshot.
+ */
+public final class Job implements Progress {
+    private final long id;
+    private final JobKind kind;
+    private final String startedBy;
+    private final Instant startedAt;
+    private final Clock clock;
+    private JobState state = JobState.RUNNING;
+    private String phase = "starting";
+    private long done;
+    private long total;
+    private Instant finishedAt;
+    private Object report;
+    private String error;
+
+    Job(long id, JobKind kind, String startedBy, Clock clock) {
+        this.id = id;
+        this.kind = kind;
+        this.startedBy = startedBy;
+        this.clock = clock;
+        this.startedAt = clock.instant();
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public JobKind kind() {
+        return kind;
+    }
+
+    @Override
+    public synchronized void update(long done, long total, String phase) {
+        this.done = done;
+        this.total = total;
+        this.phase = phase;
+    }
+
+    synchronized void succeed(Object report) {
+        state = JobState.SUCCEEDED;
+        phase = "done";
+        if (total > 0) done = total;
+        this.report = report;
+        finishedAt = clock.instant();
+    }
+
+    synchronized void fail(String error) {
+        state = JobState.FAILED;
+        this.error = error;
+        finishedAt = clock.instant();
+    }
+
+    public synchronized boolean running() {
+        return state == JobState.RUNNING;
+    }
+
+    public synchronized JobView view() {
+        double pct = total > 0 ? Math.min(100.0, 100.0 * done / total) : (state == JobState.SUCCEEDED ? 100.0 : 0.0);
+        return new JobView(id, kind.wireName(), state, phase, done, total, Math.round(pct * 10) / 10.0, startedBy,
+                startedAt, finishedAt, report, error);
+    }
+}

@@ -1,0 +1,13 @@
+package dev.cistern.server.jobs;
+
+import java.time.Instant;
+
+/**
+ * A job as the REST API shows it.
+ *
+ * @param report the engine's CleanReport or VerifyReport once SUCCEEDED, else null
+ * @param error  what went wrong once FAILED, else null
+ */
+public record JobView(long id, String kind, JobState state, String phase, long done, long total, double percent,
+                      String startedBy, Instant startedAt, Instant finishedAt, Object report, String error) {
+}

@@ -1,0 +1,85 @@
+package dev.cistern.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cistern.engine.Engine;
+import dev.cistern.server.config.Role;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A real server on a free loopback port with three users (admin, operator, monitor; password
+ * "password-&lt;name&gt;"), and an HTTPS client that trusts exactly its certificate.
+ */
+public final class TestServer implements AutoCloseable {
+    public final CisternServer server;
+    private final HttpClient client;
+
+    public record Reply(int status, JsonNode json, String text) {
+        public String error() {
+            return json == null || json.get("error") == null ? null : json.get("error").asText();
+        }
+    }
+
+    public TestServer(ServerSettings settings, Function<Path, Engine> opener) {
+        this(settings, opener, List.of());
+    }
+
+    public TestServer(ServerSettings settings, Function<Path, Engine> opener, List<ProtocolFrontEnd> frontEnds) {
+        server = CisternServer.start(settings, opener, frontEnds);
+        if (!server.config().hasUsers()) {
+            for (Role r : Role.values()) server.config().addUser(r.wireName(), r, ("password-" + r.wireName()).toCharArray());
+        }
+        try {
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(server.tls().trustStore());
+            SSLContext ssl = SSLContext.getInstance("TLS");
+            ssl.init(null, tmf.getTrustManagers(), null);
+            client = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String url() {
+        return "https://127.0.0.1:" + server.httpPort();
+    }
+
+    public String login(String user) {
+        Reply r = send("POST", "/api/v1/login", null, "{\"user\":\"" + user + "\",\"password\":\"password-" + user + "\"}");
+        if (r.status() != 200) throw new IllegalStateException("login of " + user + " failed: " + r.text());
+        return r.json().get("token").asText();
+    }
+
+    public Reply get(String path, String token) {
+        return send("GET", path, token, null);
+    }
+
+    public Reply send(String method, String path, String token, String json) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(30))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        if (json != null) b.header("Content-Type", "application/json");
+        try {
+            HttpResponse<String> resp = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            String body = resp.body();
+            JsonNode node = body == null || body.isEmpty() ? null : Json.mapper().readTree(body);
+            return new Reply(resp.statusCode(), node, body);
+        } catch (Exception e) {
+            throw new IllegalStateException(method + " " + path + " failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

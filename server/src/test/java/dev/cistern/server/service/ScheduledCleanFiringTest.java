@@ -1,0 +1,39 @@
+package dev.cistern.server.service;
+
+import dev.cistern.server.FakeEngine;
+import dev.cistern.server.jobs.Job;
+import dev.cistern.server.jobs.JobKind;
+import dev.cistern.server.jobs.JobManager;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ScheduledCleanFiringTest {
+
+    @Test
+    void startsACleanJobWhenTheHourComes() throws Exception {
+        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+        ZonedDateTime justBefore = now.withHour(3).withMinute(59).withSecond(59).withNano(800_000_000);
+        Clock clock = Clock.offset(Clock.systemUTC(), Duration.between(now, justBefore));
+        JobManager jobs = new JobManager(FakeEngine::new, clock);
+        ScheduledCleanService s = new ScheduledCleanService(jobs, 4, clock);
+        s.start();
+        try {
+            assertThat(s.health().message()).startsWith("next clean at " + justBefore.withMinute(0).withSecond(0).withNano(0).plusHours(1).toInstant());
+            for (int i = 0; i < 100 && jobs.jobs().isEmpty(); i++) Thread.sleep(20);
+            assertThat(jobs.jobs()).extracting(Job::kind).containsExactly(JobKind.CLEAN);
+            assertThat(jobs.jobs().getFirst().view().startedBy()).isEqualTo("scheduler");
+            for (int i = 0; i < 100 && !s.health().message().contains("started as job"); i++) Thread.sleep(20);
+            assertThat(s.health().message()).contains("next clean at " + justBefore.plusDays(1).withMinute(0).withSecond(0).withNano(0).plusHours(1).toInstant())
+                    .contains("last scheduled clean started as job 1");
+        } finally {
+            s.stop();
+        }
+        assertThat(s.health().status()).isEqualTo(Health.Status.DOWN);
+    }
+}
