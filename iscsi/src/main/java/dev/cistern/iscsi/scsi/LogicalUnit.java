@@ -102,7 +102,14 @@ public final class LogicalUnit implements AutoCloseable {
         Command c = commands.lookup(request.cdb());
         String port = request.nexus().initiatorPort();
         int op = request.opcode();
-        if (op != 0x12 && op != 0xa0 && op != 0x03) { // INQUIRY, REPORT LUNS, REQUEST SENSE see no UA
+        if (op == 0x03 && unitAttention.containsKey(port)) {
+            // REQUEST SENSE returns the pending unit attention as its data, and so clears it (SPC-4 6.39)
+            Sense ua = unitAttention.remove(port);
+            if (ua != null) {
+                boolean desc = (request.cdb()[1] & 0x01) != 0;
+                return ScsiResponse.data(ua.encode(desc), request.cdb()[4] & 0xff);
+            }
+        } else if (op != 0x12 && op != 0xa0 && op != 0x03) { // INQUIRY and REPORT LUNS see no UA either
             Sense ua = unitAttention.remove(port);
             if (ua != null) return ScsiResponse.checkCondition(ua);
         }

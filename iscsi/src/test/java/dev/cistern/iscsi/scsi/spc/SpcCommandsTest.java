@@ -85,5 +85,9 @@ class SpcCommandsTest {
         assertThat(ua.sense().key()).isEqualTo(Sense.UNIT_ATTENTION);
         assertThat(ua.sense().asc()).isEqualTo(0x29);
         assertThat(f.run(B, rw10(0x28, 0, 1), null, 512).status()).isEqualTo(ScsiStatus.GOOD);
+        f.lu.reset();
+        byte[] sense = f.run(B, cdb(0x03, 0, 0, 0, 252, 0), null, 252).dataIn(); // REQUEST SENSE takes the UA
+        assertThat(sense[2] & 0x0f).isEqualTo(Sense.UNIT_ATTENTION);
+        assertThat(f.run(B, rw10(0x28, 0, 1), null, 512).status()).isEqualTo(ScsiStatus.GOOD);
     }
 }
