@@ -8,8 +8,8 @@ import dev.cistern.server.ServeCommand;
 import java.util.Arrays;
 
 /**
- * The one entry point of {@code cistern.jar}: {@code serve} runs the server, {@code bench} the benchmarks,
- * anything else is a CLI command. The CLI never touches the engine; only {@code serve} and {@code bench} do.
+ * The one entry point of {@code cistern.jar}: {@code serve} runs the server, {@code watch} runs it and
+ * respawns it if it dies ({@link Watchdog}), {@code bench} the benchmarks, anything else is a CLI command. The CLI never touches the engine; only {@code serve} and {@code bench} do.
  */
 public final class CisternMain {
     private CisternMain() {
@@ -25,6 +25,7 @@ public final class CisternMain {
         return switch (first) {
             case "serve" -> ServeCommand.run(rest);
             case "bench" -> BenchMain.run(rest);
+            case "watch" -> Watchdog.run(rest);
             default -> CisternCli.run(args, CliEnvironment.system());
         };
     }

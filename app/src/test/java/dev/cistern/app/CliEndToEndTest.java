@@ -231,6 +231,24 @@ class CliEndToEndTest {
     }
 
     @Test
+    void aFingerprintFromTheEnvironmentIsCheckedOnFirstContact() {
+        String fp = server.tls().fingerprint();
+        Map<String, String> e = Map.of("CISTERN_SERVER", env.get("CISTERN_SERVER"), "CISTERN_USER", "monitor",
+                "CISTERN_PASSWORD", "password-monitor", "CISTERN_FINGERPRINT", fp.replace(":", "").toLowerCase());
+        CliRun ok = CliRun.run(config, e, "", "stats", "--json");
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        assertThat(ok.err()).isEmpty();
+
+        String other = "00" + fp.substring(2);
+        Map<String, String> wrong = new java.util.HashMap<>(e);
+        wrong.put("CISTERN_FINGERPRINT", other);
+        CliRun bad = CliRun.run(dir.resolve("fresh-config"), wrong, "", "stats");
+        assertThat(bad.exit()).isEqualTo(3);
+        assertThat(bad.errLines()).containsExactly("cistern: the certificate of " + env.get("CISTERN_SERVER") + " has SHA-256 "
+                + fp + ", not the " + other + " given in CISTERN_FINGERPRINT; refusing to connect");
+    }
+
+    @Test
     void logoutRevokesTheSavedToken() {
         login("admin");
         assertThat(cli("logout").out()).startsWith("Logged out of ");

@@ -57,6 +57,7 @@ final class IngestBench implements Callable<Integer> {
         long logical = 0;
         double restoreMbs;
         double restoreCpu;
+        long heapAfterGc;
         Stats stats;
         try (Engine e = Engines.open(EngineConfig.defaults(dir.resolve("cistern")))) {
             e.createGroup(new StorageGroupSpec("bench", Compression.valueOf(compression.toUpperCase(Locale.ROOT)), 0, null, null));
@@ -89,6 +90,10 @@ final class IngestBench implements Callable<Integer> {
             for (int g = 0; g < paths.size(); g++) verify(c, "gen-" + g, paths.get(g));
             System.out.println("verify: all generations bit-exact");
             stats = e.groupStats("bench");
+            // the index lives on disk; what stays on the heap per stored chunk is the bounded caches
+            System.gc();
+            Runtime rt = Runtime.getRuntime();
+            heapAfterGc = rt.totalMemory() - rt.freeMemory();
         }
         System.out.printf(Locale.ROOT, "%-10s %14s %14s %8s %8s%n", "", "logical", "stored", "dedup", "compr");
         System.out.printf(Locale.ROOT, "%-10s %14d %14d %8.2f %8.2f%n", "cistern", stats.logicalBytes(), stats.storedBytes(),
@@ -105,6 +110,9 @@ final class IngestBench implements Callable<Integer> {
         json.put("ingest_cpu_s", ingestCpu.stream().map(IngestBench::round).toList());
         json.put("restore_cpu_s", round(restoreCpu));
         json.put("peak_rss_mb", PeerRunner.peakRssMb());
+        json.put("chunks", stats.chunkCount());
+        json.put("heap_after_gc_mb", heapAfterGc >> 20);
+        json.put("heap_bytes_per_chunk", stats.chunkCount() == 0 ? 0 : heapAfterGc / stats.chunkCount());
         for (String peer : compare) {
             PeerRunner.Result r = PeerRunner.run(peer.trim(), dir.resolve(peer.trim()), paths);
             System.out.printf(Locale.ROOT, "%-10s %14s %14d   ingest s %s%n", peer, "", r.storedBytes(), r.seconds());

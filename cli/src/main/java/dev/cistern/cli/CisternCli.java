@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
         description = "Administer a Cistern deduplicating backup storage server.",
         subcommands = {LoginCommand.class, LogoutCommand.class, StorageGroupCommand.class, ContainerCommand.class,
                 StatsCommand.class, CleanCommand.class, VerifyCommand.class, JobCommand.class, UserCommand.class,
-                SystemCommand.class, S3KeyCommand.class})
+                SystemCommand.class, S3KeyCommand.class, IscsiCommand.Lun.class, IscsiCommand.Iscsi.class, CartridgeCommand.class,
+                AlertsCommand.class, EventsCommand.class, LogsCommand.class})
 public final class CisternCli implements Callable<Integer> {
     public static final String DEFAULT_SERVER = "https://127.0.0.1:5233";
 

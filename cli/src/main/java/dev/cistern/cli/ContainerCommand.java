@@ -33,6 +33,26 @@ final class ContainerCommand {
         String protocol;
         @Option(names = "--property", paramLabel = "KEY=VALUE", description = "Protocol setting; repeatable")
         Map<String, String> properties = new TreeMap<>();
+        @Option(names = "--size", paramLabel = "SIZE", description = "iscsi: size of LUN 0, e.g. 100G")
+        String size;
+        @Option(names = "--block-size", paramLabel = "512|4096", description = "iscsi: logical block size of LUN 0 (default 512)")
+        Integer blockSize;
+        @Option(names = "--read-only", description = "iscsi: LUN 0 is write-protected")
+        boolean readOnly;
+        @Option(names = "--chap-user", paramLabel = "USER", description = "iscsi: CHAP user initiators must log in with")
+        String chapUser;
+        @Option(names = "--chap-secret", paramLabel = "SECRET", description = "iscsi: CHAP secret (12-16 characters)")
+        String chapSecret;
+        @Option(names = "--initiator", paramLabel = "IQN", description = "iscsi, vtl: initiator allowed to log in; repeatable (default: any)")
+        java.util.List<String> initiators = new java.util.ArrayList<>();
+        @Option(names = "--drives", paramLabel = "N", description = "vtl: number of tape drives")
+        Integer drives;
+        @Option(names = "--slots", paramLabel = "N", description = "vtl: number of storage slots")
+        Integer slots;
+        @Option(names = "--mailslots", paramLabel = "N", description = "vtl: number of import/export slots")
+        Integer mailslots;
+        @Option(names = "--drive-model", paramLabel = "MODEL", description = "vtl: drive model the library emulates")
+        String driveModel;
 
         @Override
         int run(Session s) {
@@ -40,7 +60,22 @@ final class ContainerCommand {
             body.put("name", name);
             body.put("storageGroup", group);
             body.put("protocol", protocol);
-            body.put("properties", properties);
+            Map<String, String> props = new TreeMap<>(properties);
+            if (chapUser != null) props.put("chap.user", chapUser);
+            if (chapSecret != null) props.put("chap.secret", chapSecret);
+            if (!initiators.isEmpty()) props.put("initiators", String.join(",", initiators));
+            if (drives != null) props.put("vtl.drives", String.valueOf(drives));
+            if (slots != null) props.put("vtl.slots", String.valueOf(slots));
+            if (mailslots != null) props.put("vtl.mailslots", String.valueOf(mailslots));
+            if (driveModel != null) props.put("vtl.drive-model", driveModel);
+            body.put("properties", props);
+            if (size != null) {
+                Map<String, Object> lun = new LinkedHashMap<>();
+                lun.put("size", size);
+                if (blockSize != null) lun.put("blockSize", blockSize);
+                lun.put("readOnly", readOnly);
+                body.put("lun", lun);
+            }
             print(out(), s.post(PATH, body));
             return 0;
         }

@@ -13,6 +13,8 @@ final class ServerConnection {
     private final SessionStore store;
     private final ApiClient client;
     private final boolean firstUse;
+    /** A fingerprint given in CISTERN_FINGERPRINT (for scripts on fresh machines), used when none is saved. */
+    private final String explicitPin;
 
     /** @param repin forget the pinned certificate and trust the one the server presents now */
     ServerConnection(CisternCli cli, boolean repin) {
@@ -20,10 +22,21 @@ final class ServerConnection {
         this.url = cli.serverUrl();
         this.store = new SessionStore(cli.env.configDir());
         String pinned = repin ? null : store.get(url).fingerprint();
-        String explicit = cli.env.get("CISTERN_FINGERPRINT");
-        if (pinned == null && explicit != null) pinned = explicit.toUpperCase(java.util.Locale.ROOT);
+        this.explicitPin = pinned == null ? normalize(cli.env.get("CISTERN_FINGERPRINT")) : null;
+        if (explicitPin != null) pinned = explicitPin;
         this.firstUse = pinned == null && !cli.insecure;
         this.client = new ApiClient(url, new CertificatePin(pinned, cli.insecure));
+    }
+
+    /** "ab:cd..." or "ABCD..." → "AB:CD:..."; null stays null. */
+    static String normalize(String fingerprint) {
+        if (fingerprint == null) return null;
+        String hex = fingerprint.replace(":", "").trim().toUpperCase(java.util.Locale.ROOT);
+        if (!hex.matches("[0-9A-F]{64}")) {
+            throw new CliException(CliException.USAGE, "CISTERN_FINGERPRINT '" + fingerprint
+                    + "' is not a SHA-256 fingerprint (64 hex digits, colons optional)");
+        }
+        return hex.replaceAll("(..)(?!$)", "$1:");
     }
 
     String url() {
@@ -39,6 +52,10 @@ final class ServerConnection {
         try {
             r = client.send(method, path, body, token);
         } catch (CliException e) {
+            if (explicitPin != null && client.pin().mismatch()) {
+                throw new CliException(CliException.UNREACHABLE, "the certificate of " + url + " has SHA-256 "
+                        + client.pin().seen() + ", not the " + explicitPin + " given in CISTERN_FINGERPRINT; refusing to connect");
+            }
             pinIfFirstUse();
             throw e;
         }

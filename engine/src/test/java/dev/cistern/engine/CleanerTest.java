@@ -16,6 +16,8 @@ class CleanerTest {
     @TempDir
     Path dir;
 
+    private static final int GENERATIONS = Boolean.getBoolean("cistern.test.long") ? 200 : 16;
+
     private static EngineConfig smallContainers(Path dir) {
         return EngineConfig.defaults(dir).withContainerSize(256 * 1024);
     }
@@ -60,11 +62,11 @@ class CleanerTest {
             AtomicBoolean stop = new AtomicBoolean();
             AtomicReference<Throwable> failure = new AtomicReference<>();
             List<Thread> writers = new ArrayList<>();
-            for (int w = 0; w < 2; w++) {
+            for (int w = 0; w < 3; w++) {
                 int id = w;
                 writers.add(Thread.ofPlatform().start(() -> {
                     try {
-                        for (int gen = 0; gen < 12; gen++) {
+                        for (int gen = 0; gen < GENERATIONS; gen++) {
                             byte[] d = base.clone();
                             byte[] patch = TestData.random(id * 1000 + gen, 50_000);
                             System.arraycopy(patch, 0, d, (gen * 97_000 + id * 500_000) % (d.length - patch.length), patch.length);
@@ -102,6 +104,28 @@ class CleanerTest {
             }
             VerifyReport v = e.verify(Progress.NONE);
             assertThat(v.clean()).as(v.toString()).isTrue();
+        }
+    }
+
+    @Test
+    void deletingAContainerDropsAllItsEntriesAndCleanReclaimsEverything() {
+        try (Engine e = Engines.open(smallContainers(dir))) {
+            e.createGroup(StorageGroupSpec.of("grp"));
+            e.createContainer("grp", new ContainerSpec("gone", "client", Map.of()));
+            ContainerHandle c = e.openContainer("gone");
+            for (int i = 0; i < 3; i++) EngineRoundTripTest.put(c, "f" + i, TestData.random(10 + i, 1_000_000));
+            try (BlockVolume v = c.createVolume("lun", 1 << 20, 512, false)) {
+                v.write(0, java.nio.ByteBuffer.wrap(TestData.random(20, 1 << 20)), true);
+            }
+            e.deleteContainer("gone");
+            assertThat(e.listContainers(null)).isEmpty();
+            e.clean(Progress.NONE);
+            assertThat(e.groupStats("grp").storedBytes()).isZero();
+            assertThat(e.groupStats("grp").chunkCount()).isZero();
+            // the name is free again, and the new container starts empty
+            e.createContainer("grp", new ContainerSpec("gone", "client", Map.of()));
+            assertThat(e.openContainer("gone").list("", null, 10)).isEmpty();
+            assertThat(e.verify(Progress.NONE).clean()).isTrue();
         }
     }
 }

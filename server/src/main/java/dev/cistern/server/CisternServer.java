@@ -8,6 +8,8 @@ import dev.cistern.server.http.ApiContext;
 import dev.cistern.server.http.HttpService;
 import dev.cistern.server.http.api.Resources;
 import dev.cistern.server.jobs.JobManager;
+import dev.cistern.server.mgmt.Management;
+import dev.cistern.server.mgmt.MgmtSettings;
 import dev.cistern.server.service.EngineService;
 import dev.cistern.server.service.ScheduledCleanService;
 import dev.cistern.server.service.ServiceRegistry;
@@ -40,7 +42,10 @@ public final class CisternServer implements AutoCloseable {
     private final ServiceRegistry registry;
     private final ServiceWatcher watcher;
 
-    private CisternServer(ServerSettings settings, Function<Path, Engine> engineOpener, List<ProtocolFrontEnd> frontEnds) {
+    private final Management management;
+
+    private CisternServer(ServerSettings settings, MgmtSettings mgmtSettings, Function<Path, Engine> engineOpener,
+                          List<ProtocolFrontEnd> frontEnds) {
         this.settings = settings;
         this.layout = new DataLayout(settings.dataDir());
         Instant startedAt = settings.clock().instant();
@@ -52,8 +57,10 @@ public final class CisternServer implements AutoCloseable {
         this.registry = new ServiceRegistry(settings.clock());
         ApiContext api = new ApiContext(engine::engine, config, jobs, registry, settings.clock(), startedAt, layout.root(),
                 tls.fingerprint());
+        this.management = new Management(MgmtSettings.load(layout.root().resolve("config").resolve("management.json"), mgmtSettings),
+                layout.root(), engine::engine, config, registry, jobs, tls, settings.clock());
         this.http = new HttpService(new InetSocketAddress(settings.bindAddress(), settings.httpPort()), tls.sslContext(),
-                () -> Resources.router(api));
+                () -> management.frontDoor(Resources.router(api)));
         registry.add(engine);
         registry.add(http);
         if (settings.cleanHour() >= 0) registry.add(new ScheduledCleanService(jobs, settings.cleanHour(), settings.clock()));
@@ -66,6 +73,9 @@ public final class CisternServer implements AutoCloseable {
             }
             registry.add(fe.create(ctx, new InetSocketAddress(settings.bindAddress(), port)));
         }
+        // last, so the health monitor watches every service above and is stopped first
+        registry.add(management.monitor());
+        registry.add(management.health());
         this.watcher = new ServiceWatcher(registry, settings.backoff(), settings.watchInterval(), settings.clock());
     }
 
@@ -75,7 +85,13 @@ public final class CisternServer implements AutoCloseable {
      */
     public static CisternServer create(ServerSettings settings, Function<Path, Engine> engineOpener,
                                        List<ProtocolFrontEnd> frontEnds) {
-        return new CisternServer(settings, engineOpener, frontEnds);
+        return create(settings, MgmtSettings.defaults(), engineOpener, frontEnds);
+    }
+
+    /** {@link #create(ServerSettings, Function, List)} with the management plane's settings (before management.json). */
+    public static CisternServer create(ServerSettings settings, MgmtSettings mgmt, Function<Path, Engine> engineOpener,
+                                       List<ProtocolFrontEnd> frontEnds) {
+        return new CisternServer(settings, mgmt, engineOpener, frontEnds);
     }
 
     /** {@link #create} then {@link #start()}. */
@@ -119,6 +135,11 @@ public final class CisternServer implements AutoCloseable {
 
     public ServiceRegistry services() {
         return registry;
+    }
+
+    /** Monitor, health, alerts and events. */
+    public Management management() {
+        return management;
     }
 
     public DataLayout layout() {

@@ -20,6 +20,10 @@ public interface ProtocolFrontEnd {
     /** One line for {@code --help}. */
     String description();
 
-    /** Builds the service; it must not listen before {@link Service#start()}. */
+    /**
+     * Builds the service; it must not listen before {@link Service#start()}. A service that keeps the engine
+     * it got in {@code start()} (from {@code context.engine().get()}) should return {@code List.of("engine")}
+     * from {@link Service#dependsOn()}, so the watcher restarts it after an engine restart.
+     */
     Service create(ServerContext context, InetSocketAddress address);
 }

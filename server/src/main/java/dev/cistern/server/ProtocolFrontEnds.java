@@ -1,5 +1,6 @@
 package dev.cistern.server;
 
+import dev.cistern.server.frontend.IscsiFrontEnd;
 import dev.cistern.server.frontend.S3FrontEnd;
 import java.util.List;
 
@@ -12,6 +13,6 @@ public final class ProtocolFrontEnds {
     }
 
     public static List<ProtocolFrontEnd> all() {
-        return List.of(new S3FrontEnd());
+        return List.of(new IscsiFrontEnd(), new S3FrontEnd());
     }
 }

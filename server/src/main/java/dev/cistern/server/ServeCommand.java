@@ -120,6 +120,8 @@ public final class ServeCommand implements Callable<Integer> {
         Files.createDirectories(data);
         DataLayout layout = new DataLayout(data);
         LogSetup.configure(layout.logDir());
+        dev.cistern.server.logs.ServiceLogs.configure((ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory(),
+                layout.logDir(), dev.cistern.server.logs.LogPolicy.DEFAULT);
         CisternServer server = CisternServer.create(settings, engineOpener, frontEnds);
         AdminBootstrap admin = new AdminBootstrap(server.config(), out);
         if (adminPasswordFile != null) admin.fromFile(adminPasswordFile);

@@ -99,13 +99,13 @@ class ServeCommandTest {
         EchoFrontEnd echo = new EchoFrontEnd(7777);
         ServerSettings on = ServerSettings.forTests(dir.resolve("a"));
         try (CisternServer s = CisternServer.start(on, d -> new FakeEngine(), List.of(echo))) {
-            assertThat(s.services().statuses()).extracting(ServiceStatus::name).containsExactly("engine", "http", "echo");
+            assertThat(s.services().statuses()).extracting(ServiceStatus::name).containsExactly("engine", "http", "echo", "monitor", "health");
             assertThat(s.services().statuses().get(2).health().message()).isEqualTo("would listen on port 7777");
         }
         ServerSettings off = new ServerSettings(dir.resolve("b"), "127.0.0.1", 0, java.util.Map.of("echo", 0), 1000, -1,
                 on.watchInterval(), on.backoff(), on.clock());
         try (CisternServer s = CisternServer.start(off, d -> new FakeEngine(), List.of(echo))) {
-            assertThat(s.services().statuses()).extracting(ServiceStatus::name).containsExactly("engine", "http");
+            assertThat(s.services().statuses()).extracting(ServiceStatus::name).containsExactly("engine", "http", "monitor", "health");
         }
     }
 }

@@ -84,6 +84,19 @@ class ServerRestartTest {
         }
     }
 
+    @Test
+    void aTakenPortFailsTheStartNamingItAndClosesTheEngineAgain() {
+        try (CisternServer first = CisternServer.start(ServerSettings.forTests(dir.resolve("one")), d -> new FakeEngine(), java.util.List.of())) {
+            FakeEngine[] second = new FakeEngine[1];
+            ServerSettings same = ServerSettings.forTests(dir.resolve("two")).withHttpPort(first.httpPort());
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> CisternServer.start(same, d -> second[0] = new FakeEngine(), java.util.List.of()))
+                    .isInstanceOf(dev.cistern.server.service.ServiceStartException.class)
+                    .hasMessageStartingWith("service 'http' failed to start: cannot listen on ")
+                    .hasMessageContaining("pick another with --http-port");
+            assertThat(second[0].closed).isTrue();
+        }
+    }
+
     private static ServiceState state(TestServer t) {
         return t.server.services().statuses().getFirst().state();
     }

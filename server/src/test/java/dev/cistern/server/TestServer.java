@@ -30,11 +30,21 @@ public final class TestServer implements AutoCloseable {
     }
 
     public TestServer(ServerSettings settings, Function<Path, Engine> opener) {
-        this(settings, opener, List.of());
+        this(settings, dev.cistern.server.mgmt.MgmtSettings.defaults(), opener, List.of());
     }
 
     public TestServer(ServerSettings settings, Function<Path, Engine> opener, List<ProtocolFrontEnd> frontEnds) {
-        server = CisternServer.start(settings, opener, frontEnds);
+        this(settings, dev.cistern.server.mgmt.MgmtSettings.defaults(), opener, frontEnds);
+    }
+
+    /** With the management plane's settings (fast sampling for chart tests, a webhook...). */
+    public TestServer(ServerSettings settings, dev.cistern.server.mgmt.MgmtSettings mgmt, Function<Path, Engine> opener) {
+        this(settings, mgmt, opener, List.of());
+    }
+
+    public TestServer(ServerSettings settings, dev.cistern.server.mgmt.MgmtSettings mgmt, Function<Path, Engine> opener,
+                      List<ProtocolFrontEnd> frontEnds) {
+        server = CisternServer.create(settings, mgmt, opener, frontEnds).start();
         if (!server.config().hasUsers()) {
             for (Role r : Role.values()) server.config().addUser(r.wireName(), r, ("password-" + r.wireName()).toCharArray());
         }

@@ -155,6 +155,9 @@ final class Cleaner {
                     if (cur != null && ChunkLocation.decode(cur).equals(c.location())) {
                         b.delete(engine.meta.cf(Family.INDEX), ik);
                     }
+                    // Also unlist it: a writer that later hits a live neighbour loads this container's
+                    // listing into its locality cache, and must not find the dead chunk there.
+                    b.delete(engine.meta.cf(Family.CONTAINER_CHUNKS), c.key());
                 }
             }
             engine.meta.write(b, false);
@@ -165,7 +168,7 @@ final class Cleaner {
 
         WriteBatch b = new WriteBatch();
         try {
-            List<ContainerChunk> moved = new ArrayList<>();
+            List<ContainerChunk> moved = new ArrayList<>(keep.size());
             for (ContainerChunk c : keep) {
                 byte[] rec = g.store.readRecord(c.location());
                 if (!ChunkRecord.checksumOk(rec, 0, rec.length)) {
@@ -184,19 +187,20 @@ final class Cleaner {
                 }
             }
             if (out != null) out.force();
+            java.util.Set<ContainerChunk> kept = new java.util.HashSet<>(keep);
             g.tracker.lock.writeLock().lock();
             try {
-                for (ContainerChunk m : moved) {
+                for (int i = 0; i < moved.size(); i++) {
+                    ContainerChunk m = moved.get(i);
                     byte[] ik = DedupStore.indexKey(g.id(), m.fingerprint());
                     byte[] cur = engine.meta.get(Family.INDEX, ik);
-                    ContainerChunk old = keep.get(moved.indexOf(m));
-                    if (cur != null && ChunkLocation.decode(cur).equals(old.location())) {
+                    if (cur != null && ChunkLocation.decode(cur).equals(keep.get(i).location())) {
                         b.put(engine.meta.cf(Family.INDEX), ik, m.location().encode());
                     }
                     b.put(engine.meta.cf(Family.CONTAINER_CHUNKS), m.key(), m.value());
                 }
                 for (ContainerChunk c : chunks) {
-                    if (!keep.contains(c)) {
+                    if (!kept.contains(c)) {
                         ChunkAccounting.remove(engine, b, c);
                         chunksFreed++;
                         bytesReclaimed += c.location().recordLength();
@@ -212,7 +216,7 @@ final class Cleaner {
                 g.tracker.lock.writeLock().unlock();
             }
             for (ContainerChunk c : chunks) {
-                if (!keep.contains(c)) {
+                if (!kept.contains(c)) {
                     g.uniqueBytes.addAndGet(-c.location().rawLength());
                     g.storedBytes.addAndGet(-c.location().recordLength());
                     g.chunkCount.decrementAndGet();

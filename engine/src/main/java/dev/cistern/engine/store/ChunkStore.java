@@ -157,16 +157,24 @@ public final class ChunkStore implements AutoCloseable {
     public byte[] readRecord(ChunkLocation loc) {
         byte[] rec = new byte[loc.recordLength()];
         try {
-            FileChannel ch = channel(loc.containerId());
-            ByteBuffer b = ByteBuffer.wrap(rec);
-            while (b.hasRemaining()) {
-                int n = ch.read(b, loc.offset() + (long) b.position());
-                if (n < 0) {
-                    throw new EngineException(EngineException.Reason.DAMAGED,
-                            "chunk container " + Long.toHexString(loc.containerId()) + " is truncated");
+            for (int attempt = 0; ; attempt++) {
+                FileChannel ch = channel(loc.containerId());
+                ByteBuffer b = ByteBuffer.wrap(rec);
+                try {
+                    while (b.hasRemaining()) {
+                        int n = ch.read(b, loc.offset() + (long) b.position());
+                        if (n < 0) {
+                            throw new EngineException(EngineException.Reason.DAMAGED,
+                                    "chunk container " + Long.toHexString(loc.containerId()) + " is truncated");
+                        }
+                    }
+                    return rec;
+                } catch (java.nio.channels.ClosedChannelException e) {
+                    // another reader evicted (closed) this cached channel while we used it: open it again;
+                    // only a file that is really gone (NoSuchFileException) means the cleaner moved the chunk
+                    if (attempt >= 3) throw e;
                 }
             }
-            return rec;
         } catch (NoSuchFileException | java.nio.channels.ClosedChannelException e) {
             throw new EngineException(EngineException.Reason.NOT_FOUND,
                     "chunk container " + Long.toHexString(loc.containerId()) + " is gone");

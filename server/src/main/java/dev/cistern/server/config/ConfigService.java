@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
 /**
  * Users, their roles and their API tokens. Storage groups and containers live in the engine; this service
  * owns what the engine does not. Every change is validated first, then persisted through
- * {@link ConfigStore} and only then made visible, all under one lock: a refused or failed change leaves
- * nothing behind. Reads ({@link #authenticate}) see the last committed state without locking.
+ * {@link ConfigStore} and only then made visible, under one lock: a refused or failed change leaves
+ * nothing behind. Slow password hashing happens before taking the lock. Reads ({@link #authenticate}) see
+ * the last committed state without locking.
  */
 public final class ConfigService {
     public static final Duration MAX_TOKEN_TTL = Duration.ofDays(30);
@@ -52,16 +53,19 @@ public final class ConfigService {
         return Optional.ofNullable(state.usersByName().get(name)).orElseThrow(() -> noSuchUser(name));
     }
 
-    public synchronized User addUser(String name, Role role, char[] password) {
+    public User addUser(String name, Role role, char[] password) {
         checkName(name);
         if (role == null) throw invalid("role of user '" + name + "' is missing: use admin, operator or monitor");
         checkNewPassword(name, password);
-        if (state.usersByName().containsKey(name)) {
-            throw new ConfigException(ConfigException.Kind.ALREADY_EXISTS, "user '" + name + "' already exists");
+        String hash = hasher.hash(password);  // slow: outside the lock
+        synchronized (this) {
+            if (state.usersByName().containsKey(name)) {
+                throw new ConfigException(ConfigException.Kind.ALREADY_EXISTS, "user '" + name + "' already exists");
+            }
+            User u = new User(name, role, hash, clock.instant());
+            commit(state.withUsers(us -> append(us, u)));
+            return u;
         }
-        User u = new User(name, role, hasher.hash(password), clock.instant());
-        commit(state.withUsers(us -> append(us, u)));
-        return u;
     }
 
     public synchronized User setRole(String name, Role role) {
@@ -74,11 +78,15 @@ public final class ConfigService {
     }
 
     /** Sets a password and revokes the user's tokens, so a leaked password's sessions end with it. */
-    public synchronized void setPassword(String name, char[] password) {
-        User old = user(name);
+    public void setPassword(String name, char[] password) {
+        user(name);
         checkNewPassword(name, password);
-        User u = new User(name, old.role(), hasher.hash(password), old.createdAt());
-        commit(state.withUsers(us -> replace(us, u)).withTokens(ts -> without(ts, name)));
+        String hash = hasher.hash(password);  // slow: outside the lock
+        synchronized (this) {
+            User old = user(name);
+            User u = new User(name, old.role(), hash, old.createdAt());
+            commit(state.withUsers(us -> replace(us, u)).withTokens(ts -> without(ts, name)));
+        }
     }
 
     public synchronized void deleteUser(String name) {
@@ -96,23 +104,31 @@ public final class ConfigService {
 
     // ---- tokens ----
 
-    public synchronized LoginResult login(String name, char[] password, Duration ttl) {
+    /**
+     * Checks the password (slow, so outside the lock: logins do not queue behind each other) and records a new
+     * token, unless the password changed or the user vanished meanwhile.
+     */
+    public LoginResult login(String name, char[] password, Duration ttl) {
+        if (ttl == null || ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TOKEN_TTL) > 0) {
+            throw invalid("token lifetime must be between 1 second and " + MAX_TOKEN_TTL.toDays() + " days, got " + ttl);
+        }
         User u = name == null ? null : state.usersByName().get(name);
         if (u == null) {
             hasher.verifyDummy(password == null ? new char[0] : password);
             throw badLogin();
         }
         if (password == null || !hasher.verify(password, u.passwordHash())) throw badLogin();
-        if (ttl == null || ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TOKEN_TTL) > 0) {
-            throw invalid("token lifetime must be between 1 second and " + MAX_TOKEN_TTL.toDays() + " days, got " + ttl);
-        }
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
         String token = "cst_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        Instant now = clock.instant();
-        ApiToken t = new ApiToken(sha256(token), name, now, now.plus(ttl));
-        commit(state.withTokens(ts -> append(ts.stream().filter(x -> !x.expiredAt(now)).toList(), t)));
-        return new LoginResult(token, name, u.role(), t.expiresAt());
+        synchronized (this) {
+            User now = state.usersByName().get(name);
+            if (now == null || !now.passwordHash().equals(u.passwordHash())) throw badLogin();
+            Instant at = clock.instant();
+            ApiToken t = new ApiToken(sha256(token), name, at, at.plus(ttl));
+            commit(state.withTokens(ts -> append(ts.stream().filter(x -> !x.expiredAt(at)).toList(), t)));
+            return new LoginResult(token, name, now.role(), t.expiresAt());
+        }
     }
 
     public synchronized void logout(String tokenSha256) {

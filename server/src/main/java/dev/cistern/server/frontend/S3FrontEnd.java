@@ -36,6 +36,12 @@ public final class S3FrontEnd implements ProtocolFrontEnd {
                 return "s3";
             }
 
+            /** It holds the engine it started with, so it restarts whenever the engine does. */
+            @Override
+            public java.util.List<String> dependsOn() {
+                return java.util.List.of("engine");
+            }
+
             @Override
             public synchronized void start() {
                 // the engine may have been restarted by the watcher: take the current one

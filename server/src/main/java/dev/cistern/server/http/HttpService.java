@@ -1,5 +1,6 @@
 package dev.cistern.server.http;
 
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
@@ -21,12 +22,12 @@ import java.util.function.Supplier;
 public final class HttpService implements Service {
     private final InetSocketAddress address;
     private final SSLContext ssl;
-    private final Supplier<Router> routerFactory;
+    private final Supplier<? extends HttpHandler> routerFactory;
     private HttpsServer server;
     private ExecutorService executor;
 
     /** @param address where to listen; port 0 picks a free port (see {@link #port()}) */
-    public HttpService(InetSocketAddress address, SSLContext ssl, Supplier<Router> routerFactory) {
+    public HttpService(InetSocketAddress address, SSLContext ssl, Supplier<? extends HttpHandler> routerFactory) {
         this.address = address;
         this.ssl = ssl;
         this.routerFactory = routerFactory;

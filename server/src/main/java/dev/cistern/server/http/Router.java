@@ -20,10 +20,13 @@ import java.util.TreeSet;
 /**
  * Dispatches {@code /api/v1} requests to routes: finds the route, checks the bearer token and the caller's
  * role, runs the handler, and turns every failure into a JSON {@code {"error": "..."}} with the status from
- * {@link ErrorStatus}. Handlers therefore only throw; none writes an error response itself.
+ * {@link ErrorStatus}. Handlers therefore only throw; none writes an error response itself. Successful changes
+ * (anything but GET) are logged at INFO with the user who made them, as an audit trail.
  */
 public final class Router implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
+    /** Exchange attribute naming the authenticated user, for the audit line of successful changes. */
+    private static final String CALLER = "cistern.caller";
 
     private final List<Route> routes = new ArrayList<>();
     private final ConfigService config;
@@ -67,8 +70,10 @@ public final class Router implements HttpHandler {
                     + "; see the server log for details");
         }
         if (status == 401) ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"cistern\"");
-        if (status >= 500) log.warn("{} {} -> {}", method, path, status);
-        else log.debug("{} {} -> {}", method, path, status);
+        Object who = ex.getAttribute(CALLER);
+        if (status >= 500) log.warn("{} {} by {} -> {}", method, path, who, status);
+        else if (!method.equals("GET") && status < 400 && who != null) log.info("{} {} by {} -> {}", method, path, who, status);
+        else log.debug("{} {} by {} -> {}", method, path, who, status);
         write(ex, status, body);
     }
 
@@ -82,6 +87,7 @@ public final class Router implements HttpHandler {
                 continue;
             }
             Principal p = authorize(ex, r);
+            if (p != null) ex.setAttribute(CALLER, p.user());
             ApiRequest req = new ApiRequest(method, path, params, ex.getRequestURI().getRawQuery(), p, ex.getRequestBody());
             return r.handler().handle(req);
         }

@@ -38,7 +38,11 @@ public final class EngineService implements Service {
     public synchronized void stop() {
         Engine e = engine;
         engine = null;
-        if (e != null) e.close();
+        if (e != null) {
+            // tape libraries keep cartridges open on the engine: close them (flushing) before it goes
+            dev.cistern.vtl.TapeLibraries.closeAll(e);
+            e.close();
+        }
     }
 
     /** The running engine; CLOSED if it is not running (a restart is under way or it failed). */

@@ -21,4 +21,13 @@ public interface Service {
 
     /** Cheap, non-blocking check of whether the service works; called every few seconds. */
     Health health();
+
+    /**
+     * Names of services this one holds objects of (a front end built on the engine instance of its start):
+     * when one of them fails, the watcher stops this service too and restarts it only after they run again.
+     * Services that look their dependencies up per use (the REST API) need not declare them.
+     */
+    default java.util.List<String> dependsOn() {
+        return java.util.List.of();
+    }
 }

@@ -95,7 +95,11 @@ public final class ServiceRegistry {
                 service.start();
                 state = ServiceState.RUNNING;
             } catch (Exception | Error e) {
-                service.stop();
+                try {
+                    service.stop();   // the contract says a failed start leaves nothing running; make sure
+                } catch (RuntimeException stopFailure) {
+                    e.addSuppressed(stopFailure);
+                }
                 state = ServiceState.FAILED;
                 throw e;
             }

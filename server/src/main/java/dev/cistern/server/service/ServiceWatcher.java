@@ -82,6 +82,28 @@ public final class ServiceWatcher implements AutoCloseable {
         e.stop();
         e.recordFailure(h.message(), now);
         schedule(e, now);
+        stopDependents(e.name(), now);
+    }
+
+    /** Stops the running services that depend on {@code name}; they restart once it runs again. */
+    private void stopDependents(String name, Instant now) {
+        for (ServiceRegistry.Entry d : registry.entries()) {
+            if (d.service.dependsOn().contains(name) && d.state() == ServiceState.RUNNING) {
+                log.warn("stopping service '{}' because '{}' it depends on failed", d.name(), name);
+                d.stop();
+                d.recordFailure("service '" + name + "' it depends on failed", now);
+                schedule(d, now);
+                stopDependents(d.name(), now);
+            }
+        }
+    }
+
+    private boolean dependenciesRunning(ServiceRegistry.Entry e) {
+        for (String dep : e.service.dependsOn()) {
+            var d = registry.find(dep);
+            if (d.isPresent() && d.get().state() != ServiceState.RUNNING) return false;
+        }
+        return true;
     }
 
     private void restartIfDue(ServiceRegistry.Entry e, Instant now) {
@@ -90,7 +112,7 @@ public final class ServiceWatcher implements AutoCloseable {
             schedule(e, now);
             return;
         }
-        if (now.isBefore(due)) return;
+        if (now.isBefore(due) || !dependenciesRunning(e)) return;
         e.recordRestart();
         try {
             e.start();

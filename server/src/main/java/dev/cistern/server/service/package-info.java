@@ -14,7 +14,10 @@
  *       reason and time recorded;</li>
  *   <li>a FAILED service is started again once its backoff delay has passed; the delay doubles with every
  *       consecutive failure up to a cap, so a persistent fault costs a log line a minute, not a loop;</li>
- *   <li>a service healthy for the cap's duration has its failure streak forgotten.</li>
+ *   <li>a service healthy for the cap's duration has its failure streak forgotten;</li>
+ *   <li>services that declare {@link dev.cistern.server.service.Service#dependsOn()} a failed service are
+ *       stopped with it and restarted only once it runs again (a front end built on the engine instance of
+ *       its start must not keep serving from a closed engine).</li>
  * </ul>
  * State changes of one service are serialized by its registry entry, so a health report and a restart never
  * interleave. Clients such as REST resources fetch the engine per request from

@@ -45,6 +45,7 @@ class OpenApiDocumentTest {
             assertThat(op.getValue().get("summary")).as(key + " has a summary").isNotNull();
         }));
         assertThat(documented).isEqualTo(routed);
+        assertThat(publicRoutes).containsExactly("GET /api/v1/openapi.json", "POST /api/v1/login");
         assertThat(documentedPublic).isEqualTo(publicRoutes);
         doc.findValuesAsText("$ref").forEach(ref ->
                 assertThat(doc.at(ref.substring(1)).isMissingNode()).as(ref + " resolves").isFalse());

@@ -69,6 +69,18 @@ class RestApiTest {
     }
 
     @Test
+    void repeatedWrongPasswordsAreThrottledPerUser() {
+        for (int i = 0; i < 5; i++) {
+            assertThat(t.send("POST", "/api/v1/login", null, "{\"user\":\"ghost\",\"password\":\"guess-" + i + "\"}").status()).isEqualTo(401);
+        }
+        assertThat(t.send("POST", "/api/v1/login", null, "{\"user\":\"ghost\",\"password\":\"guess-5\"}").status()).isEqualTo(401);
+        Reply r = t.send("POST", "/api/v1/login", null, "{\"user\":\"ghost\",\"password\":\"guess-6\"}");
+        assertThat(r.status()).isEqualTo(429);
+        assertThat(r.error()).startsWith("too many failed logins for user 'ghost' (6 in a row); try again in ");
+        assertThat(t.login("monitor")).startsWith("cst_");
+    }
+
+    @Test
     void logoutRevokesTheToken() {
         String token = t.login("operator");
         assertThat(t.send("POST", "/api/v1/logout", token, null).status()).isEqualTo(204);
@@ -217,7 +229,7 @@ class RestApiTest {
         Reply r = t.get("/api/v1/system", monitor);
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.json().get("version").asText()).isNotBlank();
-        assertThat(r.json().get("services").findValuesAsText("name")).containsExactly("engine", "http");
+        assertThat(r.json().get("services").findValuesAsText("name")).containsExactly("engine", "http", "monitor", "health");
         assertThat(r.json().get("services").findValuesAsText("health")).containsOnly("up");
         assertThat(r.json().get("certificateSha256").asText()).isEqualTo(t.server.tls().fingerprint());
     }

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ServiceWatcherTest {
 
     /** A service whose health and start can be made to fail from the test. */
-    static final class FlakyService implements Service {
+    static class FlakyService implements Service {
         final String name;
         final AtomicInteger starts = new AtomicInteger();
         final AtomicInteger stops = new AtomicInteger();
@@ -101,6 +101,41 @@ class ServiceWatcherTest {
         assertThat(st.restarts()).isEqualTo(3);
         assertThat(st.lastFailure()).isEqualTo("disk proto unavailable");
         assertThat(s.starts.get()).isEqualTo(2);
+    }
+
+    @Test
+    void dependentsStopWithTheirDependencyAndRestartAfterIt() {
+        FlakyService engine = new FlakyService("engine");
+        FlakyService s3 = new FlakyService("s3") {
+            @Override
+            public java.util.List<String> dependsOn() {
+                return java.util.List.of("engine");
+            }
+        };
+        FlakyService http = new FlakyService("http");
+        registry.add(engine);
+        registry.add(s3);
+        registry.add(http);
+        registry.startAll();
+        MutableClock clock = new MutableClock();
+        ServiceWatcher w = new ServiceWatcher(registry, new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(8)),
+                Duration.ofSeconds(1), clock);
+        engine.healthy = false;
+        engine.failNextStarts = 1;
+        w.checkOnce();
+        assertThat(registry.statuses()).extracting(ServiceStatus::state)
+                .containsExactly(ServiceState.FAILED, ServiceState.FAILED, ServiceState.RUNNING);
+        assertThat(registry.statuses().get(1).lastFailure()).isEqualTo("service 'engine' it depends on failed");
+        clock.advance(Duration.ofSeconds(1));
+        w.checkOnce();                       // engine's restart fails; s3 waits for it
+        assertThat(s3.starts.get()).isEqualTo(1);
+        assertThat(registry.statuses().get(1).restarts()).isZero();
+        clock.advance(Duration.ofSeconds(2));
+        w.checkOnce();                       // engine back, then s3 in the same round
+        assertThat(registry.statuses()).extracting(ServiceStatus::state)
+                .containsExactly(ServiceState.RUNNING, ServiceState.RUNNING, ServiceState.RUNNING);
+        assertThat(s3.starts.get()).isEqualTo(2);
+        assertThat(http.starts.get()).isEqualTo(1);
     }
 
     @Test

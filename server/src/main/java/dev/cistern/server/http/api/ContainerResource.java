@@ -2,6 +2,7 @@ package dev.cistern.server.http.api;
 
 import dev.cistern.engine.ContainerInfo;
 import dev.cistern.engine.ContainerSpec;
+import dev.cistern.vtl.TapeLibraries;
 import dev.cistern.server.http.Access;
 import dev.cistern.server.http.ApiContext;
 import dev.cistern.server.http.ApiException;
@@ -20,7 +21,9 @@ import java.util.TreeMap;
 final class ContainerResource implements Resource {
     private static final String PATH = Resources.BASE + "/containers";
 
-    record CreateRequest(String name, String storageGroup, String protocol, Map<String, String> properties) {
+    /** {@code lun}: for iscsi containers, the first LUN to create with the container. */
+    record CreateRequest(String name, String storageGroup, String protocol, Map<String, String> properties,
+                         IscsiResource.LunRequest lun) {
     }
 
     record UpdateRequest(Map<String, String> properties) {
@@ -48,6 +51,7 @@ final class ContainerResource implements Resource {
         r.add("GET", PATH + "/{name}", Access.READ, req -> Response.ok(ContainerView.of(ctx.engine().get().container(req.param("name")))));
         r.add("PATCH", PATH + "/{name}", Access.WRITE, this::update);
         r.add("DELETE", PATH + "/{name}", Access.WRITE, req -> {
+            TapeLibraries.close(ctx.engine().get(), req.param("name")); // no-op unless it is a tape library
             ctx.engine().get().deleteContainer(req.param("name"));
             return Response.noContent();
         });
@@ -60,7 +64,21 @@ final class ContainerResource implements Resource {
         }
         checkProperties(b.properties());
         ContainerSpec spec = new ContainerSpec(b.name(), b.protocol(), b.properties());
-        return Response.created(ContainerView.of(ctx.engine().get().createContainer(b.storageGroup(), spec)));
+        if (b.lun() != null && !"iscsi".equals(b.protocol())) {
+            throw ApiException.badRequest("only iscsi containers have LUNs; container '" + b.name() + "' is " + b.protocol());
+        }
+        ContainerInfo created = TapeLibraries.PROTOCOL.equals(b.protocol())
+                ? TapeLibraries.create(ctx.engine().get(), b.storageGroup(), b.name(), b.properties()) // checks drives and slots
+                : ctx.engine().get().createContainer(b.storageGroup(), spec);
+        if (b.lun() != null) {
+            try {
+                IscsiResource.addLun(ctx, created.name(), b.lun());
+            } catch (RuntimeException e) {
+                ctx.engine().get().deleteContainer(created.name()); // a bad request changes nothing
+                throw e;
+            }
+        }
+        return Response.created(ContainerView.of(created));
     }
 
     private Response update(ApiRequest req) {

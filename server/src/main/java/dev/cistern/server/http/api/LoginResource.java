@@ -1,16 +1,21 @@
 package dev.cistern.server.http.api;
 
+import dev.cistern.server.config.ConfigException;
 import dev.cistern.server.config.LoginResult;
 import dev.cistern.server.http.Access;
 import dev.cistern.server.http.ApiContext;
 import dev.cistern.server.http.ApiException;
 import dev.cistern.server.http.ApiRequest;
+import dev.cistern.server.http.LoginThrottle;
 import dev.cistern.server.http.Response;
 import dev.cistern.server.http.Router;
 
 import java.time.Duration;
 
-/** {@code POST /login} trades a user name and password for a bearer token; {@code POST /logout} revokes it. */
+/**
+ * {@code POST /login} trades a user name and password for a bearer token (repeated failures for one name are
+ * throttled by {@link LoginThrottle}); {@code POST /logout} revokes it.
+ */
 final class LoginResource implements Resource {
     static final Duration DEFAULT_TTL = Duration.ofHours(12);
 
@@ -18,9 +23,11 @@ final class LoginResource implements Resource {
     }
 
     private final ApiContext ctx;
+    private final LoginThrottle throttle;
 
     LoginResource(ApiContext ctx) {
         this.ctx = ctx;
+        this.throttle = LoginThrottle.standard(ctx.clock());
     }
 
     @Override
@@ -35,9 +42,17 @@ final class LoginResource implements Resource {
             throw ApiException.badRequest("login needs 'user' and 'password'");
         }
         Duration ttl = body.ttlSeconds() == null ? DEFAULT_TTL : Duration.ofSeconds(body.ttlSeconds());
-        LoginResult r = ctx.config().login(body.user(), body.password(), ttl);
-        java.util.Arrays.fill(body.password(), '\0');
-        return Response.ok(r);
+        throttle.check(body.user());
+        try {
+            LoginResult r = ctx.config().login(body.user(), body.password(), ttl);
+            throttle.succeeded(body.user());
+            return Response.ok(r);
+        } catch (ConfigException e) {
+            if (e.kind() == ConfigException.Kind.UNAUTHORIZED) throttle.failed(body.user());
+            throw e;
+        } finally {
+            java.util.Arrays.fill(body.password(), '\0');
+        }
     }
 
     private Response logout(ApiRequest req) {

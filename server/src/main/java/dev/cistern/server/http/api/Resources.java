@@ -23,6 +23,8 @@ public final class Resources {
                 new JobResource(ctx),
                 new UserResource(ctx),
                 new S3KeyResource(ctx),
+                new IscsiResource(ctx),
+                new CartridgeResource(ctx),
                 new SystemResource(ctx))) {
             res.register(r);
         }

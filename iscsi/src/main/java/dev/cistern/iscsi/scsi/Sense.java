@@ -1,0 +1,70 @@
+package dev.cistern.iscsi.scsi;
+
+/**
+ * SCSI sense data (SPC-4 section 4.5): what went wrong with a command that ended in CHECK CONDITION.
+ *
+ * @param key         sense key
+ * @param asc         additional sense code
+ * @param ascq        additional sense code qualifier
+ * @param information the INFORMATION field (first bad LBA, miscompare offset, tape residue), or null
+ * @param streamBits  the stream command bits of sequential-access devices (SSC-3 4.2.23): {@link #FILEMARK},
+ *                    {@link #EOM}, {@link #ILI}; 0 for other device types
+ */
+public record Sense(int key, int asc, int ascq, Long information, int streamBits) {
+    public static final int FILEMARK = 0x80;
+    public static final int EOM = 0x40;
+    public static final int ILI = 0x20;
+    public static final int NO_SENSE = 0x0;
+    public static final int NOT_READY = 0x2;
+    public static final int MEDIUM_ERROR = 0x3;
+    public static final int HARDWARE_ERROR = 0x4;
+    public static final int ILLEGAL_REQUEST = 0x5;
+    public static final int UNIT_ATTENTION = 0x6;
+    public static final int DATA_PROTECT = 0x7;
+    public static final int ABORTED_COMMAND = 0xb;
+    public static final int BLANK_CHECK = 0x8;
+    public static final int VOLUME_OVERFLOW = 0xd;
+    public static final int MISCOMPARE = 0xe;
+
+    public Sense(int key, int asc, int ascq) {
+        this(key, asc, ascq, null, 0);
+    }
+
+    public Sense(int key, int asc, int ascq, Long information) {
+        this(key, asc, ascq, information, 0);
+    }
+
+    /** Encodes as fixed (0x70) or descriptor (0x72) format, as the control mode page's D_SENSE asks. */
+    public byte[] encode(boolean descriptor) {
+        if (descriptor) {
+            int descLen = (information == null ? 0 : 12) + (streamBits == 0 ? 0 : 4);
+            byte[] b = new byte[8 + descLen];
+            b[0] = 0x72;
+            b[1] = (byte) key;
+            b[2] = (byte) asc;
+            b[3] = (byte) ascq;
+            b[7] = (byte) descLen;
+            if (information != null) {
+                b[8] = 0x00; // information descriptor
+                b[9] = 0x0a;
+                b[10] = (byte) 0x80;
+                Bytes.putLong(b, 12, information);
+            }
+            if (streamBits != 0) {
+                int at = 8 + descLen - 4; // stream commands descriptor
+                b[at] = 0x04;
+                b[at + 1] = 0x02;
+                b[at + 3] = (byte) streamBits;
+            }
+            return b;
+        }
+        byte[] b = new byte[18];
+        b[0] = (byte) (information == null ? 0x70 : 0xf0);
+        b[2] = (byte) (key | streamBits);
+        if (information != null) Bytes.putInt(b, 3, (int) (long) information);
+        b[7] = 10;
+        b[12] = (byte) asc;
+        b[13] = (byte) ascq;
+        return b;
+    }
+}

@@ -1,0 +1,291 @@
+package dev.cistern.iscsi.session;
+
+import dev.cistern.iscsi.SessionInfo;
+import dev.cistern.iscsi.TargetCatalog;
+import dev.cistern.iscsi.TargetDefinition;
+import dev.cistern.iscsi.login.LoginHandler;
+import dev.cistern.iscsi.login.SessionParams;
+import dev.cistern.iscsi.pdu.DataDigestException;
+import dev.cistern.iscsi.pdu.DigestSettings;
+import dev.cistern.iscsi.pdu.Opcode;
+import dev.cistern.iscsi.pdu.Pdu;
+import dev.cistern.iscsi.pdu.PduReader;
+import dev.cistern.iscsi.pdu.PduWriter;
+import dev.cistern.iscsi.pdu.ProtocolException;
+import dev.cistern.iscsi.scsi.ItNexus;
+import dev.cistern.iscsi.scsi.LogicalUnit;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One iSCSI connection, and with MaxConnections=1 its session: the login phase, then the full feature
+ * phase loop on one (virtual) thread with blocking I/O. Non-immediate PDUs go through the CmdSN window
+ * (RFC 7143 section 4.2.2.1): in order they run, ahead of order they wait, outside the window they are
+ * silently dropped. Anything that breaks framing closes this connection only.
+ */
+public final class Connection implements Runnable {
+    private static final System.Logger LOG = System.getLogger(Connection.class.getName());
+    private static final int LOGIN_TIMEOUT_MS = 30_000;
+
+    private final Socket socket;
+    private final TargetCatalog catalog;
+    private final SessionRegistry registry;
+    private final TargetLuns targetLuns;
+    private final DigestSettings digests = new DigestSettings();
+    private final TreeMap<Integer, Pdu> waiting = new TreeMap<>(Integer::compareUnsigned);
+    private PduWriter writer;
+    private volatile SessionInfo info;
+    private volatile boolean closing;
+    private boolean registered;
+    private SessionParams params;
+    private TargetDefinition target;
+    private ItNexus nexus;
+    private Map<Integer, LogicalUnit> luns = Map.of();
+    private ScsiTasks tasks;
+    private TaskManagement taskManagement;
+    private int statSn;
+    private int expCmdSn;
+
+    public Connection(Socket socket, TargetCatalog catalog, SessionRegistry registry, TargetLuns targetLuns) {
+        this.socket = socket;
+        this.catalog = catalog;
+        this.registry = registry;
+        this.targetLuns = targetLuns;
+    }
+
+    public SessionInfo info() {
+        return info;
+    }
+
+    @Override
+    public void run() {
+        try {
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(LOGIN_TIMEOUT_MS);
+            PduReader reader = new PduReader(new BufferedInputStream(socket.getInputStream(), 256 * 1024), digests);
+            writer = new PduWriter(socket.getOutputStream(), digests);
+            if (!login(reader)) return;
+            socket.setSoTimeout(0);
+            fullFeature(reader);
+        } catch (ProtocolException e) {
+            LOG.log(System.Logger.Level.INFO, "closing iSCSI connection from {0}: {1}", remote(), e.getMessage());
+        } catch (IOException e) {
+            if (!closing) LOG.log(System.Logger.Level.DEBUG, "iSCSI connection from {0} ended: {1}", remote(), e);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "iSCSI connection from " + remote() + " failed", e);
+        } finally {
+            if (registered) registry.remove(this);
+            if (tasks != null) tasks.shutdown();
+            if (nexus != null) luns.values().forEach(lu -> lu.detach(nexus));
+            close();
+        }
+    }
+
+    private boolean login(PduReader reader) throws IOException, ProtocolException {
+        LoginHandler login = new LoginHandler(catalog, registry::allocateTsih);
+        while (true) {
+            Pdu req;
+            try {
+                req = reader.read();
+            } catch (DataDigestException e) {
+                return false; // digests are off during login; cannot happen
+            }
+            if (req == null) return false;
+            Pdu resp = login.handle(req);
+            if (login.complete()) {
+                // set up and register before answering, so the session is listed once the initiator sees it
+                enterFullFeature(login);
+                writer.write(resp);
+                digests.set(params.headerDigest, params.dataDigest);
+                return true;
+            }
+            writer.write(resp);
+            if (login.failed()) return false;
+        }
+    }
+
+    private void enterFullFeature(LoginHandler login) {
+        params = login.params();
+        digests.maxRecvDataSegment(SessionParams.TARGET_MAX_RECV_DATA_SEGMENT);
+        statSn = login.nextStatSn();
+        expCmdSn = login.expCmdSn();
+        target = login.target();
+        InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+        info = new SessionInfo(login.initiatorName(), target == null ? "" : target.iqn(), remote, login.isidHex(),
+                login.tsih(), login.discovery());
+        if (target != null) {
+            nexus = new ItNexus(login.initiatorName(), login.isidHex(), target.iqn());
+            luns = targetLuns.refresh(target);
+            luns.values().forEach(lu -> lu.attach(nexus));
+        }
+        tasks = new ScsiTasks(this);
+        taskManagement = new TaskManagement(this);
+        registry.register(this);
+        registered = true;
+    }
+
+    private void fullFeature(PduReader reader) throws IOException, ProtocolException {
+        while (!closing) {
+            Pdu p;
+            try {
+                p = reader.read();
+            } catch (DataDigestException e) {
+                reject(e.pdu(), Reject.DATA_DIGEST_ERROR);
+                continue;
+            }
+            if (p == null) return;
+            switch (p.opcode()) {
+                case Opcode.DATA_OUT -> {
+                    if (info.discovery()) throw new ProtocolException("Data-Out in a discovery session");
+                    tasks.dataOut(p);
+                }
+                case Opcode.NOP_OUT, Opcode.SCSI_COMMAND, Opcode.TASK_MGMT_REQUEST, Opcode.TEXT_REQUEST,
+                     Opcode.LOGOUT_REQUEST -> ordered(p);
+                case Opcode.SNACK_REQUEST, Opcode.LOGIN_REQUEST -> reject(p, Reject.PROTOCOL_ERROR);
+                default -> reject(p, Reject.COMMAND_NOT_SUPPORTED);
+            }
+        }
+    }
+
+    /** CmdSN ordering: immediate PDUs run at once, others in CmdSN order within the window. */
+    private void ordered(Pdu p) throws IOException, ProtocolException {
+        if (p.immediate()) {
+            execute(p);
+            return;
+        }
+        int cmdSn = p.getInt(24);
+        int ahead = cmdSn - expCmdSn;
+        if (ahead == 0) {
+            expCmdSn++;
+            execute(p);
+            while (!closing && !waiting.isEmpty() && waiting.firstKey() == expCmdSn) {
+                Pdu next = waiting.pollFirstEntry().getValue();
+                expCmdSn++;
+                execute(next);
+            }
+        } else if (ahead > 0 && ahead < LoginHandler.CMD_WINDOW) {
+            waiting.putIfAbsent(cmdSn, p);
+        }
+        // else: outside the window, silently ignored (RFC 7143 section 4.2.2.1)
+    }
+
+    private void execute(Pdu p) throws IOException, ProtocolException {
+        switch (p.opcode()) {
+            case Opcode.NOP_OUT -> nopOut(p);
+            case Opcode.SCSI_COMMAND -> {
+                if (info.discovery()) reject(p, Reject.PROTOCOL_ERROR);
+                else tasks.command(p);
+            }
+            case Opcode.TASK_MGMT_REQUEST -> {
+                if (info.discovery()) reject(p, Reject.PROTOCOL_ERROR);
+                else taskManagement.handle(p);
+            }
+            case Opcode.TEXT_REQUEST -> send(Discovery.answer(p, catalog, info, socket.getLocalSocketAddress()), true);
+            case Opcode.LOGOUT_REQUEST -> logout(p);
+            default -> throw new IllegalStateException("not an ordered opcode " + p.opcode());
+        }
+    }
+
+    private void nopOut(Pdu p) throws IOException {
+        if (p.itt() == Pdu.NO_TAG) return; // an answer to a NOP-In of ours, or a ping needing no reply
+        Pdu r = Pdu.of(Opcode.NOP_IN).flags(0x80).lun(p.lun()).itt(p.itt()).putInt(20, Pdu.NO_TAG);
+        r.data(p.data().length <= params.initiatorMaxRecvDataSegment ? p.data() : new byte[0]);
+        send(r, true);
+    }
+
+    private void logout(Pdu p) throws IOException {
+        tasks.drain();
+        int reason = p.flags() & 0x7f;
+        Pdu r = Pdu.of(Opcode.LOGOUT_RESPONSE).flags(0x80).itt(p.itt());
+        r.putByte(2, reason == 2 ? 2 : 0); // 2: connection recovery not supported
+        send(r, true);
+        if (reason != 2) closing = true;
+    }
+
+    void reject(Pdu bad, int reason) throws IOException {
+        Pdu r = Pdu.of(Opcode.REJECT).flags(0x80).putByte(2, reason).itt(Pdu.NO_TAG);
+        r.data(bad.bhs().clone());
+        send(r, true);
+    }
+
+    /** Stamps StatSN (advancing it when the PDU carries status) and the CmdSN window, then sends. */
+    synchronized void send(Pdu p, boolean advanceStatSn) throws IOException {
+        p.putInt(24, advanceStatSn ? statSn++ : statSn);
+        p.putInt(28, expCmdSn);
+        p.putInt(32, expCmdSn + LoginHandler.CMD_WINDOW - 1 - waiting.size());
+        writer.write(p);
+    }
+
+    /** Sends a Data-In that carries no status: no StatSN. */
+    synchronized void sendNoStatus(Pdu p) throws IOException {
+        p.putInt(28, expCmdSn);
+        p.putInt(32, expCmdSn + LoginHandler.CMD_WINDOW - 1 - waiting.size());
+        writer.write(p);
+    }
+
+    SessionParams params() {
+        return params;
+    }
+
+    ItNexus nexus() {
+        return nexus;
+    }
+
+    Map<Integer, LogicalUnit> luns() {
+        return luns;
+    }
+
+    TargetDefinition target() {
+        return target;
+    }
+
+    TargetLuns targetLuns() {
+        return targetLuns;
+    }
+
+    SessionRegistry registry() {
+        return registry;
+    }
+
+    ScsiTasks tasks() {
+        return tasks;
+    }
+
+    /** Serial-number arithmetic "a < b" for 32-bit sequence numbers (RFC 1982). */
+    static boolean before(int a, int b) {
+        return a - b < 0;
+    }
+
+    int expCmdSn() {
+        return expCmdSn;
+    }
+
+    /** Drops queued out-of-order commands matching {@code itt}, for ABORT TASK. */
+    boolean dropWaiting(int itt) {
+        return waiting.values().removeIf(p -> p.itt() == itt);
+    }
+
+    private String remote() {
+        return String.valueOf(socket.getRemoteSocketAddress());
+    }
+
+    /** Closes the socket; the reader thread then ends and cleans up. Safe from any thread. */
+    public void close() {
+        closing = true;
+        try {
+            socket.close();
+        } catch (IOException | RuntimeException e) {
+            // already closed
+        }
+    }
+
+    void closeAfterResponse() {
+        closing = true;
+    }
+}

@@ -1,0 +1,316 @@
+package dev.cistern.iscsi.session;
+
+import dev.cistern.iscsi.pdu.Opcode;
+import dev.cistern.iscsi.pdu.Pdu;
+import dev.cistern.iscsi.pdu.ProtocolException;
+import dev.cistern.iscsi.scsi.CheckCondition;
+import dev.cistern.iscsi.scsi.LogicalUnit;
+import dev.cistern.iscsi.scsi.ScsiRequest;
+import dev.cistern.iscsi.scsi.ScsiResponse;
+import dev.cistern.iscsi.scsi.ScsiStatus;
+import dev.cistern.iscsi.scsi.Sense;
+import dev.cistern.iscsi.scsi.sbc.BlockRange;
+import dev.cistern.iscsi.scsi.spc.SpcCommands;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * SCSI Command PDUs of one connection: gathering write data (immediate, unsolicited, then R2T by R2T),
+ * running the command on its logical unit, and answering with Data-In and status, with the residual
+ * counts RFC 7143 section 11.4.5 defines (underflow when less was moved than the initiator expected,
+ * overflow when the CDB asked for more).
+ */
+final class ScsiTasks {
+    /** Largest Expected Data Transfer Length accepted for a write: bounds one command's buffer. */
+    static final int MAX_WRITE_BYTES = BlockRange.MAX_TRANSFER_BYTES + 4096;
+
+    private final Connection conn;
+    private final Map<Integer, WriteTask> pending = new HashMap<>();
+    private int nextTtt = 1;
+    /**
+     * Reads run on their own virtual threads so a queue of them overlaps engine work with the network;
+     * anything else first waits for those to finish and then runs on the reader thread. So no command
+     * ever overtakes a write or a reservation change that came before it in CmdSN order, and reads
+     * reorder only among themselves, which SIMPLE task attributes allow (SAM-5 8.6).
+     */
+    private final java.util.concurrent.ExecutorService readers =
+            java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("iscsi-read-", 0).factory());
+    private int inFlight;
+
+    ScsiTasks(Connection conn) {
+        this.conn = conn;
+    }
+
+    void command(Pdu p) throws IOException {
+        int flags = p.flags();
+        boolean read = (flags & 0x40) != 0;
+        boolean write = (flags & 0x20) != 0;
+        int edtl = p.getInt(20);
+        byte[] cdb = cdb(p);
+        if (cdb == null) {
+            conn.reject(p, Reject.INVALID_PDU_FIELD);
+            return;
+        }
+        if (!write) {
+            int attr = flags & 0x07;
+            LogicalUnit lu = conn.luns().get(Lun.decode(p.lun()));
+            dev.cistern.iscsi.scsi.Command c = lu == null ? null : lu.commands().lookup(cdb);
+            if (attr <= 1 && c != null && c.access() == dev.cistern.iscsi.scsi.Command.Access.READ) {
+                runConcurrently(p.itt(), p.lun(), cdb, read, edtl);
+            } else {
+                run(p.itt(), p.lun(), cdb, new byte[0], read, edtl);
+            }
+            return;
+        }
+        if (edtl < 0 || edtl > MAX_WRITE_BYTES || pending.containsKey(p.itt())) {
+            respond(p.itt(), edtl, false, ScsiResponse.checkCondition(CheckCondition.invalidFieldInCdb().sense()),
+                    null);
+            return;
+        }
+        WriteTask t = new WriteTask(p.itt(), p.lun(), cdb, p.getInt(24), read, edtl);
+        byte[] imm = p.data();
+        int n = Math.min(imm.length, edtl);
+        System.arraycopy(imm, 0, t.buffer, 0, n);
+        t.received = n;
+        t.unsolicitedDone = (flags & 0x80) != 0;
+        if (t.complete()) {
+            run(t);
+        } else {
+            pending.put(t.itt, t);
+            if (t.unsolicitedDone) r2t(t);
+        }
+    }
+
+    void dataOut(Pdu p) throws IOException, ProtocolException {
+        WriteTask t = pending.get(p.itt());
+        if (t == null) return; // aborted, or data for a command already refused: nothing waits for it
+        int ttt = p.getInt(20);
+        boolean solicited = ttt != Pdu.NO_TAG;
+        int dataSn = p.getInt(36);
+        int offset = p.getInt(40);
+        int len = p.data().length;
+        if (solicited && (!t.r2tOutstanding || ttt != t.ttt)) {
+            throw new ProtocolException("Data-Out for task 0x" + Integer.toHexString(t.itt) + " with unknown TTT");
+        }
+        if (!solicited && t.unsolicitedDone) {
+            throw new ProtocolException("unsolicited Data-Out after the unsolicited burst ended");
+        }
+        if (dataSn != t.expectedDataSn) {
+            // ErrorRecoveryLevel 0 has no way to recover a lost Data-Out: the connection goes
+            throw new ProtocolException("Data-Out DataSN " + dataSn + ", expected " + t.expectedDataSn);
+        }
+        long end = (long) offset + len;
+        if (offset < 0 || end > t.buffer.length || offset != t.received
+                || solicited && end > (long) t.r2tOffset + t.r2tLength) {
+            throw new ProtocolException("Data-Out at offset " + offset + " length " + len + " out of sequence");
+        }
+        t.expectedDataSn++;
+        System.arraycopy(p.data(), 0, t.buffer, offset, len);
+        t.received = (int) end;
+        if (!p.finalBit()) return;
+        t.expectedDataSn = 0;
+        if (solicited) t.r2tOutstanding = false;
+        else t.unsolicitedDone = true;
+        if (t.complete()) {
+            pending.remove(t.itt);
+            run(t);
+        } else if (!t.r2tOutstanding && t.unsolicitedDone) {
+            r2t(t);
+        }
+    }
+
+    private void r2t(WriteTask t) throws IOException {
+        int len = Math.min(conn.params().maxBurstLength, t.buffer.length - t.received);
+        t.ttt = nextTtt++ & 0x7fffffff;
+        t.r2tOffset = t.received;
+        t.r2tLength = len;
+        t.r2tOutstanding = true;
+        t.expectedDataSn = 0;
+        Pdu r = Pdu.of(Opcode.R2T).flags(0x80).lun(t.lunField).itt(t.itt).putInt(20, t.ttt);
+        r.putInt(36, t.r2tSn++).putInt(40, t.r2tOffset).putInt(44, len);
+        conn.send(r, false);
+    }
+
+    boolean abort(int itt) {
+        return pending.remove(itt) != null;
+    }
+
+    void abortLun(long lunField) {
+        pending.values().removeIf(t -> t.lunField == lunField);
+    }
+
+    void abortAll() {
+        pending.clear();
+    }
+
+    private void runConcurrently(int itt, long lunField, byte[] cdb, boolean read, int edtl) {
+        synchronized (this) {
+            inFlight++;
+        }
+        readers.execute(() -> {
+            try {
+                execute(itt, lunField, cdb, new byte[0], read, edtl);
+            } catch (IOException | RuntimeException e) {
+                conn.close(); // the connection is broken; the reader thread sees it and cleans up
+            } finally {
+                synchronized (this) {
+                    if (--inFlight == 0) notifyAll();
+                }
+            }
+        });
+    }
+
+    /** Waits until no concurrently running read is left. */
+    synchronized void drain() {
+        while (inFlight > 0) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    void shutdown() {
+        readers.shutdownNow();
+    }
+
+    private void run(WriteTask t) throws IOException {
+        run(t.itt, t.lunField, t.cdb, t.buffer, t.readToo, t.buffer.length);
+    }
+
+    private void run(int itt, long lunField, byte[] cdb, byte[] dataOut, boolean read, int edtl) throws IOException {
+        drain();
+        execute(itt, lunField, cdb, dataOut, read, edtl);
+    }
+
+    private void execute(int itt, long lunField, byte[] cdb, byte[] dataOut, boolean read, int edtl)
+            throws IOException {
+        int lun = Lun.decode(lunField);
+        LogicalUnit lu = conn.luns().get(lun);
+        int[] all = conn.luns().keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+        ScsiRequest req = new ScsiRequest(cdb, dataOut, read ? edtl : 0, conn.nexus(), all);
+        ScsiResponse resp;
+        if (lu != null) {
+            resp = lu.execute(req);
+        } else {
+            resp = noSuchLun(req);
+        }
+        respond(itt, edtl, read, resp, lu);
+    }
+
+    /** Commands addressed to a LUN that does not exist (SPC-4 4.4.2). */
+    private static ScsiResponse noSuchLun(ScsiRequest req) {
+        int op = req.opcode();
+        try {
+            if (op == 0xa0) return SpcCommands.reportLuns(req);
+            if (op == 0x12) {
+                byte[] inq = new byte[36];
+                inq[0] = 0x7f; // peripheral qualifier 011b: no unit at this LUN
+                inq[2] = 0x06;
+                inq[3] = 0x12;
+                inq[4] = 31;
+                return ScsiResponse.data(inq, ((req.cdb()[3] & 0xff) << 8) | (req.cdb()[4] & 0xff));
+            }
+            if (op == 0x03) {
+                return ScsiResponse.data(new Sense(Sense.ILLEGAL_REQUEST, 0x25, 0).encode(false), req.cdb()[4] & 0xff);
+            }
+            return ScsiResponse.checkCondition(new Sense(Sense.ILLEGAL_REQUEST, 0x25, 0x00));
+        } catch (CheckCondition cc) {
+            return ScsiResponse.checkCondition(cc.sense());
+        }
+    }
+
+    private void respond(int itt, int edtl, boolean read, ScsiResponse resp, LogicalUnit lu) throws IOException {
+        byte[] data = resp.dataIn();
+        boolean good = resp.status() == ScsiStatus.GOOD || resp.status() == ScsiStatus.CONDITION_MET;
+        int residualFlags = 0;
+        int residual = 0;
+        long moved;
+        if (read && data.length > 0) {
+            moved = data.length;
+        } else if (resp.dataOutWanted() >= 0) {
+            moved = resp.dataOutWanted();
+        } else {
+            moved = 0;
+        }
+        if (moved < edtl) {
+            residualFlags = 0x02;
+            residual = (int) (edtl - moved);
+        } else if (moved > edtl) {
+            residualFlags = 0x04;
+            residual = (int) Math.min(moved - edtl, Integer.MAX_VALUE);
+        }
+        if (read && good && data.length > 0 && edtl > 0) {
+            sendDataIn(itt, data, Math.min(data.length, edtl), resp.status(), residualFlags, residual);
+            return;
+        }
+        if (read && data.length > 0 && edtl > 0) {
+            // data with CHECK CONDITION (a tape READ meeting a filemark or a short block): Data-In without
+            // status, then the SCSI Response carrying the sense (RFC 7143 11.7.4)
+            sendDataIn(itt, data, Math.min(data.length, edtl), -1, 0, 0);
+        }
+        Pdu r = Pdu.of(Opcode.SCSI_RESPONSE).flags(0x80 | residualFlags).itt(itt);
+        r.putByte(3, resp.status());
+        r.putInt(44, residual);
+        if (resp.sense() != null) {
+            byte[] s = lu != null ? lu.encodeSense(resp.sense()) : resp.sense().encode(false);
+            byte[] seg = new byte[2 + s.length];
+            seg[0] = (byte) (s.length >>> 8);
+            seg[1] = (byte) s.length;
+            System.arraycopy(s, 0, seg, 2, s.length);
+            r.data(seg);
+        }
+        conn.send(r, true);
+    }
+
+    /**
+     * Data-In PDUs of at most the initiator's MaxRecvDataSegmentLength, status in the last (phase collapse);
+     * {@code status} -1 sends no status (a SCSI Response follows).
+     */
+    private void sendDataIn(int itt, byte[] data, int total, int status, int residualFlags, int residual)
+            throws IOException {
+        int max = conn.params().initiatorMaxRecvDataSegment;
+        int dataSn = 0;
+        for (int off = 0; off < total; off += max) {
+            int n = Math.min(max, total - off);
+            boolean last = off + n >= total;
+            Pdu d = Pdu.of(Opcode.DATA_IN).itt(itt).putInt(20, Pdu.NO_TAG);
+            d.putInt(36, dataSn++).putInt(40, off);
+            d.data(off == 0 && n == data.length ? data : Arrays.copyOfRange(data, off, off + n));
+            if (last && status >= 0) {
+                d.flags(0x80 | 0x01 | residualFlags);
+                d.putByte(3, status);
+                d.putInt(44, residual);
+                conn.send(d, true);
+            } else {
+                if (last) d.flags(0x80); // final Data-In of the command; the status comes in a SCSI Response
+                conn.sendNoStatus(d);
+            }
+        }
+    }
+
+    /** The CDB: 16 bytes from the header, extended by an Extended CDB AHS (type 1) when present. */
+    private static byte[] cdb(Pdu p) {
+        byte[] cdb = p.range(32, 16);
+        byte[] ahs = p.ahs();
+        int pos = 0;
+        while (pos + 3 <= ahs.length) {
+            int len = ((ahs[pos] & 0xff) << 8) | (ahs[pos + 1] & 0xff);
+            int type = ahs[pos + 2] & 0xff;
+            if (pos + 3 + len > ahs.length) return null;
+            if (type == 1 && len > 1) {
+                byte[] ext = new byte[16 + len - 1];
+                System.arraycopy(cdb, 0, ext, 0, 16);
+                System.arraycopy(ahs, pos + 4, ext, 16, len - 1);
+                cdb = ext;
+            }
+            pos += (3 + len + 3) & ~3;
+        }
+        return cdb;
+    }
+}

@@ -1,0 +1,25 @@
+/**
+ * iSCSI sessions: one {@link dev.cistern.iscsi.session.Connection} per TCP connection (MaxConnections=1,
+ * so also one per session), served by one virtual thread with blocking I/O.
+ *
+ * <h2>Ordering</h2>
+ * Non-immediate PDUs carry a CmdSN and are delivered in CmdSN order: one equal to ExpCmdSN runs and
+ * advances ExpCmdSN, one ahead but inside the window waits in a queue, anything else is dropped
+ * silently (RFC 7143 4.2.2.1). MaxCmdSN is ExpCmdSN plus the window minus what is queued, so the
+ * queue is bounded. Data-Out PDUs are not numbered; they must arrive in order (DataPDUInOrder=Yes)
+ * with consecutive DataSNs per sequence, else the connection is dropped (ErrorRecoveryLevel 0).
+ *
+ * <h2>Concurrency</h2>
+ * Commands whose device-model access class is READ (and whose task attribute is SIMPLE) run on their
+ * own virtual threads; every other command first waits until no read is running and then runs on the
+ * reader thread. Hence no command overtakes an earlier write, reservation change or mode change, and
+ * reads only reorder among themselves. Task management functions and logout also wait for running
+ * reads, so "aborted" or "reset" never races a command still touching the volume. Responses from
+ * several threads go through {@code Connection.send}, which assigns StatSN and writes each PDU whole.
+ *
+ * <h2>Reset and nexus loss</h2>
+ * A LUN or target reset releases SPC-2 reservations and queues one UNIT ATTENTION (29h/03h) for every
+ * logged-in initiator port of the unit; persistent reservations survive resets and restarts. When a
+ * connection ends, its initiator port's SPC-2 reservation and pending unit attention go with it.
+ */
+package dev.cistern.iscsi.session;

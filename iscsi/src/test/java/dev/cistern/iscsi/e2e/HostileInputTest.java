@@ -1,0 +1,179 @@
+package dev.cistern.iscsi.e2e;
+
+import dev.cistern.iscsi.IscsiTarget;
+import dev.cistern.iscsi.pdu.Opcode;
+import dev.cistern.iscsi.pdu.Pdu;
+import dev.cistern.iscsi.pdu.PduWriter;
+import dev.cistern.iscsi.testing.MemoryTargets;
+import dev.cistern.iscsi.testing.TestInitiator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.util.Random;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Mutated and random PDUs against a live target: each hostile connection gets a Reject, an answer or
+ * is closed, never takes the server down, and a well-behaved session running alongside keeps working.
+ */
+class HostileInputTest {
+    private static final String IQN = "iqn.2026-11.dev.cistern:fuzz";
+    private IscsiTarget target;
+    private TestInitiator witness;
+
+    @BeforeEach
+    void start() throws Exception {
+        target = MemoryTargets.start(MemoryTargets.definition(IQN, 1, 16L << 20, null, null, Set.of()));
+        witness = new TestInitiator(target.port());
+        assertThat(witness.login("iqn.2026-11.test:witness", IQN, new byte[]{0x40, 0, 0, 0, 0, 1})).isZero();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        witness.close();
+        target.stop();
+    }
+
+    private void witnessStillWorks() throws Exception {
+        byte[] read10 = {0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0};
+        assertThat(witness.command(0, read10, null, 512).status()).isZero();
+        assertThat(target.healthy()).isTrue();
+    }
+
+    private TestInitiator fuzzSession(int n) throws Exception {
+        TestInitiator t = new TestInitiator(target.port());
+        assertThat(t.login("iqn.2026-11.test:fuzz" + n, IQN, new byte[]{0x40, 0, 0, 0, 1, (byte) n})).isZero();
+        t.socket.setSoTimeout(300);
+        return t;
+    }
+
+    /** Reads until the target closes the connection or goes quiet; returns the opcodes seen. */
+    private static String drain(TestInitiator t) {
+        StringBuilder seen = new StringBuilder();
+        try {
+            for (int i = 0; i < 16; i++) {
+                Pdu p = t.read();
+                if (p == null) return seen.append("closed").toString();
+                seen.append(Integer.toHexString(p.opcode())).append(' ');
+            }
+        } catch (SocketTimeoutException e) {
+            seen.append("quiet");
+        } catch (Exception e) {
+            seen.append("closed");
+        }
+        return seen.toString();
+    }
+
+    private static Pdu validCommand(TestInitiator t) {
+        Pdu p = Pdu.of(Opcode.SCSI_COMMAND).flags(0xc1).putShort(8, 0).itt(77).putInt(20, 512)
+                .putInt(24, t.nextCmdSn()).putInt(28, t.expStatSn());
+        p.putBytes(32, new byte[]{0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0});
+        return p;
+    }
+
+    @Test
+    void unknownOpcodeIsRejectedAndTheSessionGoesOn() throws Exception {
+        try (TestInitiator t = fuzzSession(1)) {
+            Pdu bad = Pdu.of(0x1c).flags(0x80).itt(5).putInt(24, t.nextCmdSn());
+            t.send(bad);
+            Pdu r = t.read();
+            assertThat(r.opcode()).isEqualTo(Opcode.REJECT);
+            assertThat(r.getByte(2)).isEqualTo(0x05);
+            assertThat(r.data()).hasSize(48);
+            assertThat(t.ping()).isTrue();
+        }
+    }
+
+    @Test
+    void dataDigestErrorIsRejectedHeaderDigestErrorClosesTheConnection() throws Exception {
+        try (TestInitiator t = new TestInitiator(target.port())) {
+            assertThat(t.login("iqn.2026-11.test:digest", IQN, new byte[]{0x40, 0, 0, 0, 2, 2}, true)).isZero();
+            Pdu nop = Pdu.of(Opcode.NOP_OUT).flags(0x80).itt(9).putInt(20, Pdu.NO_TAG).putInt(24, t.nextCmdSn());
+            nop.bhs()[0] |= 0x40;
+            nop.data(new byte[]{1, 2, 3, 4});
+            byte[] wire = PduWriter.encode(nop, true, true);
+            wire[wire.length - 1] ^= 0x55; // corrupt the data digest
+            t.sendRaw(wire);
+            Pdu r = t.read();
+            assertThat(r.opcode()).isEqualTo(Opcode.REJECT);
+            assertThat(r.getByte(2)).isEqualTo(0x02);
+            assertThat(t.ping()).isTrue();
+            byte[] wire2 = PduWriter.encode(nop, true, true);
+            wire2[50] ^= 0x55; // corrupt the header digest
+            t.sendRaw(wire2);
+            t.socket.setSoTimeout(3000);
+            assertThat(drain(t)).endsWith("closed");
+        }
+        witnessStillWorks();
+    }
+
+    @Test
+    void outOfWindowCmdSnIsIgnored() throws Exception {
+        try (TestInitiator t = fuzzSession(3)) {
+            Pdu p = validCommand(t).putInt(24, t.nextCmdSn() + 1000);
+            t.send(p);
+            assertThat(drain(t)).isEqualTo("quiet");
+            assertThat(t.ping()).isTrue();
+        }
+    }
+
+    @Test
+    void randomMutationsNeverHurtTheTargetOrOtherSessions() throws Exception {
+        Random rnd = new Random(7143);
+        int closed = 0;
+        int answered = 0;
+        for (int round = 0; round < 90; round++) {
+            try (TestInitiator t = fuzzSession(10 + round % 200)) {
+                byte[] wire = PduWriter.encode(validCommand(t), false, false);
+                switch (round % 6) {
+                    case 0 -> { // flip random header bytes
+                        for (int i = 0; i < 1 + rnd.nextInt(6); i++) wire[rnd.nextInt(48)] ^= (byte) (1 + rnd.nextInt(255));
+                    }
+                    case 1 -> wire[0] = (byte) rnd.nextInt(64); // random opcode
+                    case 2 -> { // absurd data segment and AHS lengths
+                        wire[4] = (byte) rnd.nextInt(256);
+                        wire[5] = (byte) rnd.nextInt(256);
+                    }
+                    case 3 -> wire = java.util.Arrays.copyOf(wire, rnd.nextInt(48)); // truncated header
+                    case 4 -> { // random garbage
+                        wire = new byte[1 + rnd.nextInt(300)];
+                        rnd.nextBytes(wire);
+                    }
+                    default -> { // a write whose Data-Out goes wild
+                        Pdu w = Pdu.of(Opcode.SCSI_COMMAND).flags(0xa1).itt(88).putInt(20, 4096)
+                                .putInt(24, t.nextCmdSn()).putInt(28, t.expStatSn());
+                        w.putBytes(32, new byte[]{0x2a, 0, 0, 0, 0, 0, 0, 0, 8, 0});
+                        Pdu d = Pdu.of(Opcode.DATA_OUT).flags(0x80).itt(88).putInt(20, rnd.nextInt())
+                                .putInt(36, rnd.nextInt(3)).putInt(40, rnd.nextInt(8192) - 100);
+                        d.data(new byte[rnd.nextInt(2048)]);
+                        byte[] a = PduWriter.encode(w, false, false);
+                        byte[] b = PduWriter.encode(d, false, false);
+                        wire = java.util.Arrays.copyOf(a, a.length + b.length);
+                        System.arraycopy(b, 0, wire, a.length, b.length);
+                    }
+                }
+                try {
+                    t.sendRaw(wire);
+                } catch (IOException e) {
+                    // the target may already have hung up on a previous part
+                }
+                String seen = drain(t);
+                if (seen.endsWith("closed")) closed++;
+                else answered++;
+            }
+            if (round % 10 == 9) witnessStillWorks();
+        }
+        assertThat(closed + answered).isEqualTo(90);
+        assertThat(closed).isPositive();
+        witnessStillWorks();
+        // fuzz connections are all gone: only the witness remains logged in
+        long deadline = System.currentTimeMillis() + 5000;
+        while (target.sessions().size() > 1 && System.currentTimeMillis() < deadline) Thread.sleep(50);
+        assertThat(target.sessions()).hasSize(1);
+    }
+}

@@ -1,0 +1,235 @@
+package dev.cistern.server.health;
+
+import dev.cistern.engine.Engine;
+import dev.cistern.engine.EngineException;
+import dev.cistern.engine.StorageGroupInfo;
+import dev.cistern.engine.VerifyReport;
+import dev.cistern.server.jobs.JobKind;
+import dev.cistern.server.jobs.JobManager;
+import dev.cistern.server.jobs.JobState;
+import dev.cistern.server.jobs.JobView;
+import dev.cistern.server.mgmt.MgmtSettings;
+import dev.cistern.server.service.Health;
+import dev.cistern.server.service.Service;
+import dev.cistern.server.service.ServiceRegistry;
+import dev.cistern.server.service.ServiceState;
+import dev.cistern.server.service.ServiceStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Turns conditions into alerts. Every {@code checkInterval} it looks at the data file system's fill level, each
+ * storage group's quota, the state and restart count of every service, the TLS certificate's expiry and the
+ * reports of finished verify jobs; a condition that holds raises (or refreshes) its alert, one that went away
+ * clears it. A restart is an event as well as an alert that stays until acknowledged, because the watcher may
+ * have fixed the service before anyone looked.
+ *
+ * <p>A marker file {@code health/running} exists while the server runs; finding it at start means the previous
+ * process died without stopping (killed, crashed, power loss), which is raised as an alert too.
+ */
+public final class HealthMonitorService implements Service {
+    private static final Logger log = LoggerFactory.getLogger(HealthMonitorService.class);
+    private static final Duration PRUNE_EVERY = Duration.ofHours(1);
+
+    private final HealthStore store;
+    private final Path healthDir;
+    private final Path dataDir;
+    private final Supplier<Engine> engine;
+    private final ServiceRegistry services;
+    private final JobManager jobs;
+    private final Supplier<X509Certificate> certificate;
+    private final MgmtSettings settings;
+    private final Clock clock;
+    private final Map<String, Integer> restartsSeen = new HashMap<>();
+    private final Set<Long> verifiesSeen = new HashSet<>();
+    private Instant lastPrune = Instant.EPOCH;
+    private volatile String lastError;
+    private ScheduledExecutorService timer;
+
+    public HealthMonitorService(HealthStore store, Path healthDir, Path dataDir, Supplier<Engine> engine,
+                                ServiceRegistry services, JobManager jobs, Supplier<X509Certificate> certificate,
+                                MgmtSettings settings, Clock clock) {
+        this.store = store;
+        this.healthDir = healthDir;
+        this.dataDir = dataDir;
+        this.engine = engine;
+        this.services = services;
+        this.jobs = jobs;
+        this.certificate = certificate;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return "health";
+    }
+
+    @Override
+    public synchronized void start() throws IOException {
+        Path marker = healthDir.resolve("running");
+        Files.createDirectories(healthDir);
+        if (Files.exists(marker) && timer == null && restartsSeen.isEmpty()) {
+            store.raise("unclean-shutdown", Alert.Severity.WARNING, "the server process ended without stopping"
+                    + " (killed or crashed) before its start at " + clock.instant() + "; check the log and run 'cistern verify'");
+        }
+        Files.writeString(marker, clock.instant().toString());
+        timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("health").unstarted(r));
+        timer.scheduleWithFixedDelay(this::checkSafely, 0, settings.checkInterval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (timer == null) return;
+        timer.shutdownNow();
+        try {
+            timer.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        timer = null;
+        try {
+            Files.deleteIfExists(healthDir.resolve("running"));
+        } catch (IOException e) {
+            log.warn("cannot remove {}; the next start will report an unclean shutdown", healthDir.resolve("running"));
+        }
+    }
+
+    private void checkSafely() {
+        try {
+            checkOnce();
+            lastError = null;
+        } catch (RuntimeException e) {
+            lastError = String.valueOf(e.getMessage());
+            log.warn("health check failed; will try again in {}", settings.checkInterval(), e);
+        }
+    }
+
+    /** One round of checks. Public for tests. */
+    public synchronized void checkOnce() {
+        checkServices();
+        checkCapacity();
+        checkCertificate();
+        try {
+            checkQuotas(engine.get());
+        } catch (EngineException e) {
+            log.debug("quota check skipped: {}", e.getMessage());
+        }
+        checkVerifies();
+        Instant now = clock.instant();
+        if (Duration.between(lastPrune, now).compareTo(PRUNE_EVERY) >= 0) {
+            store.prune();
+            lastPrune = now;
+        }
+    }
+
+    private void checkServices() {
+        for (ServiceStatus s : services.statuses()) {
+            if (s.name().equals(name())) continue;
+            String key = "service:" + s.name();
+            if (s.state() == ServiceState.FAILED) {
+                store.raise(key, Alert.Severity.CRITICAL, "service '" + s.name() + "' is down: " + s.lastFailure()
+                        + "; the watcher is restarting it, see 'cistern system show'");
+            } else if (s.state() == ServiceState.RUNNING) {
+                store.clear(key);
+            }
+            int seen = restartsSeen.getOrDefault(s.name(), 0);
+            if (s.restarts() > seen) {
+                String msg = "service '" + s.name() + "' was restarted by the watcher (" + s.restarts()
+                        + " restart(s) since the server started); last failure: " + s.lastFailure();
+                store.event("service", null, msg);
+                store.raise("restart:" + s.name(), Alert.Severity.WARNING, msg);
+            }
+            restartsSeen.put(s.name(), s.restarts());
+        }
+    }
+
+    private void checkCapacity() {
+        try {
+            FileStore fs = Files.getFileStore(dataDir);
+            long total = fs.getTotalSpace();
+            if (total <= 0) return;
+            long used = total - fs.getUsableSpace();
+            double pct = 100.0 * used / total;
+            String msg = String.format(java.util.Locale.ROOT, "the data file system of %s is %.1f%% full (%d of %d bytes used)",
+                    dataDir, pct, used, total);
+            if (pct >= settings.capacityCriticalPercent()) {
+                store.raise("capacity", Alert.Severity.CRITICAL, msg + "; free space now: run 'cistern clean' or add storage");
+            } else if (pct >= settings.capacityWarnPercent()) {
+                store.raise("capacity", Alert.Severity.WARNING, msg + "; plan for more storage or delete old backups");
+            } else {
+                store.clear("capacity");
+            }
+        } catch (IOException e) {
+            store.raise("capacity", Alert.Severity.WARNING, "cannot read the fill level of " + dataDir + ": " + e.getMessage());
+        }
+    }
+
+    private void checkQuotas(Engine e) {
+        for (StorageGroupInfo g : e.listGroups()) {
+            String key = "quota:" + g.name();
+            if (g.quotaBytes() <= 0) {
+                store.clear(key);
+                continue;
+            }
+            long stored = e.groupStats(g.name()).storedBytes();
+            double pct = 100.0 * stored / g.quotaBytes();
+            if (pct >= settings.quotaWarnPercent()) {
+                store.raise(key, pct >= 100 ? Alert.Severity.CRITICAL : Alert.Severity.WARNING,
+                        String.format(java.util.Locale.ROOT, "storage group '%s' has used %.0f%% of its quota (%d of %d bytes);"
+                                + " raise it with 'cistern storage-group set %s --quota ...' or delete data", g.name(), pct, stored,
+                                g.quotaBytes(), g.name()));
+            } else {
+                store.clear(key);
+            }
+        }
+    }
+
+    private void checkCertificate() {
+        Instant notAfter = certificate.get().getNotAfter().toInstant();
+        Duration left = Duration.between(clock.instant(), notAfter);
+        if (left.compareTo(settings.certificateWarning()) < 0) {
+            store.raise("certificate", left.isNegative() ? Alert.Severity.CRITICAL : Alert.Severity.WARNING,
+                    "the HTTPS certificate " + (left.isNegative() ? "expired" : "expires") + " at " + notAfter
+                            + "; replace tls/server.p12 (or move it away to get a new self-signed one) and restart");
+        } else {
+            store.clear("certificate");
+        }
+    }
+
+    private void checkVerifies() {
+        for (var job : jobs.jobs()) {
+            JobView v = job.view();
+            if (job.kind() != JobKind.VERIFY || v.state() != JobState.SUCCEEDED || !verifiesSeen.add(job.id())) continue;
+            if (v.report() instanceof VerifyReport r && !r.clean()) {
+                store.raise("verify:" + job.id(), Alert.Severity.CRITICAL, "verify job " + job.id() + " found "
+                        + r.damagedChunks() + " damaged chunk(s); damaged entries: " + r.damagedEntries()
+                        + "; restore them from another copy");
+            }
+        }
+    }
+
+    @Override
+    public Health health() {
+        if (timer == null) return Health.down("not running");
+        String err = lastError;
+        return err == null ? Health.up("checking every " + settings.checkInterval()) : Health.degraded("last check failed: " + err);
+    }
+}

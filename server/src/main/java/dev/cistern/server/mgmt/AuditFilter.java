@@ -1,0 +1,108 @@
+package dev.cistern.server.mgmt;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.cistern.server.Json;
+import dev.cistern.server.config.ConfigService;
+import dev.cistern.server.config.Principal;
+import dev.cistern.server.health.HealthStore;
+import dev.cistern.server.http.api.Resources;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Wraps the REST API to keep the record: every administrative request (anything but GET) goes to the audit log
+ * with who did it and how it ended; logins, failed logins (including those refused by the API's login
+ * throttle), configuration changes and container creation and deletion become events.
+ *
+ * <p>A wrapper rather than code in each resource, so no resource can forget it. The record is written just
+ * after the API has answered (the status is known only then), so a client may see its answer a moment before
+ * the event is listed. The request body is buffered
+ * (the API refuses bodies over 1 MiB anyway) to read the user or object name; passwords are never logged.
+ */
+public final class AuditFilter implements HttpHandler {
+    private static final Logger audit = LoggerFactory.getLogger("cistern.audit");
+    private static final int MAX_BODY = (1 << 20) + 1;
+    private static final String LOGIN = Resources.BASE + "/login";
+    private static final String CONTAINERS = Resources.BASE + "/containers";
+
+    private final HttpHandler api;
+    private final ConfigService config;
+    private final HealthStore health;
+
+    public AuditFilter(HttpHandler api, ConfigService config, HealthStore health) {
+        this.api = api;
+        this.config = config;
+        this.health = health;
+    }
+
+    @Override
+    public void handle(HttpExchange ex) throws IOException {
+        String method = ex.getRequestMethod();
+        if (method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS")) {
+            api.handle(ex);
+            return;
+        }
+        String path = ex.getRequestURI().getRawPath();
+        byte[] body = ex.getRequestBody().readNBytes(MAX_BODY);
+        ex.setStreams(new ByteArrayInputStream(body), null);
+        String nameInBody = field(body, path.equals(LOGIN) ? "user" : "name");
+        if (path.equals(LOGIN)) {
+            login(ex, nameInBody);
+            return;
+        }
+        String user = caller(ex);
+        api.handle(ex);
+        int status = ex.getResponseCode();
+        audit.info("user={} {} {} -> {}{}", user, method, path, status, nameInBody == null ? "" : " name=" + nameInBody);
+        if (status >= 300 || user == null) return;
+        if (path.equals(CONTAINERS) && method.equals("POST")) {
+            health.event("container", user, "created container '" + nameInBody + "'");
+        } else if (path.startsWith(CONTAINERS + "/") && method.equals("DELETE")) {
+            health.event("container", user, "deleted container '" + lastSegment(path) + "'");
+        } else if (!path.equals(Resources.BASE + "/logout") && !path.startsWith(Resources.BASE + "/alerts/")) {
+            // acknowledgements are recorded by the alerts database itself, with the alert's text
+            health.event("config", user, method + " " + path + (nameInBody == null ? "" : " (" + nameInBody + ")"));
+        }
+    }
+
+    private void login(HttpExchange ex, String user) throws IOException {
+        String who = user == null ? "?" : user;
+        api.handle(ex);
+        int status = ex.getResponseCode();
+        audit.info("user={} POST {} -> {}", who, LOGIN, status);
+        if (status == 200) health.event("login", who, "logged in");
+        else if (status == 401) health.event("login-failed", who, "wrong user name or password");
+        else if (status == 429) health.event("login-failed", who, "refused: too many failed logins in a row");
+    }
+
+    private String caller(HttpExchange ex) {
+        String h = ex.getRequestHeaders().getFirst("Authorization");
+        if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) return null;
+        try {
+            Principal p = config.authenticate(h.substring(7).trim());
+            return p.user();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String field(byte[] body, String name) {
+        if (body.length == 0) return null;
+        try {
+            JsonNode n = Json.mapper().readTree(body);
+            return n != null && n.hasNonNull(name) && n.get(name).isTextual() ? n.get(name).asText() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String lastSegment(String path) {
+        return java.net.URLDecoder.decode(path.substring(path.lastIndexOf('/') + 1), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,160 @@
+package dev.cistern.server.monitor;
+
+import org.rrd4j.ConsolFun;
+import org.rrd4j.DsType;
+import org.rrd4j.core.FetchData;
+import org.rrd4j.core.FetchRequest;
+import org.rrd4j.core.RrdBackendFactory;
+import org.rrd4j.core.RrdDb;
+import org.rrd4j.core.RrdDef;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The round-robin databases behind the charts, one rrd4j file per {@link Subject} under {@code <data>/stats/}.
+ * Each keeps the raw samples for an hour, then averages per minute for two days, per hour for five weeks and per
+ * day for two years, so the files never grow. The traffic counters are stored as DERIVE with a minimum of 0:
+ * rrd4j turns them into bytes per second, and the drop to zero when the engine restarts becomes a gap rather
+ * than a huge negative rate.
+ *
+ * <p>rrd4j refuses an update whose time is not after the last one; such a sample (two in the same second) is
+ * dropped, which loses nothing a chart could show.
+ */
+public final class StatsDatabase implements AutoCloseable {
+    /** Metric name in series and the data source behind it (rrd4j limits those names to 20 characters). */
+    static final Map<String, String> METRICS = metrics();
+    private static final long MINUTE = 60;
+    private static final long HOUR = 3600;
+    private static final long DAY = 86400;
+
+    private final Path dir;
+    private final long step;
+    private final Map<String, RrdDb> open = new HashMap<>();
+
+    /** @param stepSeconds the sampling interval; at least 1 */
+    public StatsDatabase(Path dir, long stepSeconds) {
+        if (stepSeconds < 1) throw new IllegalArgumentException("sampling step must be at least 1 second, got " + stepSeconds);
+        this.dir = dir;
+        this.step = stepSeconds;
+    }
+
+    private static Map<String, String> metrics() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("logicalBytes", "logical");
+        m.put("uniqueBytes", "unique");
+        m.put("storedBytes", "stored");
+        m.put("freeBytes", "free");
+        m.put("writeBytesPerSecond", "written");
+        m.put("readBytesPerSecond", "read");
+        return m;
+    }
+
+    /** Records one sample; false if it was dropped because the subject already has one at or after {@code at}. */
+    public synchronized boolean record(Subject subject, Instant at, Sample s) {
+        long t = at.getEpochSecond();
+        try {
+            RrdDb db = db(subject, t);
+            if (t <= db.getLastUpdateTime()) return false;
+            db.createSample(t).setValues(s.logicalBytes(), s.uniqueBytes(), s.storedBytes(),
+                    s.freeBytes() < 0 ? Double.NaN : s.freeBytes(), s.bytesWritten(), s.bytesRead()).update();
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record statistics of " + subject.label() + " '" + subject.name()
+                    + "' in " + dir.resolve(subject.fileName()) + ": " + e.getMessage()
+                    + "; check free space and permissions of " + dir, e);
+        }
+    }
+
+    /** The series of {@code subject} over {@code range} ending at {@code now}; all null if never recorded. */
+    public synchronized Series series(Subject subject, ChartRange range, Instant now) {
+        long end = now.getEpochSecond();
+        long start = end - range.span().toSeconds();
+        long resolution = Math.max(step, range.resolution().toSeconds());
+        if (!Files.exists(dir.resolve(subject.fileName())) && !open.containsKey(subject.fileName())) {
+            return empty(subject, range, start, end, resolution);
+        }
+        try {
+            RrdDb db = db(subject, end);
+            FetchRequest req = db.createFetchRequest(ConsolFun.AVERAGE, start, end, resolution);
+            FetchData data = req.fetchData();
+            List<Long> ts = new ArrayList<>();
+            for (long x : data.getTimestamps()) ts.add(x);
+            Map<String, List<Double>> values = new LinkedHashMap<>();
+            for (var m : METRICS.entrySet()) values.put(m.getKey(), toList(data.getValues(m.getValue())));
+            return new Series(subject.name(), range.wireName(), data.getStep(), ts, values);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read statistics of " + subject.label() + " '" + subject.name()
+                    + "' from " + dir.resolve(subject.fileName()) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Series empty(Subject subject, ChartRange range, long start, long end, long resolution) {
+        List<Long> ts = new ArrayList<>();
+        List<Double> nothing = new ArrayList<>();
+        for (long t = start - start % resolution + resolution; t <= end; t += resolution) {
+            ts.add(t);
+            nothing.add(null);
+        }
+        Map<String, List<Double>> values = new LinkedHashMap<>();
+        for (String m : METRICS.keySet()) values.put(m, nothing);
+        return new Series(subject.name(), range.wireName(), resolution, ts, values);
+    }
+
+    private static List<Double> toList(double[] v) {
+        List<Double> l = new ArrayList<>(v.length);
+        for (double d : v) l.add(Double.isNaN(d) ? null : d);
+        return l;
+    }
+
+    private RrdDb db(Subject subject, long now) throws IOException {
+        RrdDb db = open.get(subject.fileName());
+        if (db != null) return db;
+        Files.createDirectories(dir);
+        Path file = dir.resolve(subject.fileName());
+        RrdDb.Builder b = RrdDb.getBuilder().setPath(file.toString())
+                .setBackendFactory(RrdBackendFactory.getFactory("FILE"));
+        if (!Files.exists(file)) b.setRrdDef(definition(file, now));
+        db = b.build();
+        open.put(subject.fileName(), db);
+        return db;
+    }
+
+    private RrdDef definition(Path file, long now) {
+        RrdDef def = new RrdDef(file.toString(), now - 1, step);
+        long heartbeat = Math.max(3 * step, 10);
+        for (String ds : METRICS.values()) {
+            boolean counter = ds.equals("written") || ds.equals("read");
+            def.addDatasource(ds, counter ? DsType.DERIVE : DsType.GAUGE, heartbeat, 0, Double.NaN);
+        }
+        def.addArchive(ConsolFun.AVERAGE, 0.5, 1, (int) Math.max(2, HOUR / step));
+        def.addArchive(ConsolFun.AVERAGE, 0.5, steps(MINUTE), (int) (2 * DAY / MINUTE));
+        def.addArchive(ConsolFun.AVERAGE, 0.5, steps(HOUR), (int) (35 * DAY / HOUR));
+        def.addArchive(ConsolFun.AVERAGE, 0.5, steps(DAY), 730);
+        return def;
+    }
+
+    private int steps(long seconds) {
+        return (int) Math.max(1, seconds / step);
+    }
+
+    @Override
+    public synchronized void close() {
+        for (RrdDb db : open.values()) {
+            try {
+                db.close();
+            } catch (IOException e) {
+                // the file was synced by every update; a failed close loses nothing
+            }
+        }
+        open.clear();
+    }
+}

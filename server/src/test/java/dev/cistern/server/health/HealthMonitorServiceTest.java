@@ -1,0 +1,105 @@
+package dev.cistern.server.health;
+
+import dev.cistern.engine.EngineException;
+import dev.cistern.server.jobs.JobManager;
+import dev.cistern.server.mgmt.MgmtSettings;
+import dev.cistern.server.service.Health;
+import dev.cistern.server.service.MutableClock;
+import dev.cistern.server.service.Service;
+import dev.cistern.server.service.ServiceRegistry;
+import dev.cistern.server.tls.SelfSignedCertificate;
+import dev.cistern.server.tls.TlsKeyStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The health monitor's checks with a hand-driven clock: certificate expiry and services that fail. */
+class HealthMonitorServiceTest {
+    @TempDir
+    Path dir;
+    final MutableClock clock = new MutableClock();
+
+    /** A service whose failure the test switches on. */
+    static final class Switch implements Service {
+        volatile boolean failing;
+
+        @Override
+        public String name() {
+            return "nfs";
+        }
+
+        @Override
+        public void start() {
+            if (failing) throw new IllegalStateException("port 2049 is taken");
+        }
+
+        @Override
+        public void stop() {
+        }
+
+        @Override
+        public Health health() {
+            return failing ? Health.down("socket closed") : Health.up("ok");
+        }
+    }
+
+    @Test
+    void aCertificateNearItsEndRaisesAWarningThenACriticalAlert() throws Exception {
+        TlsKeyStore tls = TlsKeyStore.loadOrCreate(dir.resolve("tls.p12"), clock.instant());
+        ServiceRegistry services = new ServiceRegistry(clock);
+        HealthStore store = new HealthStore(dir.resolve("health"), clock, Duration.ofDays(90), 1000);
+        HealthMonitorService h = new HealthMonitorService(store, dir.resolve("health"), dir, () -> {
+            throw new EngineException(EngineException.Reason.CLOSED, "no engine in this test");
+        }, services, new JobManager(() -> null, clock), tls::certificate, MgmtSettings.defaults(), clock);
+
+        h.checkOnce();
+        assertThat(store.alerts()).noneMatch(a -> a.key().equals("certificate"));
+        clock.advance(SelfSignedCertificate.VALIDITY.minus(Duration.ofDays(10)));
+        h.checkOnce();
+        assertThat(store.alerts()).filteredOn(a -> a.key().equals("certificate")).singleElement()
+                .satisfies(a -> assertThat(a.severity()).isEqualTo(Alert.Severity.WARNING))
+                .satisfies(a -> assertThat(a.message()).contains("expires at"));
+        clock.advance(Duration.ofDays(11));
+        h.checkOnce();
+        assertThat(store.alerts()).filteredOn(a -> a.key().equals("certificate")).singleElement()
+                .satisfies(a -> assertThat(a.severity()).isEqualTo(Alert.Severity.CRITICAL))
+                .satisfies(a -> assertThat(a.message()).contains("expired at"));
+    }
+
+    @Test
+    void aFailedServiceIsACriticalAlertThatClearsWhenItRunsAgain() throws Exception {
+        TlsKeyStore tls = TlsKeyStore.loadOrCreate(dir.resolve("tls.p12"), clock.instant());
+        ServiceRegistry services = new ServiceRegistry(clock);
+        Switch nfs = new Switch();
+        services.add(nfs);
+        services.startAll();
+        HealthStore store = new HealthStore(dir.resolve("health"), clock, Duration.ofDays(90), 1000);
+        HealthMonitorService h = new HealthMonitorService(store, dir.resolve("health"), dir, () -> {
+            throw new EngineException(EngineException.Reason.CLOSED, "no engine in this test");
+        }, services, new JobManager(() -> null, clock), tls::certificate, MgmtSettings.defaults(), clock);
+        var watcher = new dev.cistern.server.service.ServiceWatcher(services,
+                new dev.cistern.server.service.Backoff(Duration.ofSeconds(1), Duration.ofSeconds(8)), Duration.ofSeconds(1), clock);
+
+        nfs.failing = true;
+        watcher.checkOnce(); // sees DOWN, stops it, schedules a restart
+        h.checkOnce();
+        assertThat(store.alerts()).filteredOn(a -> a.key().equals("service:nfs")).singleElement()
+                .satisfies(a -> assertThat(a.severity()).isEqualTo(Alert.Severity.CRITICAL))
+                .satisfies(a -> assertThat(a.message()).contains("service 'nfs' is down: socket closed"));
+
+        nfs.failing = false;
+        clock.advance(Duration.ofSeconds(2));
+        watcher.checkOnce(); // restarts it
+        h.checkOnce();
+        assertThat(store.alerts()).filteredOn(a -> a.key().equals("service:nfs")).singleElement()
+                .satisfies(a -> assertThat(a.clearedAt()).isNotNull());
+        assertThat(store.alerts()).filteredOn(a -> a.key().equals("restart:nfs")).singleElement()
+                .satisfies(a -> assertThat(a.message()).contains("restarted by the watcher (1 restart(s)"));
+        assertThat(store.events("service", 10)).singleElement()
+                .satisfies(e -> assertThat(e.message()).contains("service 'nfs' was restarted"));
+    }
+}

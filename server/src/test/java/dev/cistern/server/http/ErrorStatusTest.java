@@ -1,0 +1,27 @@
+package dev.cistern.server.http;
+
+import dev.cistern.engine.EngineException.Reason;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The status contract clients rely on for engine failures. */
+class ErrorStatusTest {
+
+    @Test
+    void engineReasonsMapToTheDocumentedStatuses() {
+        assertThat(ErrorStatus.of(Reason.NOT_FOUND)).isEqualTo(404);
+        assertThat(ErrorStatus.of(Reason.ALREADY_EXISTS)).isEqualTo(409);
+        assertThat(ErrorStatus.of(Reason.INVALID_ARGUMENT)).isEqualTo(400);
+        assertThat(ErrorStatus.of(Reason.NOT_EMPTY)).isEqualTo(409);
+        assertThat(ErrorStatus.of(Reason.QUOTA_EXCEEDED)).isEqualTo(507);
+        assertThat(ErrorStatus.of(Reason.NO_SPACE)).isEqualTo(507);
+        assertThat(ErrorStatus.of(Reason.LOCKED)).isEqualTo(423);
+        assertThat(ErrorStatus.of(Reason.ACCESS_DENIED)).isEqualTo(403);
+        assertThat(ErrorStatus.of(Reason.BUSY)).isEqualTo(409);
+        assertThat(ErrorStatus.of(Reason.READ_ONLY)).isEqualTo(409);
+        assertThat(ErrorStatus.of(Reason.DAMAGED)).isEqualTo(500);
+        assertThat(ErrorStatus.of(Reason.IO_ERROR)).isEqualTo(500);
+        assertThat(ErrorStatus.of(Reason.CLOSED)).isEqualTo(503);
+    }
+}

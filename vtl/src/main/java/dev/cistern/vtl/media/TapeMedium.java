@@ -1,0 +1,212 @@
+package dev.cistern.vtl.media;
+
+import dev.cistern.engine.ContainerHandle;
+import dev.cistern.engine.FileEntry;
+import dev.cistern.engine.StreamWriter;
+import java.nio.ByteBuffer;
+
+/**
+ * The contents of a mounted cartridge: a sequence of logical objects (blocks and filemarks) ending at
+ * end of data, kept in three engine streams (see {@link TapeFormat}).
+ *
+ * <p><b>Crash consistency.</b> Invariants on what is durable: (1) every object in the object index lies
+ * inside the durable data stream, (2) every filemark in the object index has its entry in the marks
+ * list. They hold because {@link #flush} makes the data durable first, then the marks, then the objects;
+ * because every filemark is followed by a flush; and because an overwrite in the middle truncates the
+ * objects first, then the marks, then the data. {@link #open} repairs what a kill can leave beyond the
+ * invariants: data past the last indexed object and marks past end of data are cut off. So after a
+ * crash the tape reads back exactly up to the last flush (at the latest the last WRITE FILEMARKS), and
+ * never returns bytes that were not written as a block. Not safe for concurrent use: the owning drive
+ * serializes commands.
+ */
+public final class TapeMedium implements AutoCloseable {
+    private final ContainerHandle container;
+    private final Cartridge cartridge;
+    private final RecordFile objects;
+    private final RecordFile marks;
+    private final FileEntry data;
+    private final ReadAhead readAhead;
+    private StreamWriter dataWriter;
+    /** Bytes of payload including unflushed ones. */
+    private long dataEnd;
+    private boolean dirty;
+
+    private TapeMedium(ContainerHandle container, Cartridge cartridge) {
+        this.container = container;
+        this.cartridge = cartridge;
+        this.objects = new RecordFile(container, TapeFormat.objects(cartridge.barcode()), TapeFormat.OBJECT_BYTES);
+        this.marks = new RecordFile(container, TapeFormat.marks(cartridge.barcode()), TapeFormat.MARK_BYTES);
+        this.data = container.openOrCreateFile(TapeFormat.data(cartridge.barcode()));
+        this.readAhead = new ReadAhead(container.openFile(TapeFormat.data(cartridge.barcode())));
+    }
+
+    static TapeMedium open(ContainerHandle container, Cartridge cartridge) {
+        TapeMedium m = new TapeMedium(container, cartridge);
+        m.recover();
+        return m;
+    }
+
+    private void recover() {
+        long dataSize = data.size();
+        long n = objects.count();
+        long end = 0;
+        while (n > 0) {
+            ObjectRecord last = object(n - 1);
+            if (last.end() <= dataSize) {
+                end = last.end();
+                break;
+            }
+            n--;
+        }
+        if (n < objects.count() || objects.count() * TapeFormat.OBJECT_BYTES != objectsFileSize()) objects.truncate(n);
+        long keepMarks = marks.lowerBound(n);
+        if (keepMarks < marks.count()) marks.truncate(keepMarks);
+        if (dataSize > end) {
+            data.truncate(end);
+            data.flush();
+        }
+        dataEnd = end;
+    }
+
+    private long objectsFileSize() {
+        return container.stat(TapeFormat.objects(cartridge.barcode())).map(e -> e.size()).orElse(0L);
+    }
+
+    public Cartridge cartridge() {
+        return cartridge;
+    }
+
+    /** Number of logical objects: the logical object identifier of end of data. */
+    public long endOfData() {
+        return objects.count();
+    }
+
+    /** Payload bytes on the tape, flushed or not. */
+    public long usedBytes() {
+        return dataEnd;
+    }
+
+    public long filemarkCount() {
+        return marks.count();
+    }
+
+    /** Object {@code n} (0 <= n < endOfData). */
+    public ObjectRecord object(long n) {
+        settle();
+        byte[] b = new byte[TapeFormat.OBJECT_BYTES];
+        objects.read(n, b, 0);
+        return ObjectRecord.decode(b);
+    }
+
+    /**
+     * Reads up to {@code len} bytes of block {@code r} (object {@code n}) into {@code dst}; returns bytes
+     * read. Sequential reads are served from the read-ahead, which then moves on.
+     */
+    public int readBlock(long n, ObjectRecord r, byte[] dst, int off, int len) {
+        settle();
+        int want = Math.min(len, r.length());
+        byte[] ahead = readAhead.take(r);
+        int got;
+        if (ahead != null) {
+            System.arraycopy(ahead, 0, dst, off, want);
+            got = want;
+        } else {
+            ByteBuffer b = ByteBuffer.wrap(dst, off, want);
+            long at = r.offset();
+            while (b.hasRemaining()) {
+                int k = data.read(at, b);
+                if (k <= 0) break;
+                at += k;
+            }
+            got = b.position() - off;
+        }
+        readAhead.after(n, this);
+        return got;
+    }
+
+    /** Appends a block at end of data. */
+    public void appendBlock(byte[] src, int off, int len) {
+        readAhead.discard();
+        if (dataWriter == null) dataWriter = container.append(TapeFormat.data(cartridge.barcode()));
+        dataWriter.write(src, off, len);
+        objects.append(new ObjectRecord(dataEnd, len, false).encode());
+        dataEnd += len;
+        dirty = true;
+    }
+
+    /** Appends a filemark at end of data; the caller flushes (see the class invariants). */
+    public void appendFilemark() {
+        readAhead.discard();
+        marks.append(ByteBuffer.allocate(8).putLong(objects.count()).array());
+        objects.append(new ObjectRecord(dataEnd, 0, true).encode());
+        dirty = true;
+    }
+
+    /** Makes everything appended durable and readable: data, then marks, then objects. */
+    public void flush() {
+        if (!dirty) return;
+        if (dataWriter != null) dataWriter.flush();
+        marks.flush();
+        objects.flush();
+        dirty = false;
+    }
+
+    private void settle() {
+        if (dirty) flush();
+    }
+
+    /** Cuts the tape after object {@code n}-1, durably (objects, then marks, then data). */
+    public void truncate(long n) {
+        if (n >= objects.count()) return;
+        readAhead.discard();
+        settle();
+        long end = n == 0 ? 0 : object(n - 1).end();
+        if (dataWriter != null) {
+            dataWriter.close();
+            dataWriter = null;
+        }
+        objects.truncate(n);
+        long keep = marks.lowerBound(n);
+        if (keep < marks.count()) marks.truncate(keep);
+        data.truncate(end);
+        data.flush();
+        dataEnd = end;
+    }
+
+    /** Object number of the first filemark at or after {@code from}, or -1. */
+    public long nextMark(long from) {
+        settle();
+        long i = marks.lowerBound(from);
+        return i < marks.count() ? marks.readLong(i) : -1;
+    }
+
+    /** Object number of the last filemark before {@code before}, or -1. */
+    public long previousMark(long before) {
+        settle();
+        long i = marks.lowerBound(before);
+        return i > 0 ? marks.readLong(i - 1) : -1;
+    }
+
+    /** Filemarks before object {@code n}: the file number at {@code n}. */
+    public long marksBefore(long n) {
+        if (n >= objects.count()) return marks.count();
+        settle();
+        return marks.lowerBound(n);
+    }
+
+    /** Object number of filemark number {@code k} (0-based), or -1 when there are fewer. */
+    public long markNumber(long k) {
+        settle();
+        return k < marks.count() ? marks.readLong(k) : -1;
+    }
+
+    @Override
+    public void close() {
+        flush();
+        if (dataWriter != null) dataWriter.close();
+        readAhead.close();
+        objects.close();
+        marks.close();
+        data.close();
+    }
+}
