@@ -18,12 +18,19 @@ import java.util.concurrent.Executor;
 
 /**
  * The only handler that runs on the event loop: it starts each request on the worker executor and
- * feeds the request body to it through a {@link BodyStream}. It never touches the engine.
+ * feeds the request body to it through a {@link BodyStream}. It never touches the engine. Requests of
+ * one connection are served one at a time, in order: a pipelined request waits (queued here, its body
+ * too) until the response before it has been written.
  */
 public final class S3HttpHandler extends ChannelInboundHandlerAdapter {
     private final Executor workers;
     private final RequestHandler handler;
     private BodyStream body;
+    /** A request is being served (its response not yet written). */
+    private boolean busy;
+    /** The request being served still has body to come: contents belong to it, not to a queued request. */
+    private boolean bodyOpen;
+    private final java.util.ArrayDeque<Object> pending = new java.util.ArrayDeque<>();
 
     public S3HttpHandler(Executor workers, RequestHandler handler) {
         this.workers = workers;
@@ -32,6 +39,15 @@ public final class S3HttpHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!pending.isEmpty() || (busy && !bodyOpen)) {
+            // a pipelined request: its response must follow the current one, so it waits its turn
+            pending.add(msg);
+            return;
+        }
+        handle(ctx, msg);
+    }
+
+    private void handle(ChannelHandlerContext ctx, Object msg) {
         try {
             if (msg instanceof HttpRequest req) {
                 if (req.decoderResult().isFailure()) {
@@ -41,7 +57,15 @@ public final class S3HttpHandler extends ChannelInboundHandlerAdapter {
                 }
                 BodyStream b = new BodyStream(ctx.channel());
                 body = b;
-                workers.execute(() -> handler.serve(ctx.channel(), req, b));
+                busy = true;
+                bodyOpen = true;
+                workers.execute(() -> {
+                    try {
+                        handler.serve(ctx.channel(), req, b);
+                    } finally {
+                        ctx.executor().execute(() -> next(ctx));
+                    }
+                });
             }
             if (msg instanceof HttpContent c && body != null) {
                 if (c.decoderResult().isFailure()) {
@@ -50,10 +74,28 @@ public final class S3HttpHandler extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 if (c.content().isReadable()) body.offer(c.content().retain());
-                if (c instanceof LastHttpContent) body.end();
+                if (c instanceof LastHttpContent) {
+                    body.end();
+                    bodyOpen = false;
+                }
             }
         } finally {
             ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /** Event loop: the current request's response is written; start the next queued one, if any. */
+    private void next(ChannelHandlerContext ctx) {
+        busy = false;
+        Object m;
+        // replay queued messages: the next request, then its body parts, until it is complete or the queue is empty
+        while ((m = pending.peek()) != null && (!busy || bodyOpen)) {
+            pending.poll();
+            if (!ctx.channel().isActive()) {
+                ReferenceCountUtil.release(m);
+                continue;
+            }
+            handle(ctx, m);
         }
     }
 
@@ -71,6 +113,8 @@ public final class S3HttpHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (body != null) body.broken();
+        Object m;
+        while ((m = pending.poll()) != null) ReferenceCountUtil.release(m);
         super.channelInactive(ctx);
     }
 

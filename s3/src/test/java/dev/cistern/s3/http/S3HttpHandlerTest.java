@@ -42,6 +42,33 @@ class S3HttpHandlerTest {
     }
 
     @Test
+    void pipelinedRequestsAreServedOneAfterAnotherWithTheirBodies() {
+        List<Runnable> queued = new ArrayList<>();
+        List<String> served = new ArrayList<>();
+        EmbeddedChannel ch = new EmbeddedChannel(new S3HttpHandler(queued::add, (c, req, body) -> {
+            try {
+                served.add(req.uri() + ":" + body.readAllBytes().length);
+            } catch (IOException e) {
+                served.add(req.uri() + ":" + e.getMessage());
+            }
+        }));
+        ch.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/b/first"));
+        ch.writeInbound(new DefaultLastHttpContent());
+        ch.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, "/b/second"));
+        ch.writeInbound(new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[3])));
+        assertThat(queued).as("the second waits for the first").hasSize(1);
+        queued.get(0).run();
+        ch.runPendingTasks();
+        assertThat(queued).hasSize(2);
+        // the queued body part was replayed into the second request; later parts go straight to it
+        ch.writeInbound(new DefaultLastHttpContent(Unpooled.wrappedBuffer(new byte[2])));
+        queued.get(1).run();
+        ch.runPendingTasks();
+        assertThat(served).containsExactly("/b/first:0", "/b/second:5");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void disconnectFailsAWaitingReader() {
         List<Runnable> queued = new ArrayList<>();
         AtomicReference<BodyStream> seen = new AtomicReference<>();
