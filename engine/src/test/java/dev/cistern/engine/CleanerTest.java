@@ -106,4 +106,26 @@ class CleanerTest {
             assertThat(v.clean()).as(v.toString()).isTrue();
         }
     }
+
+    @Test
+    void deletingAContainerDropsAllItsEntriesAndCleanReclaimsEverything() {
+        try (Engine e = Engines.open(smallContainers(dir))) {
+            e.createGroup(StorageGroupSpec.of("grp"));
+            e.createContainer("grp", new ContainerSpec("gone", "client", Map.of()));
+            ContainerHandle c = e.openContainer("gone");
+            for (int i = 0; i < 3; i++) EngineRoundTripTest.put(c, "f" + i, TestData.random(10 + i, 1_000_000));
+            try (BlockVolume v = c.createVolume("lun", 1 << 20, 512, false)) {
+                v.write(0, java.nio.ByteBuffer.wrap(TestData.random(20, 1 << 20)), true);
+            }
+            e.deleteContainer("gone");
+            assertThat(e.listContainers(null)).isEmpty();
+            e.clean(Progress.NONE);
+            assertThat(e.groupStats("grp").storedBytes()).isZero();
+            assertThat(e.groupStats("grp").chunkCount()).isZero();
+            // the name is free again, and the new container starts empty
+            e.createContainer("grp", new ContainerSpec("gone", "client", Map.of()));
+            assertThat(e.openContainer("gone").list("", null, 10)).isEmpty();
+            assertThat(e.verify(Progress.NONE).clean()).isTrue();
+        }
+    }
 }

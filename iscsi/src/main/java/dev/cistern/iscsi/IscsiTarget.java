@@ -30,10 +30,20 @@ public final class IscsiTarget implements AutoCloseable {
     private ExecutorService threads;
     private Thread acceptor;
     private volatile boolean running;
+    private final java.time.Duration keepaliveIdle;
 
     public IscsiTarget(TargetCatalog catalog, InetSocketAddress bind) {
+        this(catalog, bind, java.time.Duration.ofSeconds(30));
+    }
+
+    /**
+     * @param keepaliveIdle after this much silence on a connection the target pings with a NOP-In, and
+     *                      closes the connection when that ping goes unanswered as long again
+     */
+    public IscsiTarget(TargetCatalog catalog, InetSocketAddress bind, java.time.Duration keepaliveIdle) {
         this.catalog = catalog;
         this.bind = bind;
+        this.keepaliveIdle = keepaliveIdle;
     }
 
     public synchronized void start() {
@@ -55,7 +65,7 @@ public final class IscsiTarget implements AutoCloseable {
         while (running) {
             try {
                 Socket s = server.accept();
-                threads.execute(new Connection(s, catalog, registry, luns));
+                threads.execute(new Connection(s, catalog, registry, luns, keepaliveIdle));
             } catch (IOException e) {
                 if (running) LOG.log(System.Logger.Level.WARNING, "iSCSI accept failed: {0}", e.getMessage());
             } catch (RuntimeException e) {

@@ -168,7 +168,7 @@ final class Cleaner {
 
         WriteBatch b = new WriteBatch();
         try {
-            List<ContainerChunk> moved = new ArrayList<>();
+            List<ContainerChunk> moved = new ArrayList<>(keep.size());
             for (ContainerChunk c : keep) {
                 byte[] rec = g.store.readRecord(c.location());
                 if (!ChunkRecord.checksumOk(rec, 0, rec.length)) {
@@ -187,19 +187,20 @@ final class Cleaner {
                 }
             }
             if (out != null) out.force();
+            java.util.Set<ContainerChunk> kept = new java.util.HashSet<>(keep);
             g.tracker.lock.writeLock().lock();
             try {
-                for (ContainerChunk m : moved) {
+                for (int i = 0; i < moved.size(); i++) {
+                    ContainerChunk m = moved.get(i);
                     byte[] ik = DedupStore.indexKey(g.id(), m.fingerprint());
                     byte[] cur = engine.meta.get(Family.INDEX, ik);
-                    ContainerChunk old = keep.get(moved.indexOf(m));
-                    if (cur != null && ChunkLocation.decode(cur).equals(old.location())) {
+                    if (cur != null && ChunkLocation.decode(cur).equals(keep.get(i).location())) {
                         b.put(engine.meta.cf(Family.INDEX), ik, m.location().encode());
                     }
                     b.put(engine.meta.cf(Family.CONTAINER_CHUNKS), m.key(), m.value());
                 }
                 for (ContainerChunk c : chunks) {
-                    if (!keep.contains(c)) {
+                    if (!kept.contains(c)) {
                         ChunkAccounting.remove(engine, b, c);
                         chunksFreed++;
                         bytesReclaimed += c.location().recordLength();
@@ -215,7 +216,7 @@ final class Cleaner {
                 g.tracker.lock.writeLock().unlock();
             }
             for (ContainerChunk c : chunks) {
-                if (!keep.contains(c)) {
+                if (!kept.contains(c)) {
                     g.uniqueBytes.addAndGet(-c.location().rawLength());
                     g.storedBytes.addAndGet(-c.location().recordLength());
                     g.chunkCount.decrementAndGet();

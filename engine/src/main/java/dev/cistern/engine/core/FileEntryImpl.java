@@ -104,8 +104,11 @@ final class FileEntryImpl implements FileEntry {
         replaceRegion(e, start, regionEnd, region, Math.max(size, end));
     }
 
-    /** Re-chunks {@code region} (entry bytes [start, regionEnd)) and swaps it into the recipe. */
-    private void replaceRegion(EntryRecord e, long start, long regionEnd, byte[] region, long newSize) {
+    /**
+     * Re-chunks {@code region} (entry bytes [start, start + region.length)) and swaps it into the recipe in
+     * one batch, dropping the old steps in [start, dropEnd).
+     */
+    private void replaceRegion(EntryRecord e, long start, long dropEnd, byte[] region, long newSize) {
         FastCdc chunker = container.group().chunker;
         int cap = region.length / 1024 + 2;
         int[] off = new int[cap];
@@ -124,7 +127,7 @@ final class FileEntryImpl implements FileEntry {
             session.makeChunksDurable();
             try (WriteBatch b = new WriteBatch()) {
                 b.deleteRange(engine.meta.cf(Family.RECIPES), RecipeRecord.key(e.entryId(), start),
-                        RecipeRecord.key(e.entryId(), regionEnd));
+                        RecipeRecord.key(e.entryId(), dropEnd));
                 for (int i = 0; i < n; i++) {
                     RecipeRecord r = new RecipeRecord(start + off[i], fps[i], len[i]);
                     b.put(engine.meta.cf(Family.RECIPES), RecipeRecord.key(e.entryId(), r.offset()), r.value());
@@ -161,14 +164,8 @@ final class FileEntryImpl implements FileEntry {
             }
             byte[] keep = new byte[(int) (newSize - start)];
             reads.read(container.group(), e.entryId(), e.size(), start, ByteBuffer.wrap(keep));
-            try (WriteBatch b = new WriteBatch()) {
-                b.deleteRange(engine.meta.cf(Family.RECIPES), RecipeRecord.key(e.entryId(), start),
-                        Keys.id(e.entryId() + 1));
-                engine.meta.write(b, false);
-            } catch (RocksDBException ex) {
-                throw new EngineException(EngineException.Reason.IO_ERROR, "truncate of '" + name + "' failed", ex);
-            }
-            replaceRegion(e, start, newSize, keep, newSize);
+            // everything from the cut chunk to the end goes, in the same batch as the re-chunked head
+            replaceRegion(e, start, Long.MAX_VALUE, keep, newSize);
         }
     }
 

@@ -266,6 +266,24 @@ final class LocalContainerHandle implements ContainerHandle {
         }
     }
 
+    /** Deletes up to {@code max} entries in one batch (container deletion); returns how many. */
+    int deletePage(int max) {
+        synchronized (entryLock) {
+            int n = 0;
+            try (Scanner sc = engine.meta.scan(Family.ENTRIES, Keys.id(record.id())); WriteBatch b = new WriteBatch()) {
+                while (n < max && sc.next()) {
+                    b.delete(engine.meta.cf(Family.ENTRIES), sc.key());
+                    dropEntry(b, EntryRecord.decode(sc.value()));
+                    n++;
+                }
+                if (n > 0) engine.meta.write(b, true);
+            } catch (RocksDBException ex) {
+                throw new EngineException(EngineException.Reason.IO_ERROR, "delete of container '" + record.name() + "' failed", ex);
+            }
+            return n;
+        }
+    }
+
     /** Puts {@code rec} under {@code name}, dropping the data of the entry it replaces (all in {@code b}). */
     void replaceEntry(WriteBatch b, String name, EntryRecord rec, long logicalBytes) {
         synchronized (entryLock) {

@@ -58,6 +58,8 @@ public final class LocalEngine implements Engine {
     final VolumeRegistry volumes = new VolumeRegistry();
     final Map<Long, GroupState> groups = new ConcurrentHashMap<>();
     private final Map<Long, Traffic> traffic = new ConcurrentHashMap<>();
+    /** Container records by name: looked up on every protocol request, so kept in memory (changes under namespaceLock). */
+    private final Map<String, ContainerRecord> containersByName = new ConcurrentHashMap<>();
     private final Object[] entryLocks = new Object[ENTRY_LOCKS];
     private final ExecutorService workers;
     /** Pipeline stages of writers (one task per writer at a time); virtual, so they never starve {@link #workers}. */
@@ -98,6 +100,7 @@ public final class LocalEngine implements Engine {
         try (Scanner sc = e.meta.scan(Family.GROUPS, new byte[0])) {
             while (sc.next()) e.addGroupState(GroupRecord.decode(sc.value()));
         }
+        for (ContainerRecord r : e.containerRecords()) e.containersByName.put(r.name(), r);
         new Recovery(e).run();
         for (GroupState g : e.groups.values()) e.loadCounters(g);
         // Volumes' unflushed writes become durable within a few seconds even if nobody asks.
@@ -281,22 +284,22 @@ public final class LocalEngine implements Engine {
     ContainerRecord containerRecord(String name) {
         checkOpen();
         Names.check("container", name);
-        for (ContainerRecord r : containerRecords()) if (r.name().equals(name)) return r;
-        throw new EngineException(Reason.NOT_FOUND, "no container '" + name + "'");
+        ContainerRecord r = containersByName.get(name);
+        if (r == null) throw new EngineException(Reason.NOT_FOUND, "no container '" + name + "'");
+        return r;
     }
 
     @Override
     public ContainerInfo createContainer(String groupName, ContainerSpec spec) {
         synchronized (namespaceLock) {
             GroupState g = groupState(groupName);
-            for (ContainerRecord r : containerRecords()) {
-                if (r.name().equals(spec.name())) {
-                    throw new EngineException(Reason.ALREADY_EXISTS, "container '" + spec.name() + "' already exists");
-                }
+            if (containersByName.containsKey(spec.name())) {
+                throw new EngineException(Reason.ALREADY_EXISTS, "container '" + spec.name() + "' already exists");
             }
             ContainerRecord r = new ContainerRecord(ids.next(), g.id(), spec.name(), spec.protocol(), spec.properties(),
                     clock.millis());
             meta.put(Family.CONTAINERS, Keys.id(r.id()), r.encode(), true);
+            containersByName.put(r.name(), r);
             return containerInfo(r);
         }
     }
@@ -319,6 +322,7 @@ public final class LocalEngine implements Engine {
         synchronized (namespaceLock) {
             ContainerRecord r = containerRecord(name).withProperties(properties == null ? Map.of() : properties);
             meta.put(Family.CONTAINERS, Keys.id(r.id()), r.encode(), true);
+            containersByName.put(r.name(), r);
             return containerInfo(r);
         }
     }
@@ -330,10 +334,8 @@ public final class LocalEngine implements Engine {
             LocalContainerHandle h = new LocalContainerHandle(this, r, groupState(r.groupId()));
             // Entries go first, in bounded batches; the container record last, so a crash midway leaves
             // a smaller container, never entries without a container.
-            while (true) {
-                var page = h.list("", null, 1000);
-                if (page.isEmpty()) break;
-                for (var e : page) h.delete(e.name());
+            while (h.deletePage(1000) > 0) {
+                // next page
             }
             try (WriteBatch b = new WriteBatch()) {
                 b.delete(meta.cf(Family.CONTAINERS), Keys.id(r.id()));
@@ -343,6 +345,7 @@ public final class LocalEngine implements Engine {
                 throw new EngineException(Reason.IO_ERROR, "delete of container '" + name + "' failed", e);
             }
             traffic.remove(r.id());
+            containersByName.remove(r.name());
         }
     }
 

@@ -126,6 +126,13 @@ public final class LogicalUnit implements AutoCloseable {
         }
     }
 
+    /** Results of EXTENDED COPY per "initiator port/list id", until read or the session ends. */
+    private final java.util.Map<String, byte[]> copyResults = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public java.util.Map<String, byte[]> copyResults() {
+        return copyResults;
+    }
+
     /** A session to the target logged in: its nexus will hear of resets. */
     public void attach(ItNexus nexus) {
         nexuses.add(nexus.initiatorPort());
@@ -135,6 +142,7 @@ public final class LogicalUnit implements AutoCloseable {
     public void detach(ItNexus nexus) {
         nexuses.remove(nexus.initiatorPort());
         unitAttention.remove(nexus.initiatorPort());
+        copyResults.keySet().removeIf(k -> k.startsWith(nexus.initiatorPort() + "/"));
         reservations.nexusLost(nexus);
     }
 

@@ -19,7 +19,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -43,6 +42,7 @@ public final class Connection implements Runnable {
     private volatile SessionInfo info;
     private volatile boolean closing;
     private boolean registered;
+    private final Keepalive keepalive;
     private SessionParams params;
     private TargetDefinition target;
     private ItNexus nexus;
@@ -53,6 +53,13 @@ public final class Connection implements Runnable {
     private int expCmdSn;
 
     public Connection(Socket socket, TargetCatalog catalog, SessionRegistry registry, TargetLuns targetLuns) {
+        this(socket, catalog, registry, targetLuns, Keepalive.DEFAULT_IDLE);
+    }
+
+    /** @param keepaliveIdle silence after which the target pings the initiator with a NOP-In */
+    public Connection(Socket socket, TargetCatalog catalog, SessionRegistry registry, TargetLuns targetLuns,
+                      java.time.Duration keepaliveIdle) {
+        this.keepalive = new Keepalive(this, keepaliveIdle);
         this.socket = socket;
         this.catalog = catalog;
         this.registry = registry;
@@ -72,6 +79,7 @@ public final class Connection implements Runnable {
             writer = new PduWriter(socket.getOutputStream(), digests);
             if (!login(reader)) return;
             socket.setSoTimeout(0);
+            keepalive.start();
             fullFeature(reader);
         } catch (ProtocolException e) {
             LOG.log(System.Logger.Level.INFO, "closing iSCSI connection from {0}: {1}", remote(), e.getMessage());
@@ -140,6 +148,7 @@ public final class Connection implements Runnable {
                 continue;
             }
             if (p == null) return;
+            keepalive.received(p);
             switch (p.opcode()) {
                 case Opcode.DATA_OUT -> {
                     if (info.discovery()) throw new ProtocolException("Data-Out in a discovery session");
@@ -278,6 +287,7 @@ public final class Connection implements Runnable {
     /** Closes the socket; the reader thread then ends and cleans up. Safe from any thread. */
     public void close() {
         closing = true;
+        keepalive.stop();
         try {
             socket.close();
         } catch (IOException | RuntimeException e) {

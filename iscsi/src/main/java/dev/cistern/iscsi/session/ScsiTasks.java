@@ -30,15 +30,10 @@ final class ScsiTasks {
     private final Connection conn;
     private final Map<Integer, WriteTask> pending = new HashMap<>();
     private int nextTtt = 1;
-    /**
-     * Reads run on their own virtual threads so a queue of them overlaps engine work with the network;
-     * anything else first waits for those to finish and then runs on the reader thread. So no command
-     * ever overtakes a write or a reservation change that came before it in CmdSN order, and reads
-     * reorder only among themselves, which SIMPLE task attributes allow (SAM-5 8.6).
-     */
-    private final java.util.concurrent.ExecutorService readers =
-            java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("iscsi-read-", 0).factory());
-    private int inFlight;
+    /** Block reads and writes run on their own virtual threads, in the order {@link TaskOrdering} allows. */
+    private final java.util.concurrent.ExecutorService workers =
+            java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("iscsi-io-", 0).factory());
+    private final TaskOrdering ordering = new TaskOrdering();
 
     ScsiTasks(Connection conn) {
         this.conn = conn;
@@ -55,14 +50,7 @@ final class ScsiTasks {
             return;
         }
         if (!write) {
-            int attr = flags & 0x07;
-            LogicalUnit lu = conn.luns().get(Lun.decode(p.lun()));
-            dev.cistern.iscsi.scsi.Command c = lu == null ? null : lu.commands().lookup(cdb);
-            if (attr <= 1 && c != null && c.access() == dev.cistern.iscsi.scsi.Command.Access.READ) {
-                runConcurrently(p.itt(), p.lun(), cdb, read, edtl);
-            } else {
-                run(p.itt(), p.lun(), cdb, new byte[0], read, edtl);
-            }
+            run(p.itt(), p.lun(), cdb, new byte[0], read, edtl, flags & 0x07);
             return;
         }
         if (edtl < 0 || edtl > MAX_WRITE_BYTES || pending.containsKey(p.itt())) {
@@ -71,6 +59,7 @@ final class ScsiTasks {
             return;
         }
         WriteTask t = new WriteTask(p.itt(), p.lun(), cdb, p.getInt(24), read, edtl);
+        t.attr = flags & 0x07;
         byte[] imm = p.data();
         int n = Math.min(imm.length, edtl);
         System.arraycopy(imm, 0, t.buffer, 0, n);
@@ -146,46 +135,66 @@ final class ScsiTasks {
         pending.clear();
     }
 
-    private void runConcurrently(int itt, long lunField, byte[] cdb, boolean read, int edtl) {
-        synchronized (this) {
-            inFlight++;
-        }
-        readers.execute(() -> {
-            try {
-                execute(itt, lunField, cdb, new byte[0], read, edtl);
-            } catch (IOException | RuntimeException e) {
-                conn.close(); // the connection is broken; the reader thread sees it and cleans up
-            } finally {
-                synchronized (this) {
-                    if (--inFlight == 0) notifyAll();
-                }
-            }
-        });
-    }
-
-    /** Waits until no concurrently running read is left. */
-    synchronized void drain() {
-        while (inFlight > 0) {
-            try {
-                wait();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+    /** Waits until no command of this connection runs (task management, logout). */
+    void drain() {
+        try {
+            ordering.drain();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     void shutdown() {
-        readers.shutdownNow();
+        workers.shutdownNow();
     }
 
     private void run(WriteTask t) throws IOException {
-        run(t.itt, t.lunField, t.cdb, t.buffer, t.readToo, t.buffer.length);
+        run(t.itt, t.lunField, t.cdb, t.buffer, t.readToo, t.buffer.length, t.attr);
     }
 
-    private void run(int itt, long lunField, byte[] cdb, byte[] dataOut, boolean read, int edtl) throws IOException {
-        drain();
-        execute(itt, lunField, cdb, dataOut, read, edtl);
+    /** Runs a command, concurrently when it is a plain block read or write of a SIMPLE task. */
+    private void run(int itt, long lunField, byte[] cdb, byte[] dataOut, boolean read, int edtl, int attr)
+            throws IOException {
+        TaskOrdering.Slot slot = attr <= 1 ? slotOf(lunField, cdb) : null;
+        try {
+            if (slot == null) {
+                ordering.drain();
+                execute(itt, lunField, cdb, dataOut, read, edtl);
+                return;
+            }
+            ordering.admit(slot);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("connection closing");
+        }
+        workers.execute(() -> {
+            try {
+                execute(itt, lunField, cdb, dataOut, read, edtl);
+            } catch (IOException | RuntimeException e) {
+                conn.close(); // the connection is broken; the reader thread sees it and cleans up
+            } finally {
+                ordering.done(slot);
+            }
+        });
+    }
+
+    /** The blocks a READ/WRITE/VERIFY-family command touches, or null for anything else (a barrier). */
+    private TaskOrdering.Slot slotOf(long lunField, byte[] cdb) {
+        int lun = Lun.decode(lunField);
+        if (!conn.luns().containsKey(lun)) return null;
+        boolean write;
+        switch (cdb[0] & 0xff) {
+            case 0x08, 0x28, 0xa8, 0x88, 0x2f, 0xaf, 0x8f -> write = false;
+            case 0x0a, 0x2a, 0xaa, 0x8a, 0x2e, 0xae, 0x8e -> write = true;
+            default -> {
+                return null;
+            }
+        }
+        BlockRange r = BlockRange.of(cdb);
+        // a range that wraps or is absurd is refused by the handler; order it against everything
+        long end = r.lba() + Math.max(1, r.blocks());
+        if (r.lba() < 0 || end < r.lba()) return new TaskOrdering.Slot(lun, 0, Long.MAX_VALUE, true);
+        return new TaskOrdering.Slot(lun, r.lba(), end, write);
     }
 
     private void execute(int itt, long lunField, byte[] cdb, byte[] dataOut, boolean read, int edtl)

@@ -20,6 +20,8 @@ final class WriteTask {
     int r2tOffset;
     int r2tLength;
     int expectedDataSn;
+    /** SCSI task attribute (SIMPLE, ORDERED...) from the command PDU. */
+    int attr;
 
     WriteTask(int itt, long lunField, byte[] cdb, int cmdSn, boolean readToo, int length) {
         this.itt = itt;

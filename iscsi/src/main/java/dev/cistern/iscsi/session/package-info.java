@@ -10,12 +10,14 @@
  * with consecutive DataSNs per sequence, else the connection is dropped (ErrorRecoveryLevel 0).
  *
  * <h2>Concurrency</h2>
- * Commands whose device-model access class is READ (and whose task attribute is SIMPLE) run on their
- * own virtual threads; every other command first waits until no read is running and then runs on the
- * reader thread. Hence no command overtakes an earlier write, reservation change or mode change, and
- * reads only reorder among themselves. Task management functions and logout also wait for running
- * reads, so "aborted" or "reset" never races a command still touching the volume. Responses from
- * several threads go through {@code Connection.send}, which assigns StatSN and writes each PDU whole.
+ * Block READ/WRITE/VERIFY commands of SIMPLE tasks run on their own virtual threads, admitted by
+ * {@code TaskOrdering}: one whose LBA range overlaps a running command, with a write on either side,
+ * waits for it (holding up the reader thread, so nothing later overtakes it). Every other command is a
+ * barrier: it waits until nothing runs and then runs alone on the reader thread. Hence no command
+ * overtakes an earlier write to the same blocks, a reservation change or a mode change. Task management
+ * functions and logout also wait for running commands, so "aborted" or "reset" never races a command
+ * still touching the volume. Responses from several threads go through {@code Connection.send}, which
+ * assigns StatSN and writes each PDU whole.
  *
  * <h2>Reset and nexus loss</h2>
  * A LUN or target reset releases SPC-2 reservations and queues one UNIT ATTENTION (29h/03h) for every

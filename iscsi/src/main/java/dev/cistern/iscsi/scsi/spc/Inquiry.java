@@ -54,6 +54,7 @@ public final class Inquiry {
         b[0] = (byte) deviceType;
         b[2] = 0x06; // SPC-4
         b[3] = 0x12; // HISUP, response data format 2
+        b[5] = 0x08; // 3PC: EXTENDED COPY within the unit
         b[4] = (byte) (b.length - 5);
         b[7] = 0x02; // CMDQUE
         Bytes.putAscii(b, 8, 8, VENDOR);
@@ -89,12 +90,7 @@ public final class Inquiry {
     /** Page 0x83: NAA and T10 vendor ids of the unit, then the target port's relative id and iSCSI name. */
     private byte[] deviceIdentification(LogicalUnit lu, ScsiRequest r) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        // NAA IEEE Registered Extended (type 6): 16 bytes derived from the serial, stable across restarts
-        byte[] naa = new byte[16];
-        byte[] h = sha256(lu.serial());
-        System.arraycopy(h, 0, naa, 0, 16);
-        naa[0] = (byte) (0x60 | (naa[0] & 0x0f));
-        designator(out, 0x01, 0x03, naa);
+        designator(out, 0x01, 0x03, naa(lu));
         designator(out, 0x02, 0x01, (VENDOR + " " + lu.serial()).getBytes(StandardCharsets.US_ASCII));
         byte[] rel = {0, 0, 0, 1};
         designator(out, 0x51, 0x94, rel); // iSCSI, binary; PIV, target port, relative target port id
@@ -111,6 +107,14 @@ public final class Inquiry {
         Bytes.putShort(b, 2, body.length);
         System.arraycopy(body, 0, b, 4, body.length);
         return b;
+    }
+
+    /** NAA IEEE Registered Extended (type 6) id: 16 bytes derived from the serial, stable across restarts. */
+    public static byte[] naa(LogicalUnit lu) {
+        byte[] naa = new byte[16];
+        System.arraycopy(sha256(lu.serial()), 0, naa, 0, 16);
+        naa[0] = (byte) (0x60 | (naa[0] & 0x0f));
+        return naa;
     }
 
     private static void designator(java.io.ByteArrayOutputStream out, int codeSet, int typeByte, byte[] value) {

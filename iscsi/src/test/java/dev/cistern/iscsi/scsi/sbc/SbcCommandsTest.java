@@ -128,4 +128,38 @@ class SbcCommandsTest {
         assertThat(Bytes.u32(b0, 28)).isEqualTo(32); // 16 KiB unit / 512-byte blocks
         assertThat(b0[5] & 0xff).isEqualTo(BlockVpd.MAX_COMPARE_AND_WRITE_BLOCKS);
     }
+
+    @Test
+    void extendedCopyCopiesWithinTheUnitAndReportsItsStatus() {
+        f.run(rw10(0x2a, 0, 4), filled(2048, 0x42));
+        byte[] naa = java.util.Arrays.copyOfRange(f.run(cdb(0x12, 1, 0x83, 0, 255, 0)).dataIn(), 8, 24);
+        byte[] p = new byte[16 + 32 + 28];
+        p[0] = 7; // list id
+        Bytes.putShort(p, 2, 32);
+        Bytes.putInt(p, 8, 28);
+        p[16] = (byte) 0xe4;
+        p[20] = 0x01;
+        p[21] = 0x03;
+        p[23] = 16;
+        System.arraycopy(naa, 0, p, 24, 16);
+        p[47] = 0; // block size 512 in bytes 45-47 of the descriptor (offset 29-31)
+        Bytes.putShort(p, 44, 512);
+        int seg = 48;
+        p[seg] = 0x02;
+        Bytes.putShort(p, seg + 2, 24);
+        Bytes.putShort(p, seg + 10, 4);
+        Bytes.putLong(p, seg + 12, 0);
+        Bytes.putLong(p, seg + 20, 1000);
+        byte[] xcopy = new byte[16];
+        xcopy[0] = (byte) 0x83;
+        Bytes.putInt(xcopy, 10, p.length);
+        assertThat(f.run(xcopy, p).status()).isEqualTo(ScsiStatus.GOOD);
+        assertThat(f.run(rw10(0x28, 1000, 4)).dataIn()).isEqualTo(filled(2048, 0x42));
+        byte[] status = f.run(cdb(0x84, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0)).dataIn();
+        assertThat(status[4]).isEqualTo((byte) 1);
+        assertThat(Bytes.u32(status, 8)).isEqualTo(2048);
+        naa[3] ^= 1; // another unit: not reachable from here
+        System.arraycopy(naa, 0, p, 24, 16);
+        assertSense(f.run(xcopy, p), 0x0a, 0x0d);
+    }
 }
