@@ -49,6 +49,9 @@ public final class ChunkContainerFormat {
      */
     public static Scan scan(FileChannel ch) throws IOException {
         long size = ch.size();
+        if (size < HEADER) { // killed between creating the file and writing its header
+            return new Scan(false, false, 0, List.of(), List.of());
+        }
         ByteBuffer h = ByteBuffer.allocate(HEADER);
         readFully(ch, h, 0);
         byte[] magic = new byte[8];
