@@ -86,7 +86,7 @@ class EveryEndpointTest {
     private static String concrete(String template) {
         return template.replace("/storage-groups/{name}", "/storage-groups/grp1").replace("/containers/{name}", "/containers/box1")
                 .replace("/users/{name}", "/users/" + Role.MONITOR.wireName()).replace("/logs/{name}", "/logs/cistern")
-                .replace("{id}", "1").replace("{lun}", "0").replace("{barcode}", "CST001L5");
+                .replace("{id}", "1").replace("{barcode}", "CST001L5").replaceAll("\\{[^}]+}", "0");
     }
 
     private static void expect(List<String> problems, String what, Reply r, int status) {
