@@ -88,31 +88,35 @@ final class CartridgeCommand {
         }
     }
 
-    @Command(name = "export", mixinStandardHelpOptions = true, description = "Export a cartridge through the mail slot (take it out).")
-    static final class Export extends ApiCommand {
+    /** A library action on one cartridge, posted to .../cartridges/BARCODE/ACTION. */
+    abstract static class CartridgeAction extends ApiCommand {
         @Parameters(index = "0", paramLabel = "LIBRARY")
         String library;
         @Parameters(index = "1", paramLabel = "BARCODE")
         String barcode;
 
+        abstract String action();
+
         @Override
         int run(Session s) {
-            print(out(), s.post(path(library) + "/" + Urls.segment(barcode) + "/export", Map.of()));
+            print(out(), s.post(path(library) + "/" + Urls.segment(barcode) + "/" + action(), Map.of()));
             return 0;
         }
     }
 
-    @Command(name = "import", mixinStandardHelpOptions = true, description = "Import an exported cartridge into the mail slot.")
-    static final class Import extends ApiCommand {
-        @Parameters(index = "0", paramLabel = "LIBRARY")
-        String library;
-        @Parameters(index = "1", paramLabel = "BARCODE")
-        String barcode;
-
+    @Command(name = "export", mixinStandardHelpOptions = true, description = "Export a cartridge: slot to mail slot, mail slot to out.")
+    static final class Export extends CartridgeAction {
         @Override
-        int run(Session s) {
-            print(out(), s.post(path(library) + "/" + Urls.segment(barcode) + "/import", Map.of()));
-            return 0;
+        String action() {
+            return "export";
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true, description = "Import an exported cartridge into the mail slot.")
+    static final class Import extends CartridgeAction {
+        @Override
+        String action() {
+            return "import";
         }
     }
 
