@@ -94,6 +94,7 @@ public final class TapeLibraries {
     /** Moves the cartridge to the element at {@code toAddress} (as MOVE MEDIUM would). */
     public static CartridgeInfo moveCartridge(Engine engine, String container, String barcode, int toAddress) {
         Library lib = library(engine, container);
+        lib.cartridges().require(barcode); // NOT_FOUND for a barcode the library never had
         Element at = lib.locate(barcode);
         if (at == null) {
             throw new EngineException(EngineException.Reason.INVALID_ARGUMENT, "cartridge " + barcode

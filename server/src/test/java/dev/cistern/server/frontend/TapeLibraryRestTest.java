@@ -53,6 +53,7 @@ class TapeLibraryRestTest {
             assertThat(t.send("POST", "/api/v1/containers/lib1/cartridges/CST001L5/move", admin, "{\"to\":99999}").status()).isEqualTo(400);
             JsonNode now = t.get("/api/v1/containers/lib1/cartridges/CST001L5", admin).json();
             assertThat(now.get("location").asText()).isEqualTo("mailslot");
+            assertThat(t.send("POST", "/api/v1/containers/lib1/cartridges/NOPE00L5/move", admin, "{\"to\":1}").status()).isEqualTo(404);
             assertThat(t.send("DELETE", "/api/v1/containers/lib1", admin, null).status()).isEqualTo(204);
         }
     }
