@@ -84,24 +84,11 @@ final class ChunkReader {
 
     /** Locations of the chunks of {@code steps}: locality cache first, then one multi-get of the index. */
     ChunkLocation[] locateAll(GroupState g, java.util.List<RecipeRecord> steps) {
-        ChunkLocation[] out = new ChunkLocation[steps.size()];
-        java.util.List<byte[]> keys = new java.util.ArrayList<>();
-        java.util.List<Integer> idx = new java.util.ArrayList<>();
-        for (int i = 0; i < out.length; i++) {
-            out[i] = g.cache.get(steps.get(i).fingerprint());
-            if (out[i] == null) {
-                keys.add(DedupStore.indexKey(g.id(), steps.get(i).fingerprint()));
-                idx.add(i);
-            }
-        }
-        if (!keys.isEmpty()) {
-            java.util.List<byte[]> vals = meta.multiGet(Family.INDEX, keys);
-            for (int k = 0; k < keys.size(); k++) {
-                byte[] v = vals.get(k);
-                if (v == null) throw missing(g, steps.get(idx.get(k)).fingerprint());
-                out[idx.get(k)] = ChunkLocation.decode(v);
-            }
-        }
+        Fingerprint[] fps = new Fingerprint[steps.size()];
+        for (int i = 0; i < fps.length; i++) fps[i] = steps.get(i).fingerprint();
+        ChunkLocation[] out = new ChunkLocation[fps.length];
+        IndexLookup.locate(meta, g, fps, fps.length, out, i -> { });
+        for (int i = 0; i < out.length; i++) if (out[i] == null) throw missing(g, fps[i]);
         return out;
     }
 

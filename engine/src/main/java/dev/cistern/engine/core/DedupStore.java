@@ -113,22 +113,10 @@ final class DedupStore {
 
     /** Looks chunks up in the locality cache, then in the index; loads the containers of index hits. */
     private void resolveExisting(GroupState g, Fingerprint[] fps, int n, ChunkLocation[] locs) {
-        List<Integer> misses = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            locs[i] = g.cache.get(fps[i]);
-            if (locs[i] == null) misses.add(i);
-        }
-        if (misses.isEmpty()) return;
-        List<byte[]> keys = new ArrayList<>(misses.size());
-        for (int i : misses) keys.add(indexKey(g.id(), fps[i]));
-        List<byte[]> values = meta.multiGet(Family.INDEX, keys);
-        for (int k = 0; k < misses.size(); k++) {
-            byte[] v = values.get(k);
-            if (v == null) continue;
-            ChunkLocation loc = ChunkLocation.decode(v);
-            locs[misses.get(k)] = loc;
-            if (!g.cache.holds(loc.containerId())) loadLocality(g, loc.containerId());
-        }
+        IndexLookup.locate(meta, g, fps, n, locs, i -> {
+            long container = locs[i].containerId();
+            if (!g.cache.holds(container)) loadLocality(g, container);
+        });
     }
 
     void loadLocality(GroupState g, long containerId) {

@@ -15,7 +15,6 @@ import dev.cistern.engine.Stats;
 import dev.cistern.engine.StorageGroupInfo;
 import dev.cistern.engine.StorageGroupSpec;
 import dev.cistern.engine.VerifyReport;
-import dev.cistern.engine.chunking.FastCdc;
 import dev.cistern.engine.crypto.DataKey;
 import dev.cistern.engine.crypto.KeyWrap;
 import dev.cistern.engine.meta.ContainerRecord;
@@ -114,8 +113,8 @@ public final class LocalEngine implements Engine {
                 new ChunkStore.SealListener() {
                     @Override
                     public void created(long groupId, long containerId) {
-                        meta.put(Family.CHUNK_CONTAINERS, new ChunkContainerState(groupId, containerId, false, 0).key(),
-                                new ChunkContainerState(groupId, containerId, false, 0).value(), false);
+                        ChunkContainerState s = new ChunkContainerState(groupId, containerId, false, 0);
+                        meta.put(Family.CHUNK_CONTAINERS, s.key(), s.value(), false);
                     }
 
                     @Override
@@ -432,10 +431,6 @@ public final class LocalEngine implements Engine {
     @Override
     public long freeBytes() {
         return dedup.freeBytes();
-    }
-
-    FastCdc chunker(GroupState g) {
-        return g.chunker;
     }
 
     @Override
