@@ -11,7 +11,6 @@ import dev.cistern.engine.Stats;
 import dev.cistern.engine.StorageGroupSpec;
 import dev.cistern.engine.StreamWriter;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +49,7 @@ final class IngestBench implements Callable<Integer> {
         }
         Path dir = work != null ? work : Files.createTempDirectory("cistern-bench");
         Files.createDirectories(dir);
-        for (Path p : paths) TreeWalker.write(p, OutputStream.nullOutputStream()); // warm the page cache for everyone
+        for (Path p : paths) TreeWalker.write(p, b -> { }); // warm the page cache for everyone
         Map<String, Object> json = new LinkedHashMap<>();
         List<Double> ingest = new ArrayList<>();
         List<Double> ingestCpu = new ArrayList<>();
@@ -59,6 +58,7 @@ final class IngestBench implements Callable<Integer> {
         double restoreCpu;
         long heapAfterGc;
         Stats stats;
+        warmUp(dir.resolve("warmup"), paths.get(0));
         try (Engine e = Engines.open(EngineConfig.defaults(dir.resolve("cistern")))) {
             e.createGroup(new StorageGroupSpec("bench", Compression.valueOf(compression.toUpperCase(Locale.ROOT)), 0, null, null));
             e.createContainer("bench", new ContainerSpec("bench", "client", Map.of()));
@@ -68,7 +68,7 @@ final class IngestBench implements Callable<Integer> {
                 long c0 = cpuNanos();
                 long n;
                 try (StreamWriter w = c.create("gen-" + g)) {
-                    n = TreeWalker.write(paths.get(g), new WriterStream(w));
+                    n = TreeWalker.write(paths.get(g), w::write);
                     w.commit(Map.of());
                 }
                 double s = (System.nanoTime() - t0) / 1e9;
@@ -134,6 +134,31 @@ final class IngestBench implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Lets the JIT compile the ingest and restore paths before anything is timed, as in a server that
+     * has been running: the first 64 MiB of the first PATH, stored twice (new chunks, then duplicates)
+     * and restored, by an engine of its own on a scratch directory deleted afterwards.
+     */
+    private void warmUp(Path scratch, Path first) throws IOException {
+        try (Engine e = Engines.open(EngineConfig.defaults(scratch))) {
+            warmUp(e, first);
+        }
+        PeerRunner.deleteTree(scratch);
+    }
+
+    private void warmUp(Engine e, Path first) throws IOException {
+        e.createGroup(new StorageGroupSpec("warmup", Compression.valueOf(compression.toUpperCase(Locale.ROOT)), 0, null, null));
+        e.createContainer("warmup", new ContainerSpec("warmup", "client", Map.of()));
+        ContainerHandle c = e.openContainer("warmup");
+        for (int round = 0; round < 2; round++) {
+            try (StreamWriter w = c.create("warm-" + round)) {
+                TreeWalker.write(first, limited(w::write, 64L << 20));
+                w.commit(Map.of());
+            }
+            restore(c, "warm-" + round);
+        }
+    }
+
     /** CPU time of this process (all threads), in nanoseconds. */
     private static long cpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
@@ -141,7 +166,7 @@ final class IngestBench implements Callable<Integer> {
     }
 
     private static long logicalOf(Path p) throws IOException {
-        return TreeWalker.write(p, OutputStream.nullOutputStream());
+        return TreeWalker.write(p, b -> { });
     }
 
     private static void restore(ContainerHandle c, String name) {
@@ -170,27 +195,18 @@ final class IngestBench implements Callable<Integer> {
                 : String.format(Locale.ROOT, "%.1f MiB", n / (double) (1 << 20));
     }
 
-    /** Adapts a StreamWriter to an OutputStream. */
-    private static final class WriterStream extends OutputStream {
-        private final StreamWriter w;
-
-        WriterStream(StreamWriter w) {
-            this.w = w;
-        }
-
-        @Override
-        public void write(int b) {
-            w.write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            w.write(b, off, len);
-        }
+    /** Passes on the first {@code limit} bytes written and drops the rest. */
+    private static TreeWalker.Sink limited(TreeWalker.Sink out, long limit) {
+        long[] left = {limit};
+        return b -> {
+            int n = (int) Math.min(b.remaining(), left[0]);
+            if (n > 0) out.write(b.slice(b.position(), n));
+            left[0] -= n;
+        };
     }
 
-    /** An OutputStream that compares what is written with a restored entry, byte for byte. */
-    private static final class CompareStream extends OutputStream {
+    /** Compares what is written with a restored entry, byte for byte. */
+    private static final class CompareStream implements TreeWalker.Sink {
         private final FileEntry f;
         private long pos;
 
@@ -199,15 +215,11 @@ final class IngestBench implements Callable<Integer> {
         }
 
         @Override
-        public void write(int b) {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
+        public void write(ByteBuffer b) {
+            int len = b.remaining();
             ByteBuffer got = ByteBuffer.allocate(len);
             f.read(pos, got);
-            if (!java.util.Arrays.equals(got.array(), 0, len, b, off, off + len)) {
+            if (got.flip().mismatch(b) >= 0) {
                 throw new IllegalStateException("restore differs from the source near byte " + pos);
             }
             pos += len;

@@ -1,11 +1,12 @@
 package dev.cistern.bench;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -30,19 +31,26 @@ final class TreeWalker {
         return n;
     }
 
-    /** Writes the tar-like stream of {@code root} to {@code out}; returns bytes written. */
-    static long write(Path root, OutputStream out) throws IOException {
+    /** Where the tar-like stream goes, a buffer at a time (the buffer is reused once this returns). */
+    interface Sink {
+        void write(ByteBuffer bytes) throws IOException;
+    }
+
+    /**
+     * Writes the tar-like stream of {@code root} to {@code out}; returns bytes written. Files are read
+     * into a direct buffer, as a network client's data would arrive, with no copy on the heap.
+     */
+    static long write(Path root, Sink out) throws IOException {
         long n = 0;
-        byte[] buf = new byte[1 << 20];
+        ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
         for (Path p : files(root)) {
             byte[] header = (root.relativize(p) + "\n" + Files.size(p) + "\n").getBytes(StandardCharsets.UTF_8);
-            out.write(header);
+            out.write(ByteBuffer.wrap(header));
             n += header.length;
-            try (InputStream in = Files.newInputStream(p)) {
-                int k;
-                while ((k = in.read(buf)) > 0) {
-                    out.write(buf, 0, k);
-                    n += k;
+            try (FileChannel in = FileChannel.open(p, StandardOpenOption.READ)) {
+                while (in.read(buf.clear()) > 0) {
+                    n += buf.flip().remaining();
+                    out.write(buf);
                 }
             }
         }

@@ -62,6 +62,66 @@ class EngineRoundTripTest {
         }
     }
 
+    /**
+     * A re-ingested stream has its boundaries predicted from what is stored (and every wrong prediction
+     * re-cut by content): edited copies must read back exactly, and store about what content-defined
+     * cutting alone stores, in whichever order the versions arrive.
+     */
+    @Test
+    void predictedBoundariesReadBackExactAndDedupLikeSearchedOnes() {
+        byte[] original = TestData.random(7, 24_000_000);
+        byte[] edited = edit(original, new Random(8));
+        long[] uniqueByOrder = new long[2];
+        for (int order = 0; order < 2; order++) {
+            try (Engine e = Engines.open(EngineConfig.defaults(dir.resolve("order" + order)))) {
+                e.createGroup(StorageGroupSpec.of("main"));
+                e.createContainer("main", new ContainerSpec("backups", "client", Map.of()));
+                ContainerHandle c = e.openContainer("backups");
+                byte[] first = order == 0 ? original : edited;
+                byte[] second = order == 0 ? edited : original;
+                put(c, "first", first);
+                put(c, "second", second);
+                long unique = e.groupStats("main").uniqueBytes();
+                put(c, "again", first);
+                put(c, "again2", second);
+                assertThat(e.groupStats("main").uniqueBytes()).as("nothing new the second time").isEqualTo(unique);
+                assertThat(readAll(c, "first")).isEqualTo(first);
+                assertThat(readAll(c, "second")).isEqualTo(second);
+                assertThat(readAll(c, "again")).isEqualTo(first);
+                assertThat(readAll(c, "again2")).isEqualTo(second);
+                uniqueByOrder[order] = unique;
+            }
+        }
+        // both orders store the union of both versions' chunks; only re-cuts after wrong predictions differ
+        assertThat((double) uniqueByOrder[0]).isCloseTo((double) uniqueByOrder[1],
+                org.assertj.core.data.Percentage.withPercentage(1));
+        assertThat(uniqueByOrder[0]).isLessThan(original.length + original.length / 10);
+    }
+
+    /** A copy with bytes flipped in place, runs inserted and runs deleted, at random places. */
+    private static byte[] edit(byte[] data, Random r) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(data.length + 100_000);
+        int pos = 0;
+        while (pos < data.length) {
+            int keep = Math.min(data.length - pos, 200_000 + r.nextInt(600_000));
+            out.write(data, pos, keep);
+            pos += keep;
+            switch (r.nextInt(3)) {
+                case 0 -> { // flip some bytes in place
+                    int n = Math.min(data.length - pos, 1 + r.nextInt(64));
+                    for (int i = 0; i < n; i++) out.write(data[pos + i] ^ 0x5a);
+                    pos += n;
+                }
+                case 1 -> { // insert a run
+                    byte[] run = TestData.random(r.nextLong(), 1 + r.nextInt(5000));
+                    out.write(run, 0, run.length);
+                }
+                default -> pos += Math.min(data.length - pos, 1 + r.nextInt(5000)); // delete a run
+            }
+        }
+        return out.toByteArray();
+    }
+
     @Test
     void shiftedDataStillDedups() {
         try (Engine e = Engines.open(EngineConfig.defaults(dir))) {

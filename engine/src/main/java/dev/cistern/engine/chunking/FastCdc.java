@@ -66,6 +66,21 @@ public final class FastCdc {
         return -1;
     }
 
+    /**
+     * Whether {@link #next} would end a chunk starting at {@code off} after exactly {@code len} bytes,
+     * given that it finds no earlier cut point there (true of any chunk this chunker cut). The gear hash
+     * forgets a byte after 64 shifts, so only the last 64 bytes need hashing: a cheap test that a
+     * predicted boundary is a real one.
+     */
+    public boolean cutsAt(byte[] buf, int off, int len) {
+        if (len == max) return true;
+        if (len <= min || len > max) return false;
+        int i = Math.max(min, len - 64);
+        long fp = 0;
+        for (; i < len; i++) fp = (fp << 1) + GEAR[buf[off + i] & 0xff];
+        return (fp & (len <= avg ? maskHard : maskEasy)) == 0;
+    }
+
     private static long topBits(int n) {
         return n <= 0 ? 0 : -1L << (64 - n);
     }

@@ -73,41 +73,141 @@ final class DedupStore {
      * returns their locations. The session notes every reference for durability and the cleaner.
      */
     ChunkLocation[] store(WriteSession s, byte[] buf, int[] off, int[] len, Fingerprint[] fps, int n) {
+        Prepared p = prepare(s, buf, off, len, fps, n, true);
+        return commit(s, p);
+    }
+
+    /**
+     * A batch of chunks between the two stages of the write path: where the ones already stored live,
+     * and the encoded records of the others.
+     */
+    static final class Prepared {
+        final byte[] buf;
+        final int[] off;
+        final int[] len;
+        final Fingerprint[] fps;
+        final int n;
+        final ChunkLocation[] locs;
+        final byte[][] records;
+
+        Prepared(byte[] buf, int[] off, int[] len, Fingerprint[] fps, int n) {
+            this.buf = buf;
+            this.off = off;
+            this.len = len;
+            this.fps = fps;
+            this.n = n;
+            this.locs = new ChunkLocation[n];
+            this.records = new byte[n][];
+        }
+    }
+
+    /**
+     * The parallel stage: finds the chunks already stored (looked up and noted as referenced under the
+     * cleaner's read lock, in one step, see {@link ReferenceTracker}) and encodes (compresses,
+     * encrypts) the others. Safe to run for several batches of one session at once.
+     */
+    Prepared prepare(WriteSession s, byte[] buf, int[] off, int[] len, Fingerprint[] fps, int n, boolean parallel) {
         GroupState g = s.group;
-        ChunkLocation[] locs = new ChunkLocation[n];
+        Prepared p = new Prepared(buf, off, len, fps, n);
         g.tracker.lock.readLock().lock();
         try {
-            resolveExisting(g, fps, n, locs);
+            resolveExisting(g, fps, n, p.locs);
+            noteReferences(s, p, true);
+        } finally {
+            g.tracker.lock.readLock().unlock();
+        }
+        List<Integer> missing = new ArrayList<>();
+        Map<Fingerprint, Integer> firstInBatch = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            if (p.locs[i] == null && firstInBatch.putIfAbsent(fps[i], i) == null) missing.add(i);
+        }
+        if (!missing.isEmpty()) {
+            DataKey key = g.writeKey();
+            var compression = g.record.compression();
+            Fingerprint[] f = fps;
+            Range encode = (from, to) -> {
+                for (int k = from; k < to; k++) {
+                    int i = missing.get(k);
+                    p.records[i] = ChunkRecord.encode(buf, off[i], len[i], f[i], compression, key);
+                }
+            };
+            if (parallel) parallel(missing.size(), encode);
+            else encode.run(0, missing.size());
+        }
+        return p;
+    }
+
+    /** Runs a stage of the write path on a worker thread: the batches of one stream overlap there. */
+    <T> CompletableFuture<T> onWorkers(java.util.function.Supplier<T> stage) {
+        return CompletableFuture.supplyAsync(stage, workers);
+    }
+
+    /**
+     * The ordered stage: stores the encoded chunks that are still missing (another writer may have
+     * stored some meanwhile, or be storing them: then this one waits for it), appends them to the
+     * session's open container and indexes them. Batches of one session go through here one at a time,
+     * in order, so a stream's chunks sit in its container in stream order.
+     */
+    ChunkLocation[] commit(WriteSession s, Prepared p) {
+        GroupState g = s.group;
+        ChunkLocation[] locs = p.locs;
+        g.tracker.lock.readLock().lock();
+        try {
             List<Integer> owned = new ArrayList<>();
             Map<Integer, CompletableFuture<ChunkLocation>> waiting = new HashMap<>();
-            Map<Fingerprint, Integer> firstInBatch = new HashMap<>();
-            for (int i = 0; i < n; i++) {
-                if (locs[i] != null) continue;
-                Integer first = firstInBatch.putIfAbsent(fps[i], i);
-                if (first != null) continue;
+            for (int i = 0; i < p.n; i++) {
+                if (p.records[i] == null) continue;
+                ChunkLocation now = g.cache.get(p.fps[i]);
+                if (now != null) {
+                    locs[i] = now; // stored by another writer since the lookup
+                    continue;
+                }
                 CompletableFuture<ChunkLocation> mine = new CompletableFuture<>();
-                CompletableFuture<ChunkLocation> other = g.inflight.putIfAbsent(fps[i], mine);
+                CompletableFuture<ChunkLocation> other = g.inflight.putIfAbsent(p.fps[i], mine);
                 if (other == null) owned.add(i);
                 else waiting.put(i, other);
             }
-            if (!owned.isEmpty()) writeNew(s, buf, off, len, fps, owned, locs);
+            if (!owned.isEmpty()) writeNew(s, p, owned);
             for (var e : waiting.entrySet()) {
                 try {
                     locs[e.getKey()] = e.getValue().join();
                 } catch (CompletionException ex) {
                     // the other writer failed to store it: store it ourselves
-                    writeNew(s, buf, off, len, fps, List.of(e.getKey()), locs);
+                    writeNew(s, p, List.of(e.getKey()));
                 }
             }
-            for (int i = 0; i < n; i++) {
-                if (locs[i] == null) locs[i] = locs[firstInBatch.get(fps[i])];
-                ChunkContainerWriter open = g.store.openWriter(locs[i].containerId());
-                if (open != null) s.needs(open, (long) locs[i].offset() + locs[i].recordLength());
-                g.tracker.referenced(s, fps[i].prefix());
+            Map<Fingerprint, ChunkLocation> stored = null;
+            for (int i = 0; i < p.n; i++) {
+                if (locs[i] == null) {
+                    // a repeat within the batch: same location as its first occurrence
+                    if (stored == null) {
+                        stored = new HashMap<>();
+                        for (int k = 0; k < p.n; k++) if (p.records[k] != null) stored.put(p.fps[k], locs[k]);
+                    }
+                    locs[i] = stored.get(p.fps[i]);
+                }
             }
+            noteReferences(s, p, false);
             return locs;
         } finally {
             g.tracker.lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Under the read lock: notes the references of a batch for the cleaner, and which open containers a
+     * commit must force. {@code found}: the chunks found stored at lookup; otherwise the rest.
+     */
+    private static void noteReferences(WriteSession s, Prepared p, boolean found) {
+        GroupState g = s.group;
+        for (int i = 0; i < p.n; i++) {
+            if (found != (p.records[i] == null)) continue;
+            if (found && p.locs[i] == null) continue;
+            ChunkLocation loc = p.locs[i];
+            if (loc == null) continue;
+            ChunkContainerWriter open = g.store.openWriter(loc.containerId());
+            if (open != null) s.needs(open, (long) loc.offset() + loc.recordLength());
+            g.tracker.referenced(s, p.fps[i].prefix());
         }
     }
 
@@ -130,44 +230,39 @@ final class DedupStore {
         g.cache.load(containerId, chunks);
     }
 
-    private void writeNew(WriteSession s, byte[] buf, int[] off, int[] len, Fingerprint[] fps, List<Integer> which,
-                          ChunkLocation[] locs) {
+    private void writeNew(WriteSession s, Prepared p, List<Integer> which) {
         GroupState g = s.group;
+        ChunkLocation[] locs = p.locs;
+        Fingerprint[] fps = p.fps;
         try {
-            DataKey key = g.writeKey();
-            var compression = g.record.compression();
-            byte[][] records = new byte[which.size()][];
-            parallel(which.size(), (from, to) -> {
-                for (int k = from; k < to; k++) {
-                    int i = which.get(k);
-                    records[k] = ChunkRecord.encode(buf, off[i], len[i], fps[i], compression, key);
-                }
-            });
             if (freeBytes() < DISK_RESERVE + g.store.targetSize()) {
                 throw new EngineException(EngineException.Reason.NO_SPACE, "the data disk is full ("
                         + freeBytes() / (1024 * 1024) + " MiB free): nothing more can be stored until space is freed");
             }
             long total = 0;
-            for (byte[] r : records) total += r.length;
+            for (int i : which) total += p.records[i].length;
             checkQuota(g, total);
             int done = 0;
             long rawSum = 0;
             long recSum = 0;
             try (var batch = new org.rocksdb.WriteBatch()) {
                 try {
-                    for (int k = 0; k < which.size(); k++) {
-                        int i = which.get(k);
-                        byte[] rec = records[k];
-                        ChunkLocation loc = append(s, rec, fps[i], len[i]);
+                    int[] order = which.stream().mapToInt(Integer::intValue).toArray();
+                    Appended appended = appendAll(s, p, order);
+                    for (int k = 0; k < order.length; k++) {
+                        int i = order[k];
+                        ChunkLocation loc = appended.locations()[k];
+                        if (loc == null) break; // an append failed: index the ones before it
                         locs[i] = loc;
                         batch.put(meta.cf(Family.INDEX), indexKey(g.id(), fps[i]), loc.encode());
                         ContainerChunk cc = new ContainerChunk(g.id(), loc, fps[i], s.ownerContainerId);
                         batch.put(meta.cf(Family.CONTAINER_CHUNKS), cc.key(), cc.value());
                         g.cache.add(fps[i], loc);
-                        rawSum += len[i];
-                        recSum += rec.length;
+                        rawSum += p.len[i];
+                        recSum += p.records[i].length;
                         done++;
                     }
+                    if (appended.failure() != null) throw appended.failure();
                 } finally {
                     // index what was appended even if a later append failed, so counters match the files
                     if (done > 0) {
@@ -208,28 +303,55 @@ final class DedupStore {
         }
     }
 
-    private ChunkLocation append(WriteSession s, byte[] rec, Fingerprint fp, int rawLen) {
+    /**
+     * Appends the records of {@code p} at {@code order} to the session's open container, one write per
+     * container (a new one is started whenever the open one reaches its target size). Returns their
+     * locations; if an append fails, the locations from there on are null and the failure is returned
+     * for the caller to throw once it has indexed the ones before.
+     */
+    private Appended appendAll(WriteSession s, Prepared p, int[] order) {
         GroupState g = s.group;
-        try {
-            synchronized (s) {
-                if (s.current == null) s.current = g.store.acquire();
-                ChunkContainerWriter w = s.current;
-                int payload = rec.length - ChunkRecord.HEADER;
-                int off = w.append(rec, fp, payload, rawLen);
-                ChunkLocation loc = new ChunkLocation(w.id(), off, payload, rawLen);
-                if (w.size() >= g.store.targetSize()) {
-                    g.store.sealLater(w);
-                    s.current = null;
-                }
-                return loc;
-            }
-        } catch (IOException e) {
-            String m = String.valueOf(e.getMessage());
-            if (m.contains("No space left")) {
-                throw new EngineException(EngineException.Reason.NO_SPACE, "the data disk is full: " + m, e);
-            }
-            throw new EngineException(EngineException.Reason.IO_ERROR, "cannot append to chunk container: " + m, e);
+        ChunkLocation[] out = new ChunkLocation[order.length];
+        byte[][] recs = new byte[order.length][];
+        Fingerprint[] fps = new Fingerprint[order.length];
+        int[] raw = new int[order.length];
+        for (int k = 0; k < order.length; k++) {
+            recs[k] = p.records[order[k]];
+            fps[k] = p.fps[order[k]];
+            raw[k] = p.len[order[k]];
         }
+        synchronized (s) {
+            int from = 0;
+            try {
+                while (from < order.length) {
+                    if (s.current == null) s.current = g.store.acquire();
+                    ChunkContainerWriter w = s.current;
+                    // take records until the container reaches its target size (the last one may cross it)
+                    long size = w.size();
+                    int to = from;
+                    while (to < order.length && size < g.store.targetSize()) size += recs[to++].length;
+                    int off = w.appendAll(recs, fps, raw, from, to);
+                    for (int k = from; k < to; k++) {
+                        out[k] = new ChunkLocation(w.id(), off, recs[k].length - ChunkRecord.HEADER, raw[k]);
+                        off += recs[k].length;
+                    }
+                    if (w.size() >= g.store.targetSize()) {
+                        g.store.sealLater(w);
+                        s.current = null;
+                    }
+                    from = to;
+                }
+            } catch (IOException e) {
+                String m = String.valueOf(e.getMessage());
+                return new Appended(out, m.contains("No space left")
+                        ? new EngineException(EngineException.Reason.NO_SPACE, "the data disk is full: " + m, e)
+                        : new EngineException(EngineException.Reason.IO_ERROR, "cannot append to chunk container: " + m, e));
+            }
+        }
+        return new Appended(out, null);
+    }
+
+    private record Appended(ChunkLocation[] locations, EngineException failure) {
     }
 
     static byte[] indexKey(long groupId, Fingerprint fp) {

@@ -13,10 +13,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * the fingerprints of that whole container are loaded, since the next chunks of a backup stream are
  * most likely its neighbours. Bounded by a number of containers, evicted least recently loaded first.
  * Lookups are lock-free; loads and evictions take the cache's lock.
+ *
+ * <p>It also knows each cached chunk's successor in its container (the chunk written right after it),
+ * which is what a re-ingested stream most likely holds next: writers use it to predict chunk
+ * boundaries instead of searching for them (see {@link StreamWriterImpl}).
  */
 final class LocalityCache {
     private final int maxContainers;
     private final Map<Fingerprint, ChunkLocation> byFingerprint = new ConcurrentHashMap<>();
+    private final Map<Fingerprint, Fingerprint> successors = new ConcurrentHashMap<>();
     private final LinkedHashMap<Long, List<Fingerprint>> containers = new LinkedHashMap<>(64, 0.75f, true);
 
     LocalityCache(int maxContainers) {
@@ -27,16 +32,24 @@ final class LocalityCache {
         return byFingerprint.get(fp);
     }
 
+    /** The chunk stored right after {@code fp} in its container, if both are cached. */
+    Fingerprint successor(Fingerprint fp) {
+        return successors.get(fp);
+    }
+
     synchronized boolean holds(long containerId) {
         return containers.containsKey(containerId);
     }
 
-    /** Adds the fingerprints of a container (replacing what was cached of it). */
+    /** Adds the fingerprints of a container, in container order (replacing what was cached of it). */
     synchronized void load(long containerId, List<Map.Entry<Fingerprint, ChunkLocation>> chunks) {
         List<Fingerprint> fps = new ArrayList<>(chunks.size());
+        Fingerprint previous = null;
         for (var e : chunks) {
             byFingerprint.put(e.getKey(), e.getValue());
             fps.add(e.getKey());
+            if (previous != null) successors.put(previous, e.getKey());
+            previous = e.getKey();
         }
         List<Fingerprint> prev = containers.put(containerId, fps);
         if (prev != null) prev.removeAll(fps);
@@ -46,7 +59,9 @@ final class LocalityCache {
     /** Adds one chunk just written to an open container. */
     synchronized void add(Fingerprint fp, ChunkLocation loc) {
         byFingerprint.put(fp, loc);
-        containers.computeIfAbsent(loc.containerId(), k -> new ArrayList<>()).add(fp);
+        List<Fingerprint> fps = containers.computeIfAbsent(loc.containerId(), k -> new ArrayList<>());
+        if (!fps.isEmpty()) successors.put(fps.getLast(), fp);
+        fps.add(fp);
         evict();
     }
 
@@ -59,6 +74,7 @@ final class LocalityCache {
     synchronized void clear() {
         containers.clear();
         byFingerprint.clear();
+        successors.clear();
     }
 
     private void evict() {
@@ -72,7 +88,9 @@ final class LocalityCache {
 
     private void forget(long containerId, List<Fingerprint> fps) {
         for (Fingerprint fp : fps) {
-            byFingerprint.computeIfPresent(fp, (k, v) -> v.containerId() == containerId ? null : v);
+            if (byFingerprint.computeIfPresent(fp, (k, v) -> v.containerId() == containerId ? null : v) == null) {
+                successors.remove(fp);
+            }
         }
     }
 }

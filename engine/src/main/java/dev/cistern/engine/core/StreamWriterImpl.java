@@ -5,15 +5,20 @@ import dev.cistern.engine.EntryInfo;
 import dev.cistern.engine.StreamWriter;
 import dev.cistern.engine.chunking.FastCdc;
 import dev.cistern.engine.chunking.Fingerprint;
+import dev.cistern.engine.store.ChunkLocation;
 import dev.cistern.engine.meta.EntryRecord;
 import dev.cistern.engine.meta.Keys;
 import dev.cistern.engine.meta.MetaStore.Family;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 
@@ -24,6 +29,13 @@ import org.rocksdb.WriteBatch;
  */
 final class StreamWriterImpl implements StreamWriter {
     private static final int SEGMENT = 4 * 1024 * 1024;
+    /**
+     * Segments cut but not yet stored. Two are fingerprinted and encoded at once (one per core here) while
+     * this thread cuts the next; stores happen one at a time, in order. Bounds memory to a few segments.
+     */
+    private static final int IN_FLIGHT = 3;
+    /** At most this many chunks cut by search between two probes for a chain of stored chunks. */
+    private static final int MAX_PROBE_INTERVAL = 64;
 
     private final LocalEngine engine;
     private final LocalContainerHandle container;
@@ -32,12 +44,22 @@ final class StreamWriterImpl implements StreamWriter {
     private final long entryId;
     private final WriteSession session;
     private final FastCdc chunker;
-    private final byte[] buf;
+    /** Bytes written and not yet handed to the store stage; swapped for a spare when a segment is handed over. */
+    private byte[] buf;
     private final List<RecipeRecord> unflushed = new ArrayList<>();
-    /** The previous segment being fingerprinted and stored while this thread cuts the next one. */
-    private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
-    /** The segment buffer the store stage last used, handed back for reuse (written before its future completes). */
-    private volatile byte[] spare;
+    /** Segments being fingerprinted, encoded and stored while this thread cuts the next ones, oldest first. */
+    private final ArrayDeque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
+    /** The store of the newest segment: each store waits for the one before, so recipe steps stay in order. */
+    private CompletableFuture<Void> lastStored = CompletableFuture.completedFuture(null);
+    /** Segment buffers the store stage is done with, for reuse instead of allocating 4 MiB each time. */
+    private final Queue<byte[]> spares = new ConcurrentLinkedQueue<>();
+    /** Fingerprint of the chunk that ends where the next cut starts, when known: a chain to predict along. */
+    private Fingerprint chainEnd;
+    /** Set by the store stage when a prediction was wrong: stop following the chain. */
+    private volatile boolean mispredicted;
+    private final java.security.MessageDigest probeDigest = Fingerprint.digest();
+    private int probeInterval = 1;
+    private int untilProbe;
     private int fill;
     /** Entry offset of buf[0]. */
     private long bufStart;
@@ -69,7 +91,8 @@ final class StreamWriterImpl implements StreamWriter {
         }
         engine.traffic(container.id()).written(n);
         unflushedBytes += n;
-        if (unflushedBytes >= engine.config.autoFlushBytes()) persistStored();
+        // a creating writer's stages write its recipe as they go; an appending one holds it until here
+        if (!creating && unflushedBytes >= engine.config.autoFlushBytes()) persistStored();
     }
 
     @Override
@@ -77,72 +100,183 @@ final class StreamWriterImpl implements StreamWriter {
         return bufStart + fill;
     }
 
-    /** Cuts the buffered bytes into chunks and stores them; keeps a tail shorter than a chunk unless {@code last}. */
+    /**
+     * Cuts the buffered bytes into chunks and stores them; keeps a tail shorter than a chunk unless {@code last}.
+     *
+     * <p>Boundaries of data stored before are predicted rather than searched for (RapidCDC, Ni et al.,
+     * SoCC '19): after a chunk known to be stored, the next one is most likely its successor in its
+     * container (see {@link LocalityCache#successor}). If the buffered bytes could end there (the
+     * chunker's cut test on the last 64 bytes), the chunk is taken as predicted without scanning it, and
+     * the store stage checks the prediction against the chunk's SHA-256, which it computes anyway. A
+     * wrong prediction costs nothing in correctness: that stage cuts the rest of the segment by content
+     * again, and this thread goes back to searching. So a stream that is mostly stored already costs
+     * little more than its hashing. To find a chain to follow, this thread hashes an occasional chunk it
+     * cut itself, less often while none is found.
+     */
     private void chunkSegment(boolean last) {
-        int max = fill / 2048 + 2;
-        int[] off = new int[max];
-        int[] len = new int[max];
-        int n = 0;
+        if (mispredicted) {
+            mispredicted = false;
+            chainEnd = null;
+        }
+        GroupState g = container.group();
+        Cuts cuts = new Cuts(fill / 2048 + 2);
         int pos = 0;
         while (pos < fill) {
-            int cut = chunker.next(buf, pos, fill - pos, last);
-            if (cut < 0) break;
-            if (n == off.length) {
-                off = java.util.Arrays.copyOf(off, n * 2);
-                len = java.util.Arrays.copyOf(len, n * 2);
+            int cut = -1;
+            Fingerprint predicted = null;
+            Fingerprint probed = null;
+            if (chainEnd != null) {
+                Fingerprint next = g.cache.successor(chainEnd);
+                ChunkLocation at = next == null ? null : g.cache.get(next);
+                if (at != null && at.rawLength() <= fill - pos && chunker.cutsAt(buf, pos, at.rawLength())) {
+                    cut = at.rawLength();
+                    predicted = next;
+                }
             }
-            off[n] = pos;
-            len[n] = cut;
-            n++;
+            if (predicted == null) {
+                cut = chunker.next(buf, pos, fill - pos, last);
+                if (cut < 0) break;
+                chainEnd = null;
+                if (--untilProbe <= 0) {
+                    probed = Fingerprint.of(probeDigest, buf, pos, cut);
+                    if (g.cache.get(probed) != null) {
+                        chainEnd = probed;
+                        probeInterval = 1;
+                    } else {
+                        probeInterval = Math.min(MAX_PROBE_INTERVAL, probeInterval * 2);
+                    }
+                    untilProbe = probeInterval;
+                }
+            } else {
+                chainEnd = predicted;
+            }
+            cuts.add(pos, cut, probed, predicted);
             pos += cut;
         }
-        if (n > 0) {
-            // Hand the cut segment to the store stage and go on cutting the next one meanwhile.
-            // One segment in flight at most: bounded memory, and recipe steps stay in order.
-            awaitStored();
-            byte[] seg = spare; // the stage finished with it: reuse instead of allocating 4 MiB each time
-            if (seg == null || seg.length < pos) seg = new byte[buf.length];
-            System.arraycopy(buf, 0, seg, 0, pos);
-            spare = null;
-            byte[] segment = seg;
-            int[] o = off;
-            int[] l = len;
-            int count = n;
+        if (cuts.n > 0) {
+            while (inFlight.size() >= IN_FLIGHT) awaitOldest();
+            // hand over the buffer itself; the tail not cut yet moves to a spare one
+            byte[] segment = buf;
+            byte[] next = spares.poll();
+            buf = next != null ? next : new byte[segment.length];
+            System.arraycopy(segment, pos, buf, 0, fill - pos);
             long segStart = bufStart;
-            inFlight = CompletableFuture.runAsync(() -> {
-                Fingerprint[] fps = engine.dedup.fingerprint(segment, o, l, count);
-                engine.dedup.store(session, segment, o, l, fps, count);
-                for (int i = 0; i < count; i++) unflushed.add(new RecipeRecord(segStart + o[i], fps[i], l[i]));
-                spare = segment;
+            CompletableFuture<DedupStore.Prepared> prepared = engine.dedup.onWorkers(() -> {
+                fingerprintChecked(segment, cuts);
+                return engine.dedup.prepare(session, segment, cuts.off, cuts.len, cuts.fps, cuts.n, false);
+            });
+            lastStored = prepared.thenAcceptBothAsync(lastStored, (p, previous) -> {
+                engine.dedup.commit(session, p);
+                spares.offer(segment);
+                List<RecipeRecord> steps = new ArrayList<>(p.n);
+                for (int i = 0; i < p.n; i++) steps.add(new RecipeRecord(segStart + p.off[i], p.fps[i], p.len[i]));
+                if (creating) {
+                    // under the staging id nothing reads them, and Recovery drops them if the commit never
+                    // comes; the commit's synced batch also makes these earlier writes durable
+                    writeRecipe(steps, false);
+                } else {
+                    unflushed.addAll(steps);
+                }
             }, engine.stageExecutor);
+            inFlight.add(lastStored);
+        } else {
+            System.arraycopy(buf, pos, buf, 0, fill - pos);
         }
-        System.arraycopy(buf, pos, buf, 0, fill - pos);
         bufStart += pos;
         fill -= pos;
     }
 
-    /** Waits for the segment in flight; rethrows its failure. */
+    /**
+     * Store stage: fingerprints the chunks of a segment not hashed yet and checks the predicted ones. At
+     * the first wrong prediction, cuts the rest of the segment by content (its last chunk then ends at
+     * the segment's end) and tells the cutting thread to stop following its chain.
+     */
+    private void fingerprintChecked(byte[] segment, Cuts cuts) {
+        var md = Fingerprint.digest();
+        for (int i = 0; i < cuts.n; i++) {
+            if (cuts.fps[i] != null) continue;
+            Fingerprint fp = Fingerprint.of(md, segment, cuts.off[i], cuts.len[i]);
+            if (cuts.predicted[i] != null && !fp.equals(cuts.predicted[i])) {
+                mispredicted = true;
+                int end = cuts.off[cuts.n - 1] + cuts.len[cuts.n - 1];
+                int pos = cuts.off[i];
+                cuts.n = i;
+                while (pos < end) {
+                    int cut = chunker.next(segment, pos, end - pos, true);
+                    cuts.add(pos, cut, Fingerprint.of(md, segment, pos, cut), null);
+                    pos += cut;
+                }
+                return;
+            }
+            cuts.fps[i] = fp;
+        }
+    }
+
+    /** The chunks cut from one segment: offsets, lengths, fingerprints known so far, predictions to check. */
+    private static final class Cuts {
+        int[] off;
+        int[] len;
+        Fingerprint[] fps;
+        Fingerprint[] predicted;
+        int n;
+
+        Cuts(int capacity) {
+            off = new int[capacity];
+            len = new int[capacity];
+            fps = new Fingerprint[capacity];
+            predicted = new Fingerprint[capacity];
+        }
+
+        void add(int offset, int length, Fingerprint fp, Fingerprint prediction) {
+            if (n == off.length) {
+                off = Arrays.copyOf(off, n * 2);
+                len = Arrays.copyOf(len, n * 2);
+                fps = Arrays.copyOf(fps, n * 2);
+                predicted = Arrays.copyOf(predicted, n * 2);
+            }
+            off[n] = offset;
+            len[n] = length;
+            fps[n] = fp;
+            predicted[n] = prediction;
+            n++;
+        }
+    }
+
+    /** Waits for the oldest segment in flight; rethrows its failure. */
+    private void awaitOldest() {
+        join(inFlight.peekFirst());
+        inFlight.pollFirst();
+    }
+
+    /** Waits for every segment in flight; rethrows the first failure. */
     private void awaitStored() {
+        join(lastStored);
+        inFlight.clear();
+    }
+
+    private void join(CompletableFuture<Void> f) {
         try {
-            inFlight.join();
+            f.join();
         } catch (CompletionException e) {
-            inFlight = CompletableFuture.completedFuture(null);
+            // every later store failed with it (each waits for the one before): start over clean
+            inFlight.clear();
+            lastStored = CompletableFuture.completedFuture(null);
             if (e.getCause() instanceof RuntimeException re) throw re;
             throw new EngineException(EngineException.Reason.IO_ERROR, "storing '" + name + "' failed: " + e.getCause(), e.getCause());
         }
     }
 
     /**
-     * Bounds what a long write holds in memory: makes the recipe steps of the segments stored so far
-     * durable without cutting a chunk at this arbitrary point (that would cost dedup). Not visible for a
-     * creating writer; an appending writer's entry grows to the end of those steps.
+     * Bounds what a long append holds in memory: makes the recipe steps of the segments stored so far
+     * durable without cutting a chunk at this arbitrary point (that would cost dedup); the entry grows
+     * to the end of those steps.
      */
     private void persistStored() {
         awaitStored();
         session.makeChunksDurable();
         try (WriteBatch b = new WriteBatch()) {
             putRecipe(b);
-            if (!creating) container.putEntrySize(b, name, entryId, bufStart);
+            container.putEntrySize(b, name, entryId, bufStart);
             engine.meta.write(b, false);
         } catch (RocksDBException e) {
             throw new EngineException(EngineException.Reason.IO_ERROR, "writing '" + name + "' failed", e);
@@ -169,6 +303,17 @@ final class StreamWriterImpl implements StreamWriter {
         session.committed();
         unflushed.clear();
         unflushedBytes = 0;
+    }
+
+    private void writeRecipe(List<RecipeRecord> steps, boolean sync) {
+        try (WriteBatch b = new WriteBatch()) {
+            for (RecipeRecord r : steps) {
+                b.put(engine.meta.cf(Family.RECIPES), RecipeRecord.key(entryId, r.offset()), r.value());
+            }
+            engine.meta.write(b, sync);
+        } catch (RocksDBException e) {
+            throw new EngineException(EngineException.Reason.IO_ERROR, "writing '" + name + "' failed", e);
+        }
     }
 
     private void putRecipe(WriteBatch b) throws RocksDBException {

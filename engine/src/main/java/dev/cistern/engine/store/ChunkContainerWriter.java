@@ -80,6 +80,37 @@ public final class ChunkContainerWriter {
         return (int) off;
     }
 
+    /**
+     * Appends records {@code records[from..to)} with one gathering write; returns the offset of the
+     * first (the others follow it back to back). A failed write is cut off, as in {@link #append}.
+     */
+    public synchronized int appendAll(byte[][] records, Fingerprint[] fps, int[] rawLengths, int from, int to)
+            throws IOException {
+        if (sealed) throw new IllegalStateException("container " + id + " is sealed");
+        long start = position;
+        ByteBuffer[] bufs = new ByteBuffer[to - from];
+        long total = 0;
+        for (int i = from; i < to; i++) {
+            bufs[i - from] = ByteBuffer.wrap(records[i]);
+            total += records[i].length;
+        }
+        try {
+            channel.position(start);
+            long written = 0;
+            while (written < total) written += channel.write(bufs);
+        } catch (IOException e) {
+            channel.truncate(start);
+            throw e;
+        }
+        long off = start;
+        for (int i = from; i < to; i++) {
+            entries.add(new TrailerEntry(fps[i], (int) off, records[i].length - ChunkRecord.HEADER, rawLengths[i]));
+            off += records[i].length;
+        }
+        position = off;
+        return (int) start;
+    }
+
     /** Makes everything appended so far durable. */
     public void force() throws IOException {
         long upTo;
