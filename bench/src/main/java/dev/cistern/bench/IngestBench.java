@@ -136,27 +136,39 @@ final class IngestBench implements Callable<Integer> {
 
     /**
      * Lets the JIT compile the ingest and restore paths before anything is timed, as in a server that
-     * has been running: the first 64 MiB of the first PATH, stored twice (new chunks, then duplicates)
-     * and restored, by an engine of its own on a scratch directory deleted afterwards.
+     * has been running for a while, by an engine of its own on a scratch directory deleted afterwards:
+     * the first PATH (up to 512 MiB) is stored as new data three times (its bytes XORed with a different
+     * mask each time, so nothing dedups), then twice more as duplicates, and restored. The write path's
+     * stages run once per segment, so C2 compiles them only after a few thousand segments.
      */
     private void warmUp(Path scratch, Path first) throws IOException {
         try (Engine e = Engines.open(EngineConfig.defaults(scratch))) {
-            warmUp(e, first);
+            e.createGroup(new StorageGroupSpec("warmup", Compression.valueOf(compression.toUpperCase(Locale.ROOT)), 0, null, null));
+            e.createContainer("warmup", new ContainerSpec("warmup", "client", Map.of()));
+            ContainerHandle c = e.openContainer("warmup");
+            byte[] masks = {0x00, 0x55, (byte) 0xaa, 0x00, 0x00};
+            for (int round = 0; round < masks.length; round++) {
+                try (StreamWriter w = c.create("warm-" + round)) {
+                    TreeWalker.write(first, limited(masked(w::write, masks[round]), 512L << 20));
+                    w.commit(Map.of());
+                }
+            }
+            restore(c, "warm-0");
         }
         PeerRunner.deleteTree(scratch);
     }
 
-    private void warmUp(Engine e, Path first) throws IOException {
-        e.createGroup(new StorageGroupSpec("warmup", Compression.valueOf(compression.toUpperCase(Locale.ROOT)), 0, null, null));
-        e.createContainer("warmup", new ContainerSpec("warmup", "client", Map.of()));
-        ContainerHandle c = e.openContainer("warmup");
-        for (int round = 0; round < 2; round++) {
-            try (StreamWriter w = c.create("warm-" + round)) {
-                TreeWalker.write(first, limited(w::write, 64L << 20));
-                w.commit(Map.of());
+    /** XORs every byte with {@code mask} on the way: the same kind of data, other chunks. */
+    private static TreeWalker.Sink masked(TreeWalker.Sink out, byte mask) {
+        if (mask == 0) return out;
+        ByteBuffer scratch = ByteBuffer.allocate(1 << 20);
+        return b -> {
+            while (b.hasRemaining()) {
+                scratch.clear();
+                while (b.hasRemaining() && scratch.hasRemaining()) scratch.put((byte) (b.get() ^ mask));
+                out.write(scratch.flip());
             }
-            restore(c, "warm-" + round);
-        }
+        };
     }
 
     /** CPU time of this process (all threads), in nanoseconds. */

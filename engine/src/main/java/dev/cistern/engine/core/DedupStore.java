@@ -219,6 +219,19 @@ final class DedupStore {
         });
     }
 
+    /**
+     * Whether {@code fp} is in the locality cache, loading its container's listing if the index has it.
+     * Only a hint (the cleaner may delete it right after): a writer uses it to predict boundaries, which
+     * the chunk's own fingerprint then confirms or not.
+     */
+    boolean cachedOrLoaded(GroupState g, Fingerprint fp) {
+        if (g.cache.get(fp) != null) return true;
+        byte[] v = meta.get(Family.INDEX, indexKey(g.id(), fp));
+        if (v == null) return false;
+        loadLocality(g, ChunkLocation.decode(v).containerId());
+        return g.cache.get(fp) != null;
+    }
+
     void loadLocality(GroupState g, long containerId) {
         List<Map.Entry<Fingerprint, ChunkLocation>> chunks = new ArrayList<>();
         try (Scanner sc = meta.scan(Family.CONTAINER_CHUNKS, Keys.id2(g.id(), containerId))) {

@@ -28,12 +28,12 @@ import org.rocksdb.WriteBatch;
  * writes its recipe under a staging entry id and binds it to the name at commit, in one batch.
  */
 final class StreamWriterImpl implements StreamWriter {
-    private static final int SEGMENT = 4 * 1024 * 1024;
+    private static final int SEGMENT = 1024 * 1024;
     /**
      * Segments cut but not yet stored. Two are fingerprinted and encoded at once (one per core here) while
      * this thread cuts the next; stores happen one at a time, in order. Bounds memory to a few segments.
      */
-    private static final int IN_FLIGHT = 3;
+    private static final int IN_FLIGHT = 4;
     /** At most this many chunks cut by search between two probes for a chain of stored chunks. */
     private static final int MAX_PROBE_INTERVAL = 64;
 
@@ -139,7 +139,7 @@ final class StreamWriterImpl implements StreamWriter {
                 chainEnd = null;
                 if (--untilProbe <= 0) {
                     probed = Fingerprint.of(probeDigest, buf, pos, cut);
-                    if (g.cache.get(probed) != null) {
+                    if (engine.dedup.cachedOrLoaded(g, probed)) {
                         chainEnd = probed;
                         probeInterval = 1;
                     } else {
