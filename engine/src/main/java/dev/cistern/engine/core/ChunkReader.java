@@ -34,40 +34,42 @@ final class ChunkReader {
     }
 
     /**
-     * Reads the records of {@code locs[from..to)}, contiguous in one container, with one read. On any
-     * failure (the cleaner moved them) returns nulls, and {@link #decodeOrReread} reads them one by one.
+     * Reads the records of {@code locs[from..to)}, contiguous in one container, with one read; null if
+     * that is not possible (the cleaner moved them), and {@link #decodeInto} then reads them one by one.
      */
-    byte[][] readRun(GroupState g, ChunkLocation[] locs, int from, int to) {
-        byte[][] out = new byte[to - from][];
-        if (to - from == 1) return out;
+    byte[] readRun(GroupState g, ChunkLocation[] locs, int from, int to) {
         ChunkLocation first = locs[from];
         ChunkLocation last = locs[to - 1];
         int length = last.offset() + last.recordLength() - first.offset();
-        byte[] all;
         try {
-            all = g.store.readRecord(new ChunkLocation(first.containerId(), first.offset(),
-                    length - dev.cistern.engine.store.ChunkRecord.HEADER, 0));
+            return g.store.readRecord(new ChunkLocation(first.containerId(), first.offset(), length - ChunkRecord.HEADER, 0));
         } catch (EngineException e) {
-            return out;
+            return null;
         }
-        for (int i = from; i < to; i++) {
-            int off = locs[i].offset() - first.offset();
-            out[i - from] = java.util.Arrays.copyOfRange(all, off, off + locs[i].recordLength());
-        }
-        return out;
     }
 
-    /** Decodes a record read by {@link #readRun}, or reads the chunk on its own if that was not possible. */
-    byte[] decodeOrReread(GroupState g, Fingerprint fp, ChunkLocation loc, byte[] record) {
-        if (record != null) {
+    /**
+     * Decodes chunk {@code fp} of raw length {@code rawLength} into {@code dst[dstOff..]}: from
+     * {@code run[recOff..]} as read by {@link #readRun}, or, if that fails (no run, or the cleaner moved
+     * the chunk meanwhile), reading it again through the index.
+     */
+    void decodeInto(GroupState g, Fingerprint fp, ChunkLocation loc, int rawLength, byte[] run, int recOff,
+                    byte[] dst, int dstOff) {
+        if (run != null && ChunkRecord.rawLength(run, recOff) == rawLength) {
             try {
-                return ChunkRecord.decode(record, 0, fp, g.key, describe(g, fp, loc));
+                ChunkRecord.decodeInto(run, recOff, fp, g.key, () -> describe(g, fp, loc), dst, dstOff);
+                return;
             } catch (EngineException e) {
                 if (e.reason() == EngineException.Reason.LOCKED) throw e;
                 // fall through: re-resolve, the cleaner may have moved it
             }
         }
-        return read(g, fp, loc);
+        byte[] data = read(g, fp, loc);
+        if (data.length != rawLength) {
+            throw new EngineException(EngineException.Reason.DAMAGED, describe(g, fp, loc) + " has " + data.length
+                    + " bytes where its recipe says " + rawLength + "; run verify to list affected entries");
+        }
+        System.arraycopy(data, 0, dst, dstOff, rawLength);
     }
 
     private static String describe(GroupState g, Fingerprint fp, ChunkLocation loc) {

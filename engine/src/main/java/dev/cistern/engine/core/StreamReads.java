@@ -53,15 +53,24 @@ final class StreamReads {
         // run with one positional read, then decode its chunks on all ingest threads.
         List<int[]> runs = runs(locs);
         parallel.parallel(runs.size(), (from, to) -> {
+            byte[] partial = null;
             for (int k = from; k < to; k++) {
                 int[] run = runs.get(k);
-                byte[][] records = chunks.readRun(g, locs, run[0], run[1]);
+                byte[] records = chunks.readRun(g, locs, run[0], run[1]);
+                int runStart = locs[run[0]].offset();
                 for (int i = run[0]; i < run[1]; i++) {
                     RecipeRecord r = steps.get(i);
-                    byte[] data = chunks.decodeOrReread(g, r.fingerprint(), locs[i], records[i - run[0]]);
                     long s0 = Math.max(offset, r.offset());
                     long e0 = Math.min(end, r.end());
-                    System.arraycopy(data, (int) (s0 - r.offset()), out, base + (int) (s0 - offset), (int) (e0 - s0));
+                    int recOff = locs[i].offset() - runStart;
+                    if (s0 == r.offset() && e0 == r.end()) {
+                        // the whole chunk is wanted: decompress it straight into the caller's array
+                        chunks.decodeInto(g, r.fingerprint(), locs[i], r.length(), records, recOff, out, base + (int) (s0 - offset));
+                    } else {
+                        if (partial == null || partial.length < r.length()) partial = new byte[r.length()];
+                        chunks.decodeInto(g, r.fingerprint(), locs[i], r.length(), records, recOff, partial, 0);
+                        System.arraycopy(partial, (int) (s0 - r.offset()), out, base + (int) (s0 - offset), (int) (e0 - s0));
+                    }
                 }
             }
         });

@@ -5,8 +5,13 @@ import dev.cistern.engine.Compression;
 import dev.cistern.engine.EngineException;
 import dev.cistern.engine.chunking.Fingerprint;
 import dev.cistern.engine.crypto.DataKey;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import java.util.function.Supplier;
 import java.util.zip.CRC32C;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Factory;
@@ -23,6 +28,8 @@ public final class ChunkRecord {
     private static final LZ4Compressor LZ4 = LZ4Factory.fastestInstance().fastCompressor();
     /** The safe decompressor: bounds-checked, so a damaged or hostile record cannot read outside its buffer. */
     private static final LZ4SafeDecompressor LZ4_DEC = LZ4Factory.fastestInstance().safeDecompressor();
+
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
     private ChunkRecord() {
     }
@@ -63,16 +70,15 @@ public final class ChunkRecord {
 
     /** Checks a record's checksum; false if torn or damaged. {@code rec} holds at least the full record. */
     public static boolean checksumOk(byte[] rec, int off, int recordLength) {
-        int stored = ByteBuffer.wrap(rec, off, 4).getInt();
-        return stored == crc(rec, off + 4, recordLength - 4);
+        return (int) INT.get(rec, off) == crc(rec, off + 4, recordLength - 4);
     }
 
     public static int rawLength(byte[] rec, int off) {
-        return ByteBuffer.wrap(rec, off + 8, 4).getInt();
+        return (int) INT.get(rec, off + 8);
     }
 
     public static int payloadLength(byte[] rec, int off) {
-        return ByteBuffer.wrap(rec, off + 12, 4).getInt();
+        return (int) INT.get(rec, off + 12);
     }
 
     public static Fingerprint fingerprint(byte[] rec, int off) {
@@ -88,14 +94,26 @@ public final class ChunkRecord {
      * fingerprint. {@code what} names the chunk for error messages. DAMAGED on any mismatch.
      */
     public static byte[] decode(byte[] rec, int off, Fingerprint expected, DataKey key, String what) {
+        byte[] raw = new byte[Math.max(0, rawLength(rec, off))];
+        decodeInto(rec, off, expected, key, () -> what, raw, 0);
+        return raw;
+    }
+
+    /**
+     * Decodes the record at {@code rec[off..]} straight into {@code dst[dstOff..]}, which must have room
+     * for its raw length (returned). Checks as {@link #decode} does; {@code what} is only called to name
+     * the chunk in an error.
+     */
+    public static int decodeInto(byte[] rec, int off, Fingerprint expected, DataKey key, Supplier<String> what,
+                                 byte[] dst, int dstOff) {
         int payloadLen = payloadLength(rec, off);
         int rawLen = rawLength(rec, off);
-        if (payloadLen < 0 || rawLen < 0 || off + HEADER + payloadLen > rec.length
+        if (payloadLen < 0 || rawLen < 0 || off + HEADER + payloadLen > rec.length || dstOff + rawLen > dst.length
                 || !checksumOk(rec, off, HEADER + payloadLen)) {
-            throw damaged(what, "failed its checksum");
+            throw damaged(what.get(), "failed its checksum");
         }
-        if (expected != null && !expected.equals(fingerprint(rec, off))) {
-            throw damaged(what, "holds a different chunk than the index says");
+        if (expected != null && !Arrays.equals(expected.bytes(), 0, Fingerprint.LENGTH, rec, off + 16, off + 16 + Fingerprint.LENGTH)) {
+            throw damaged(what.get(), "holds a different chunk than the index says");
         }
         int codec = rec[off + 4] & 0xff;
         byte[] src = rec;
@@ -103,41 +121,40 @@ public final class ChunkRecord {
         int srcLen = payloadLen;
         if ((codec & ENCRYPTED) != 0) {
             if (key == null) {
-                throw new EngineException(EngineException.Reason.LOCKED, what + " is encrypted and the group is locked");
+                throw new EngineException(EngineException.Reason.LOCKED, what.get() + " is encrypted and the group is locked");
             }
             byte[] plain = new byte[payloadLen];
             try {
                 srcLen = key.decrypt(rec, off + HEADER, payloadLen, fingerprint(rec, off).bytes(), plain, 0);
             } catch (GeneralSecurityException e) {
-                throw damaged(what, "failed its authentication tag");
+                throw damaged(what.get(), "failed its authentication tag");
             }
             src = plain;
             srcOff = 0;
             codec &= ~ENCRYPTED;
         }
-        byte[] raw = new byte[rawLen];
         try {
             switch (codec) {
                 case CODEC_RAW -> {
-                    if (srcLen != rawLen) throw damaged(what, "has a wrong length");
-                    System.arraycopy(src, srcOff, raw, 0, rawLen);
+                    if (srcLen != rawLen) throw damaged(what.get(), "has a wrong length");
+                    System.arraycopy(src, srcOff, dst, dstOff, rawLen);
                 }
                 case CODEC_LZ4 -> {
-                    int n = LZ4_DEC.decompress(src, srcOff, srcLen, raw, 0, rawLen);
-                    if (n != rawLen) throw damaged(what, "did not decompress to its length");
+                    int n = LZ4_DEC.decompress(src, srcOff, srcLen, dst, dstOff, rawLen);
+                    if (n != rawLen) throw damaged(what.get(), "did not decompress to its length");
                 }
                 case CODEC_ZSTD -> {
-                    long n = Zstd.decompressByteArray(raw, 0, rawLen, src, srcOff, srcLen);
-                    if (n != rawLen) throw damaged(what, "did not decompress to its length");
+                    long n = Zstd.decompressByteArray(dst, dstOff, rawLen, src, srcOff, srcLen);
+                    if (n != rawLen) throw damaged(what.get(), "did not decompress to its length");
                 }
-                default -> throw damaged(what, "has unknown codec " + codec);
+                default -> throw damaged(what.get(), "has unknown codec " + codec);
             }
         } catch (EngineException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw damaged(what, "did not decompress: " + e.getMessage());
+            throw damaged(what.get(), "did not decompress: " + e.getMessage());
         }
-        return raw;
+        return rawLen;
     }
 
     public static int crc(byte[] b, int off, int len) {
