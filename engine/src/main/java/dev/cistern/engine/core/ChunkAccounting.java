@@ -10,7 +10,7 @@ final class ChunkAccounting {
 
     static void remove(LocalEngine engine, WriteBatch b, ContainerChunk c) {
         long raw = c.location().rawLength();
-        long rec = c.location().recordLength();
+        long rec = c.location().storedLength();
         Counters.add(b, engine.meta, GroupCounters.unique(c.groupId()), -raw);
         Counters.add(b, engine.meta, GroupCounters.stored(c.groupId()), -rec);
         Counters.add(b, engine.meta, GroupCounters.chunks(c.groupId()), -1);

@@ -13,6 +13,8 @@ import dev.cistern.engine.store.ChunkRecord;
  */
 final class ChunkReader {
     private final MetaStore meta;
+    /** Frames decoded lately, engine-wide (32 MiB). */
+    private final FrameCache frames = new FrameCache(32L << 20);
 
     ChunkReader(MetaStore meta) {
         this.meta = meta;
@@ -49,15 +51,14 @@ final class ChunkReader {
     }
 
     /**
-     * Decodes chunk {@code fp} of raw length {@code rawLength} into {@code dst[dstOff..]}: from
-     * {@code run[recOff..]} as read by {@link #readRun}, or, if that fails (no run, or the cleaner moved
-     * the chunk meanwhile), reading it again through the index.
+     * Decodes chunk {@code fp} at {@code loc} into {@code dst[dstOff..]}: from {@code run[recOff..]} as
+     * read by {@link #readRun}, or, if that fails (no run, or the cleaner moved the chunk meanwhile),
+     * reading it again through the index.
      */
-    void decodeInto(GroupState g, Fingerprint fp, ChunkLocation loc, int rawLength, byte[] run, int recOff,
-                    byte[] dst, int dstOff) {
-        if (run != null && ChunkRecord.rawLength(run, recOff) == rawLength) {
+    void decodeInto(GroupState g, Fingerprint fp, ChunkLocation loc, byte[] run, int recOff, byte[] dst, int dstOff) {
+        if (run != null && recOff + ChunkRecord.HEADER <= run.length) {
             try {
-                ChunkRecord.decodeInto(run, recOff, fp, g.key, () -> describe(g, fp, loc), dst, dstOff);
+                decode(g, fp, loc, run, recOff, dst, dstOff);
                 return;
             } catch (EngineException e) {
                 if (e.reason() == EngineException.Reason.LOCKED) throw e;
@@ -65,11 +66,73 @@ final class ChunkReader {
             }
         }
         byte[] data = read(g, fp, loc);
-        if (data.length != rawLength) {
-            throw new EngineException(EngineException.Reason.DAMAGED, describe(g, fp, loc) + " has " + data.length
-                    + " bytes where its recipe says " + rawLength + "; run verify to list affected entries");
+        System.arraycopy(data, 0, dst, dstOff, data.length);
+    }
+
+    /**
+     * Restores take chunks in the order they were stored, so a frame's chunks usually follow each other
+     * in the recipe: then the frame is decoded once, straight into the caller's array. Returns how many
+     * recipe steps from {@code i} (within [{@code from}, {@code to})) that covered, 0 if steps
+     * {@code i..} are not a whole frame in order inside [{@code start}, {@code end}) of the entry (the
+     * caller then decodes chunk by chunk, which also handles every failure).
+     */
+    int decodeWholeFrame(GroupState g, java.util.List<RecipeRecord> steps, ChunkLocation[] locs, int i, int to,
+                         byte[] run, int recOff, long start, long end, byte[] dst, int dstOff) {
+        if (run == null || recOff + ChunkRecord.HEADER > run.length || !ChunkRecord.isFrame(run, recOff)
+                || locs[i].rawOffset() != 0) {
+            return 0;
         }
-        System.arraycopy(data, 0, dst, dstOff, rawLength);
+        int frameRaw = ChunkRecord.rawLength(run, recOff);
+        int covered = 0;
+        int j = i;
+        for (; j < to && covered < frameRaw; j++) {
+            RecipeRecord r = steps.get(j);
+            ChunkLocation l = locs[j];
+            boolean inOrder = l.containerId() == locs[i].containerId() && l.offset() == locs[i].offset()
+                    && l.rawOffset() == covered && l.rawLength() == r.length()
+                    && r.offset() == steps.get(i).offset() + covered && r.offset() >= start && r.end() <= end;
+            if (!inOrder) return 0;
+            covered += r.length();
+        }
+        if (covered != frameRaw) return 0;
+        try {
+            java.util.function.Supplier<String> what = () -> describe(g, steps.get(i).fingerprint(), locs[i]);
+            ChunkRecord.checkRecord(run, recOff, what);
+            for (int k = i; k < j; k++) {
+                if (!ChunkRecord.holds(run, recOff, steps.get(k).fingerprint(), locs[k].rawOffset(), locs[k].rawLength())) return 0;
+            }
+            ChunkRecord.decodeRaw(run, recOff, g.key, what, dst, dstOff);
+            return j - i;
+        } catch (EngineException e) {
+            if (e.reason() == EngineException.Reason.LOCKED) throw e;
+            return 0;
+        }
+    }
+
+    /**
+     * Decodes chunk {@code fp} at {@code loc} from its record at {@code rec[recOff..]} into
+     * {@code dst[dstOff..]}. A frame is decoded whole, once, and kept in the frame cache.
+     */
+    private void decode(GroupState g, Fingerprint fp, ChunkLocation loc, byte[] rec, int recOff, byte[] dst, int dstOff) {
+        java.util.function.Supplier<String> what = () -> describe(g, fp, loc);
+        boolean cacheable = !g.encrypted() || g.key != null;
+        FrameCache.Frame f = cacheable ? frames.get(loc.containerId(), loc.offset()) : null;
+        if (f == null) {
+            ChunkRecord.checkRecord(rec, recOff, what);
+            if (!ChunkRecord.isFrame(rec, recOff)) {
+                ChunkRecord.decodeChunk(rec, recOff, fp, loc.rawOffset(), loc.rawLength(), g.key, what, dst, dstOff);
+                return;
+            }
+            byte[] raw = new byte[ChunkRecord.rawLength(rec, recOff)];
+            ChunkRecord.decodeRaw(rec, recOff, g.key, what, raw, 0);
+            int headLength = ChunkRecord.HEADER + ChunkRecord.chunkCount(rec, recOff) * ChunkRecord.TABLE_ENTRY;
+            f = new FrameCache.Frame(java.util.Arrays.copyOfRange(rec, recOff, recOff + headLength), raw);
+            if (cacheable) frames.put(loc.containerId(), loc.offset(), f);
+        }
+        if (!ChunkRecord.holds(f.head(), 0, fp, loc.rawOffset(), loc.rawLength())) {
+            throw ChunkRecord.damaged(what.get(), "holds a different chunk than the index says");
+        }
+        System.arraycopy(f.raw(), loc.rawOffset(), dst, dstOff, loc.rawLength());
     }
 
     private static String describe(GroupState g, Fingerprint fp, ChunkLocation loc) {
@@ -99,9 +162,12 @@ final class ChunkReader {
         return v == null ? null : ChunkLocation.decode(v);
     }
 
-    private static byte[] decode(GroupState g, Fingerprint fp, ChunkLocation loc) {
-        byte[] rec = g.store.readRecord(loc);
-        return ChunkRecord.decode(rec, 0, fp, g.key, describe(g, fp, loc));
+    private byte[] decode(GroupState g, Fingerprint fp, ChunkLocation loc) {
+        byte[] raw = new byte[loc.rawLength()];
+        FrameCache.Frame f = g.encrypted() && g.key == null ? null : frames.get(loc.containerId(), loc.offset());
+        byte[] rec = f != null ? f.head() : g.store.readRecord(loc);
+        decode(g, fp, loc, rec, 0, raw, 0);
+        return raw;
     }
 
     private static EngineException missing(GroupState g, Fingerprint fp) {

@@ -15,7 +15,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.Snapshot;
@@ -136,8 +138,11 @@ final class Cleaner {
     private ChunkContainerWriter sweepContainer(GroupState g, ChunkContainerState s, LongSet live, LongSet touched,
                                                 ChunkContainerWriter out) throws IOException, RocksDBException {
         List<ContainerChunk> chunks = listChunks(g.id(), s.containerId());
+        // A record is live if any chunk in it is: a frame is kept (and its chunks stay indexed) whole.
+        Set<Integer> liveRecords = new HashSet<>();
+        for (ContainerChunk c : chunks) if (isLive(g, c, live, touched)) liveRecords.add(c.location().offset());
         long liveBytes = 0;
-        for (ContainerChunk c : chunks) if (isLive(g, c, live, touched)) liveBytes += c.location().recordLength();
+        for (ContainerChunk c : chunks) if (liveRecords.contains(c.location().offset())) liveBytes += c.location().storedLength();
         long size = Math.max(1, s.size());
         if (!chunks.isEmpty() && liveBytes > 0 && 1.0 - (double) liveBytes / size < DEAD_SHARE) return out;
         if (chunks.isEmpty() && s.size() == 0) return out;
@@ -147,7 +152,7 @@ final class Cleaner {
         g.tracker.lock.writeLock().lock();
         try (WriteBatch b = new WriteBatch()) {
             for (ContainerChunk c : chunks) {
-                if (isLive(g, c, live, touched)) {
+                if (liveRecords.contains(c.location().offset())) {
                     keep.add(c);
                 } else {
                     byte[] ik = DedupStore.indexKey(g.id(), c.fingerprint());
@@ -169,17 +174,21 @@ final class Cleaner {
         WriteBatch b = new WriteBatch();
         try {
             List<ContainerChunk> moved = new ArrayList<>(keep.size());
-            for (ContainerChunk c : keep) {
-                byte[] rec = g.store.readRecord(c.location());
+            // keep is in container order: the chunks of one record are next to each other
+            for (int i = 0; i < keep.size(); ) {
+                ContainerChunk first = keep.get(i);
+                byte[] rec = g.store.readRecord(first.location());
                 if (!ChunkRecord.checksumOk(rec, 0, rec.length)) {
-                    throw new EngineException(EngineException.Reason.DAMAGED, "chunk " + c.fingerprint()
+                    throw new EngineException(EngineException.Reason.DAMAGED, "chunk " + first.fingerprint()
                             + " in chunk container " + Long.toHexString(s.containerId())
                             + " is damaged; the cleaner left the container in place: run verify");
                 }
                 if (out == null) out = g.store.acquire();
-                int off = out.append(rec, c.fingerprint(), c.location().payloadLength(), c.location().rawLength());
-                ChunkLocation nl = new ChunkLocation(out.id(), off, c.location().payloadLength(), c.location().rawLength());
-                moved.add(new ContainerChunk(g.id(), nl, c.fingerprint(), c.ownerContainerId()));
+                int off = out.append(rec);
+                for (; i < keep.size() && keep.get(i).location().offset() == first.location().offset(); i++) {
+                    ContainerChunk c = keep.get(i);
+                    moved.add(new ContainerChunk(g.id(), c.location().movedTo(out.id(), off), c.fingerprint(), c.ownerContainerId()));
+                }
                 liveCopied += rec.length;
                 if (out.size() >= g.store.targetSize()) {
                     g.store.seal(out);
@@ -203,7 +212,7 @@ final class Cleaner {
                     if (!kept.contains(c)) {
                         ChunkAccounting.remove(engine, b, c);
                         chunksFreed++;
-                        bytesReclaimed += c.location().recordLength();
+                        bytesReclaimed += c.location().storedLength();
                     }
                 }
                 // the copies were counted when first stored; the file overhead goes with the old file
@@ -218,7 +227,7 @@ final class Cleaner {
             for (ContainerChunk c : chunks) {
                 if (!kept.contains(c)) {
                     g.uniqueBytes.addAndGet(-c.location().rawLength());
-                    g.storedBytes.addAndGet(-c.location().recordLength());
+                    g.storedBytes.addAndGet(-c.location().storedLength());
                     g.chunkCount.decrementAndGet();
                 }
             }

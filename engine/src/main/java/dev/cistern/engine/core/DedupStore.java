@@ -1,5 +1,6 @@
 package dev.cistern.engine.core;
 
+import dev.cistern.engine.Compression;
 import dev.cistern.engine.EngineException;
 import dev.cistern.engine.chunking.Fingerprint;
 import dev.cistern.engine.crypto.DataKey;
@@ -17,6 +18,7 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,11 +71,12 @@ final class DedupStore {
     }
 
     /**
-     * Stores chunks {@code buf[off[i]..off[i]+len[i])} with fingerprints {@code fps}, each once per group;
-     * returns their locations. The session notes every reference for durability and the cleaner.
+     * Stores chunks {@code buf[off[i]..off[i]+len[i])} with fingerprints {@code fps}, each once per group,
+     * each in a record of its own (volumes and random-access files, read a chunk at a time); returns
+     * their locations. The session notes every reference for durability and the cleaner.
      */
     ChunkLocation[] store(WriteSession s, byte[] buf, int[] off, int[] len, Fingerprint[] fps, int n) {
-        Prepared p = prepare(s, buf, off, len, fps, n, true);
+        Prepared p = prepare(s, buf, off, len, fps, n, true, false);
         return commit(s, p);
     }
 
@@ -88,7 +91,8 @@ final class DedupStore {
         final Fingerprint[] fps;
         final int n;
         final ChunkLocation[] locs;
-        final byte[][] records;
+        /** Records of the chunks missing at lookup, in stream order. */
+        final List<Encoded> encoded = new ArrayList<>();
 
         Prepared(byte[] buf, int[] off, int[] len, Fingerprint[] fps, int n) {
             this.buf = buf;
@@ -97,44 +101,75 @@ final class DedupStore {
             this.fps = fps;
             this.n = n;
             this.locs = new ChunkLocation[n];
-            this.records = new byte[n][];
+        }
+
+        Encoded encode(int[] chunks, Compression compression, DataKey key) {
+            byte[] rec = chunks.length == 1
+                    ? ChunkRecord.encode(buf, off[chunks[0]], len[chunks[0]], fps[chunks[0]], compression, key)
+                    : ChunkRecord.encodeFrame(buf, off, len, fps, chunks, 0, chunks.length, compression, key);
+            return new Encoded(chunks, rec);
         }
     }
+
+    /** One record to store: a chunk alone, or a frame of several (indices into the batch, in order). */
+    record Encoded(int[] chunks, byte[] record) {
+    }
+
+    /** Raw bytes of new stream chunks compressed together in one frame record. */
+    static final int FRAME_BYTES = 256 * 1024;
 
     /**
      * The parallel stage: finds the chunks already stored (looked up and noted as referenced under the
      * cleaner's read lock, in one step, see {@link ReferenceTracker}) and encodes (compresses,
-     * encrypts) the others. Safe to run for several batches of one session at once.
+     * encrypts) the others. With {@code framed}, consecutive new chunks go into frames of about
+     * {@link #FRAME_BYTES}, compressed together (streams, which are read back in order); otherwise each
+     * is a record of its own. Safe to run for several batches of one session at once.
      */
-    Prepared prepare(WriteSession s, byte[] buf, int[] off, int[] len, Fingerprint[] fps, int n, boolean parallel) {
+    Prepared prepare(WriteSession s, byte[] buf, int[] off, int[] len, Fingerprint[] fps, int n, boolean parallel,
+                     boolean framed) {
         GroupState g = s.group;
         Prepared p = new Prepared(buf, off, len, fps, n);
         g.tracker.lock.readLock().lock();
         try {
             resolveExisting(g, fps, n, p.locs);
-            noteReferences(s, p, true);
+            int[] found = new int[n];
+            int k = 0;
+            for (int i = 0; i < n; i++) if (p.locs[i] != null) found[k++] = i;
+            noteReferences(s, p, Arrays.copyOf(found, k));
         } finally {
             g.tracker.lock.readLock().unlock();
         }
-        List<Integer> missing = new ArrayList<>();
+        List<int[]> groups = new ArrayList<>();
         Map<Fingerprint, Integer> firstInBatch = new HashMap<>();
+        List<Integer> frame = new ArrayList<>();
+        int frameBytes = 0;
         for (int i = 0; i < n; i++) {
-            if (p.locs[i] == null && firstInBatch.putIfAbsent(fps[i], i) == null) missing.add(i);
+            if (p.locs[i] != null || firstInBatch.putIfAbsent(fps[i], i) != null) continue;
+            frame.add(i);
+            frameBytes += len[i];
+            if (!framed || frameBytes >= FRAME_BYTES) {
+                groups.add(toArray(frame));
+                frame.clear();
+                frameBytes = 0;
+            }
         }
-        if (!missing.isEmpty()) {
+        if (!frame.isEmpty()) groups.add(toArray(frame));
+        if (!groups.isEmpty()) {
             DataKey key = g.writeKey();
-            var compression = g.record.compression();
-            Fingerprint[] f = fps;
+            Compression compression = g.record.compression();
+            Encoded[] out = new Encoded[groups.size()];
             Range encode = (from, to) -> {
-                for (int k = from; k < to; k++) {
-                    int i = missing.get(k);
-                    p.records[i] = ChunkRecord.encode(buf, off[i], len[i], f[i], compression, key);
-                }
+                for (int j = from; j < to; j++) out[j] = p.encode(groups.get(j), compression, key);
             };
-            if (parallel) parallel(missing.size(), encode);
-            else encode.run(0, missing.size());
+            if (parallel) parallel(groups.size(), encode);
+            else encode.run(0, groups.size());
+            p.encoded.addAll(List.of(out));
         }
         return p;
+    }
+
+    private static int[] toArray(List<Integer> list) {
+        return list.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** Runs a stage of the write path on a worker thread: the batches of one stream overlap there. */
@@ -153,27 +188,37 @@ final class DedupStore {
         ChunkLocation[] locs = p.locs;
         g.tracker.lock.readLock().lock();
         try {
-            List<Integer> owned = new ArrayList<>();
+            List<Encoded> toWrite = new ArrayList<>();
             Map<Integer, CompletableFuture<ChunkLocation>> waiting = new HashMap<>();
-            for (int i = 0; i < p.n; i++) {
-                if (p.records[i] == null) continue;
-                ChunkLocation now = g.cache.get(p.fps[i]);
-                if (now != null) {
-                    locs[i] = now; // stored by another writer since the lookup
-                    continue;
+            List<Integer> newChunks = new ArrayList<>();
+            for (Encoded e : p.encoded) {
+                List<Integer> owned = new ArrayList<>(e.chunks().length);
+                for (int i : e.chunks()) {
+                    newChunks.add(i);
+                    ChunkLocation now = g.cache.get(p.fps[i]);
+                    if (now != null) {
+                        locs[i] = now; // stored by another writer since the lookup
+                        continue;
+                    }
+                    CompletableFuture<ChunkLocation> mine = new CompletableFuture<>();
+                    CompletableFuture<ChunkLocation> other = g.inflight.putIfAbsent(p.fps[i], mine);
+                    if (other == null) owned.add(i);
+                    else waiting.put(i, other);
                 }
-                CompletableFuture<ChunkLocation> mine = new CompletableFuture<>();
-                CompletableFuture<ChunkLocation> other = g.inflight.putIfAbsent(p.fps[i], mine);
-                if (other == null) owned.add(i);
-                else waiting.put(i, other);
+                if (owned.size() == e.chunks().length) {
+                    toWrite.add(e);
+                } else if (!owned.isEmpty()) {
+                    // rare: others stored part of this frame meanwhile; store the rest without them
+                    toWrite.add(p.encode(toArray(owned), g.record.compression(), g.writeKey()));
+                }
             }
-            if (!owned.isEmpty()) writeNew(s, p, owned);
+            if (!toWrite.isEmpty()) writeNew(s, p, toWrite);
             for (var e : waiting.entrySet()) {
                 try {
                     locs[e.getKey()] = e.getValue().join();
                 } catch (CompletionException ex) {
                     // the other writer failed to store it: store it ourselves
-                    writeNew(s, p, List.of(e.getKey()));
+                    writeNew(s, p, List.of(p.encode(new int[] {e.getKey()}, g.record.compression(), g.writeKey())));
                 }
             }
             Map<Fingerprint, ChunkLocation> stored = null;
@@ -182,12 +227,12 @@ final class DedupStore {
                     // a repeat within the batch: same location as its first occurrence
                     if (stored == null) {
                         stored = new HashMap<>();
-                        for (int k = 0; k < p.n; k++) if (p.records[k] != null) stored.put(p.fps[k], locs[k]);
+                        for (int k : newChunks) stored.put(p.fps[k], locs[k]);
                     }
                     locs[i] = stored.get(p.fps[i]);
                 }
             }
-            noteReferences(s, p, false);
+            noteReferences(s, p, toArray(newChunks));
             return locs;
         } finally {
             g.tracker.lock.readLock().unlock();
@@ -195,16 +240,13 @@ final class DedupStore {
     }
 
     /**
-     * Under the read lock: notes the references of a batch for the cleaner, and which open containers a
-     * commit must force. {@code found}: the chunks found stored at lookup; otherwise the rest.
+     * Under the read lock: notes the references of chunks {@code which} of a batch for the cleaner, and
+     * which open containers a commit must force.
      */
-    private static void noteReferences(WriteSession s, Prepared p, boolean found) {
+    private static void noteReferences(WriteSession s, Prepared p, int[] which) {
         GroupState g = s.group;
-        for (int i = 0; i < p.n; i++) {
-            if (found != (p.records[i] == null)) continue;
-            if (found && p.locs[i] == null) continue;
+        for (int i : which) {
             ChunkLocation loc = p.locs[i];
-            if (loc == null) continue;
             ChunkContainerWriter open = g.store.openWriter(loc.containerId());
             if (open != null) s.needs(open, (long) loc.offset() + loc.recordLength());
             g.tracker.referenced(s, p.fps[i].prefix());
@@ -243,7 +285,7 @@ final class DedupStore {
         g.cache.load(containerId, chunks);
     }
 
-    private void writeNew(WriteSession s, Prepared p, List<Integer> which) {
+    private void writeNew(WriteSession s, Prepared p, List<Encoded> records) {
         GroupState g = s.group;
         ChunkLocation[] locs = p.locs;
         Fingerprint[] fps = p.fps;
@@ -253,27 +295,29 @@ final class DedupStore {
                         + freeBytes() / (1024 * 1024) + " MiB free): nothing more can be stored until space is freed");
             }
             long total = 0;
-            for (int i : which) total += p.records[i].length;
+            for (Encoded e : records) total += e.record().length;
             checkQuota(g, total);
             int done = 0;
             long rawSum = 0;
             long recSum = 0;
             try (var batch = new org.rocksdb.WriteBatch()) {
                 try {
-                    int[] order = which.stream().mapToInt(Integer::intValue).toArray();
-                    Appended appended = appendAll(s, p, order);
-                    for (int k = 0; k < order.length; k++) {
-                        int i = order[k];
-                        ChunkLocation loc = appended.locations()[k];
-                        if (loc == null) break; // an append failed: index the ones before it
-                        locs[i] = loc;
-                        batch.put(meta.cf(Family.INDEX), indexKey(g.id(), fps[i]), loc.encode());
-                        ContainerChunk cc = new ContainerChunk(g.id(), loc, fps[i], s.ownerContainerId);
-                        batch.put(meta.cf(Family.CONTAINER_CHUNKS), cc.key(), cc.value());
-                        g.cache.add(fps[i], loc);
-                        rawSum += p.len[i];
-                        recSum += p.records[i].length;
-                        done++;
+                    Appended appended = appendAll(s, records);
+                    for (int r = 0; r < records.size() && appended.offsets()[r] >= 0; r++) {
+                        Encoded e = records.get(r);
+                        ChunkLocation[] chunkLocs = locations(p, e, appended.containers()[r], appended.offsets()[r]);
+                        for (int k = 0; k < e.chunks().length; k++) {
+                            int i = e.chunks()[k];
+                            ChunkLocation loc = chunkLocs[k];
+                            locs[i] = loc;
+                            batch.put(meta.cf(Family.INDEX), indexKey(g.id(), fps[i]), loc.encode());
+                            ContainerChunk cc = new ContainerChunk(g.id(), loc, fps[i], s.ownerContainerId);
+                            batch.put(meta.cf(Family.CONTAINER_CHUNKS), cc.key(), cc.value());
+                            g.cache.add(fps[i], loc);
+                            rawSum += p.len[i];
+                            done++;
+                        }
+                        recSum += e.record().length;
                     }
                     if (appended.failure() != null) throw appended.failure();
                 } finally {
@@ -294,17 +338,44 @@ final class DedupStore {
             } catch (org.rocksdb.RocksDBException e) {
                 throw new EngineException(EngineException.Reason.IO_ERROR, "index update failed: " + e.getMessage(), e);
             }
-            for (int i : which) {
-                CompletableFuture<ChunkLocation> f = g.inflight.remove(fps[i]);
-                if (f != null) f.complete(locs[i]);
+            for (Encoded e : records) {
+                for (int i : e.chunks()) {
+                    CompletableFuture<ChunkLocation> f = g.inflight.remove(fps[i]);
+                    if (f != null) f.complete(locs[i]);
+                }
             }
-        } catch (RuntimeException e) {
-            for (int i : which) {
-                CompletableFuture<ChunkLocation> f = g.inflight.remove(fps[i]);
-                if (f != null) f.completeExceptionally(e);
+        } catch (RuntimeException ex) {
+            for (Encoded e : records) {
+                for (int i : e.chunks()) {
+                    CompletableFuture<ChunkLocation> f = g.inflight.remove(fps[i]);
+                    if (f != null) f.completeExceptionally(ex);
+                }
             }
-            throw e;
+            throw ex;
         }
+    }
+
+    /**
+     * Locations of the chunks of record {@code e} stored at {@code offset} of container {@code container}.
+     * A frame's stored bytes are shared out by raw length, so the space counters add up to the files.
+     */
+    private static ChunkLocation[] locations(Prepared p, Encoded e, long container, int offset) {
+        int payload = e.record().length - ChunkRecord.HEADER;
+        int[] chunks = e.chunks();
+        if (chunks.length == 1) return new ChunkLocation[] {new ChunkLocation(container, offset, payload, p.len[chunks[0]])};
+        long frameRaw = 0;
+        for (int i : chunks) frameRaw += p.len[i];
+        ChunkLocation[] out = new ChunkLocation[chunks.length];
+        int rawOffset = 0;
+        int storedLeft = e.record().length;
+        for (int k = 0; k < chunks.length; k++) {
+            int raw = p.len[chunks[k]];
+            int stored = k == chunks.length - 1 ? storedLeft : (int) (e.record().length * (long) raw / frameRaw);
+            out[k] = new ChunkLocation(container, offset, payload, raw, rawOffset, stored);
+            rawOffset += raw;
+            storedLeft -= stored;
+        }
+        return out;
     }
 
     private static void checkQuota(GroupState g, long more) {
@@ -317,35 +388,33 @@ final class DedupStore {
     }
 
     /**
-     * Appends the records of {@code p} at {@code order} to the session's open container, one write per
-     * container (a new one is started whenever the open one reaches its target size). Returns their
-     * locations; if an append fails, the locations from there on are null and the failure is returned
-     * for the caller to throw once it has indexed the ones before.
+     * Appends {@code records} to the session's open container, one write per container (a new one is
+     * started whenever the open one reaches its target size). Returns where each went; if an append
+     * fails, the offsets from there on are -1 and the failure is returned for the caller to throw once
+     * it has indexed the ones before.
      */
-    private Appended appendAll(WriteSession s, Prepared p, int[] order) {
+    private Appended appendAll(WriteSession s, List<Encoded> records) {
         GroupState g = s.group;
-        ChunkLocation[] out = new ChunkLocation[order.length];
-        byte[][] recs = new byte[order.length][];
-        Fingerprint[] fps = new Fingerprint[order.length];
-        int[] raw = new int[order.length];
-        for (int k = 0; k < order.length; k++) {
-            recs[k] = p.records[order[k]];
-            fps[k] = p.fps[order[k]];
-            raw[k] = p.len[order[k]];
-        }
+        int n = records.size();
+        long[] containers = new long[n];
+        int[] offsets = new int[n];
+        Arrays.fill(offsets, -1);
+        byte[][] recs = new byte[n][];
+        for (int k = 0; k < n; k++) recs[k] = records.get(k).record();
         synchronized (s) {
             int from = 0;
             try {
-                while (from < order.length) {
+                while (from < n) {
                     if (s.current == null) s.current = g.store.acquire();
                     ChunkContainerWriter w = s.current;
                     // take records until the container reaches its target size (the last one may cross it)
                     long size = w.size();
                     int to = from;
-                    while (to < order.length && size < g.store.targetSize()) size += recs[to++].length;
-                    int off = w.appendAll(recs, fps, raw, from, to);
+                    while (to < n && size < g.store.targetSize()) size += recs[to++].length;
+                    int off = w.appendAll(recs, from, to);
                     for (int k = from; k < to; k++) {
-                        out[k] = new ChunkLocation(w.id(), off, recs[k].length - ChunkRecord.HEADER, raw[k]);
+                        containers[k] = w.id();
+                        offsets[k] = off;
                         off += recs[k].length;
                     }
                     if (w.size() >= g.store.targetSize()) {
@@ -356,15 +425,15 @@ final class DedupStore {
                 }
             } catch (IOException e) {
                 String m = String.valueOf(e.getMessage());
-                return new Appended(out, m.contains("No space left")
+                return new Appended(containers, offsets, m.contains("No space left")
                         ? new EngineException(EngineException.Reason.NO_SPACE, "the data disk is full: " + m, e)
                         : new EngineException(EngineException.Reason.IO_ERROR, "cannot append to chunk container: " + m, e));
             }
         }
-        return new Appended(out, null);
+        return new Appended(containers, offsets, null);
     }
 
-    private record Appended(ChunkLocation[] locations, EngineException failure) {
+    private record Appended(long[] containers, int[] offsets, EngineException failure) {
     }
 
     static byte[] indexKey(long groupId, Fingerprint fp) {

@@ -63,12 +63,18 @@ final class StreamReads {
                     long s0 = Math.max(offset, r.offset());
                     long e0 = Math.min(end, r.end());
                     int recOff = locs[i].offset() - runStart;
-                    if (s0 == r.offset() && e0 == r.end()) {
-                        // the whole chunk is wanted: decompress it straight into the caller's array
-                        chunks.decodeInto(g, r.fingerprint(), locs[i], r.length(), records, recOff, out, base + (int) (s0 - offset));
+                    int whole = chunks.decodeWholeFrame(g, steps, locs, i, run[1], records, recOff, offset, end, out,
+                            base + (int) (r.offset() - offset));
+                    if (whole > 0) {
+                        i += whole - 1;
+                        continue;
+                    }
+                    if (s0 == r.offset() && e0 == r.end() && locs[i].rawLength() == r.length()) {
+                        // the whole chunk is wanted: decode it straight into the caller's array
+                        chunks.decodeInto(g, r.fingerprint(), locs[i], records, recOff, out, base + (int) (s0 - offset));
                     } else {
-                        if (partial == null || partial.length < r.length()) partial = new byte[r.length()];
-                        chunks.decodeInto(g, r.fingerprint(), locs[i], r.length(), records, recOff, partial, 0);
+                        if (partial == null || partial.length < locs[i].rawLength()) partial = new byte[locs[i].rawLength()];
+                        chunks.decodeInto(g, r.fingerprint(), locs[i], records, recOff, partial, 0);
                         System.arraycopy(partial, (int) (s0 - r.offset()), out, base + (int) (s0 - offset), (int) (e0 - s0));
                     }
                 }
@@ -124,9 +130,12 @@ final class StreamReads {
         int start = 0;
         long bytes = 0;
         for (int i = 1; i <= locs.length; i++) {
-            bytes += locs[i - 1].recordLength();
+            boolean sameRecord = i < locs.length && locs[i].containerId() == locs[i - 1].containerId()
+                    && locs[i].offset() == locs[i - 1].offset();
+            if (!sameRecord) bytes += locs[i - 1].recordLength();
             boolean contiguous = i < locs.length && locs[i].containerId() == locs[i - 1].containerId()
-                    && locs[i].offset() == (long) locs[i - 1].offset() + locs[i - 1].recordLength() && bytes < (1 << 20);
+                    && (sameRecord || locs[i].offset() == (long) locs[i - 1].offset() + locs[i - 1].recordLength())
+                    && bytes < (1 << 20);
             if (!contiguous) {
                 runs.add(new int[] {start, i});
                 start = i;

@@ -163,7 +163,7 @@ final class StreamWriterImpl implements StreamWriter {
             long segStart = bufStart;
             CompletableFuture<DedupStore.Prepared> prepared = engine.dedup.onWorkers(() -> {
                 fingerprintChecked(segment, cuts);
-                return engine.dedup.prepare(session, segment, cuts.off, cuts.len, cuts.fps, cuts.n, false);
+                return engine.dedup.prepare(session, segment, cuts.off, cuts.len, cuts.fps, cuts.n, false, true);
             });
             lastStored = prepared.thenAcceptBothAsync(lastStored, (p, previous) -> {
                 engine.dedup.commit(session, p);

@@ -54,7 +54,7 @@ final class Verifier {
                         ContainerChunk c = ContainerChunk.decode(sc.key(), sc.value());
                         if (!indexed(g, c)) continue;
                         chunks++;
-                        bytes += c.location().recordLength();
+                        bytes += c.location().storedLength();
                         if (!chunkOk(g, c)) {
                             damaged.add(c.fingerprint());
                             bad = true;
@@ -78,14 +78,36 @@ final class Verifier {
         return cur != null && ChunkLocation.decode(cur).equals(c.location());
     }
 
+    /** The record verified last, decoded: the chunks of a frame are checked from one read and decode. */
+    private long lastContainer = -1;
+    private int lastOffset = -1;
+    private byte[] lastRecord;
+    private byte[] lastRaw;
+
     private boolean chunkOk(GroupState g, ContainerChunk c) {
+        ChunkLocation loc = c.location();
         try {
-            byte[] rec = g.store.readRecord(c.location());
-            if (!ChunkRecord.checksumOk(rec, 0, rec.length)) return false;
-            if (!c.fingerprint().equals(ChunkRecord.fingerprint(rec, 0))) return false;
-            if (g.encrypted() && g.key == null) return true; // checksum only while locked
-            byte[] raw = ChunkRecord.decode(rec, 0, c.fingerprint(), g.key, "chunk");
-            return Fingerprint.of(raw, 0, raw.length).equals(c.fingerprint());
+            if (loc.containerId() != lastContainer || loc.offset() != lastOffset) {
+                lastContainer = loc.containerId();
+                lastOffset = loc.offset();
+                lastRecord = null;
+                lastRaw = null;
+                byte[] rec = g.store.readRecord(loc);
+                ChunkRecord.checkRecord(rec, 0, () -> "chunk");
+                if (!(g.encrypted() && g.key == null)) { // checksum only while locked
+                    byte[] raw = new byte[ChunkRecord.rawLength(rec, 0)];
+                    ChunkRecord.decodeRaw(rec, 0, g.key, () -> "chunk", raw, 0);
+                    lastRaw = raw;
+                }
+                lastRecord = rec; // only once it checked (and decoded): a damaged record fails all its chunks
+            }
+            if (lastRecord == null || !ChunkRecord.holds(lastRecord, 0, c.fingerprint(), loc.rawOffset(), loc.rawLength())) {
+                return false;
+            }
+            if (lastRaw == null) return true;
+            var md = Fingerprint.digest();
+            md.update(lastRaw, loc.rawOffset(), loc.rawLength());
+            return java.util.Arrays.equals(md.digest(), c.fingerprint().bytes());
         } catch (EngineException e) {
             return false;
         }

@@ -29,6 +29,8 @@
  *     lookup misses and stores a fresh copy. Live chunks are copied, forced, re-indexed, and only then is
  *     the old file deleted; a reader holding the old location re-resolves through the index.</li>
  * <li>Only sealed containers are swept; new chunks go to open ones.</li>
+ * <li>The unit of liveness is the record: a frame with any live chunk is copied whole and all its chunks
+ *     stay indexed (they are valid data; a writer may dedup against them again).</li>
  * </ul>
  * {@code CleanerTest.cleanerRacingIngestOfOverlappingDataLosesNothing} races them.
  *

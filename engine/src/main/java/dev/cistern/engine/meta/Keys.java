@@ -20,6 +20,10 @@ public final class Keys {
         return ByteBuffer.allocate(20).putLong(a).putLong(b).putInt(c).array();
     }
 
+    public static byte[] id4(long a, long b, int c, int d) {
+        return ByteBuffer.allocate(24).putLong(a).putLong(b).putInt(c).putInt(d).array();
+    }
+
     public static byte[] idBytes(long id, byte[] rest) {
         return ByteBuffer.allocate(8 + rest.length).putLong(id).put(rest).array();
     }

@@ -13,8 +13,8 @@ public final class ChunkContainerFormat {
     public static final int HEADER = 32;
     static final byte[] MAGIC = "CISTERNC".getBytes(StandardCharsets.US_ASCII);
     static final byte[] END_MAGIC = "CISTEND1".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 1;
-    private static final int TRAILER_ENTRY = 44;
+    static final int VERSION = 2;
+    private static final int TRAILER_ENTRY = 48;
     private static final int TRAILER_TAIL = 4 + 4 + 8 + 8;
 
     private ChunkContainerFormat() {
@@ -29,7 +29,8 @@ public final class ChunkContainerFormat {
     static ByteBuffer trailer(List<TrailerEntry> entries, long trailerOffset) {
         ByteBuffer t = ByteBuffer.allocate(entries.size() * TRAILER_ENTRY + TRAILER_TAIL);
         for (TrailerEntry e : entries) {
-            t.put(e.fingerprint().bytes()).putInt(e.offset()).putInt(e.payloadLength()).putInt(e.rawLength());
+            t.put(e.fingerprint().bytes()).putInt(e.offset()).putInt(e.payloadLength()).putInt(e.rawLength())
+                    .putInt(e.rawOffset());
         }
         t.putInt(entries.size());
         int crc = ChunkRecord.crc(t.array(), 0, t.position());
@@ -83,7 +84,7 @@ public final class ChunkContainerFormat {
             byte[] hb = hdr.array();
             int payload = ChunkRecord.payloadLength(hb, 0);
             int raw = ChunkRecord.rawLength(hb, 0);
-            if (payload < 0 || raw < 0 || raw > (1 << 24) || pos + ChunkRecord.HEADER + payload > end) {
+            if (payload < 0 || raw < 0 || raw > (1 << 26) || pos + ChunkRecord.HEADER + payload > end) {
                 if (sealed) damaged.add((int) pos);
                 break;
             }
@@ -93,11 +94,24 @@ public final class ChunkContainerFormat {
                 if (!sealed) break;
                 damaged.add((int) pos);
             } else {
-                records.add(new TrailerEntry(ChunkRecord.fingerprint(rec, 0), (int) pos, payload, raw));
+                records.addAll(entries(rec, (int) pos));
             }
             pos += rec.length;
         }
         return new Scan(true, sealed, sealed ? end : pos, records, damaged);
+    }
+
+    /** The trailer entries of the chunks of one record (checksum already checked) at {@code offset}. */
+    static List<TrailerEntry> entries(byte[] rec, int offset) {
+        int n = ChunkRecord.chunkCount(rec, 0);
+        List<TrailerEntry> out = new ArrayList<>(n);
+        int rawOffset = 0;
+        for (int k = 0; k < n; k++) {
+            int raw = ChunkRecord.chunkRawLength(rec, 0, k);
+            out.add(new TrailerEntry(ChunkRecord.chunkFingerprint(rec, 0, k), offset, rec.length - ChunkRecord.HEADER, raw, rawOffset));
+            rawOffset += raw;
+        }
+        return out;
     }
 
     static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {

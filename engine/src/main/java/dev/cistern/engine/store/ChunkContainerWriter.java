@@ -1,6 +1,5 @@
 package dev.cistern.engine.store;
 
-import dev.cistern.engine.chunking.Fingerprint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -64,28 +63,16 @@ public final class ChunkContainerWriter {
     }
 
     /** Appends a whole record; returns its offset. */
-    public synchronized int append(byte[] record, Fingerprint fp, int payloadLength, int rawLength) throws IOException {
-        if (sealed) throw new IllegalStateException("container " + id + " is sealed");
-        long off = position;
-        ByteBuffer b = ByteBuffer.wrap(record);
-        try {
-            while (b.hasRemaining()) channel.write(b, position + b.position());
-        } catch (IOException e) {
-            // cut the partial record so the next append (or the seal) does not follow garbage
-            channel.truncate(position);
-            throw e;
-        }
-        position += record.length;
-        entries.add(new TrailerEntry(fp, (int) off, payloadLength, rawLength));
-        return (int) off;
+    public synchronized int append(byte[] record) throws IOException {
+        return appendAll(new byte[][] {record}, 0, 1);
     }
 
     /**
      * Appends records {@code records[from..to)} with one gathering write; returns the offset of the
-     * first (the others follow it back to back). A failed write is cut off, as in {@link #append}.
+     * first (the others follow it back to back). A failed write is cut off, so the next append (or the
+     * seal) does not follow garbage.
      */
-    public synchronized int appendAll(byte[][] records, Fingerprint[] fps, int[] rawLengths, int from, int to)
-            throws IOException {
+    public synchronized int appendAll(byte[][] records, int from, int to) throws IOException {
         if (sealed) throw new IllegalStateException("container " + id + " is sealed");
         long start = position;
         ByteBuffer[] bufs = new ByteBuffer[to - from];
@@ -104,7 +91,7 @@ public final class ChunkContainerWriter {
         }
         long off = start;
         for (int i = from; i < to; i++) {
-            entries.add(new TrailerEntry(fps[i], (int) off, records[i].length - ChunkRecord.HEADER, rawLengths[i]));
+            entries.addAll(ChunkContainerFormat.entries(records[i], (int) off));
             off += records[i].length;
         }
         position = off;

@@ -1,17 +1,28 @@
 /**
  * Chunk containers: the on-disk home of chunk data.
  *
- * <h2>File layout (format version 1), {@code chunks/<group-id>/<container-id>.ccf}</h2>
+ * <h2>File layout (format version 2), {@code chunks/<group-id>/<container-id>.ccf}</h2>
  * <pre>
- * header  (32 B)  magic "CISTERNC" | u16 version=1 | u16 flags | u32 0 | u64 group id | u64 container id
+ * header  (32 B)  magic "CISTERNC" | u16 version=2 | u16 flags | u32 0 | u64 group id | u64 container id
  * record* (48 B + payload)
- *         u32 crc32c of the rest of the record | u8 codec (0 raw, 1 lz4, 2 zstd; |0x80 encrypted) | u8 0 | u16 0
- *         | u32 raw length | u32 payload length | 32 B SHA-256 fingerprint of the raw chunk | payload
- *         payload = compressed-or-raw bytes, or nonce(12) | AES-256-GCM ciphertext | tag(16) when encrypted
+ *         u32 crc32c of the rest of the record | u8 codec (0 raw, 1 lz4, 2 zstd; |0x80 encrypted)
+ *         | u8 flags (0x01 frame) | u16 chunk count of a frame, else 0
+ *         | u32 raw length | u32 payload length | 32 B SHA-256 fingerprint of the (first) chunk | payload
+ *   a chunk alone:  payload = body
+ *   a frame:        payload = table (32 B fingerprint | u32 raw length, per chunk, in order) | body
+ *         body = the raw bytes (a frame's chunks back to back) compressed, or raw when compression does
+ *         not pay, or nonce(12) | AES-256-GCM ciphertext | tag(16) when encrypted, with the fingerprint
+ *         (a chunk alone) or the table (a frame) as associated data
  * trailer (sealed containers only)
- *         (32 B fingerprint | u32 offset | u32 payload length | u32 raw length)* | u32 count
- *         | u32 crc32c of entries and count | u64 offset of the trailer | magic "CISTEND1"
+ *         (32 B fingerprint | u32 record offset | u32 payload length | u32 raw length | u32 offset in the
+ *         record's raw data)* per chunk | u32 count | u32 crc32c of entries and count | u64 offset of the
+ *         trailer | magic "CISTEND1"
  * </pre>
+ * New chunks of a stream are stored in frames of about 256 KiB: compressed together they take 10-30%
+ * less space than 8 KiB chunks compressed one by one, and compress twice as fast; a restore decodes
+ * each frame once. Volumes and random-access files, read a block at a time, store each chunk alone. The
+ * price: a damaged frame damages all its chunks, and a frame stays whole while any chunk in it is live
+ * (the cleaner copies records, it does not re-pack them).
  * All integers big-endian. A container is appended to by one writer at a time and sealed (trailer
  * written, fsync) at about 4 MiB; sealed containers are immutable until the cleaner deletes them.
  *
