@@ -122,6 +122,30 @@ class EngineRoundTripTest {
         return out.toByteArray();
     }
 
+    /** Small reads at random offsets (NFS, tape blocks, ranged GETs) of a stream stored in frames. */
+    @Test
+    void smallReadsAtRandomOffsetsOfAFramedStream() {
+        try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
+            e.createGroup(new StorageGroupSpec("main", Compression.BEST, 0, null, null));
+            e.createContainer("main", new ContainerSpec("backups", "client", Map.of()));
+            ContainerHandle c = e.openContainer("backups");
+            byte[] data = TestData.compressible(11, 6_000_000);
+            put(c, "a", data);
+            Random r = new Random(12);
+            try (FileEntry f = c.openFile("a")) {
+                for (int k = 0; k < 400; k++) {
+                    int len = 1 + r.nextInt(k % 2 == 0 ? 4096 : 200_000);
+                    int at = r.nextInt(data.length);
+                    ByteBuffer b = ByteBuffer.allocate(len);
+                    int n = f.read(at, b);
+                    int want = Math.min(len, data.length - at);
+                    assertThat(n).isEqualTo(want);
+                    assertThat(java.util.Arrays.copyOf(b.array(), n)).isEqualTo(java.util.Arrays.copyOfRange(data, at, at + n));
+                }
+            }
+        }
+    }
+
     @Test
     void shiftedDataStillDedups() {
         try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
