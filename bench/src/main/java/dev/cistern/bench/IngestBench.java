@@ -136,36 +136,39 @@ final class IngestBench implements Callable<Integer> {
 
     /**
      * Lets the JIT compile the ingest and restore paths before anything is timed, as in a server that
-     * has been running for a while, by an engine of its own on a scratch directory deleted afterwards:
-     * the first PATH (up to 512 MiB) is stored as new data three times (its bytes XORed with a different
-     * mask each time, so nothing dedups), then twice more as duplicates, and restored. The write path's
-     * stages run once per segment, so C2 compiles them only after a few thousand segments.
+     * has been running for a while, by an engine of its own on a scratch directory deleted afterwards.
+     * The first PATH (up to 512 MiB) is stored five times, its bytes XORed with a mask per MiB so that
+     * rounds are new data, duplicates or a mix of both: C2 then compiles the store stage (run once per
+     * segment, so late) with both branches of every dedup decision taken, and does not throw its code
+     * away in the first timed generation.
      */
     private void warmUp(Path scratch, Path first) throws IOException {
         try (Engine e = Engines.open(EngineConfig.defaults(scratch))) {
             e.createGroup(new StorageGroupSpec("warmup", Compression.valueOf(compression.toUpperCase(Locale.ROOT)), 0, null, null));
             e.createContainer("warmup", new ContainerSpec("warmup", "client", Map.of()));
             ContainerHandle c = e.openContainer("warmup");
-            byte[] masks = {0x00, 0x55, (byte) 0xaa, 0x00, 0x00};
+            byte[][] masks = {{0x00}, {0x00}, {0x55}, {0x55, (byte) 0xaa}, {0x33, 0x00}};
             for (int round = 0; round < masks.length; round++) {
                 try (StreamWriter w = c.create("warm-" + round)) {
                     TreeWalker.write(first, limited(masked(w::write, masks[round]), 512L << 20));
                     w.commit(Map.of());
                 }
             }
-            restore(c, "warm-0");
+            restore(c, "warm-3");
         }
         PeerRunner.deleteTree(scratch);
     }
 
-    /** XORs every byte with {@code mask} on the way: the same kind of data, other chunks. */
-    private static TreeWalker.Sink masked(TreeWalker.Sink out, byte mask) {
-        if (mask == 0) return out;
+    /** XORs every byte with a mask, taking the next of {@code masks} every MiB: the same kind of data, other chunks. */
+    private static TreeWalker.Sink masked(TreeWalker.Sink out, byte[] masks) {
         ByteBuffer scratch = ByteBuffer.allocate(1 << 20);
+        long[] written = {0};
         return b -> {
             while (b.hasRemaining()) {
-                scratch.clear();
+                byte mask = masks[(int) ((written[0] >> 20) % masks.length)];
+                scratch.clear().limit((int) Math.min(scratch.capacity(), (1 << 20) - (written[0] & ((1 << 20) - 1))));
                 while (b.hasRemaining() && scratch.hasRemaining()) scratch.put((byte) (b.get() ^ mask));
+                written[0] += scratch.position();
                 out.write(scratch.flip());
             }
         };

@@ -13,8 +13,8 @@ import dev.cistern.engine.store.ChunkRecord;
  */
 final class ChunkReader {
     private final MetaStore meta;
-    /** Frames decoded lately, engine-wide (32 MiB). */
-    private final FrameCache frames = new FrameCache(32L << 20);
+    /** Frames decoded lately, engine-wide: enough for a few dozen readers going a block at a time. */
+    private final FrameCache frames = new FrameCache(16L << 20);
 
     ChunkReader(MetaStore meta) {
         this.meta = meta;

@@ -115,14 +115,19 @@ final class DedupStore {
     record Encoded(int[] chunks, byte[] record) {
     }
 
-    /** Raw bytes of new stream chunks compressed together in one frame record. */
-    static final int FRAME_BYTES = 256 * 1024;
+    /**
+     * Raw bytes of new stream chunks compressed together in one frame record: 256 KiB, or 512 KiB for
+     * {@code best}, whose groups trade some read speed for space (zstd stores 2% less with them).
+     */
+    static int frameBytes(Compression c) {
+        return c == Compression.BEST ? 512 * 1024 : 256 * 1024;
+    }
 
     /**
      * The parallel stage: finds the chunks already stored (looked up and noted as referenced under the
      * cleaner's read lock, in one step, see {@link ReferenceTracker}) and encodes (compresses,
      * encrypts) the others. With {@code framed}, consecutive new chunks go into frames of about
-     * {@link #FRAME_BYTES}, compressed together (streams, which are read back in order); otherwise each
+     * {@link #frameBytes}, compressed together (streams, which are read back in order); otherwise each
      * is a record of its own. Safe to run for several batches of one session at once.
      */
     Prepared prepare(WriteSession s, byte[] buf, int[] off, int[] len, Fingerprint[] fps, int n, boolean parallel,
@@ -140,6 +145,7 @@ final class DedupStore {
             g.tracker.lock.readLock().unlock();
         }
         List<int[]> groups = new ArrayList<>();
+        int frameLimit = frameBytes(g.record.compression());
         Map<Fingerprint, Integer> firstInBatch = new HashMap<>();
         List<Integer> frame = new ArrayList<>();
         int frameBytes = 0;
@@ -147,7 +153,7 @@ final class DedupStore {
             if (p.locs[i] != null || firstInBatch.putIfAbsent(fps[i], i) != null) continue;
             frame.add(i);
             frameBytes += len[i];
-            if (!framed || frameBytes >= FRAME_BYTES) {
+            if (!framed || frameBytes >= frameLimit) {
                 groups.add(toArray(frame));
                 frame.clear();
                 frameBytes = 0;

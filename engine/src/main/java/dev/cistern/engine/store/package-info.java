@@ -18,7 +18,8 @@
  *         record's raw data)* per chunk | u32 count | u32 crc32c of entries and count | u64 offset of the
  *         trailer | magic "CISTEND1"
  * </pre>
- * New chunks of a stream are stored in frames of about 256 KiB: compressed together they take 10-30%
+ * New chunks of a stream are stored in frames of about 256 KiB (512 KiB with {@code best} compression):
+ * compressed together they take 10-30%
  * less space than 8 KiB chunks compressed one by one, and compress twice as fast; a restore decodes
  * each frame once. Volumes and random-access files, read a block at a time, store each chunk alone. The
  * price: a damaged frame damages all its chunks, and a frame stays whole while any chunk in it is live
