@@ -10,6 +10,8 @@ import dev.cistern.engine.FileEntry;
 import dev.cistern.engine.Stats;
 import dev.cistern.engine.StorageGroupSpec;
 import dev.cistern.engine.StreamWriter;
+import dev.cistern.engine.chunking.Fingerprint;
+import dev.cistern.engine.store.ChunkRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -59,6 +61,7 @@ final class IngestBench implements Callable<Integer> {
         long heapAfterGc;
         Stats stats;
         warmUp(dir.resolve("warmup"), paths.get(0));
+        double compressorMbs = compressorAlone(paths.get(0));
         try (Engine e = Engines.open(EngineConfig.defaults(dir.resolve("cistern")))) {
             e.createGroup(new StorageGroupSpec("bench", Compression.valueOf(compression.toUpperCase(Locale.ROOT)), 0, null, null));
             e.createContainer("bench", new ContainerSpec("bench", "client", Map.of()));
@@ -105,6 +108,9 @@ final class IngestBench implements Callable<Integer> {
         json.put("dedup_ratio", round(stats.dedupRatio()));
         json.put("compression_ratio", round(stats.compressionRatio()));
         json.put("ingest_mb_s", ingest.stream().map(IngestBench::round).toList());
+        // the compressor on one core over the first PATH, in blocks the size of the engine's frames
+        json.put("compressor_alone_mb_s", round(compressorMbs));
+        json.put("first_ingest_over_compressor", round(ingest.get(0) / compressorMbs));
         json.put("restore_mb_s", round(restoreMbs));
         // CPU seconds tell the cost independently of what else runs on the machine
         json.put("ingest_cpu_s", ingestCpu.stream().map(IngestBench::round).toList());
@@ -172,6 +178,34 @@ final class IngestBench implements Callable<Integer> {
                 out.write(scratch.flip());
             }
         };
+    }
+
+    /**
+     * The chosen compressor alone, on one core, over the first PATH's stream cut into blocks as large as
+     * the engine's frames (256 KiB, 512 KiB for best): what a generation of new data is compared with.
+     */
+    private double compressorAlone(Path first) throws IOException {
+        Compression c = Compression.valueOf(compression.toUpperCase(Locale.ROOT));
+        int block = c == Compression.BEST ? 512 << 10 : 256 << 10;
+        byte[] buf = new byte[block];
+        int[] fill = {0};
+        Fingerprint none = Fingerprint.wrap(new byte[Fingerprint.LENGTH]);
+        long t0 = System.nanoTime();
+        long n = TreeWalker.write(first, b -> {
+            while (b.hasRemaining()) {
+                int k = Math.min(b.remaining(), block - fill[0]);
+                b.get(buf, fill[0], k);
+                fill[0] += k;
+                if (fill[0] == block) {
+                    ChunkRecord.encode(buf, 0, block, none, c, null);
+                    fill[0] = 0;
+                }
+            }
+        });
+        if (fill[0] > 0) ChunkRecord.encode(buf, 0, fill[0], none, c, null);
+        double mbs = n / 1e6 / ((System.nanoTime() - t0) / 1e9);
+        System.out.printf(Locale.ROOT, "compressor alone (%s, one core, %d KiB blocks): %.0f MB/s%n", compression, block >> 10, mbs);
+        return mbs;
     }
 
     /** CPU time of this process (all threads), in nanoseconds. */
