@@ -47,6 +47,8 @@ public final class ChunkRecord {
      */
     private static final Queue<ZstdCompressCtx> ZSTD_COMPRESSORS = new ConcurrentLinkedQueue<>();
     private static final Queue<ZstdDecompressCtx> ZSTD_DECOMPRESSORS = new ConcurrentLinkedQueue<>();
+    /** Compression output buffers to reuse (1 MiB, enough for the largest frame). */
+    private static final Queue<byte[]> SCRATCH = new ConcurrentLinkedQueue<>();
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
 
@@ -67,16 +69,21 @@ public final class ChunkRecord {
     public static byte[] encodeFrame(byte[] data, int[] off, int[] len, Fingerprint[] fps, int[] which, int from,
                                      int count, Compression compression, DataKey key) {
         int raw = 0;
-        for (int k = from; k < from + count; k++) raw += len[which[k]];
-        byte[] plain = new byte[raw];
+        boolean adjacent = true; // new chunks usually follow each other in the buffer: no need to gather them
         byte[] table = new byte[count * TABLE_ENTRY];
-        int p = 0;
         for (int k = from; k < from + count; k++) {
             int i = which[k];
-            System.arraycopy(data, off[i], plain, p, len[i]);
-            p += len[i];
+            if (k > from && off[i] != off[which[k - 1]] + len[which[k - 1]]) adjacent = false;
+            raw += len[i];
             fps[i].writeTo(table, (k - from) * TABLE_ENTRY);
             INT.set(table, (k - from) * TABLE_ENTRY + Fingerprint.LENGTH, len[i]);
+        }
+        if (adjacent) return build(data, off[which[from]], raw, fps[which[from]], table, count, compression, key);
+        byte[] plain = new byte[raw];
+        int p = 0;
+        for (int k = from; k < from + count; k++) {
+            System.arraycopy(data, off[which[k]], plain, p, len[which[k]]);
+            p += len[which[k]];
         }
         return build(plain, 0, raw, fps[which[from]], table, count, compression, key);
     }
@@ -88,7 +95,22 @@ public final class ChunkRecord {
      */
     private static byte[] build(byte[] data, int off, int len, Fingerprint fp, byte[] table, int count,
                                 Compression compression, DataKey key) {
-        byte[] body = new byte[maxCompressed(len, compression)];
+        byte[] body = borrowScratch(maxCompressed(len, compression));
+        try {
+            return build(data, off, len, fp, table, count, compression, key, body);
+        } finally {
+            SCRATCH.offer(body);
+        }
+    }
+
+    /** A buffer of at least {@code size} bytes for compressed output, reused: records are built at GB/s. */
+    private static byte[] borrowScratch(int size) {
+        byte[] b = SCRATCH.poll();
+        return b != null && b.length >= size ? b : new byte[Math.max(size, 1 << 20)];
+    }
+
+    private static byte[] build(byte[] data, int off, int len, Fingerprint fp, byte[] table, int count,
+                                Compression compression, DataKey key, byte[] body) {
         int codec = CODEC_RAW;
         int bodyLen = 0;
         if (compression == Compression.FAST) {
