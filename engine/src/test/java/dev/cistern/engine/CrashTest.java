@@ -33,7 +33,9 @@ class CrashTest {
         Map<Long, Long> tapePieces = new HashMap<>();
         for (int round = 0; round < rounds; round++) {
             Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                    "--enable-native-access=ALL-UNNAMED", "-Xmx512m",
+                    // RocksDB unpacks its native library into the temp directory; a killed JVM leaves it there
+                    "-Djava.io.tmpdir=" + dir, "-cp", System.getProperty("java.class.path"),
                     CrashWorker.class.getName(), dir.toString(), String.valueOf(round))
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             // Kill at a random moment after the child's first acknowledgement, so every round tests a

@@ -54,7 +54,9 @@ class DurabilityAndDedupTest {
     @Test
     void acknowledgedPutsSurviveKill9AndPartialUploadsVanish() throws Exception {
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "--enable-native-access=ALL-UNNAMED", "-Xmx512m",
+                // RocksDB unpacks its native library into the temp directory; a killed JVM leaves it there
+                "-Djava.io.tmpdir=" + dir, "-cp", System.getProperty("java.class.path"),
                 ChildServer.class.getName(), dir.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
         Map<String, byte[]> acknowledged = new LinkedHashMap<>();

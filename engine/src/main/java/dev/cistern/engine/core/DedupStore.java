@@ -452,7 +452,7 @@ final class DedupStore {
 
     /** Runs {@code r} over [0, n) split across the worker threads; inline when small. */
     void parallel(int n, Range r) {
-        if (n <= 2 || threads == 1) {
+        if (n <= 1 || threads == 1) {
             r.run(0, n);
             return;
         }

@@ -124,7 +124,11 @@ final class StreamReads {
         return done;
     }
 
-    /** Index ranges [from, to) of {@code locs} whose records are contiguous in one container (at most 1 MiB each, to stay below G1's humongous size). */
+    /**
+     * Index ranges [from, to) of {@code locs} whose records are contiguous in one container: each read
+     * with one positional read. At most 256 KiB each, so a batch splits evenly over the threads (and
+     * stays below G1's humongous size).
+     */
     private static List<int[]> runs(dev.cistern.engine.store.ChunkLocation[] locs) {
         List<int[]> runs = new ArrayList<>();
         int start = 0;
@@ -135,7 +139,7 @@ final class StreamReads {
             if (!sameRecord) bytes += locs[i - 1].recordLength();
             boolean contiguous = i < locs.length && locs[i].containerId() == locs[i - 1].containerId()
                     && (sameRecord || locs[i].offset() == (long) locs[i - 1].offset() + locs[i - 1].recordLength())
-                    && bytes < (1 << 20);
+                    && bytes < (256 << 10);
             if (!contiguous) {
                 runs.add(new int[] {start, i});
                 start = i;

@@ -32,7 +32,8 @@ class EngineDurabilityTest {
 
     private int startChild(Path dir) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+        // RocksDB unpacks its native library into the temp directory; a killed JVM leaves it there
+        child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Djava.io.tmpdir=" + dir, "-cp",
                 System.getProperty("java.class.path"), "dev.cistern.iscsi.Launcher", dir.toString(), "0", CONTAINER,
                 String.valueOf(64L << 20), "512").redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream()));

@@ -48,6 +48,8 @@ class RgwDifferentialTest {
     static S3Client rgw;
     static S3Client ours;
     static String suffix = Long.toHexString(System.nanoTime());
+    /** Whether this test started the reference cluster (then it stops it: it keeps a core busy). */
+    static boolean startedHere;
 
     static boolean rgwInstalled() {
         return Files.isExecutable(Path.of("/usr/bin/radosgw")) && Files.exists(Path.of(RGW_SCRIPT));
@@ -58,6 +60,7 @@ class RgwDifferentialTest {
         if (!listening(8000)) {
             Process p = new ProcessBuilder(RGW_SCRIPT, "start").inheritIO().start();
             assertThat(p.waitFor()).as("rgw-ref.sh start").isZero();
+            startedHere = true;
         }
         cistern = new S3Fixture(dir);
         rgw = S3Client.builder().endpointOverride(URI.create("http://127.0.0.1:8000")).region(Region.US_EAST_1)
@@ -77,6 +80,15 @@ class RgwDifferentialTest {
         if (cistern != null) cistern.close();
         if (rgw != null) rgw.close();
         if (ours != null) ours.close();
+        if (startedHere) {
+            try {
+                new ProcessBuilder(RGW_SCRIPT, "stop").inheritIO().start().waitFor();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     static boolean listening(int port) {
