@@ -20,7 +20,8 @@ import java.util.function.LongSupplier;
 /**
  * The chunk container files of one storage group in one directory: hands out open containers to
  * writers (one writer each, so a stream's new chunks stay together), reads records, deletes files.
- * Read channels are cached, bounded; a reader whose file was just deleted by the cleaner gets
+ * Read channels are cached, bounded, and counted: one evicted or deleted while a reader uses it is
+ * closed when that reader is done. A reader whose file the cleaner deleted before it opened it gets
  * NOT_FOUND and re-resolves the chunk through the index.
  */
 public final class ChunkStore implements AutoCloseable {
@@ -32,7 +33,7 @@ public final class ChunkStore implements AutoCloseable {
     private final LongSupplier idAllocator;
     private final Deque<ChunkContainerWriter> idle = new ArrayDeque<>();
     private final Map<Long, ChunkContainerWriter> open = new ConcurrentHashMap<>();
-    private final Map<Long, FileChannel> readers = new LinkedHashMap<>(16, 0.75f, true);
+    private final Map<Long, ReadChannel> readers = new LinkedHashMap<>(16, 0.75f, true);
     private final SealListener sealListener;
     private final List<java.util.concurrent.Future<Void>> sealing = new ArrayList<>();
     private static final java.util.concurrent.ExecutorService SEALER =
@@ -158,11 +159,11 @@ public final class ChunkStore implements AutoCloseable {
         byte[] rec = new byte[loc.recordLength()];
         try {
             for (int attempt = 0; ; attempt++) {
-                FileChannel ch = channel(loc.containerId());
+                ReadChannel rc = acquire(loc.containerId());
                 ByteBuffer b = ByteBuffer.wrap(rec);
                 try {
                     while (b.hasRemaining()) {
-                        int n = ch.read(b, loc.offset() + (long) b.position());
+                        int n = rc.channel.read(b, loc.offset() + (long) b.position());
                         if (n < 0) {
                             throw new EngineException(EngineException.Reason.DAMAGED,
                                     "chunk container " + Long.toHexString(loc.containerId()) + " is truncated");
@@ -170,9 +171,12 @@ public final class ChunkStore implements AutoCloseable {
                     }
                     return rec;
                 } catch (java.nio.channels.ClosedChannelException e) {
-                    // another reader evicted (closed) this cached channel while we used it: open it again;
-                    // only a file that is really gone (NoSuchFileException) means the cleaner moved the chunk
-                    if (attempt >= 3) throw e;
+                    // a reader interrupted while using this channel closed it for everyone (FileChannel is
+                    // interruptible): drop it and open the file again, unless this thread is the one
+                    retire(rc);
+                    if (Thread.currentThread().isInterrupted() || attempt >= 3) throw e;
+                } finally {
+                    release(rc);
                 }
             }
         } catch (NoSuchFileException | java.nio.channels.ClosedChannelException e) {
@@ -184,30 +188,76 @@ public final class ChunkStore implements AutoCloseable {
         }
     }
 
-    private FileChannel channel(long id) throws IOException {
-        synchronized (readers) {
-            FileChannel ch = readers.get(id);
-            if (ch != null && ch.isOpen()) return ch;
+    /** A cached read channel and how many reads use it; closed once retired and unused. */
+    private static final class ReadChannel {
+        final long id;
+        final FileChannel channel;
+        int users;
+        boolean retired;
+
+        ReadChannel(long id, FileChannel channel) {
+            this.id = id;
+            this.channel = channel;
         }
-        FileChannel ch = FileChannel.open(file(id), StandardOpenOption.READ);
-        synchronized (readers) {
-            FileChannel prev = readers.put(id, ch);
-            if (prev != null && prev != ch) prev.close();
-            if (readers.size() > MAX_READ_CHANNELS) {
-                var it = readers.entrySet().iterator();
-                FileChannel eldest = it.next().getValue();
-                it.remove();
-                eldest.close();
-            }
-        }
-        return ch;
     }
 
-    /** Deletes a sealed container's file (cleaner). */
+    private ReadChannel acquire(long id) throws IOException {
+        synchronized (readers) {
+            ReadChannel rc = readers.get(id);
+            if (rc != null && rc.channel.isOpen()) {
+                rc.users++;
+                return rc;
+            }
+        }
+        ReadChannel opened = new ReadChannel(id, FileChannel.open(file(id), StandardOpenOption.READ));
+        synchronized (readers) {
+            ReadChannel rc = readers.get(id);
+            if (rc != null && rc.channel.isOpen()) {
+                opened.channel.close(); // another reader opened it meanwhile
+            } else {
+                if (rc != null) retireLocked(rc);
+                rc = opened;
+                readers.put(id, rc);
+                if (readers.size() > MAX_READ_CHANNELS) retireLocked(readers.values().iterator().next());
+            }
+            rc.users++;
+            return rc;
+        }
+    }
+
+    private void release(ReadChannel rc) {
+        synchronized (readers) {
+            rc.users--;
+            if (rc.retired && rc.users == 0) closeQuietly(rc.channel);
+        }
+    }
+
+    private void retire(ReadChannel rc) {
+        synchronized (readers) {
+            retireLocked(rc);
+        }
+    }
+
+    /** Takes a channel out of the cache; closes it now if no read uses it, else when the last one is done. */
+    private void retireLocked(ReadChannel rc) {
+        if (readers.get(rc.id) == rc) readers.remove(rc.id);
+        rc.retired = true;
+        if (rc.users == 0) closeQuietly(rc.channel);
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // a read-only channel: nothing was lost
+        }
+    }
+
+    /** Deletes a sealed container's file (cleaner); reads still using it finish first (the file lives while open). */
     public void delete(long containerId) throws IOException {
         synchronized (readers) {
-            FileChannel ch = readers.remove(containerId);
-            if (ch != null) ch.close();
+            ReadChannel rc = readers.get(containerId);
+            if (rc != null) retireLocked(rc);
         }
         Files.deleteIfExists(file(containerId));
     }
@@ -229,14 +279,7 @@ public final class ChunkStore implements AutoCloseable {
             }
         }
         synchronized (readers) {
-            for (FileChannel ch : readers.values()) {
-                try {
-                    ch.close();
-                } catch (IOException ignored) {
-                    // read-only channel
-                }
-            }
-            readers.clear();
+            for (ReadChannel rc : new ArrayList<>(readers.values())) retireLocked(rc);
         }
     }
 }
