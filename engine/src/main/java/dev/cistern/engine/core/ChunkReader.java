@@ -114,9 +114,20 @@ final class ChunkReader {
      * {@code dst[dstOff..]}. A frame is decoded whole, once, and kept in the frame cache.
      */
     private void decode(GroupState g, Fingerprint fp, ChunkLocation loc, byte[] rec, int recOff, byte[] dst, int dstOff) {
+        decode(g, fp, loc, rec, recOff, dst, dstOff, cachedFrame(g, loc));
+    }
+
+    /** The decoded frame at {@code loc} if the cache has it and may be used (not for a locked group). */
+    private FrameCache.Frame cachedFrame(GroupState g, ChunkLocation loc) {
+        return g.encrypted() && g.key == null ? null : frames.get(loc.containerId(), loc.offset());
+    }
+
+    /** As above, with the cache already consulted: {@code f} is the frame, or null and {@code rec} the whole record. */
+    private void decode(GroupState g, Fingerprint fp, ChunkLocation loc, byte[] rec, int recOff, byte[] dst, int dstOff,
+                        FrameCache.Frame cached) {
         java.util.function.Supplier<String> what = () -> describe(g, fp, loc);
         boolean cacheable = !g.encrypted() || g.key != null;
-        FrameCache.Frame f = cacheable ? frames.get(loc.containerId(), loc.offset()) : null;
+        FrameCache.Frame f = cached;
         if (f == null) {
             ChunkRecord.checkRecord(rec, recOff, what);
             if (!ChunkRecord.isFrame(rec, recOff)) {
@@ -164,9 +175,8 @@ final class ChunkReader {
 
     private byte[] decode(GroupState g, Fingerprint fp, ChunkLocation loc) {
         byte[] raw = new byte[loc.rawLength()];
-        FrameCache.Frame f = g.encrypted() && g.key == null ? null : frames.get(loc.containerId(), loc.offset());
-        byte[] rec = f != null ? f.head() : g.store.readRecord(loc);
-        decode(g, fp, loc, rec, 0, raw, 0);
+        FrameCache.Frame f = cachedFrame(g, loc);
+        decode(g, fp, loc, f != null ? null : g.store.readRecord(loc), 0, raw, 0, f);
         return raw;
     }
 
