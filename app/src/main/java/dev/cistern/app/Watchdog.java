@@ -42,7 +42,9 @@ public final class Watchdog {
     List<String> childCommand() {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+        // the same native library path: RocksDB's library unpacked once, not into /tmp at every respawn
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+                "-Djava.library.path=" + System.getProperty("java.library.path"), "-cp",
                 System.getProperty("java.class.path"), CisternMain.class.getName(), "serve"));
         cmd.addAll(serveArgs);
         return cmd;
