@@ -20,6 +20,14 @@ public interface StreamWriter extends AutoCloseable {
         write(ByteBuffer.wrap(b, off, len));
     }
 
+    /**
+     * Appends the whole content of stream entry {@code source} of the same container by reference: its
+     * chunks are not read or stored again, only its recipe is copied (S3 completing a multipart upload
+     * from its parts, a copy of an object). What was written before ends a chunk here. NOT_FOUND if
+     * {@code source} does not exist, DAMAGED if a chunk of it is gone.
+     */
+    void writeCopyOf(String source);
+
     /** Bytes written so far, counting from the start of the entry. */
     long position();
 

@@ -146,6 +146,39 @@ class EngineRoundTripTest {
         }
     }
 
+    /** A stream assembled from others by reference (S3 multipart completion) reads back and outlives them. */
+    @Test
+    void copyByReferenceStoresNothingAndSurvivesTheSourcesBeingCleanedAway() {
+        try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
+            e.createGroup(StorageGroupSpec.of("main"));
+            e.createContainer("main", new ContainerSpec("bucket", "s3", Map.of()));
+            ContainerHandle c = e.openContainer("bucket");
+            byte[][] parts = {TestData.random(21, 5_000_000), TestData.compressible(22, 3_000_000), TestData.random(23, 777)};
+            for (int i = 0; i < parts.length; i++) put(c, "part" + i, parts[i]);
+            long stored = e.groupStats("main").storedBytes();
+            byte[] head = TestData.random(24, 1000);
+            java.io.ByteArrayOutputStream want = new java.io.ByteArrayOutputStream();
+            want.writeBytes(head);
+            try (StreamWriter w = c.create("whole")) {
+                w.write(head, 0, head.length);
+                for (int i = 0; i < parts.length; i++) {
+                    w.writeCopyOf("part" + i);
+                    want.writeBytes(parts[i]);
+                }
+                assertThatThrownBy(() -> w.writeCopyOf("no-such-part"))
+                        .extracting(t -> ((EngineException) t).reason()).isEqualTo(EngineException.Reason.NOT_FOUND);
+                assertThat(w.position()).isEqualTo(want.size());
+                w.commit(Map.of());
+            }
+            assertThat(e.groupStats("main").storedBytes() - stored).as("only the head was stored").isLessThan(2_000);
+            assertThat(readAll(c, "whole")).isEqualTo(want.toByteArray());
+            for (int i = 0; i < parts.length; i++) c.delete("part" + i);
+            e.clean(Progress.NONE);
+            assertThat(readAll(c, "whole")).isEqualTo(want.toByteArray());
+            assertThat(e.verify(Progress.NONE).clean()).isTrue();
+        }
+    }
+
     @Test
     void shiftedDataStillDedups() {
         try (Engine e = Engines.open(EngineConfig.defaults(dir))) {

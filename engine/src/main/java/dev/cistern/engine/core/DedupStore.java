@@ -259,6 +259,36 @@ final class DedupStore {
         }
     }
 
+    /**
+     * References chunks already stored, as {@link #prepare} does for the ones it finds (same lock, same
+     * notes for the cleaner and for durability): returns {@code steps} moved {@code shift} bytes on.
+     * DAMAGED if a chunk is not in the index any more.
+     */
+    List<RecipeRecord> reference(WriteSession s, GroupState g, List<RecipeRecord> steps, long shift) {
+        int n = steps.size();
+        Fingerprint[] fps = new Fingerprint[n];
+        for (int i = 0; i < n; i++) fps[i] = steps.get(i).fingerprint();
+        Prepared p = new Prepared(null, null, null, fps, n);
+        g.tracker.lock.readLock().lock();
+        try {
+            IndexLookup.locate(meta, g, fps, n, p.locs, i -> { });
+            for (int i = 0; i < n; i++) {
+                if (p.locs[i] == null) {
+                    throw new EngineException(EngineException.Reason.DAMAGED, "chunk " + fps[i] + " of storage group '"
+                            + g.name() + "' is missing; run verify to list affected entries");
+                }
+            }
+            int[] all = new int[n];
+            for (int i = 0; i < n; i++) all[i] = i;
+            noteReferences(s, p, all);
+        } finally {
+            g.tracker.lock.readLock().unlock();
+        }
+        List<RecipeRecord> out = new ArrayList<>(n);
+        for (RecipeRecord r : steps) out.add(new RecipeRecord(r.offset() + shift, r.fingerprint(), r.length()));
+        return out;
+    }
+
     /** Looks chunks up in the locality cache, then in the index; loads the containers of index hits. */
     private void resolveExisting(GroupState g, Fingerprint[] fps, int n, ChunkLocation[] locs) {
         IndexLookup.locate(meta, g, fps, n, locs, i -> {

@@ -9,6 +9,7 @@ import dev.cistern.engine.store.ChunkLocation;
 import dev.cistern.engine.meta.EntryRecord;
 import dev.cistern.engine.meta.Keys;
 import dev.cistern.engine.meta.MetaStore.Family;
+import dev.cistern.engine.meta.Scanner;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -36,6 +37,8 @@ final class StreamWriterImpl implements StreamWriter {
     private static final int IN_FLIGHT = 4;
     /** At most this many chunks cut by search between two probes for a chain of stored chunks. */
     private static final int MAX_PROBE_INTERVAL = 64;
+    /** Recipe steps {@link #writeCopyOf} references at a time. */
+    private static final int COPY_BATCH = 4096;
 
     private final LocalEngine engine;
     private final LocalContainerHandle container;
@@ -93,6 +96,40 @@ final class StreamWriterImpl implements StreamWriter {
         unflushedBytes += n;
         // a creating writer's stages write its recipe as they go; an appending one holds it until here
         if (!creating && unflushedBytes >= engine.config.autoFlushBytes()) persistStored();
+    }
+
+    @Override
+    public void writeCopyOf(String source) {
+        checkOpen();
+        EntryRecord src = container.requireEntry(source);
+        if (src.kind() != EntryInfo.Kind.STREAM) {
+            throw new EngineException(EngineException.Reason.INVALID_ARGUMENT, "'" + source + "' is not a stream");
+        }
+        chunkSegment(true); // the copy starts at a chunk boundary
+        awaitStored();
+        chainEnd = null;
+        GroupState g = container.group();
+        List<RecipeRecord> batch = new ArrayList<>(COPY_BATCH);
+        long start = bufStart;
+        try (Scanner sc = engine.meta.scan(Family.RECIPES, Keys.id(src.entryId()))) {
+            while (true) {
+                boolean more = sc.next();
+                if (more) {
+                    RecipeRecord r = RecipeRecord.decode(sc.key(), sc.value());
+                    if (r.offset() >= src.size()) continue; // past the end the source was cut to
+                    batch.add(r);
+                }
+                if (batch.size() == COPY_BATCH || (!more && !batch.isEmpty())) {
+                    List<RecipeRecord> steps = engine.dedup.reference(session, g, batch, start);
+                    if (creating) writeRecipe(steps, false);
+                    else unflushed.addAll(steps);
+                    batch.clear();
+                }
+                if (!more) break;
+            }
+        }
+        bufStart = start + src.size();
+        engine.traffic(container.id()).written(src.size());
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.cistern.s3.op.multipart;
 import dev.cistern.engine.ContainerHandle;
 import dev.cistern.engine.EngineException;
 import dev.cistern.engine.EntryInfo;
-import dev.cistern.engine.FileEntry;
 import dev.cistern.engine.StreamWriter;
 import dev.cistern.s3.EngineErrors;
 import dev.cistern.s3.S3Dispatcher;
@@ -19,7 +18,6 @@ import dev.cistern.s3.store.ObjectNames;
 import dev.cistern.s3.store.ObjectStore;
 import dev.cistern.s3.xml.XmlDoc;
 import dev.cistern.s3.xml.XmlWriter;
-import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -28,8 +26,8 @@ import java.util.List;
 /**
  * POST /bucket/key?uploadId=U with the part list. Parts must be listed in ascending order
  * (InvalidPartOrder), exist with the given ETags (InvalidPart), and all but the last be at least 5 MiB
- * (EntityTooSmall). The parts are then streamed into one new version: the engine finds every chunk
- * already stored, so this costs reading, not space. The ETag is MD5(part MD5s)-N, as S3 computes it.
+ * (EntityTooSmall). The new version is then made of the parts by reference: their recipes are copied,
+ * no data is read or stored again. The ETag is MD5(part MD5s)-N, as S3 computes it.
  */
 public final class CompleteMultipartUpload implements S3Operation {
     /** Objects at least this large are assembled behind a 200 kept alive with whitespace (SDK read timeouts are ~30 s). */
@@ -111,20 +109,8 @@ public final class CompleteMultipartUpload implements S3Operation {
                                  ObjectMeta meta) {
         ContainerHandle h = store.bucket().handle();
         try (StreamWriter w = h.create(ObjectNames.current(key))) {
-            ByteBuffer buf = ByteBuffer.allocate(1 << 20);
-            for (EntryInfo part : parts) {
-                try (FileEntry f = h.openFile(part.name())) {
-                    long pos = 0;
-                    while (true) {
-                        buf.clear();
-                        int n = f.read(pos, buf);
-                        if (n <= 0) break;
-                        buf.flip();
-                        w.write(buf);
-                        pos += n;
-                    }
-                }
-            }
+            // by reference: the parts' chunks are neither read nor stored again, only their recipes copied
+            for (EntryInfo part : parts) w.writeCopyOf(part.name());
             store.publish(key, w, meta, cur -> Preconditions.checkWrite(call, cur));
         } catch (EngineException e) {
             if (e.reason() == EngineException.Reason.NOT_FOUND) throw Uploads.noSuchUpload(call, uploadId);
