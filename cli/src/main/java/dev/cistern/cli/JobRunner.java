@@ -38,6 +38,18 @@ final class JobRunner {
         return job;
     }
 
+    /** Throws, as one line, if the job failed or was cancelled; a succeeded or still running job passes. */
+    static void requireNotStopped(JsonNode job) {
+        String what = job.get("kind").asText() + " job " + job.get("id").asLong();
+        switch (job.get("state").asText()) {
+            case "failed" -> throw new CliException(CliException.FAILED, what + " failed: " + job.get("error").asText());
+            case "cancelled" -> throw new CliException(CliException.FAILED, what + " was cancelled"
+                    + (job.hasNonNull("cancelledBy") ? " by " + job.get("cancelledBy").asText() : "") + ": "
+                    + job.get("error").asText());
+            default -> { }
+        }
+    }
+
     private void sleep() {
         try {
             Thread.sleep(pollMillis);
