@@ -36,6 +36,12 @@ class JobRunnerTest {
     }
 
     @Test
+    void whoStopsWaitingIsToldTheJobGoesOnAndHowToCancelIt() {
+        assertThat(JobRunner.keepsRunning(7)).isEqualTo("job 7 keeps running on the server; follow it with"
+                + " 'cistern job show 7', stop it with 'cistern job cancel 7'");
+    }
+
+    @Test
     void aRunningJobAskedToStopShowsAsCancelling() throws Exception {
         assertThat(JobCommand.state(CliJson.MAPPER.readTree("{\"state\":\"running\",\"cancelledBy\":\"bob\"}")))
                 .isEqualTo("cancelling");
