@@ -2,6 +2,9 @@ package dev.cistern.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cistern.engine.Engine;
+import dev.cistern.engine.EngineException;
+import dev.cistern.engine.Progress;
 import dev.cistern.server.CisternServer;
 import dev.cistern.server.ServeCommand;
 import dev.cistern.server.ServerSettings;
@@ -11,10 +14,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,7 +48,11 @@ class CliEndToEndTest {
     }
 
     static CisternServer startServer(Path data, int port) {
-        CisternServer s = CisternServer.start(ServerSettings.forTests(data).withHttpPort(port), ServeCommand::openEngine, List.of());
+        return startServer(data, port, ServeCommand::openEngine);
+    }
+
+    static CisternServer startServer(Path data, int port, Function<Path, Engine> opener) {
+        CisternServer s = CisternServer.start(ServerSettings.forTests(data).withHttpPort(port), opener, List.of());
         if (!s.config().hasUsers()) {
             for (Role r : Role.values()) s.config().addUser(r.wireName(), r, ("password-" + r.wireName()).toCharArray());
         }
@@ -195,6 +208,75 @@ class CliEndToEndTest {
         assertThat(job.get("state").asText()).isEqualTo("succeeded");
         assertThat(job.get("kind").asText()).isEqualTo("clean");
         assertThat(job.at("/report/containersScanned").isNumber()).isTrue();
+    }
+
+    /** The real engine, except that each clean waits for a permit first and then stops if it was cancelled. */
+    static Engine holdingCleans(Engine real, Semaphore permits) {
+        return (Engine) Proxy.newProxyInstance(Engine.class.getClassLoader(), new Class<?>[]{Engine.class}, (p, m, args) -> {
+            if (m.getName().equals("clean")) {
+                permits.acquire();
+                if (((Progress) args[0]).cancelled()) {
+                    throw new EngineException(EngineException.Reason.CANCELLED, "clean cancelled before it began (held by the test)");
+                }
+            }
+            try {
+                return m.invoke(real, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        });
+    }
+
+    @Test
+    void aRunningJobIsCancelledByIdAndEndedOrUnknownOnesAreRefused() throws Exception {
+        Semaphore cleans = new Semaphore(0);
+        server.close();
+        server = startServer(dir.resolve("held"), 0, p -> holdingCleans(ServeCommand.openEngine(p), cleans));
+        env = Map.of("CISTERN_SERVER", "https://127.0.0.1:" + server.httpPort());
+        try {
+            login("operator");
+            assertThat(cli("clean", "--no-wait").out()).isEqualTo("Started clean as job 1\n");
+            CliRun cancel = cli("job", "cancel", "1");
+            assertThat(cancel.exit()).as(cancel.err()).isZero();
+            assertThat(cancel.out()).isEqualTo("Cancelling clean job 1; it stops after the chunk container it is on"
+                    + " (see 'cistern job show 1')\n");
+            assertThat(cli("job", "list").out()).containsPattern("1 +clean +cancelling");
+            cleans.release();
+            assertThat(awaitEnd(1).get("state").asText()).isEqualTo("cancelled");
+            assertThat(cli("job", "show", "1").out()).containsPattern("State: +cancelled")
+                    .containsPattern("Cancelled by: +operator").containsPattern("Stopped: +clean cancelled before it began");
+
+            // a clean the CLI is waiting for ends as one line and exit 1 when someone cancels it
+            CompletableFuture<CliRun> waiting = CompletableFuture.supplyAsync(() -> cli("clean"));
+            for (int i = 0; i < 200 && cli("job", "show", "2").exit() != 0; i++) Thread.sleep(25);
+            assertThat(cli("job", "cancel", "2").exit()).isZero();
+            cleans.release();
+            CliRun waited = waiting.get(30, TimeUnit.SECONDS);
+            assertThat(waited.exit()).isEqualTo(1);
+            assertThat(waited.errLines()).containsExactly(
+                    "cistern: clean job 2 was cancelled by operator: clean cancelled before it began (held by the test)");
+
+            CliRun again = cli("job", "cancel", "1");
+            assertThat(again.exit()).isEqualTo(1);
+            assertThat(again.errLines()).hasSize(1);
+            assertThat(again.err()).matches("cistern: job 1 \\(clean\\) already cancelled at \\S+; only a running job"
+                    + " can be cancelled \\[HTTP 409\\]\n");
+            CliRun unknown = cli("job", "cancel", "42");
+            assertThat(unknown.exit()).isEqualTo(1);
+            assertThat(unknown.errLines()).hasSize(1);
+            assertThat(unknown.err()).startsWith("cistern: job 42 not found").endsWith("[HTTP 404]\n");
+        } finally {
+            cleans.release(100);
+        }
+    }
+
+    private JsonNode awaitEnd(long id) throws Exception {
+        JsonNode job = new ObjectMapper().readTree(cli("job", "show", String.valueOf(id), "--json").out());
+        for (int i = 0; i < 200 && job.get("state").asText().equals("running"); i++) {
+            Thread.sleep(25);
+            job = new ObjectMapper().readTree(cli("job", "show", String.valueOf(id), "--json").out());
+        }
+        return job;
     }
 
     @Test

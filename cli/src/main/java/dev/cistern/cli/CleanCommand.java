@@ -22,9 +22,7 @@ final class CleanCommand extends ApiCommand {
         } else if (noWait) {
             out.line("Started clean as job " + job.get("id").asLong());
         }
-        if (job.get("state").asText().equals("failed")) {
-            throw new CliException(CliException.FAILED, "clean job " + job.get("id").asLong() + " failed: " + job.get("error").asText());
-        }
+        JobRunner.requireNotStopped(job);
         if (!out.json() && !noWait) {
             JsonNode r = job.get("report");
             out.keyValues(List.of(

@@ -7,10 +7,19 @@ import picocli.CommandLine.Parameters;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code cistern job list|show}: the server's recent clean and verify jobs (e.g. after {@code --no-wait}). */
-@Command(name = "job", mixinStandardHelpOptions = true, description = "Show clean and verify jobs.",
-        subcommands = {JobCommand.ListJobs.class, JobCommand.Show.class})
+/**
+ * {@code cistern job list|show|cancel}: the server's recent clean and verify jobs (e.g. after {@code --no-wait}),
+ * and stopping one.
+ */
+@Command(name = "job", mixinStandardHelpOptions = true, description = "Show and cancel clean and verify jobs.",
+        subcommands = {JobCommand.ListJobs.class, JobCommand.Show.class, JobCommand.Cancel.class})
 final class JobCommand {
+
+    /** The state to show: a running job that was asked to stop is "cancelling". */
+    static String state(JsonNode j) {
+        String state = j.get("state").asText();
+        return state.equals("running") && j.hasNonNull("cancelledBy") ? "cancelling" : state;
+    }
 
     @Command(name = "list", aliases = "ls", mixinStandardHelpOptions = true, description = "Recent jobs, newest first.")
     static final class ListJobs extends ApiCommand {
@@ -23,7 +32,7 @@ final class JobCommand {
             }
             List<List<String>> rows = new ArrayList<>();
             for (JsonNode j : jobs) {
-                rows.add(List.of(j.get("id").asText(), j.get("kind").asText(), j.get("state").asText(),
+                rows.add(List.of(j.get("id").asText(), j.get("kind").asText(), state(j),
                         j.get("percent").asText() + "%", Output.text(j, "startedBy"), Output.text(j, "startedAt"),
                         Output.text(j, "finishedAt")));
             }
@@ -46,15 +55,40 @@ final class JobCommand {
             }
             List<String[]> kv = new ArrayList<>(List.of(
                     new String[]{"Job", j.get("id").asText() + " (" + j.get("kind").asText() + ")"},
-                    new String[]{"State", j.get("state").asText()},
+                    new String[]{"State", state(j)},
                     new String[]{"Phase", j.get("phase").asText()},
                     new String[]{"Progress", j.get("percent").asText() + "%"},
                     new String[]{"Started", Output.text(j, "startedAt") + " by " + Output.text(j, "startedBy")},
                     new String[]{"Finished", Output.text(j, "finishedAt")}));
-            if (j.hasNonNull("error")) kv.add(new String[]{"Error", j.get("error").asText()});
+            if (j.hasNonNull("cancelledBy")) kv.add(new String[]{"Cancelled by", j.get("cancelledBy").asText()});
+            if (j.hasNonNull("error")) {
+                kv.add(new String[]{j.get("state").asText().equals("cancelled") ? "Stopped" : "Error", j.get("error").asText()});
+            }
             JsonNode r = j.get("report");
             if (r != null && r.isObject()) r.properties().forEach(e -> kv.add(new String[]{"  " + e.getKey(), e.getValue().toString()}));
             out().keyValues(kv);
+            return 0;
+        }
+    }
+
+    @Command(name = "cancel", mixinStandardHelpOptions = true,
+            description = "Stop a running job. A clean stops between chunk containers and loses nothing; a verify"
+                    + " stops without a report.")
+    static final class Cancel extends ApiCommand {
+        @Parameters(paramLabel = "ID")
+        long id;
+
+        @Override
+        int run(Session s) {
+            JsonNode j = s.post("api/v1/jobs/" + id + "/cancel", null);
+            if (out().json()) {
+                out().printJson(j);
+            } else {
+                String kind = j.get("kind").asText();
+                out().line("Cancelling " + kind + " job " + id + "; it stops "
+                        + (kind.equals("clean") ? "after the chunk container it is on" : "shortly, without a report")
+                        + " (see 'cistern job show " + id + "')");
+            }
             return 0;
         }
     }

@@ -7,7 +7,8 @@ import java.util.Locale;
 
 /**
  * Starts a server job (clean, verify) and polls it to the end, drawing a progress bar on stderr when it is a
- * terminal. The server keeps running the job if the CLI is interrupted; {@code --no-wait} returns at once.
+ * terminal. The server keeps running the job if the CLI is interrupted (Ctrl-C): stopping the CLI does not
+ * stop the job, so it then prints how to cancel it. {@code --no-wait} returns at once.
  */
 final class JobRunner {
     private final Session session;
@@ -24,12 +25,23 @@ final class JobRunner {
     JsonNode run(String path, boolean wait) {
         JsonNode job = session.post(path, null);
         if (!wait) return job;
-        String url = "api/v1/jobs/" + job.get("id").asLong();
+        long id = job.get("id").asLong();
+        String url = "api/v1/jobs/" + id;
         boolean bar = env.tty();
-        while (job.get("state").asText().equals("running")) {
-            if (bar) draw(env.err(), job);
-            sleep();
-            job = session.get(url);
+        Thread onCtrlC = Thread.ofPlatform().unstarted(() -> {
+            env.err().println();
+            env.err().println("cistern: " + keepsRunning(id));
+            env.err().flush();
+        });
+        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        try {
+            while (job.get("state").asText().equals("running")) {
+                if (bar) draw(env.err(), job);
+                sleep(id);
+                job = session.get(url);
+            }
+        } finally {
+            removeHook(onCtrlC);
         }
         if (bar) {
             draw(env.err(), job);
@@ -38,12 +50,38 @@ final class JobRunner {
         return job;
     }
 
-    private void sleep() {
+    /** Throws, as one line, if the job failed or was cancelled; a succeeded or still running job passes. */
+    static void requireNotStopped(JsonNode job) {
+        String what = job.get("kind").asText() + " job " + job.get("id").asLong();
+        switch (job.get("state").asText()) {
+            case "failed" -> throw new CliException(CliException.FAILED, what + " failed: " + job.get("error").asText());
+            case "cancelled" -> throw new CliException(CliException.FAILED, what + " was cancelled"
+                    + (job.hasNonNull("cancelledBy") ? " by " + job.get("cancelledBy").asText() : "") + ": "
+                    + job.get("error").asText());
+            default -> { }
+        }
+    }
+
+    /** What to tell a user who stopped waiting for job {@code id}. */
+    static String keepsRunning(long id) {
+        return "job " + id + " keeps running on the server; follow it with 'cistern job show " + id
+                + "', stop it with 'cistern job cancel " + id + "'";
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or ran: it printed the hint
+        }
+    }
+
+    private void sleep(long id) {
         try {
             Thread.sleep(pollMillis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CliException(CliException.FAILED, "interrupted; the job keeps running on the server");
+            throw new CliException(CliException.FAILED, "interrupted; " + keepsRunning(id));
         }
     }
 

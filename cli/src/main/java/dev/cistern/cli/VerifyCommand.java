@@ -23,9 +23,7 @@ final class VerifyCommand extends ApiCommand {
             out.line("Started verify as job " + job.get("id").asLong());
         }
         if (noWait) return 0;
-        if (job.get("state").asText().equals("failed")) {
-            throw new CliException(CliException.FAILED, "verify job " + job.get("id").asLong() + " failed: " + job.get("error").asText());
-        }
+        JobRunner.requireNotStopped(job);
         JsonNode r = job.get("report");
         long damaged = r.get("damagedChunks").asLong();
         if (!out.json()) {

@@ -50,10 +50,16 @@ public interface Engine extends AutoCloseable {
 
     Stats containerStats(String name);
 
-    /** Reclaims the space of deleted data while ingest goes on. BUSY if a clean is running. */
+    /**
+     * Reclaims the space of deleted data while ingest goes on. BUSY if a clean is running; CANCELLED if
+     * {@code progress} asked it to stop (see {@link Progress#cancelled()}: nothing is lost).
+     */
     CleanReport clean(Progress progress);
 
-    /** Re-reads and checks all stored data; names every entry that references damaged data. */
+    /**
+     * Re-reads and checks all stored data; names every entry that references damaged data. BUSY if a verify
+     * is running; CANCELLED, without a report, if {@code progress} asked it to stop.
+     */
     VerifyReport verify(Progress progress);
 
     /** Free bytes on the data directory's file system. */

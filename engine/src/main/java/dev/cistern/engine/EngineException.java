@@ -18,7 +18,9 @@ public class EngineException extends RuntimeException {
         BUSY,
         READ_ONLY,
         IO_ERROR,
-        CLOSED
+        CLOSED,
+        /** A clean or verify stopped because its {@link Progress#cancelled()} asked it to. */
+        CANCELLED
     }
 
     private final Reason reason;

@@ -33,7 +33,7 @@ public class FakeEngine implements Engine {
     private final Map<String, char[]> passphrases = new TreeMap<>();
     private final Map<String, ContainerInfo> containers = new TreeMap<>();
     private long ids;
-    /** Counted down to let a running clean finish; tests use it to hold a job in RUNNING. */
+    /** Counted down to let a running clean finish (or stop, if cancelled); tests use it to hold a job in RUNNING. */
     public volatile CountDownLatch cleanGate = new CountDownLatch(0);
     public volatile boolean closed;
 
@@ -153,6 +153,10 @@ public class FakeEngine implements Engine {
             cleanGate.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (progress.cancelled()) {
+            throw new EngineException(CANCELLED, "clean cancelled after 1 of 2 chunk containers; 0 bytes reclaimed so far"
+                    + " stay reclaimed, the rest is untouched: run clean again to finish");
         }
         progress.update(2, 2, "sweep");
         return new CleanReport(1, 0, 0, 0, 0, 0, Duration.ofMillis(5));

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.Map;
@@ -36,6 +37,9 @@ import org.rocksdb.WriteBatch;
  *     the tracker's write lock the dead records' index entries are removed; then live records are copied
  *     verbatim into a fresh container, forced, re-indexed, and the old file is deleted.</li>
  * </ol>
+ * Cancelling ({@link Progress#cancelled()}) is checked during mark, before anything changes, and between
+ * containers in sweep, never inside one: each container is swept whole or not at all, and the output
+ * container holds only records already re-indexed, so it is sealed as at the end of a full run.
  */
 final class Cleaner {
     /** Rewrite a container when at least this share of its bytes is dead. */
@@ -61,8 +65,12 @@ final class Cleaner {
         Snapshot snap = engine.meta.db().getSnapshot();
         try {
             Map<Long, LongSet> live = mark(snap, progress);
+            Map<GroupState, List<ChunkContainerState>> sealed = new LinkedHashMap<>();
+            for (GroupState g : groups) sealed.put(g, sealedContainers(g));
+            long total = 0;
+            for (List<ChunkContainerState> l : sealed.values()) total += l.size();
             for (GroupState g : groups) {
-                sweep(g, live.getOrDefault(g.id(), new LongSet(16)), touched.get(g.id()), progress);
+                sweep(g, sealed.get(g), total, live.getOrDefault(g.id(), new LongSet(16)), touched.get(g.id()), progress);
             }
         } catch (IOException | RocksDBException e) {
             throw new EngineException(EngineException.Reason.IO_ERROR, "clean failed: " + e.getMessage(), e);
@@ -104,7 +112,13 @@ final class Cleaner {
                         set = gid == null ? null : live.computeIfAbsent(gid, k -> new LongSet(1 << 16));
                     }
                     if (set != null) set.add(Keys.longAt(sc.value(), 0));
-                    if (++done % 65536 == 0) progress.update(done, 0, "mark");
+                    if (++done % 65536 == 0) {
+                        progress.update(done, 0, "mark");
+                        if (progress.cancelled()) {
+                            throw new EngineException(EngineException.Reason.CANCELLED, "clean cancelled while marking"
+                                    + " live chunks (" + done + " references read); no chunk container was touched");
+                        }
+                    }
                 }
             }
         }
@@ -112,7 +126,8 @@ final class Cleaner {
         return live;
     }
 
-    private void sweep(GroupState g, LongSet live, LongSet touched, Progress progress) throws IOException, RocksDBException {
+    /** The containers of {@code g} to sweep: sealed, and no writer has them open. */
+    private List<ChunkContainerState> sealedContainers(GroupState g) throws IOException {
         g.store.sealIdle();
         List<ChunkContainerState> sealed = new ArrayList<>();
         try (Scanner sc = engine.meta.scan(Family.CHUNK_CONTAINERS, Keys.id(g.id()))) {
@@ -121,16 +136,27 @@ final class Cleaner {
                 if (s.sealed() && g.store.openWriter(s.containerId()) == null) sealed.add(s);
             }
         }
+        return sealed;
+    }
+
+    /** Sweeps {@code sealed}; {@code total} is the number of containers of all groups, for the cancel message. */
+    private void sweep(GroupState g, List<ChunkContainerState> sealed, long total, LongSet live, LongSet touched,
+                       Progress progress) throws IOException, RocksDBException {
         ChunkContainerWriter out = null;
-        long total = sealed.size();
         long done = 0;
         try {
             for (ChunkContainerState s : sealed) {
+                if (progress.cancelled()) {
+                    throw new EngineException(EngineException.Reason.CANCELLED, "clean cancelled after " + scanned
+                            + " of " + total + " chunk containers; " + bytesReclaimed + " bytes reclaimed so far stay"
+                            + " reclaimed, the rest is untouched: run clean again to finish");
+                }
                 scanned++;
                 out = sweepContainer(g, s, live, touched, out);
-                progress.update(++done, total, "sweep " + g.name());
+                progress.update(++done, sealed.size(), "sweep " + g.name());
             }
         } finally {
+            // holds only records already re-indexed by finished containers, cancelled or not
             if (out != null) g.store.seal(out);
         }
     }

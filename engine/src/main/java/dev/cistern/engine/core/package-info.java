@@ -34,6 +34,11 @@
  * </ul>
  * {@code CleanerTest.cleanerRacingIngestOfOverlappingDataLosesNothing} races them.
  *
+ * <p>A clean can be cancelled ({@link dev.cistern.engine.Progress#cancelled()}); it stops only between
+ * containers, never between a container's index changes, copy and delete, and releases the tracker and the
+ * snapshot as a finished run does. So cancelling changes none of the above.
+ * {@code CleanerTest.aCancelledCleanLosesNothingAndTheNextOneFinishes} checks it.
+ *
  * <h2>Locking table</h2>
  * <pre>
  *              | ingest            | clean                    | verify    | read

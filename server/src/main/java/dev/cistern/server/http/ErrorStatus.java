@@ -15,6 +15,7 @@ public final class ErrorStatus {
         return switch (reason) {
             case NOT_FOUND -> 404;
             case ALREADY_EXISTS, NOT_EMPTY, BUSY -> 409;
+            case CANCELLED -> 409; // stopped by another request (a job's cancel)
             case INVALID_ARGUMENT -> 400;
             case QUOTA_EXCEEDED, NO_SPACE -> 507;
             case LOCKED -> 423;

@@ -7,7 +7,8 @@ import java.time.Instant;
 
 /**
  * One run of a clean or verify. The engine reports progress from its working thread through
- * {@link Progress}; pollers read a consistent {@link JobView} snapshot.
+ * {@link Progress} and asks it between units of work whether to stop; pollers read a consistent
+ * {@link JobView} snapshot.
  */
 public final class Job implements Progress {
     private final long id;
@@ -22,6 +23,9 @@ public final class Job implements Progress {
     private Instant finishedAt;
     private Object report;
     private String error;
+    private String cancelledBy;
+    /** Read by the engine's thread between units of work, without the lock. */
+    private volatile boolean cancelRequested;
 
     Job(long id, JobKind kind, String startedBy, Clock clock) {
         this.id = id;
@@ -54,6 +58,25 @@ public final class Job implements Progress {
         finishedAt = clock.instant();
     }
 
+    @Override
+    public boolean cancelled() {
+        return cancelRequested;
+    }
+
+    /** Asks the engine to stop at its next check; false if the job has already ended. The first asker is kept. */
+    synchronized boolean requestCancel(String by) {
+        if (state != JobState.RUNNING) return false;
+        if (cancelledBy == null) cancelledBy = by;
+        cancelRequested = true;
+        return true;
+    }
+
+    synchronized void endCancelled(String howFar) {
+        state = JobState.CANCELLED;
+        this.error = howFar;
+        finishedAt = clock.instant();
+    }
+
     synchronized void fail(String error) {
         state = JobState.FAILED;
         this.error = error;
@@ -67,6 +90,6 @@ public final class Job implements Progress {
     public synchronized JobView view() {
         double pct = total > 0 ? Math.min(100.0, 100.0 * done / total) : (state == JobState.SUCCEEDED ? 100.0 : 0.0);
         return new JobView(id, kind.wireName(), state, phase, done, total, Math.round(pct * 10) / 10.0, startedBy,
-                startedAt, finishedAt, report, error);
+                startedAt, finishedAt, report, error, cancelledBy);
     }
 }

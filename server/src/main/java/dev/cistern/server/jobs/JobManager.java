@@ -60,9 +60,25 @@ public final class JobManager {
             log.info("job {} ({}) finished: {}", job.id(), job.kind().wireName(), report);
         } catch (RuntimeException ex) {
             String why = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+            if (ex instanceof EngineException ee && ee.reason() == EngineException.Reason.CANCELLED) {
+                job.endCancelled(why);
+                log.info("job {} ({}) cancelled: {}", job.id(), job.kind().wireName(), why);
+                return;
+            }
             job.fail(why);
             log.error("job {} ({}) failed: {}", job.id(), job.kind().wireName(), why, ex);
         }
+    }
+
+    /**
+     * Asks a running job to stop. The engine checks between units of work (a clean between chunk containers,
+     * so nothing is lost), and the job ends CANCELLED shortly after, or SUCCEEDED if it was about to finish.
+     * False if the job had already ended.
+     */
+    public boolean cancel(Job job, String by) {
+        if (!job.requestCancel(by)) return false;
+        log.info("job {} ({}) cancellation requested by {}", job.id(), job.kind().wireName(), by);
+        return true;
     }
 
     public synchronized Optional<Job> job(long id) {

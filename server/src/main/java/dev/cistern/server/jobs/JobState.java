@@ -4,9 +4,12 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.util.Locale;
 
-/** RUNNING until the engine call returns; then SUCCEEDED with a report or FAILED with an error. */
+/**
+ * RUNNING until the engine call returns; then SUCCEEDED with a report, FAILED with an error, or CANCELLED (on
+ * request, see {@link JobManager#cancel}) with how far it got.
+ */
 public enum JobState {
-    RUNNING, SUCCEEDED, FAILED;
+    RUNNING, SUCCEEDED, FAILED, CANCELLED;
 
     @JsonValue
     public String wireName() {

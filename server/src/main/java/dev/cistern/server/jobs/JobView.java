@@ -5,9 +5,11 @@ import java.time.Instant;
 /**
  * A job as the REST API shows it.
  *
- * @param report the engine's CleanReport or VerifyReport once SUCCEEDED, else null
- * @param error  what went wrong once FAILED, else null
+ * @param report      the engine's CleanReport or VerifyReport once SUCCEEDED, else null
+ * @param error       what went wrong once FAILED, how far it got once CANCELLED, else null
+ * @param cancelledBy who asked to cancel it (set while a RUNNING job winds down), else null
  */
 public record JobView(long id, String kind, JobState state, String phase, long done, long total, double percent,
-                      String startedBy, Instant startedAt, Instant finishedAt, Object report, String error) {
+                      String startedBy, Instant startedAt, Instant finishedAt, Object report, String error,
+                      String cancelledBy) {
 }

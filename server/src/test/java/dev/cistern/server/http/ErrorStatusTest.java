@@ -23,5 +23,6 @@ class ErrorStatusTest {
         assertThat(ErrorStatus.of(Reason.DAMAGED)).isEqualTo(500);
         assertThat(ErrorStatus.of(Reason.IO_ERROR)).isEqualTo(500);
         assertThat(ErrorStatus.of(Reason.CLOSED)).isEqualTo(503);
+        assertThat(ErrorStatus.of(Reason.CANCELLED)).isEqualTo(409);
     }
 }

@@ -52,6 +52,33 @@ class JobManagerTest {
         assertThat(j.view().error()).isEqualTo("cannot read container 17: disk gone");
     }
 
+    @Test
+    void aCancelledJobWindsDownToCancelledSayingWhoAndHowFar() throws Exception {
+        engine.cleanGate = new CountDownLatch(1);
+        Job clean = jobs.start(JobKind.CLEAN, "alice");
+        assertThat(clean.cancelled()).isFalse();
+        assertThat(jobs.cancel(clean, "bob")).isTrue();
+        assertThat(jobs.cancel(clean, "carol")).as("asking again while it winds down").isTrue();
+        JobView winding = clean.view();
+        assertThat(winding.state()).isEqualTo(JobState.RUNNING);
+        assertThat(winding.cancelledBy()).isEqualTo("bob");
+        assertThat(clean.cancelled()).isTrue();
+
+        engine.cleanGate.countDown();
+        awaitDone(clean);
+        JobView v = clean.view();
+        assertThat(v.state()).isEqualTo(JobState.CANCELLED);
+        assertThat(v.error()).startsWith("clean cancelled after 1 of 2 chunk containers");
+        assertThat(v.finishedAt()).isNotNull();
+        assertThat(v.report()).isNull();
+        assertThat(jobs.cancel(clean, "bob")).as("an ended job").isFalse();
+        assertThat(clean.view().state()).isEqualTo(JobState.CANCELLED);
+        // the next clean is not refused as busy, and is not cancelled
+        Job next = jobs.start(JobKind.CLEAN, "alice");
+        awaitDone(next);
+        assertThat(next.view().state()).isEqualTo(JobState.SUCCEEDED);
+    }
+
     private static void awaitDone(Job j) throws InterruptedException {
         for (int i = 0; i < 200 && j.running(); i++) Thread.sleep(10);
         assertThat(j.running()).as("job " + j.id() + " finished").isFalse();

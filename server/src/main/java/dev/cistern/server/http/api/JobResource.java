@@ -8,10 +8,12 @@ import dev.cistern.server.http.Response;
 import dev.cistern.server.http.Router;
 import dev.cistern.server.jobs.Job;
 import dev.cistern.server.jobs.JobKind;
+import dev.cistern.server.jobs.JobView;
 
 /**
  * Clean and verify run for minutes or hours, so {@code POST /clean} and {@code POST /verify} answer 202 with a
- * job at once; clients poll {@code GET /jobs/{id}} for progress and the final report.
+ * job at once; clients poll {@code GET /jobs/{id}} for progress and the final report. {@code POST
+ * /jobs/{id}/cancel} answers 202 while the job winds down; the job stays listed, ending as cancelled.
  */
 final class JobResource implements Resource {
     private final ApiContext ctx;
@@ -26,10 +28,22 @@ final class JobResource implements Resource {
         r.add("POST", Resources.BASE + "/verify", Access.WRITE, req -> start(req, JobKind.VERIFY));
         r.add("GET", Resources.BASE + "/jobs", Access.READ, req -> Response.ok(ctx.jobs().jobs().stream().map(Job::view).toList()));
         r.add("GET", Resources.BASE + "/jobs/{id}", Access.READ, req -> Response.ok(job(req.param("id")).view()));
+        r.add("POST", Resources.BASE + "/jobs/{id}/cancel", Access.WRITE, this::cancel);
     }
 
     private Response start(ApiRequest req, JobKind kind) {
         return Response.accepted(ctx.jobs().start(kind, req.principal().user()).view());
+    }
+
+    /** Same access as starting a job: who may start a clean may stop one. */
+    private Response cancel(ApiRequest req) {
+        Job job = job(req.param("id"));
+        if (!ctx.jobs().cancel(job, req.principal().user())) {
+            JobView v = job.view();
+            throw ApiException.conflict("job " + job.id() + " (" + v.kind() + ") already " + v.state().wireName()
+                    + " at " + v.finishedAt() + "; only a running job can be cancelled");
+        }
+        return Response.accepted(job.view());
     }
 
     private Job job(String id) {
