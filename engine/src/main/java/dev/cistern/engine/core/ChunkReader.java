@@ -36,15 +36,18 @@ final class ChunkReader {
     }
 
     /**
-     * Reads the records of {@code locs[from..to)}, contiguous in one container, with one read; null if
-     * that is not possible (the cleaner moved them), and {@link #decodeInto} then reads them one by one.
+     * Reads the records of {@code locs[from..to)}, contiguous in one container, with one read into
+     * {@code buf} if it is large enough (else a new array); returns the array, or null if the read is not
+     * possible (the cleaner moved them), and {@link #decodeInto} then reads them one by one.
      */
-    byte[] readRun(GroupState g, ChunkLocation[] locs, int from, int to) {
+    byte[] readRun(GroupState g, ChunkLocation[] locs, int from, int to, byte[] buf) {
         ChunkLocation first = locs[from];
         ChunkLocation last = locs[to - 1];
         int length = last.offset() + last.recordLength() - first.offset();
+        byte[] into = buf != null && buf.length >= length ? buf : new byte[length];
         try {
-            return g.store.readRecord(new ChunkLocation(first.containerId(), first.offset(), length - ChunkRecord.HEADER, 0));
+            g.store.readInto(new ChunkLocation(first.containerId(), first.offset(), length - ChunkRecord.HEADER, 0), into);
+            return into;
         } catch (EngineException e) {
             return null;
         }
@@ -163,7 +166,10 @@ final class ChunkReader {
         Fingerprint[] fps = new Fingerprint[steps.size()];
         for (int i = 0; i < fps.length; i++) fps[i] = steps.get(i).fingerprint();
         ChunkLocation[] out = new ChunkLocation[fps.length];
-        IndexLookup.locate(meta, g, fps, fps.length, out, i -> { });
+        // as for writes: a chunk found in the index brings its container's neighbours into the cache
+        IndexLookup.locate(meta, g, fps, fps.length, out, i -> {
+            if (!g.cache.holds(out[i].containerId())) IndexLookup.loadLocality(meta, g, out[i].containerId());
+        });
         for (int i = 0; i < out.length; i++) if (out[i] == null) throw missing(g, fps[i]);
         return out;
     }

@@ -311,14 +311,7 @@ final class DedupStore {
     }
 
     void loadLocality(GroupState g, long containerId) {
-        List<Map.Entry<Fingerprint, ChunkLocation>> chunks = new ArrayList<>();
-        try (Scanner sc = meta.scan(Family.CONTAINER_CHUNKS, Keys.id2(g.id(), containerId))) {
-            while (sc.next()) {
-                ContainerChunk c = ContainerChunk.decode(sc.key(), sc.value());
-                chunks.add(new AbstractMap.SimpleImmutableEntry<>(c.fingerprint(), c.location()));
-            }
-        }
-        g.cache.load(containerId, chunks);
+        IndexLookup.loadLocality(meta, g, containerId);
     }
 
     private void writeNew(WriteSession s, Prepared p, List<Encoded> records) {

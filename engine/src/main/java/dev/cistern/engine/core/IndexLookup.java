@@ -34,4 +34,19 @@ final class IndexLookup {
             fromIndex.accept(misses.get(k));
         }
     }
+
+    /**
+     * Loads the fingerprints of a whole container into the locality cache: the next chunks a stream
+     * writes or reads are most likely its neighbours there.
+     */
+    static void loadLocality(MetaStore meta, GroupState g, long containerId) {
+        List<java.util.Map.Entry<Fingerprint, ChunkLocation>> chunks = new ArrayList<>();
+        try (dev.cistern.engine.meta.Scanner sc = meta.scan(Family.CONTAINER_CHUNKS, dev.cistern.engine.meta.Keys.id2(g.id(), containerId))) {
+            while (sc.next()) {
+                ContainerChunk c = ContainerChunk.decode(sc.key(), sc.value());
+                chunks.add(java.util.Map.entry(c.fingerprint(), c.location()));
+            }
+        }
+        g.cache.load(containerId, chunks);
+    }
 }

@@ -15,6 +15,8 @@ import java.util.List;
 final class StreamReads {
     /** Reads at least this large go through {@link #readBatch}. */
     private static final int BATCH = 256 * 1024;
+    /** A run read with one positional read stops growing at this size (its last record may cross it). */
+    private static final int RUN_BYTES = 256 * 1024;
     private final MetaStore meta;
     private final ChunkReader chunks;
     private final DedupStore parallel;
@@ -54,9 +56,10 @@ final class StreamReads {
         List<int[]> runs = runs(locs);
         parallel.parallel(runs.size(), (from, to) -> {
             byte[] partial = null;
+            byte[] runBuffer = new byte[RUN_BYTES + (1 << 20)]; // one per task: runs are read into it in turn
             for (int k = from; k < to; k++) {
                 int[] run = runs.get(k);
-                byte[] records = chunks.readRun(g, locs, run[0], run[1]);
+                byte[] records = chunks.readRun(g, locs, run[0], run[1], runBuffer);
                 int runStart = locs[run[0]].offset();
                 for (int i = run[0]; i < run[1]; i++) {
                     RecipeRecord r = steps.get(i);
@@ -139,7 +142,7 @@ final class StreamReads {
             if (!sameRecord) bytes += locs[i - 1].recordLength();
             boolean contiguous = i < locs.length && locs[i].containerId() == locs[i - 1].containerId()
                     && (sameRecord || locs[i].offset() == (long) locs[i - 1].offset() + locs[i - 1].recordLength())
-                    && bytes < (256 << 10);
+                    && bytes < RUN_BYTES;
             if (!contiguous) {
                 runs.add(new int[] {start, i});
                 start = i;

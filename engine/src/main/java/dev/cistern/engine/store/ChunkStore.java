@@ -157,10 +157,19 @@ public final class ChunkStore implements AutoCloseable {
     /** Reads the whole record at {@code loc}; NOT_FOUND if the container is gone. */
     public byte[] readRecord(ChunkLocation loc) {
         byte[] rec = new byte[loc.recordLength()];
+        readInto(loc, rec);
+        return rec;
+    }
+
+    /**
+     * Reads the whole record at {@code loc} into the start of {@code rec} (at least its length), so a
+     * reader can reuse one buffer; NOT_FOUND if the container is gone.
+     */
+    public void readInto(ChunkLocation loc, byte[] rec) {
         try {
             for (int attempt = 0; ; attempt++) {
                 ReadChannel rc = acquire(loc.containerId());
-                ByteBuffer b = ByteBuffer.wrap(rec);
+                ByteBuffer b = ByteBuffer.wrap(rec, 0, loc.recordLength());
                 try {
                     while (b.hasRemaining()) {
                         int n = rc.channel.read(b, loc.offset() + (long) b.position());
@@ -169,7 +178,7 @@ public final class ChunkStore implements AutoCloseable {
                                     "chunk container " + Long.toHexString(loc.containerId()) + " is truncated");
                         }
                     }
-                    return rec;
+                    return;
                 } catch (java.nio.channels.ClosedChannelException e) {
                     // a reader interrupted while using this channel closed it for everyone (FileChannel is
                     // interruptible): drop it and open the file again, unless this thread is the one
