@@ -15,7 +15,10 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-/** Encoding one 8 KiB chunk record (compress, optionally encrypt, checksum) and decoding it back. */
+/**
+ * Encoding one 8 KiB chunk record (compress, optionally encrypt, checksum) and decoding it back, and the
+ * same for a 256 KiB frame of 32 such chunks (how streams store new chunks): bytes/s = size x score.
+ */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -30,6 +33,13 @@ public class CompressionBench {
     private Fingerprint fp;
     private DataKey key;
     private byte[] record;
+    private byte[] frameData;
+    private int[] frameOff;
+    private int[] frameLen;
+    private Fingerprint[] frameFps;
+    private int[] frameWhich;
+    private byte[] frameRecord;
+    private byte[] frameRaw;
 
     @Setup
     public void setup() {
@@ -43,6 +53,37 @@ public class CompressionBench {
         fp = Fingerprint.of(chunk, 0, chunk.length);
         key = encrypted ? new DataKey(DataKey.generate()) : null;
         record = ChunkRecord.encode(chunk, 0, chunk.length, fp, compression, key);
+        // a frame of 32 different 8 KiB chunks of the same kind of text
+        int n = 32;
+        frameData = new byte[n * chunk.length];
+        frameOff = new int[n];
+        frameLen = new int[n];
+        frameFps = new Fingerprint[n];
+        frameWhich = new int[n];
+        for (int k = 0; k < n; k++) {
+            for (int i = 0; i < chunk.length; ) {
+                byte[] w = words[r.nextInt(words.length)].getBytes();
+                for (int j = 0; j < w.length && i < chunk.length; j++) frameData[k * chunk.length + i++] = w[j];
+            }
+            frameOff[k] = k * chunk.length;
+            frameLen[k] = chunk.length;
+            frameFps[k] = Fingerprint.of(frameData, frameOff[k], chunk.length);
+            frameWhich[k] = k;
+        }
+        frameRecord = ChunkRecord.encodeFrame(frameData, frameOff, frameLen, frameFps, frameWhich, 0, n, compression, key);
+        frameRaw = new byte[frameData.length];
+    }
+
+    @Benchmark
+    public byte[] encodeFrame256KiB() {
+        return ChunkRecord.encodeFrame(frameData, frameOff, frameLen, frameFps, frameWhich, 0, frameWhich.length, compression, key);
+    }
+
+    @Benchmark
+    public byte[] decodeFrame256KiB() {
+        ChunkRecord.checkRecord(frameRecord, 0, () -> "bench");
+        ChunkRecord.decodeRaw(frameRecord, 0, key, () -> "bench", frameRaw, 0);
+        return frameRaw;
     }
 
     @Benchmark
