@@ -171,6 +171,19 @@ class EngineRoundTripTest {
                 w.commit(Map.of());
             }
             assertThat(e.groupStats("main").storedBytes() - stored).as("only the head was stored").isLessThan(2_000);
+            // a source cut inside a chunk: whole chunks by reference, the rest of the cut one as bytes
+            try (FileEntry f = c.openFile("part1")) {
+                f.truncate(1_234_567);
+            }
+            try (StreamWriter w = c.create("cut")) {
+                w.writeCopyOf("part1");
+                w.writeCopyOf("part2");
+                w.commit(Map.of());
+            }
+            java.io.ByteArrayOutputStream cut = new java.io.ByteArrayOutputStream();
+            cut.write(parts[1], 0, 1_234_567);
+            cut.writeBytes(parts[2]);
+            assertThat(readAll(c, "cut")).isEqualTo(cut.toByteArray());
             assertThat(readAll(c, "whole")).isEqualTo(want.toByteArray());
             for (int i = 0; i < parts.length; i++) c.delete("part" + i);
             e.clean(Progress.NONE);

@@ -2,6 +2,7 @@ package dev.cistern.engine.core;
 
 import dev.cistern.engine.EngineException;
 import dev.cistern.engine.EntryInfo;
+import dev.cistern.engine.FileEntry;
 import dev.cistern.engine.StreamWriter;
 import dev.cistern.engine.chunking.FastCdc;
 import dev.cistern.engine.chunking.Fingerprint;
@@ -111,12 +112,17 @@ final class StreamWriterImpl implements StreamWriter {
         GroupState g = container.group();
         List<RecipeRecord> batch = new ArrayList<>(COPY_BATCH);
         long start = bufStart;
+        long referenced = src.size(); // where whole chunks end: a chunk the source was cut inside is copied as bytes
         try (Scanner sc = engine.meta.scan(Family.RECIPES, Keys.id(src.entryId()))) {
             while (true) {
                 boolean more = sc.next();
                 if (more) {
                     RecipeRecord r = RecipeRecord.decode(sc.key(), sc.value());
                     if (r.offset() >= src.size()) continue; // past the end the source was cut to
+                    if (r.end() > src.size()) {
+                        referenced = r.offset();
+                        continue;
+                    }
                     batch.add(r);
                 }
                 if (batch.size() == COPY_BATCH || (!more && !batch.isEmpty())) {
@@ -128,8 +134,17 @@ final class StreamWriterImpl implements StreamWriter {
                 if (!more) break;
             }
         }
-        bufStart = start + src.size();
-        engine.traffic(container.id()).written(src.size());
+        bufStart = start + referenced;
+        engine.traffic(container.id()).written(referenced);
+        if (referenced < src.size()) {
+            try (FileEntry tail = container.openFile(source)) {
+                ByteBuffer b = ByteBuffer.allocate((int) (src.size() - referenced));
+                while (b.hasRemaining() && tail.read(referenced + b.position(), b) > 0) {
+                    // read on until the cut
+                }
+                write(b.flip());
+            }
+        }
     }
 
     @Override

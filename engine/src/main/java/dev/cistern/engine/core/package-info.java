@@ -20,7 +20,9 @@
  * has not seen any reference to X, deletes it. The protocol ({@link dev.cistern.engine.core.ReferenceTracker}):
  * <ul>
  * <li>Writers look up and note references under the group's read lock; each writer keeps the chunks it
- *     referenced since its last commit.</li>
+ *     referenced since its last commit. A stream copied by reference ({@code writeCopyOf}) and a
+ *     boundary predicted from the cache are no exception: the first looks its chunks up in the index
+ *     the same way, the second is only a guess that the chunk's own lookup confirms.</li>
  * <li>The cleaner, under the write lock, turns on a "touched" set seeded with all writers' uncommitted
  *     references; from then on every reference also goes there. Only then does it snapshot the metadata.
  *     A reference is thus either committed before the snapshot (the mark phase sees it), uncommitted at
