@@ -22,6 +22,30 @@ class BadInputTest {
         throw new AssertionError("no EngineException");
     }
 
+    /** A data directory of another layout is refused, not "recovered": its files stay as they were. */
+    @Test
+    void aDataDirectoryOfAnotherFormatIsRefusedAndLeftAlone() throws Exception {
+        try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
+            e.createGroup(StorageGroupSpec.of("main"));
+            e.createContainer("main", new ContainerSpec("bkp", "client", Map.of()));
+            EngineRoundTripTest.put(e.openContainer("bkp"), "a", TestData.random(1, 300_000));
+        }
+        long files;
+        try (var w = java.nio.file.Files.walk(dir.resolve("chunks"))) {
+            files = w.filter(java.nio.file.Files::isRegularFile).count();
+        }
+        // what a directory written before the format was stamped looks like
+        try (var meta = dev.cistern.engine.meta.MetaStore.open(dir.resolve("meta"))) {
+            meta.db().delete(meta.cf(dev.cistern.engine.meta.MetaStore.Family.DEFAULT), "data-format".getBytes());
+        }
+        assertThatThrownBy(() -> Engines.open(EngineConfig.defaults(dir))).isInstanceOf(EngineException.class)
+                .hasMessageContaining("data format")
+                .extracting(t -> ((EngineException) t).reason()).isEqualTo(EngineException.Reason.INVALID_ARGUMENT);
+        try (var w = java.nio.file.Files.walk(dir.resolve("chunks"))) {
+            assertThat(w.filter(java.nio.file.Files::isRegularFile).count()).isEqualTo(files);
+        }
+    }
+
     @Test
     void invalidAndDuplicateNamesChangeNothing() {
         try (Engine e = Engines.open(EngineConfig.defaults(dir))) {

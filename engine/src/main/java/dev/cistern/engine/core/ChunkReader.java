@@ -3,7 +3,6 @@ package dev.cistern.engine.core;
 import dev.cistern.engine.EngineException;
 import dev.cistern.engine.chunking.Fingerprint;
 import dev.cistern.engine.meta.MetaStore;
-import dev.cistern.engine.meta.MetaStore.Family;
 import dev.cistern.engine.store.ChunkLocation;
 import dev.cistern.engine.store.ChunkRecord;
 
@@ -166,17 +165,13 @@ final class ChunkReader {
         Fingerprint[] fps = new Fingerprint[steps.size()];
         for (int i = 0; i < fps.length; i++) fps[i] = steps.get(i).fingerprint();
         ChunkLocation[] out = new ChunkLocation[fps.length];
-        // as for writes: a chunk found in the index brings its container's neighbours into the cache
-        IndexLookup.locate(meta, g, fps, fps.length, out, i -> {
-            if (!g.cache.holds(out[i].containerId())) IndexLookup.loadLocality(meta, g, out[i].containerId());
-        });
+        IndexLookup.locate(meta, g, fps, fps.length, out);
         for (int i = 0; i < out.length; i++) if (out[i] == null) throw missing(g, fps[i]);
         return out;
     }
 
     private ChunkLocation lookupIndex(GroupState g, Fingerprint fp) {
-        byte[] v = meta.get(Family.INDEX, DedupStore.indexKey(g.id(), fp));
-        return v == null ? null : ChunkLocation.decode(v);
+        return IndexLookup.lookup(meta, g, fp);
     }
 
     private byte[] decode(GroupState g, Fingerprint fp, ChunkLocation loc) {

@@ -9,7 +9,6 @@ import dev.cistern.engine.meta.Keys;
 import dev.cistern.engine.meta.MetaStore.Family;
 import dev.cistern.engine.meta.Scanner;
 import dev.cistern.engine.store.ChunkContainerWriter;
-import dev.cistern.engine.store.ChunkLocation;
 import dev.cistern.engine.store.ChunkRecord;
 import java.io.IOException;
 import java.time.Duration;
@@ -165,8 +164,8 @@ final class Cleaner {
                                                 ChunkContainerWriter out) throws IOException, RocksDBException {
         List<ContainerChunk> chunks = listChunks(g.id(), s.containerId());
         // A record is live if any chunk in it is: a frame is kept (and its chunks stay indexed) whole.
-        Set<Integer> liveRecords = new HashSet<>();
-        for (ContainerChunk c : chunks) if (isLive(g, c, live, touched)) liveRecords.add(c.location().offset());
+        // This first look only decides whether the container is worth rewriting.
+        Set<Integer> liveRecords = liveRecords(g, chunks, live, touched);
         long liveBytes = 0;
         for (ContainerChunk c : chunks) if (liveRecords.contains(c.location().offset())) liveBytes += c.location().storedLength();
         long size = Math.max(1, s.size());
@@ -174,17 +173,17 @@ final class Cleaner {
         if (chunks.isEmpty() && s.size() == 0) return out;
 
         List<ContainerChunk> keep = new ArrayList<>();
-        // Decide under the write lock: no writer is between lookup and noting its reference.
+        // Decide under the write lock: no writer is between lookup and noting its reference. Liveness is
+        // looked at again here: a writer may have referenced a chunk since the look above.
         g.tracker.lock.writeLock().lock();
         try (WriteBatch b = new WriteBatch()) {
+            liveRecords = liveRecords(g, chunks, live, touched);
             for (ContainerChunk c : chunks) {
                 if (liveRecords.contains(c.location().offset())) {
                     keep.add(c);
                 } else {
-                    byte[] ik = DedupStore.indexKey(g.id(), c.fingerprint());
-                    byte[] cur = engine.meta.get(Family.INDEX, ik);
-                    if (cur != null && ChunkLocation.decode(cur).equals(c.location())) {
-                        b.delete(engine.meta.cf(Family.INDEX), ik);
+                    if (IndexLookup.indexedAt(engine.meta, g, c.fingerprint(), c.location())) {
+                        b.delete(engine.meta.cf(Family.INDEX), DedupStore.indexKey(g.id(), c.fingerprint()));
                     }
                     // Also unlist it: a writer that later hits a live neighbour loads this container's
                     // listing into its locality cache, and must not find the dead chunk there.
@@ -227,10 +226,8 @@ final class Cleaner {
             try {
                 for (int i = 0; i < moved.size(); i++) {
                     ContainerChunk m = moved.get(i);
-                    byte[] ik = DedupStore.indexKey(g.id(), m.fingerprint());
-                    byte[] cur = engine.meta.get(Family.INDEX, ik);
-                    if (cur != null && ChunkLocation.decode(cur).equals(keep.get(i).location())) {
-                        b.put(engine.meta.cf(Family.INDEX), ik, m.location().encode());
+                    if (IndexLookup.indexedAt(engine.meta, g, m.fingerprint(), keep.get(i).location())) {
+                        b.put(engine.meta.cf(Family.INDEX), DedupStore.indexKey(g.id(), m.fingerprint()), m.location().encode());
                     }
                     b.put(engine.meta.cf(Family.CONTAINER_CHUNKS), m.key(), m.value());
                 }
@@ -266,11 +263,19 @@ final class Cleaner {
         }
     }
 
+    /** Offsets of the records of {@code chunks} that hold at least one live chunk. */
+    private Set<Integer> liveRecords(GroupState g, List<ContainerChunk> chunks, LongSet live, LongSet touched) {
+        Set<Integer> out = new HashSet<>();
+        for (ContainerChunk c : chunks) {
+            if (!out.contains(c.location().offset()) && isLive(g, c, live, touched)) out.add(c.location().offset());
+        }
+        return out;
+    }
+
     private boolean isLive(GroupState g, ContainerChunk c, LongSet live, LongSet touched) {
         long p = c.fingerprint().prefix();
         if (!live.contains(p) && !touched.contains(p)) return false;
-        byte[] cur = engine.meta.get(Family.INDEX, DedupStore.indexKey(g.id(), c.fingerprint()));
-        return cur != null && ChunkLocation.decode(cur).equals(c.location());
+        return IndexLookup.indexedAt(engine.meta, g, c.fingerprint(), c.location());
     }
 
     private List<ContainerChunk> listChunks(long groupId, long containerId) {

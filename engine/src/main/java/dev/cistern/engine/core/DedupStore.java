@@ -5,10 +5,8 @@ import dev.cistern.engine.EngineException;
 import dev.cistern.engine.chunking.Fingerprint;
 import dev.cistern.engine.crypto.DataKey;
 import dev.cistern.engine.meta.Counters;
-import dev.cistern.engine.meta.Keys;
 import dev.cistern.engine.meta.MetaStore;
 import dev.cistern.engine.meta.MetaStore.Family;
-import dev.cistern.engine.meta.Scanner;
 import dev.cistern.engine.store.ChunkContainerWriter;
 import dev.cistern.engine.store.ChunkLocation;
 import dev.cistern.engine.store.ChunkRecord;
@@ -16,7 +14,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
-import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -136,7 +133,7 @@ final class DedupStore {
         Prepared p = new Prepared(buf, off, len, fps, n);
         g.tracker.lock.readLock().lock();
         try {
-            resolveExisting(g, fps, n, p.locs);
+            IndexLookup.locate(meta, g, fps, n, p.locs);
             int[] found = new int[n];
             int k = 0;
             for (int i = 0; i < n; i++) if (p.locs[i] != null) found[k++] = i;
@@ -196,35 +193,52 @@ final class DedupStore {
         try {
             List<Encoded> toWrite = new ArrayList<>();
             Map<Integer, CompletableFuture<ChunkLocation>> waiting = new HashMap<>();
+            // the chunks this writer claimed: whatever happens, each of these futures gets completed
+            Map<Fingerprint, CompletableFuture<ChunkLocation>> mine = new HashMap<>();
             List<Integer> newChunks = new ArrayList<>();
-            for (Encoded e : p.encoded) {
-                List<Integer> owned = new ArrayList<>(e.chunks().length);
-                for (int i : e.chunks()) {
-                    newChunks.add(i);
-                    ChunkLocation now = g.cache.get(p.fps[i]);
-                    if (now != null) {
-                        locs[i] = now; // stored by another writer since the lookup
-                        continue;
+            try {
+                for (Encoded e : p.encoded) {
+                    List<Integer> owned = new ArrayList<>(e.chunks().length);
+                    for (int i : e.chunks()) {
+                        newChunks.add(i);
+                        ChunkLocation now = g.cache.get(p.fps[i]);
+                        if (now != null) {
+                            locs[i] = now; // stored by another writer since the lookup
+                            continue;
+                        }
+                        CompletableFuture<ChunkLocation> claim = new CompletableFuture<>();
+                        CompletableFuture<ChunkLocation> other = g.inflight.putIfAbsent(p.fps[i], claim);
+                        if (other == null) {
+                            owned.add(i);
+                            mine.put(p.fps[i], claim);
+                        } else {
+                            waiting.put(i, other);
+                        }
                     }
-                    CompletableFuture<ChunkLocation> mine = new CompletableFuture<>();
-                    CompletableFuture<ChunkLocation> other = g.inflight.putIfAbsent(p.fps[i], mine);
-                    if (other == null) owned.add(i);
-                    else waiting.put(i, other);
+                    if (owned.size() == e.chunks().length) {
+                        toWrite.add(e);
+                    } else if (!owned.isEmpty()) {
+                        // rare: others stored part of this frame meanwhile; store the rest without them
+                        toWrite.add(p.encode(toArray(owned), g.record.compression(), g.writeKey()));
+                    }
                 }
-                if (owned.size() == e.chunks().length) {
-                    toWrite.add(e);
-                } else if (!owned.isEmpty()) {
-                    // rare: others stored part of this frame meanwhile; store the rest without them
-                    toWrite.add(p.encode(toArray(owned), g.record.compression(), g.writeKey()));
+                if (!toWrite.isEmpty()) writeNew(s, p, toWrite, mine);
+            } finally {
+                // claimed but not stored (encoding or the write failed): others waiting store it themselves
+                if (!mine.isEmpty()) {
+                    EngineException failed = new EngineException(EngineException.Reason.IO_ERROR, "a writer failed to store the chunk");
+                    for (var e : mine.entrySet()) {
+                        g.inflight.remove(e.getKey(), e.getValue());
+                        e.getValue().completeExceptionally(failed);
+                    }
                 }
             }
-            if (!toWrite.isEmpty()) writeNew(s, p, toWrite);
             for (var e : waiting.entrySet()) {
                 try {
                     locs[e.getKey()] = e.getValue().join();
                 } catch (CompletionException ex) {
-                    // the other writer failed to store it: store it ourselves
-                    writeNew(s, p, List.of(p.encode(new int[] {e.getKey()}, g.record.compression(), g.writeKey())));
+                    // the other writer failed to store it: store it ourselves (unclaimed: nobody waits on us)
+                    writeNew(s, p, List.of(p.encode(new int[] {e.getKey()}, g.record.compression(), g.writeKey())), new HashMap<>());
                 }
             }
             Map<Fingerprint, ChunkLocation> stored = null;
@@ -271,7 +285,7 @@ final class DedupStore {
         Prepared p = new Prepared(null, null, null, fps, n);
         g.tracker.lock.readLock().lock();
         try {
-            IndexLookup.locate(meta, g, fps, n, p.locs, i -> { });
+            IndexLookup.locate(meta, g, fps, n, p.locs);
             for (int i = 0; i < n; i++) {
                 if (p.locs[i] == null) {
                     throw new EngineException(EngineException.Reason.DAMAGED, "chunk " + fps[i] + " of storage group '"
@@ -289,14 +303,6 @@ final class DedupStore {
         return out;
     }
 
-    /** Looks chunks up in the locality cache, then in the index; loads the containers of index hits. */
-    private void resolveExisting(GroupState g, Fingerprint[] fps, int n, ChunkLocation[] locs) {
-        IndexLookup.locate(meta, g, fps, n, locs, i -> {
-            long container = locs[i].containerId();
-            if (!g.cache.holds(container)) loadLocality(g, container);
-        });
-    }
-
     /**
      * Whether {@code fp} is in the locality cache, loading its container's listing if the index has it.
      * Only a hint (the cleaner may delete it right after): a writer uses it to predict boundaries, which
@@ -304,17 +310,18 @@ final class DedupStore {
      */
     boolean cachedOrLoaded(GroupState g, Fingerprint fp) {
         if (g.cache.get(fp) != null) return true;
-        byte[] v = meta.get(Family.INDEX, indexKey(g.id(), fp));
-        if (v == null) return false;
-        loadLocality(g, ChunkLocation.decode(v).containerId());
+        ChunkLocation loc = IndexLookup.lookup(meta, g, fp);
+        if (loc == null) return false;
+        IndexLookup.loadLocality(meta, g, loc.containerId());
         return g.cache.get(fp) != null;
     }
 
-    void loadLocality(GroupState g, long containerId) {
-        IndexLookup.loadLocality(meta, g, containerId);
-    }
-
-    private void writeNew(WriteSession s, Prepared p, List<Encoded> records) {
+    /**
+     * Appends and indexes {@code records}; completes the futures of {@code claimed} (this writer's claims
+     * in {@code inflight}) for the chunks stored, or with the failure, and takes them out of the map.
+     */
+    private void writeNew(WriteSession s, Prepared p, List<Encoded> records,
+                          Map<Fingerprint, CompletableFuture<ChunkLocation>> claimed) {
         GroupState g = s.group;
         ChunkLocation[] locs = p.locs;
         Fingerprint[] fps = p.fps;
@@ -367,20 +374,24 @@ final class DedupStore {
             } catch (org.rocksdb.RocksDBException e) {
                 throw new EngineException(EngineException.Reason.IO_ERROR, "index update failed: " + e.getMessage(), e);
             }
-            for (Encoded e : records) {
-                for (int i : e.chunks()) {
-                    CompletableFuture<ChunkLocation> f = g.inflight.remove(fps[i]);
-                    if (f != null) f.complete(locs[i]);
-                }
-            }
+            settle(g, claimed, records, fps, locs, null);
         } catch (RuntimeException ex) {
-            for (Encoded e : records) {
-                for (int i : e.chunks()) {
-                    CompletableFuture<ChunkLocation> f = g.inflight.remove(fps[i]);
-                    if (f != null) f.completeExceptionally(ex);
-                }
-            }
+            settle(g, claimed, records, fps, locs, ex);
             throw ex;
+        }
+    }
+
+    /** Completes this writer's claims on the chunks of {@code records}: with their locations, or the failure. */
+    private static void settle(GroupState g, Map<Fingerprint, CompletableFuture<ChunkLocation>> claimed,
+                               List<Encoded> records, Fingerprint[] fps, ChunkLocation[] locs, RuntimeException failure) {
+        for (Encoded e : records) {
+            for (int i : e.chunks()) {
+                CompletableFuture<ChunkLocation> f = claimed.remove(fps[i]);
+                if (f == null) continue;
+                g.inflight.remove(fps[i], f);
+                if (failure == null) f.complete(locs[i]);
+                else f.completeExceptionally(failure);
+            }
         }
     }
 

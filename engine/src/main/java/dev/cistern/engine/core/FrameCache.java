@@ -40,9 +40,4 @@ final class FrameCache {
             it.remove();
         }
     }
-
-    synchronized void clear() {
-        frames.clear();
-        bytes = 0;
-    }
 }

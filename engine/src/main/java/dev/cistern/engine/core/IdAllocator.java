@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * crash: ids are reserved in blocks whose upper bound is made durable before any id of it is used.
  */
 final class IdAllocator {
-    private static final byte[] KEY = "next-id".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] KEY = "next-id".getBytes(StandardCharsets.US_ASCII);
     private static final long BLOCK = 4096;
 
     private final MetaStore meta;

@@ -6,7 +6,6 @@ import dev.cistern.engine.meta.MetaStore.Family;
 import dev.cistern.engine.store.ChunkLocation;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntConsumer;
 
 /** Finds where chunks live: the locality cache first, then one multi-get of the on-disk index for the rest. */
 final class IndexLookup {
@@ -14,10 +13,11 @@ final class IndexLookup {
     }
 
     /**
-     * Fills {@code locs[i]} for the first {@code n} fingerprints; leaves null those the index lacks.
-     * {@code fromIndex} is told the position of each one found in the index (not in the cache).
+     * Fills {@code locs[i]} for the first {@code n} fingerprints; leaves null those the index lacks. A
+     * chunk found in the index (not the cache) brings its whole container's listing into the cache: the
+     * next chunks of a stream, written or read, are most likely its neighbours there.
      */
-    static void locate(MetaStore meta, GroupState g, Fingerprint[] fps, int n, ChunkLocation[] locs, IntConsumer fromIndex) {
+    static void locate(MetaStore meta, GroupState g, Fingerprint[] fps, int n, ChunkLocation[] locs) {
         List<Integer> misses = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             locs[i] = g.cache.get(fps[i]);
@@ -30,9 +30,21 @@ final class IndexLookup {
         for (int k = 0; k < misses.size(); k++) {
             byte[] v = values.get(k);
             if (v == null) continue;
-            locs[misses.get(k)] = ChunkLocation.decode(v);
-            fromIndex.accept(misses.get(k));
+            ChunkLocation loc = ChunkLocation.decode(v);
+            locs[misses.get(k)] = loc;
+            if (!g.cache.holds(loc.containerId())) loadLocality(meta, g, loc.containerId());
         }
+    }
+
+    /** Where the index says chunk {@code fp} of group {@code g} lives; null if it has no entry. */
+    static ChunkLocation lookup(MetaStore meta, GroupState g, Fingerprint fp) {
+        byte[] v = meta.get(Family.INDEX, DedupStore.indexKey(g.id(), fp));
+        return v == null ? null : ChunkLocation.decode(v);
+    }
+
+    /** Whether the index entry of {@code fp} is {@code loc}: that copy is the one in use (cleaner, verify, recovery). */
+    static boolean indexedAt(MetaStore meta, GroupState g, Fingerprint fp, ChunkLocation loc) {
+        return loc.equals(lookup(meta, g, fp));
     }
 
     /**

@@ -73,6 +73,12 @@ public final class LocalEngine implements Engine {
         this.config = config;
         this.clock = config.clock();
         this.meta = MetaStore.open(config.dataDir().resolve("meta"));
+        try {
+            checkDataFormat(meta, config.dataDir());
+        } catch (EngineException e) {
+            meta.close();
+            throw e;
+        }
         this.ids = new IdAllocator(meta);
         this.workers = Executors.newFixedThreadPool(config.ingestThreads(), r -> {
             Thread t = new Thread(r, "cistern-ingest");
@@ -87,6 +93,29 @@ public final class LocalEngine implements Engine {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Version of the on-disk layout (metadata keys and chunk container format); 2 since frames. */
+    static final int DATA_FORMAT = 2;
+    private static final byte[] FORMAT_KEY = "data-format".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * Refuses a data directory written in another layout rather than misreading it: recovery would take
+     * its containers for damaged ones and drop them. A new directory is stamped with this one.
+     */
+    private static void checkDataFormat(MetaStore meta, java.nio.file.Path dataDir) {
+        byte[] v = meta.get(Family.DEFAULT, FORMAT_KEY);
+        if (v == null) {
+            if (meta.get(Family.DEFAULT, IdAllocator.KEY) != null) {
+                throw new EngineException(Reason.INVALID_ARGUMENT, "data directory " + dataDir + " was written by an"
+                        + " earlier version of Cistern (data format 1); this version reads format " + DATA_FORMAT
+                        + " only: use a new data directory, or the version that wrote it");
+            }
+            meta.put(Family.DEFAULT, FORMAT_KEY, Keys.id(DATA_FORMAT), true);
+        } else if (Keys.longAt(v, 0) != DATA_FORMAT) {
+            throw new EngineException(Reason.INVALID_ARGUMENT, "data directory " + dataDir + " has data format "
+                    + Keys.longAt(v, 0) + "; this version of Cistern reads format " + DATA_FORMAT + " only");
+        }
     }
 
     public static LocalEngine open(EngineConfig config) {

@@ -6,8 +6,6 @@ import dev.cistern.engine.meta.MetaStore.Family;
 import dev.cistern.engine.meta.Scanner;
 import dev.cistern.engine.store.ChunkContainerFormat;
 import dev.cistern.engine.store.ChunkContainerWriter;
-import dev.cistern.engine.store.ChunkLocation;
-import dev.cistern.engine.store.TrailerEntry;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -117,10 +115,8 @@ final class Recovery {
         if (gone.isEmpty()) return 0;
         try (WriteBatch b = new WriteBatch()) {
             for (ContainerChunk c : gone) {
-                byte[] ik = DedupStore.indexKey(g.id(), c.fingerprint());
-                byte[] cur = engine.meta.get(Family.INDEX, ik);
-                if (cur != null && ChunkLocation.decode(cur).equals(c.location())) {
-                    b.delete(engine.meta.cf(Family.INDEX), ik);
+                if (IndexLookup.indexedAt(engine.meta, g, c.fingerprint(), c.location())) {
+                    b.delete(engine.meta.cf(Family.INDEX), DedupStore.indexKey(g.id(), c.fingerprint()));
                 }
                 b.delete(engine.meta.cf(Family.CONTAINER_CHUNKS), c.key());
                 ChunkAccounting.remove(engine, b, c);

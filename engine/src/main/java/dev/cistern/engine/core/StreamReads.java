@@ -1,5 +1,6 @@
 package dev.cistern.engine.core;
 
+import dev.cistern.engine.EngineException;
 import dev.cistern.engine.chunking.Fingerprint;
 import dev.cistern.engine.meta.MetaStore;
 import dev.cistern.engine.meta.MetaStore.Family;
@@ -66,13 +67,18 @@ final class StreamReads {
                     long s0 = Math.max(offset, r.offset());
                     long e0 = Math.min(end, r.end());
                     int recOff = locs[i].offset() - runStart;
+                    if (locs[i].rawLength() != r.length()) {
+                        throw new EngineException(EngineException.Reason.DAMAGED, "chunk " + r.fingerprint() + " of storage group '"
+                                + g.name() + "' is " + locs[i].rawLength() + " bytes where a recipe says " + r.length()
+                                + "; run verify to list affected entries");
+                    }
                     int whole = chunks.decodeWholeFrame(g, steps, locs, i, run[1], records, recOff, offset, end, out,
                             base + (int) (r.offset() - offset));
                     if (whole > 0) {
                         i += whole - 1;
                         continue;
                     }
-                    if (s0 == r.offset() && e0 == r.end() && locs[i].rawLength() == r.length()) {
+                    if (s0 == r.offset() && e0 == r.end()) {
                         // the whole chunk is wanted: decode it straight into the caller's array
                         chunks.decodeInto(g, r.fingerprint(), locs[i], records, recOff, out, base + (int) (s0 - offset));
                     } else {

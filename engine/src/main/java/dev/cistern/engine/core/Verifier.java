@@ -102,8 +102,7 @@ final class Verifier {
     }
 
     private boolean indexed(GroupState g, ContainerChunk c) {
-        byte[] cur = engine.meta.get(Family.INDEX, DedupStore.indexKey(g.id(), c.fingerprint()));
-        return cur != null && ChunkLocation.decode(cur).equals(c.location());
+        return IndexLookup.indexedAt(engine.meta, g, c.fingerprint(), c.location());
     }
 
     /** The record verified last, decoded: the chunks of a frame are checked from one read and decode. */

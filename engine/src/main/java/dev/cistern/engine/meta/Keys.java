@@ -16,10 +16,6 @@ public final class Keys {
         return ByteBuffer.allocate(16).putLong(a).putLong(b).array();
     }
 
-    public static byte[] id3(long a, long b, int c) {
-        return ByteBuffer.allocate(20).putLong(a).putLong(b).putInt(c).array();
-    }
-
     public static byte[] id4(long a, long b, int c, int d) {
         return ByteBuffer.allocate(24).putLong(a).putLong(b).putInt(c).putInt(d).array();
     }

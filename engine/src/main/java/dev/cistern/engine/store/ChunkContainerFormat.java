@@ -90,7 +90,7 @@ public final class ChunkContainerFormat {
             }
             byte[] rec = new byte[ChunkRecord.HEADER + payload];
             readFully(ch, ByteBuffer.wrap(rec), pos);
-            if (!ChunkRecord.checksumOk(rec, 0, rec.length)) {
+            if (!ChunkRecord.checksumOk(rec, 0, rec.length) || !ChunkRecord.consistent(rec, 0)) {
                 if (!sealed) break;
                 damaged.add((int) pos);
             } else {

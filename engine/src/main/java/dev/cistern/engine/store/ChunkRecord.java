@@ -246,12 +246,28 @@ public final class ChunkRecord {
     /** Checks the record's lengths and checksum; DAMAGED if they fail. */
     public static void checkRecord(byte[] rec, int off, Supplier<String> what) {
         int payloadLen = payloadLength(rec, off);
-        int rawLen = rawLength(rec, off);
-        if (payloadLen < 0 || rawLen < 0 || off + HEADER + payloadLen > rec.length
-                || !checksumOk(rec, off, HEADER + payloadLen)
-                || (isFrame(rec, off) && chunkCount(rec, off) * TABLE_ENTRY > payloadLen)) {
+        if (payloadLen < 0 || rawLength(rec, off) < 0 || off + HEADER + payloadLen > rec.length
+                || !checksumOk(rec, off, HEADER + payloadLen)) {
             throw damaged(what.get(), "failed its checksum");
         }
+        if (!consistent(rec, off)) throw damaged(what.get(), "has a frame table that does not add up");
+    }
+
+    /**
+     * Whether a record whose checksum holds also makes sense: a frame's table fits in its payload and
+     * its chunk lengths add up to its raw length. A checksum only proves the bytes are the ones written.
+     */
+    public static boolean consistent(byte[] rec, int off) {
+        if (!isFrame(rec, off)) return true;
+        int n = chunkCount(rec, off);
+        if (n == 0 || (long) n * TABLE_ENTRY > payloadLength(rec, off)) return false;
+        long sum = 0;
+        for (int k = 0; k < n; k++) {
+            int len = chunkRawLength(rec, off, k);
+            if (len <= 0) return false;
+            sum += len;
+        }
+        return sum == rawLength(rec, off);
     }
 
     /**
