@@ -146,7 +146,7 @@ final class IngestBench implements Callable<Integer> {
      * The first PATH (up to 512 MiB) is stored five times, its bytes XORed with a mask per MiB so that
      * rounds are new data, duplicates or a mix of both: C2 then compiles the store stage (run once per
      * segment, so late) with both branches of every dedup decision taken, and does not throw its code
-     * away in the first timed generation.
+     * away in the first timed generation. Every round is restored too.
      */
     private void warmUp(Path scratch, Path first) throws IOException {
         try (Engine e = Engines.open(EngineConfig.defaults(scratch))) {
@@ -160,7 +160,8 @@ final class IngestBench implements Callable<Integer> {
                     w.commit(Map.of());
                 }
             }
-            restore(c, "warm-3");
+            // the restore path too runs once per batch: C2 needs a few GB of it
+            for (int round = 0; round < masks.length; round++) restore(c, "warm-" + round);
         }
         PeerRunner.deleteTree(scratch);
     }

@@ -18,6 +18,8 @@ final class StreamReads {
     private static final int BATCH = 256 * 1024;
     /** A run read with one positional read stops growing at this size (its last record may cross it). */
     private static final int RUN_BYTES = 256 * 1024;
+    /** Buffers runs are read into, reused: allocating (and clearing) one per batch cost a third of a restore. */
+    private static final java.util.Queue<byte[]> RUN_BUFFERS = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final MetaStore meta;
     private final ChunkReader chunks;
     private final DedupStore parallel;
@@ -57,36 +59,41 @@ final class StreamReads {
         List<int[]> runs = runs(locs);
         parallel.parallel(runs.size(), (from, to) -> {
             byte[] partial = null;
-            byte[] runBuffer = new byte[RUN_BYTES + (1 << 20)]; // one per task: runs are read into it in turn
-            for (int k = from; k < to; k++) {
-                int[] run = runs.get(k);
-                byte[] records = chunks.readRun(g, locs, run[0], run[1], runBuffer);
-                int runStart = locs[run[0]].offset();
-                for (int i = run[0]; i < run[1]; i++) {
-                    RecipeRecord r = steps.get(i);
-                    long s0 = Math.max(offset, r.offset());
-                    long e0 = Math.min(end, r.end());
-                    int recOff = locs[i].offset() - runStart;
-                    if (locs[i].rawLength() != r.length()) {
-                        throw new EngineException(EngineException.Reason.DAMAGED, "chunk " + r.fingerprint() + " of storage group '"
-                                + g.name() + "' is " + locs[i].rawLength() + " bytes where a recipe says " + r.length()
-                                + "; run verify to list affected entries");
-                    }
-                    int whole = chunks.decodeWholeFrame(g, steps, locs, i, run[1], records, recOff, offset, end, out,
-                            base + (int) (r.offset() - offset));
-                    if (whole > 0) {
-                        i += whole - 1;
-                        continue;
-                    }
-                    if (s0 == r.offset() && e0 == r.end()) {
-                        // the whole chunk is wanted: decode it straight into the caller's array
-                        chunks.decodeInto(g, r.fingerprint(), locs[i], records, recOff, out, base + (int) (s0 - offset));
-                    } else {
-                        if (partial == null || partial.length < locs[i].rawLength()) partial = new byte[locs[i].rawLength()];
-                        chunks.decodeInto(g, r.fingerprint(), locs[i], records, recOff, partial, 0);
-                        System.arraycopy(partial, (int) (s0 - r.offset()), out, base + (int) (s0 - offset), (int) (e0 - s0));
+            byte[] pooled = RUN_BUFFERS.poll(); // one per task: runs are read into it in turn
+            byte[] runBuffer = pooled != null ? pooled : new byte[RUN_BYTES + (1 << 20)];
+            try {
+                for (int k = from; k < to; k++) {
+                    int[] run = runs.get(k);
+                    byte[] records = chunks.readRun(g, locs, run[0], run[1], runBuffer);
+                    int runStart = locs[run[0]].offset();
+                    for (int i = run[0]; i < run[1]; i++) {
+                        RecipeRecord r = steps.get(i);
+                        long s0 = Math.max(offset, r.offset());
+                        long e0 = Math.min(end, r.end());
+                        int recOff = locs[i].offset() - runStart;
+                        if (locs[i].rawLength() != r.length()) {
+                            throw new EngineException(EngineException.Reason.DAMAGED, "chunk " + r.fingerprint() + " of storage group '"
+                                    + g.name() + "' is " + locs[i].rawLength() + " bytes where a recipe says " + r.length()
+                                    + "; run verify to list affected entries");
+                        }
+                        int whole = chunks.decodeWholeFrame(g, steps, locs, i, run[1], records, recOff, offset, end, out,
+                                base + (int) (r.offset() - offset));
+                        if (whole > 0) {
+                            i += whole - 1;
+                            continue;
+                        }
+                        if (s0 == r.offset() && e0 == r.end()) {
+                            // the whole chunk is wanted: decode it straight into the caller's array
+                            chunks.decodeInto(g, r.fingerprint(), locs[i], records, recOff, out, base + (int) (s0 - offset));
+                        } else {
+                            if (partial == null || partial.length < locs[i].rawLength()) partial = new byte[locs[i].rawLength()];
+                            chunks.decodeInto(g, r.fingerprint(), locs[i], records, recOff, partial, 0);
+                            System.arraycopy(partial, (int) (s0 - r.offset()), out, base + (int) (s0 - offset), (int) (e0 - s0));
+                        }
                     }
                 }
+            } finally {
+                RUN_BUFFERS.offer(runBuffer);
             }
         });
         dst.position(dst.position() + want);
