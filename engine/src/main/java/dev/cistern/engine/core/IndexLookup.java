@@ -52,13 +52,22 @@ final class IndexLookup {
      * writes or reads are most likely its neighbours there.
      */
     static void loadLocality(MetaStore meta, GroupState g, long containerId) {
-        List<java.util.Map.Entry<Fingerprint, ChunkLocation>> chunks = new ArrayList<>();
-        try (dev.cistern.engine.meta.Scanner sc = meta.scan(Family.CONTAINER_CHUNKS, dev.cistern.engine.meta.Keys.id2(g.id(), containerId))) {
-            while (sc.next()) {
-                ContainerChunk c = ContainerChunk.decode(sc.key(), sc.value());
-                chunks.add(java.util.Map.entry(c.fingerprint(), c.location()));
+        // Under the cleaner's read lock, listing read and cache loaded in one step: the cleaner unlists
+        // dead chunks and drops the container from the cache under the write lock, so a listing read
+        // before that cannot land in the cache after it (a writer would then dedup against a dead chunk).
+        // Readers and the boundary predictor load listings too, and hold no lock of their own.
+        g.tracker.lock.readLock().lock();
+        try {
+            List<java.util.Map.Entry<Fingerprint, ChunkLocation>> chunks = new ArrayList<>();
+            try (dev.cistern.engine.meta.Scanner sc = meta.scan(Family.CONTAINER_CHUNKS, dev.cistern.engine.meta.Keys.id2(g.id(), containerId))) {
+                while (sc.next()) {
+                    ContainerChunk c = ContainerChunk.decode(sc.key(), sc.value());
+                    chunks.add(java.util.Map.entry(c.fingerprint(), c.location()));
+                }
             }
+            g.cache.load(containerId, chunks);
+        } finally {
+            g.tracker.lock.readLock().unlock();
         }
-        g.cache.load(containerId, chunks);
     }
 }

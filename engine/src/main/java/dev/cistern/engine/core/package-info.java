@@ -28,7 +28,9 @@
  *     A reference is thus either committed before the snapshot (the mark phase sees it), uncommitted at
  *     that moment (seeded), or made later (touched).</li>
  * <li>The cleaner decides a chunk is dead and deletes its index entry under the write lock, so any later
- *     lookup misses and stores a fresh copy. Live chunks are copied, forced, re-indexed, and only then is
+ *     lookup misses and stores a fresh copy. It unlists the chunk and drops the container from the locality
+ *     cache in the same locked step, and every load of a listing into that cache (by writers, readers or
+ *     the boundary predictor) happens under the read lock: a stale listing cannot bring a dead chunk back. Live chunks are copied, forced, re-indexed, and only then is
  *     the old file deleted; a reader holding the old location re-resolves through the index.</li>
  * <li>Only sealed containers are swept; new chunks go to open ones.</li>
  * <li>The unit of liveness is the record: a frame with any live chunk is copied whole and all its chunks
