@@ -3,7 +3,9 @@ package dev.cistern.cli;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
 
 /** A command that talks to the server with a {@link Session}. */
 abstract class ApiCommand implements Callable<Integer> {
@@ -29,4 +31,24 @@ abstract class ApiCommand implements Callable<Integer> {
 
     /** Does the work; returns the exit code. */
     abstract int run(Session session);
+
+    /** Deletes the resource at {@code path}; says {@code done} unless JSON was asked for (then prints nothing). */
+    int delete(Session s, String path, String done) {
+        s.delete(path);
+        if (!out().json()) out().line(done);
+        return 0;
+    }
+
+    /** Shows the resource at {@code path}: as JSON, or by {@code print} followed by its stats. */
+    int showWithStats(Session s, String path, BiConsumer<Output, JsonNode> print) {
+        JsonNode r = s.get(path);
+        Output out = out();
+        if (out.json()) {
+            out.printJson(r);
+            return 0;
+        }
+        print.accept(out, r);
+        StatsCommand.printStats(out, s.get(path + "/stats"));
+        return 0;
+    }
 }

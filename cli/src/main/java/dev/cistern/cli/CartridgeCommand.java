@@ -145,9 +145,7 @@ final class CartridgeCommand {
 
         @Override
         int run(Session s) {
-            s.delete(path(library) + "/" + Urls.segment(barcode));
-            if (!out().json()) out().line("Deleted cartridge " + barcode);
-            return 0;
+            return delete(s, path(library) + "/" + Urls.segment(barcode), "Deleted cartridge " + barcode);
         }
     }
 }

@@ -111,15 +111,7 @@ final class ContainerCommand {
 
         @Override
         int run(Session s) {
-            JsonNode c = s.get(path(name));
-            Output out = out();
-            if (out.json()) {
-                out.printJson(c);
-                return 0;
-            }
-            print(out, c);
-            StatsCommand.printStats(out, s.get(path(name) + "/stats"));
-            return 0;
+            return showWithStats(s, path(name), ContainerCommand::print);
         }
     }
 
@@ -146,9 +138,7 @@ final class ContainerCommand {
 
         @Override
         int run(Session s) {
-            s.delete(path(name));
-            if (!out().json()) out().line("Deleted container " + name);
-            return 0;
+            return delete(s, path(name), "Deleted container " + name);
         }
     }
 

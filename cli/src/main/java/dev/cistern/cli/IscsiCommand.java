@@ -76,9 +76,7 @@ final class IscsiCommand {
 
             @Override
             int run(Session s) {
-                s.delete(luns(container) + "/" + lun);
-                if (!out().json()) out().line("Removed LUN " + lun + " of " + container);
-                return 0;
+                return delete(s, luns(container) + "/" + lun, "Removed LUN " + lun + " of " + container);
             }
         }
     }

@@ -59,9 +59,7 @@ final class S3KeyCommand {
 
         @Override
         int run(Session s) {
-            s.delete(PATH + "/" + Urls.segment(id));
-            if (!out().json()) out().line("Revoked S3 access key " + id);
-            return 0;
+            return delete(s, PATH + "/" + Urls.segment(id), "Revoked S3 access key " + id);
         }
     }
 }

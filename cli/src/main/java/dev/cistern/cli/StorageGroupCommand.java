@@ -83,15 +83,7 @@ final class StorageGroupCommand {
 
         @Override
         int run(Session s) {
-            JsonNode g = s.get(path(name));
-            Output out = out();
-            if (out.json()) {
-                out.printJson(g);
-                return 0;
-            }
-            print(out, g);
-            StatsCommand.printStats(out, s.get(path(name) + "/stats"));
-            return 0;
+            return showWithStats(s, path(name), StorageGroupCommand::print);
         }
     }
 
@@ -125,9 +117,7 @@ final class StorageGroupCommand {
 
         @Override
         int run(Session s) {
-            s.delete(path(name));
-            if (!out().json()) out().line("Deleted storage group " + name);
-            return 0;
+            return delete(s, path(name), "Deleted storage group " + name);
         }
     }
 

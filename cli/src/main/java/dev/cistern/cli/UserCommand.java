@@ -61,9 +61,7 @@ final class UserCommand {
 
         @Override
         int run(Session s) {
-            s.delete(PATH + "/" + Urls.segment(name));
-            if (!out().json()) out().line("Deleted user " + name);
-            return 0;
+            return delete(s, PATH + "/" + Urls.segment(name), "Deleted user " + name);
         }
     }
 

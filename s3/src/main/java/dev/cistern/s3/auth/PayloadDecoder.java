@@ -54,8 +54,39 @@ public final class PayloadDecoder {
         }
     }
 
+    /**
+     * A body stream that sees every byte read through it and may refuse the body: after each read
+     * ({@link #checkRead}), and at its end ({@link #checkEnd}).
+     */
+    abstract static class CheckedBody extends FilterInputStream {
+        CheckedBody(InputStream in) {
+            super(in);
+        }
+
+        /** Sees {@code n} bytes just read into {@code b[off..]}. */
+        abstract void checkRead(byte[] b, int off, int n);
+
+        /** The body ended (called at every read that finds the end). */
+        abstract void checkEnd();
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) checkRead(b, off, n);
+            if (n < 0) checkEnd();
+            return n;
+        }
+    }
+
     /** Fails at the end of the body when its SHA-256 is not the one the client signed. */
-    static final class Sha256Check extends FilterInputStream {
+    static final class Sha256Check extends CheckedBody {
         private final MessageDigest digest = SigV4.sha256();
         private final String expected;
         private boolean checked;
@@ -66,30 +97,24 @@ public final class PayloadDecoder {
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
+        void checkRead(byte[] b, int off, int n) {
+            digest.update(b, off, n);
         }
 
         @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0) digest.update(b, off, n);
-            if (n < 0 && !checked) {
-                checked = true;
-                String actual = SigV4.hex(digest.digest());
-                if (!actual.equals(expected)) {
-                    throw new S3Exception(S3Error.CONTENT_SHA256_MISMATCH, "the body's SHA-256 " + actual
-                            + " does not match the x-amz-content-sha256 the request was signed with");
-                }
+        void checkEnd() {
+            if (checked) return;
+            checked = true;
+            String actual = SigV4.hex(digest.digest());
+            if (!actual.equals(expected)) {
+                throw new S3Exception(S3Error.CONTENT_SHA256_MISMATCH, "the body's SHA-256 " + actual
+                        + " does not match the x-amz-content-sha256 the request was signed with");
             }
-            return n;
         }
     }
 
     /** Fails when the body ends before (or runs past) the length the client declared. */
-    static final class LengthCheck extends FilterInputStream {
+    static final class LengthCheck extends CheckedBody {
         private final long declared;
         private long seen;
 
@@ -99,21 +124,19 @@ public final class PayloadDecoder {
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
+        void checkRead(byte[] b, int off, int n) {
+            seen += n;
+            if (declared >= 0 && seen > declared) throw incomplete();
         }
 
         @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0) seen += n;
-            if (declared >= 0 && (n < 0 && seen < declared || seen > declared)) {
-                throw new S3Exception(S3Error.INCOMPLETE_BODY, "the request body has " + seen
-                        + " bytes but its declared length is " + declared);
-            }
-            return n;
+        void checkEnd() {
+            if (declared >= 0 && seen < declared) throw incomplete();
+        }
+
+        private S3Exception incomplete() {
+            return new S3Exception(S3Error.INCOMPLETE_BODY, "the request body has " + seen
+                    + " bytes but its declared length is " + declared);
         }
     }
 }
