@@ -32,6 +32,21 @@ abstract class ApiCommand implements Callable<Integer> {
     /** Does the work; returns the exit code. */
     abstract int run(Session session);
 
+    /**
+     * Starts job {@code kind} ({@code clean}, {@code verify}) on the server and, unless {@code noWait},
+     * waits for it with a progress bar; prints the job as JSON, or says it started when not waiting.
+     */
+    JsonNode startJob(Session s, String kind, boolean noWait) {
+        JsonNode job = new JobRunner(s, cli().env, 500).run("api/v1/" + kind, !noWait);
+        Output out = out();
+        if (out.json()) {
+            out.printJson(job);
+        } else if (noWait) {
+            out.line("Started " + kind + " as job " + job.get("id").asLong());
+        }
+        return job;
+    }
+
     /** Deletes the resource at {@code path}; says {@code done} unless JSON was asked for (then prints nothing). */
     int delete(Session s, String path, String done) {
         s.delete(path);

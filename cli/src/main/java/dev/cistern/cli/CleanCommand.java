@@ -15,13 +15,8 @@ final class CleanCommand extends ApiCommand {
 
     @Override
     int run(Session s) {
-        JsonNode job = new JobRunner(s, cli().env, 500).run("api/v1/clean", !noWait);
+        JsonNode job = startJob(s, "clean", noWait);
         Output out = out();
-        if (out.json()) {
-            out.printJson(job);
-        } else if (noWait) {
-            out.line("Started clean as job " + job.get("id").asLong());
-        }
         JobRunner.requireNotStopped(job);
         if (!out.json() && !noWait) {
             JsonNode r = job.get("report");

@@ -15,13 +15,8 @@ final class VerifyCommand extends ApiCommand {
 
     @Override
     int run(Session s) {
-        JsonNode job = new JobRunner(s, cli().env, 500).run("api/v1/verify", !noWait);
+        JsonNode job = startJob(s, "verify", noWait);
         Output out = out();
-        if (out.json()) {
-            out.printJson(job);
-        } else if (noWait) {
-            out.line("Started verify as job " + job.get("id").asLong());
-        }
         if (noWait) return 0;
         JobRunner.requireNotStopped(job);
         JsonNode r = job.get("report");
