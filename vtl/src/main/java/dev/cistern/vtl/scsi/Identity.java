@@ -4,10 +4,9 @@ import dev.cistern.iscsi.scsi.Bytes;
 import dev.cistern.iscsi.scsi.CheckCondition;
 import dev.cistern.iscsi.scsi.ScsiRequest;
 import dev.cistern.iscsi.scsi.ScsiResponse;
+import dev.cistern.iscsi.scsi.spc.Inquiry;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * INQUIRY (SPC-4 6.6) for an emulated device that must look like a known model to backup software:
@@ -71,27 +70,8 @@ public record Identity(int deviceType, boolean removable, String vendor, String 
         Bytes.putAscii(t10, 0, 8, vendor);
         Bytes.putAscii(t10, 8, 16, product);
         Bytes.putAscii(t10, 24, serial.length(), serial);
-        designator(out, 0x02, 0x01, t10); // ASCII, T10 vendor id, logical unit
-        byte[] naa = new byte[16];
-        System.arraycopy(sha256(vendor + product + serial), 0, naa, 0, 16);
-        naa[0] = (byte) (0x60 | (naa[0] & 0x0f));
-        designator(out, 0x01, 0x03, naa); // binary, NAA, logical unit
+        Inquiry.designator(out, 0x02, 0x01, t10); // ASCII, T10 vendor id, logical unit
+        Inquiry.designator(out, 0x01, 0x03, Inquiry.naa(vendor + product + serial)); // binary, NAA, logical unit
         return out.toByteArray();
-    }
-
-    private static void designator(ByteArrayOutputStream out, int codeSet, int type, byte[] value) {
-        out.write(codeSet);
-        out.write(type);
-        out.write(0);
-        out.write(value.length);
-        out.writeBytes(value);
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

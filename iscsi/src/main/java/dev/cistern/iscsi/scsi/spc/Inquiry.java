@@ -111,13 +111,19 @@ public final class Inquiry {
 
     /** NAA IEEE Registered Extended (type 6) id: 16 bytes derived from the serial, stable across restarts. */
     public static byte[] naa(LogicalUnit lu) {
+        return naa(lu.serial());
+    }
+
+    /** NAA IEEE Registered Extended (type 6) id: 16 bytes derived from {@code seed}. */
+    public static byte[] naa(String seed) {
         byte[] naa = new byte[16];
-        System.arraycopy(sha256(lu.serial()), 0, naa, 0, 16);
+        System.arraycopy(sha256(seed), 0, naa, 0, 16);
         naa[0] = (byte) (0x60 | (naa[0] & 0x0f));
         return naa;
     }
 
-    private static void designator(java.io.ByteArrayOutputStream out, int codeSet, int typeByte, byte[] value) {
+    /** Appends one designation descriptor of a device identification page (SPC-4 7.8.6.1). */
+    public static void designator(java.io.ByteArrayOutputStream out, int codeSet, int typeByte, byte[] value) {
         out.write(codeSet);
         out.write(typeByte);
         out.write(0);
