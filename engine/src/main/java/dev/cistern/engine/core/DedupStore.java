@@ -176,6 +176,11 @@ final class DedupStore {
     }
 
     /** Runs a stage of the write path on a worker thread: the batches of one stream overlap there. */
+    /** Work planned by the calling thread and run by the workers and, once it is done planning, by itself. */
+    PlannedWork plannedWork() {
+        return new PlannedWork(workers, threads - 1);
+    }
+
     <T> CompletableFuture<T> onWorkers(java.util.function.Supplier<T> stage) {
         return CompletableFuture.supplyAsync(stage, workers);
     }
@@ -484,21 +489,25 @@ final class DedupStore {
         void run(int from, int to);
     }
 
-    /** Runs {@code r} over [0, n) split across the worker threads; inline when small. */
+    /**
+     * Runs {@code r} over [0, n) on the worker threads and the caller. Each takes the next few indices
+     * as it gets free rather than a fixed share: frames of incompressible data decode several times
+     * faster than others, and a fixed split left one core idle at the end of every restore batch.
+     */
     void parallel(int n, Range r) {
         if (n <= 1 || threads == 1) {
             r.run(0, n);
             return;
         }
         int parts = Math.min(threads, n);
+        int grain = Math.max(1, n / (parts * 8));
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        Runnable share = () -> {
+            for (int from; (from = next.getAndAdd(grain)) < n; ) r.run(from, Math.min(n, from + grain));
+        };
         List<Future<?>> fs = new ArrayList<>(parts - 1);
-        int step = (n + parts - 1) / parts;
-        for (int p = 1; p < parts; p++) {
-            int from = p * step;
-            int to = Math.min(n, from + step);
-            if (from < to) fs.add(workers.submit(() -> r.run(from, to)));
-        }
-        r.run(0, Math.min(n, step));
+        for (int p = 1; p < parts; p++) fs.add(workers.submit(share));
+        share.run();
         for (Future<?> f : fs) {
             try {
                 f.get();

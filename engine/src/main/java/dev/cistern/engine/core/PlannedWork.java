@@ -1,0 +1,85 @@
+package dev.cistern.engine.core;
+
+import dev.cistern.engine.EngineException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * Work one thread plans while the worker threads already run what it planned: a restore finds the
+ * chunks of its next megabyte while the last one decodes, instead of leaving the other cores idle for
+ * the seventh of a restore that planning takes. Once done planning, the planning thread runs what is
+ * left itself, so the read finishes even when every worker is busy with ingest.
+ */
+final class PlannedWork {
+    /** Tells a worker that planning is done and nothing is left for it. */
+    private static final Runnable END = () -> { };
+
+    private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+    private final List<Future<?>> helpers = new ArrayList<>();
+    /** Per helper: set by the helper as it starts, or by {@link #finish} to keep it from starting. */
+    private final List<java.util.concurrent.atomic.AtomicBoolean> claimed = new ArrayList<>();
+    private volatile Throwable failure;
+
+    PlannedWork(ExecutorService workers, int helpers) {
+        for (int i = 0; i < helpers; i++) {
+            var mine = new java.util.concurrent.atomic.AtomicBoolean();
+            claimed.add(mine);
+            this.helpers.add(workers.submit(() -> {
+                if (!mine.compareAndSet(false, true)) return; // finish() ran everything already
+                try {
+                    for (Runnable t; (t = queue.take()) != END; ) run(t);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+    }
+
+    /** Queues {@code task}; once one task failed, the rest are skipped and the failure is thrown by {@link #finish}. */
+    void add(Runnable task) {
+        queue.add(task);
+    }
+
+    /**
+     * Runs what is still queued on this thread too, waits for the workers, and rethrows the first failure.
+     * Workers not started yet are not waited for, and will not start.
+     */
+    void finish() {
+        for (int i = 0; i < helpers.size(); i++) queue.add(END);
+        for (Runnable t; (t = queue.poll()) != null; ) {
+            if (t == END) {
+                queue.add(END); // every task before it is taken: leave the marker to its worker
+                break;
+            }
+            run(t);
+        }
+        for (int i = 0; i < helpers.size(); i++) {
+            // a helper still waiting for a thread (all busy with ingest) is not waited for
+            if (claimed.get(i).compareAndSet(false, true)) continue;
+            try {
+                helpers.get(i).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EngineException(EngineException.Reason.IO_ERROR, "interrupted");
+            } catch (java.util.concurrent.ExecutionException e) {
+                // run() keeps task failures; a worker ending otherwise has nothing to report
+            }
+        }
+        Throwable f = failure;
+        if (f instanceof RuntimeException re) throw re;
+        if (f instanceof Error e) throw e;
+        if (f != null) throw new EngineException(EngineException.Reason.IO_ERROR, "worker failed: " + f, f);
+    }
+
+    private void run(Runnable t) {
+        if (failure != null) return;
+        try {
+            t.run();
+        } catch (Throwable e) {
+            if (failure == null) failure = e;
+        }
+    }
+}
