@@ -41,7 +41,10 @@ class PlannedWorkTest {
         ExecutorService busy = Executors.newSingleThreadExecutor();
         try {
             var blocker = new java.util.concurrent.CountDownLatch(1);
-            busy.submit(() -> blocker.await());
+            busy.submit(() -> {
+                blocker.await();
+                return null;
+            });
             AtomicInteger ran = new AtomicInteger();
             PlannedWork work = new PlannedWork(busy, 1);
             for (int i = 0; i < 10; i++) work.add(ran::incrementAndGet);
