@@ -65,4 +65,62 @@ class FastCdcTest {
         before.removeIf(c -> c <= at + 70_000 + Math.max(0, delta));
         assertThat(after).isEqualTo(before);
     }
+
+    /**
+     * The chunker must keep cutting exactly where the definition below does (gear table seed, masks,
+     * normalization): a faster loop that moved one boundary would stop new backups deduplicating against
+     * everything stored before. Random specs, low-entropy data (long runs without a cut), and buffers
+     * that end before the maximum, with and without more data to come.
+     */
+    @RepeatedTest(30)
+    void cutsExactlyWhereOneByteAStepCuts(org.junit.jupiter.api.RepetitionInfo info) {
+        Random r = new Random(1000 + info.getCurrentRepetition());
+        int avg = 1 << (8 + r.nextInt(7));
+        int min = 64 + r.nextInt(avg - 64);
+        int max = avg + 1 + r.nextInt(4 * avg);
+        ChunkingSpec spec = new ChunkingSpec(min, avg, max);
+        FastCdc fast = new FastCdc(spec);
+        byte[] data = TestData.random(r.nextLong(), 1 << 20);
+        if (r.nextBoolean()) for (int i = 0; i < data.length; i++) data[i] &= 3; // few distinct bytes
+        int pos = 0;
+        while (pos < data.length) {
+            int len = Math.min(data.length - pos, 1 + r.nextInt(2 * max));
+            boolean last = r.nextBoolean();
+            assertThat(fast.next(data, pos, len, last)).as("spec %s at %d, %d bytes, last %s", spec, pos, len, last)
+                    .isEqualTo(oneByteAStep(spec, data, pos, len, last));
+            int n = fast.next(data, pos, data.length - pos, true);
+            pos += n;
+        }
+    }
+
+    /** FastCDC with normalization level 2, written plainly: the definition the chunker must keep. */
+    private static int oneByteAStep(ChunkingSpec spec, byte[] buf, int off, int len, boolean last) {
+        if (len <= spec.minSize()) return last ? len : -1;
+        int bits = Integer.numberOfTrailingZeros(spec.avgSize());
+        long hard = -1L << (64 - (bits + 2));
+        long easy = bits - 2 <= 0 ? 0 : -1L << (64 - (bits - 2));
+        int limit = Math.min(len, spec.maxSize());
+        int normal = Math.min(spec.avgSize(), limit);
+        long fp = 0;
+        for (int i = spec.minSize(); i < limit; i++) {
+            fp = (fp << 1) + GEAR_REFERENCE[buf[off + i] & 0xff];
+            if ((fp & (i < normal ? hard : easy)) == 0) return i + 1;
+        }
+        return limit == spec.maxSize() || last ? limit : -1;
+    }
+
+    private static final long[] GEAR_REFERENCE = gear();
+
+    private static long[] gear() {
+        long[] t = new long[256];
+        long s = 0x6369737465726e21L;
+        for (int i = 0; i < 256; i++) {
+            s += 0x9E3779B97F4A7C15L;
+            long z = s;
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            t[i] = z ^ (z >>> 31);
+        }
+        return t;
+    }
 }
