@@ -37,7 +37,8 @@ start_cistern() {
     "$JAVA" -cp "$CISTERN_CP" dev.cistern.iscsi.testing.MemoryTargetMain "$CISTERN_PORT" "$iqn" "$SIZE" 512 \
       >"$OUT/cistern-target.log" 2>&1 &
   else
-    "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CISTERN_CP" dev.cistern.iscsi.Launcher "$WORK/engine" \
+    # shellcheck disable=SC2086 # CISTERN_JAVA_OPTS: extra JVM options (a profiler agent), split on spaces
+    "$JAVA" --enable-native-access=ALL-UNNAMED ${CISTERN_JAVA_OPTS:-} -cp "$CISTERN_CP" dev.cistern.iscsi.Launcher "$WORK/engine" \
       "$CISTERN_PORT" lun1g "$SIZE" 512 >"$OUT/cistern-target.log" 2>&1 &
   fi
   CISTERN_PID=$!

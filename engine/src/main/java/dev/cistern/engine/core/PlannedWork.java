@@ -23,24 +23,36 @@ final class PlannedWork {
     private final List<java.util.concurrent.atomic.AtomicBoolean> claimed = new ArrayList<>();
     private volatile Throwable failure;
 
+    private final ExecutorService workers;
+    private final int helperCount;
+    private int added;
+
     PlannedWork(ExecutorService workers, int helpers) {
-        for (int i = 0; i < helpers; i++) {
-            var mine = new java.util.concurrent.atomic.AtomicBoolean();
-            claimed.add(mine);
-            this.helpers.add(workers.submit(() -> {
-                if (!mine.compareAndSet(false, true)) return; // finish() ran everything already
-                try {
-                    for (Runnable t; (t = queue.take()) != END; ) run(t);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }));
-        }
+        this.workers = workers;
+        this.helperCount = helpers;
     }
 
-    /** Queues {@code task}; once one task failed, the rest are skipped and the failure is thrown by {@link #finish}. */
+    /**
+     * Queues {@code task}; once one task failed, the rest are skipped and the failure is thrown by
+     * {@link #finish}. Workers are called in with the second task: a read of one run (a random 64 KiB
+     * block read) is done on this thread without a hand-off.
+     */
     void add(Runnable task) {
         queue.add(task);
+        if (++added == 2) {
+            for (int i = 0; i < helperCount; i++) {
+                var mine = new java.util.concurrent.atomic.AtomicBoolean();
+                claimed.add(mine);
+                this.helpers.add(workers.submit(() -> {
+                    if (!mine.compareAndSet(false, true)) return; // finish() ran everything already
+                    try {
+                        for (Runnable t; (t = queue.take()) != END; ) run(t);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+            }
+        }
     }
 
     /**

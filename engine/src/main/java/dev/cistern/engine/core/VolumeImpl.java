@@ -104,6 +104,11 @@ final class VolumeImpl {
     void read(long offset, ByteBuffer dst) {
         int length = dst.remaining();
         check(offset, length);
+        if (length > unit && dst.hasArray()) {
+            readBatch(offset, length, dst);
+            engine.traffic(container.id()).read(length);
+            return;
+        }
         long u0 = offset / unit;
         long u1 = (offset + length - 1) / unit;
         Mapping[] maps = mappings(u0, u1);
@@ -123,6 +128,32 @@ final class VolumeImpl {
             pos += n;
         }
         engine.traffic(container.id()).read(length);
+    }
+
+    /**
+     * A read of several units: their chunks are located together (one multi-get for those not in the
+     * locality cache) and read as a {@link RangeRead}: units written one after another sit next to each
+     * other in their containers and are read with one positional read, decoded on all worker threads.
+     */
+    private void readBatch(long offset, int length, ByteBuffer dst) {
+        long u0 = offset / unit;
+        long u1 = (offset + length - 1) / unit;
+        Mapping[] maps = mappings(u0, u1);
+        GroupState g = container.group();
+        List<RecipeRecord> unlocated = new ArrayList<>();
+        for (Mapping m : maps) if (m.mapped() && m.loc() == null) unlocated.add(new RecipeRecord(0, m.fp(), unit));
+        ChunkLocation[] found = unlocated.isEmpty() ? new ChunkLocation[0] : engine.chunkReader.locateAll(g, unlocated);
+        RangeRead.read(engine.chunkReader, engine.dedup, g, offset, offset + length, dst.array(), dst.arrayOffset() + dst.position(),
+                range -> {
+                    for (int i = 0, k = 0; i < maps.length; i++) {
+                        Mapping m = maps[i];
+                        if (!m.mapped()) continue; // unmapped: reads as zeros
+                        ChunkLocation loc = m.loc() != null ? m.loc() : found[k++];
+                        // a unit stored before the volume grew may be shorter: the rest of it reads as zeros
+                        range.add(new RecipeRecord((u0 + i) * unit, m.fp(), loc.rawLength()), loc);
+                    }
+                });
+        dst.position(dst.position() + length);
     }
 
     /** Current mappings of units [u0, u1]: the overlay first, then the block map. */

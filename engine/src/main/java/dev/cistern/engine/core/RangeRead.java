@@ -1,0 +1,178 @@
+package dev.cistern.engine.core;
+
+import dev.cistern.engine.EngineException;
+import dev.cistern.engine.store.ChunkLocation;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
+
+/**
+ * One large read of bytes [offset, end) of an entry straight into a caller's array, given the chunks
+ * that cover the range in order: a stream's recipe steps, or a volume's mapped units. This thread
+ * locates them a piece at a time (one multi-get per piece) while the worker threads already read and
+ * decode the pieces before. Records written one after another sit next to each other in their
+ * container, and each such run is read with one positional read. What no chunk covers reads as zeros.
+ */
+final class RangeRead {
+    /** Bytes of chunks located at a time, then handed to the workers while the next are located. */
+    private static final int PIECE = 1024 * 1024;
+    /** A run read with one positional read stops growing at this size (its last record may cross it). */
+    private static final int RUN_BYTES = 256 * 1024;
+    /** Buffers runs are read into, reused: allocating (and clearing) one per batch cost a third of a restore. */
+    private static final Queue<byte[]> RUN_BUFFERS = new ConcurrentLinkedQueue<>();
+
+    private final ChunkReader chunks;
+    private final GroupState g;
+    private final long offset;
+    private final long end;
+    private final byte[] out;
+    private final int base;
+    private final PlannedWork work;
+    private List<RecipeRecord> piece = new ArrayList<>();
+    /** Per step of {@link #piece}: its location if the caller knew it, else null (located with the piece). */
+    private List<ChunkLocation> known = new ArrayList<>();
+    private long pieceBytes;
+    /** [offset, covered) is zero-filled or queued. */
+    private long covered;
+
+    private RangeRead(ChunkReader chunks, DedupStore workers, GroupState g, long offset, long end, byte[] out, int base) {
+        this.chunks = chunks;
+        this.g = g;
+        this.offset = offset;
+        this.end = end;
+        this.out = out;
+        this.base = base;
+        this.work = workers.plannedWork();
+        this.covered = offset;
+    }
+
+    /**
+     * Reads [offset, end) into {@code out[base..]}: {@code steps} gives the chunks through {@link #add},
+     * in offset order. Returns once every byte is in place; rethrows the first failure.
+     */
+    static void read(ChunkReader chunks, DedupStore workers, GroupState g, long offset, long end, byte[] out, int base,
+                     Consumer<RangeRead> steps) {
+        RangeRead r = new RangeRead(chunks, workers, g, offset, end, out, base);
+        try {
+            steps.accept(r);
+            if (!r.piece.isEmpty()) r.plan(true);
+            if (r.covered < end) r.zero(r.covered, end);
+        } catch (RuntimeException e) {
+            try {
+                r.work.finish(); // the workers write into the caller's array: they must be done before it returns
+            } catch (RuntimeException other) {
+                e.addSuppressed(other);
+            }
+            throw e;
+        }
+        r.work.finish();
+    }
+
+    /** The next chunk of the range ({@code loc} if known, else null); steps outside the range are skipped. */
+    void add(RecipeRecord step, ChunkLocation loc) {
+        if (step.end() <= offset || step.offset() >= end) return;
+        if (step.offset() > covered) zero(covered, step.offset()); // sparse: nothing stored there
+        covered = Math.max(covered, step.end());
+        piece.add(step);
+        known.add(loc);
+        pieceBytes += step.length();
+        if (pieceBytes >= PIECE) plan(false);
+    }
+
+    private void zero(long from, long to) {
+        Arrays.fill(out, base + (int) (from - offset), base + (int) (to - offset), (byte) 0);
+    }
+
+    /**
+     * Locates the chunks of the piece and queues their reads. Unless {@code last}, the steps at the end
+     * that share a frame are held back to start the next piece: a frame split between two pieces would
+     * be decoded twice, once for each.
+     */
+    private void plan(boolean last) {
+        ChunkLocation[] all = known.toArray(new ChunkLocation[0]);
+        List<RecipeRecord> unknown = new ArrayList<>();
+        for (int i = 0; i < all.length; i++) if (all[i] == null) unknown.add(piece.get(i));
+        if (!unknown.isEmpty()) {
+            ChunkLocation[] found = chunks.locateAll(g, unknown);
+            for (int i = 0, k = 0; i < all.length; i++) if (all[i] == null) all[i] = found[k++];
+        }
+        int cut = all.length;
+        if (!last) {
+            ChunkLocation tail = all[all.length - 1];
+            while (cut > 0 && all[cut - 1].containerId() == tail.containerId() && all[cut - 1].offset() == tail.offset()) cut--;
+            if (cut == 0) cut = all.length; // one frame is the whole piece
+        }
+        List<RecipeRecord> steps = piece.subList(0, cut);
+        ChunkLocation[] locs = Arrays.copyOf(all, cut);
+        for (int[] run : runs(locs)) work.add(() -> readRun(steps, locs, run[0], run[1]));
+        piece = new ArrayList<>(piece.subList(cut, piece.size()));
+        known = new ArrayList<>(known.subList(cut, known.size()));
+        pieceBytes = 0;
+        for (RecipeRecord held : piece) pieceBytes += held.length();
+    }
+
+    /** Reads the records of steps [from, to), contiguous in one container, and decodes them into place. */
+    private void readRun(List<RecipeRecord> steps, ChunkLocation[] locs, int from, int to) {
+        byte[] pooled = RUN_BUFFERS.poll();
+        byte[] runBuffer = pooled != null ? pooled : new byte[RUN_BYTES + (1 << 20)];
+        try {
+            byte[] records = chunks.readRun(g, locs, from, to, runBuffer);
+            int runStart = locs[from].offset();
+            for (int i = from; i < to; i++) {
+                RecipeRecord r = steps.get(i);
+                long s0 = Math.max(offset, r.offset());
+                long e0 = Math.min(end, r.end());
+                int recOff = locs[i].offset() - runStart;
+                if (locs[i].rawLength() != r.length()) {
+                    throw new EngineException(EngineException.Reason.DAMAGED, "chunk " + r.fingerprint() + " of storage group '"
+                            + g.name() + "' is " + locs[i].rawLength() + " bytes where a recipe says " + r.length()
+                            + "; run verify to list affected entries");
+                }
+                int whole = chunks.decodeWholeFrame(g, steps, locs, i, to, records, recOff, offset, end, out,
+                        base + (int) (r.offset() - offset));
+                if (whole > 0) {
+                    i += whole - 1;
+                    continue;
+                }
+                if (s0 == r.offset() && e0 == r.end()) {
+                    // the whole chunk is wanted: decode it straight into the caller's array
+                    chunks.decodeInto(g, r.fingerprint(), locs[i], records, recOff, out, base + (int) (s0 - offset));
+                } else {
+                    byte[] partial = new byte[locs[i].rawLength()];
+                    chunks.decodeInto(g, r.fingerprint(), locs[i], records, recOff, partial, 0);
+                    System.arraycopy(partial, (int) (s0 - r.offset()), out, base + (int) (s0 - offset), (int) (e0 - s0));
+                }
+            }
+        } finally {
+            RUN_BUFFERS.offer(runBuffer);
+        }
+    }
+
+    /**
+     * Index ranges [from, to) of {@code locs} whose records are contiguous in one container: each read
+     * with one positional read. At most 256 KiB each, so work splits evenly over the threads (and stays
+     * below G1's humongous size).
+     */
+    private static List<int[]> runs(ChunkLocation[] locs) {
+        List<int[]> runs = new ArrayList<>();
+        int start = 0;
+        long bytes = 0;
+        for (int i = 1; i <= locs.length; i++) {
+            boolean sameRecord = i < locs.length && locs[i].containerId() == locs[i - 1].containerId()
+                    && locs[i].offset() == locs[i - 1].offset();
+            if (!sameRecord) bytes += locs[i - 1].recordLength();
+            boolean contiguous = i < locs.length && locs[i].containerId() == locs[i - 1].containerId()
+                    && (sameRecord || locs[i].offset() == (long) locs[i - 1].offset() + locs[i - 1].recordLength())
+                    && bytes < RUN_BYTES;
+            if (!contiguous) {
+                runs.add(new int[] {start, i});
+                start = i;
+                bytes = 0;
+            }
+        }
+        return runs;
+    }
+}
