@@ -85,7 +85,8 @@ public final class FastCdc {
         return n <= 0 ? 0 : -1L << (64 - n);
     }
 
-    private static long[] gearTable() {
+    /** The gear table, for tests that pin it (package-private: never to be changed). */
+    static long[] gearTable() {
         // SplitMix64 from a fixed seed: deterministic forever, well mixed.
         long[] t = new long[256];
         long s = 0x6369737465726e21L; // "cistern!"

@@ -109,18 +109,16 @@ class FastCdcTest {
         return limit == spec.maxSize() || last ? limit : -1;
     }
 
-    private static final long[] GEAR_REFERENCE = gear();
+    private static final long[] GEAR_REFERENCE = FastCdc.gearTable();
 
-    private static long[] gear() {
-        long[] t = new long[256];
-        long s = 0x6369737465726e21L;
-        for (int i = 0; i < 256; i++) {
-            s += 0x9E3779B97F4A7C15L;
-            long z = s;
-            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-            t[i] = z ^ (z >>> 31);
-        }
-        return t;
+    /** The gear table is part of the definition: its checksum, as first shipped, must never change. */
+    @Test
+    void gearTableIsTheOneShipped() {
+        long h = 0;
+        for (long g : GEAR_REFERENCE) h = h * 31 + g;
+        assertThat(GEAR_REFERENCE).hasSize(256);
+        assertThat(h).isEqualTo(GEAR_CHECKSUM);
     }
+
+    private static final long GEAR_CHECKSUM = -3439842651615956769L;
 }
