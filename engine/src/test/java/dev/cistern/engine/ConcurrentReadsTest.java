@@ -25,7 +25,9 @@ class ConcurrentReadsTest {
 
     @Test
     void readsAcrossManyContainersWhileChannelsAreEvictedAndFilesDeleted() throws Exception {
-        EngineConfig cfg = EngineConfig.defaults(dir).withContainerSize(64 * 1024);
+        EngineConfig small = EngineConfig.defaults(dir).withContainerSize(64 * 1024);
+        // four workers whatever the machine: large reads then hand runs to several helpers at once
+        EngineConfig cfg = new EngineConfig(dir, small.containerSize(), small.autoFlushBytes(), small.volumeUnit(), 4, small.clock());
         try (Engine e = Engines.open(cfg)) {
             e.createGroup(StorageGroupSpec.of("grp"));
             e.createContainer("grp", new ContainerSpec("bkp", "client", Map.of()));
@@ -45,8 +47,9 @@ class ConcurrentReadsTest {
                         for (int k = 0; k < 300; k++) {
                             int f = r.nextInt(data.size());
                             byte[] want = data.get(f);
-                            int at = r.nextInt(want.length - 70_000);
-                            int len = 1 + r.nextInt(k % 2 == 0 ? 70_000 : 4096);
+                            // small reads a chunk at a time, and large ones through the batched, parallel path
+                            int len = 1 + r.nextInt(k % 3 == 0 ? 600_000 : k % 3 == 1 ? 70_000 : 4096);
+                            int at = r.nextInt(want.length - len);
                             try (FileEntry entry = c.openFile("f" + f)) {
                                 ByteBuffer b = ByteBuffer.allocate(len);
                                 entry.read(at, b);

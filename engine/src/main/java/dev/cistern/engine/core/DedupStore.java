@@ -175,12 +175,12 @@ final class DedupStore {
         return list.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** Runs a stage of the write path on a worker thread: the batches of one stream overlap there. */
     /** Work planned by the calling thread and run by the workers and, once it is done planning, by itself. */
     PlannedWork plannedWork() {
         return new PlannedWork(workers, threads - 1);
     }
 
+    /** Runs a stage of the write path on a worker thread: the batches of one stream overlap there. */
     <T> CompletableFuture<T> onWorkers(java.util.function.Supplier<T> stage) {
         return CompletableFuture.supplyAsync(stage, workers);
     }

@@ -21,7 +21,7 @@ final class PlannedWork {
     private final List<Future<?>> helpers = new ArrayList<>();
     /** Per helper: set by the helper as it starts, or by {@link #finish} to keep it from starting. */
     private final List<java.util.concurrent.atomic.AtomicBoolean> claimed = new ArrayList<>();
-    private volatile Throwable failure;
+    private final java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
 
     private final ExecutorService workers;
     private final int helperCount;
@@ -71,27 +71,48 @@ final class PlannedWork {
         for (int i = 0; i < helpers.size(); i++) {
             // a helper still waiting for a thread (all busy with ingest) is not waited for
             if (claimed.get(i).compareAndSet(false, true)) continue;
-            try {
-                helpers.get(i).get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new EngineException(EngineException.Reason.IO_ERROR, "interrupted");
-            } catch (java.util.concurrent.ExecutionException e) {
-                // run() keeps task failures; a worker ending otherwise has nothing to report
-            }
+            awaitUninterruptibly(helpers.get(i));
         }
-        Throwable f = failure;
+        Throwable f = failure.get();
+        if (f == CANCELLED || f == null) return;
         if (f instanceof RuntimeException re) throw re;
         if (f instanceof Error e) throw e;
-        if (f != null) throw new EngineException(EngineException.Reason.IO_ERROR, "worker failed: " + f, f);
+        throw new EngineException(EngineException.Reason.IO_ERROR, "worker failed: " + f, f);
     }
 
+    /**
+     * Waits for {@code f} even when interrupted (then keeps the interrupt for the caller): the work may
+     * write into the caller's arrays, which must be left alone once the call returns.
+     */
+    static void awaitUninterruptibly(Future<?> f) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                f.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+                break; // the task's own failures are kept by run()
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    /** Skips the tasks not started yet: the planner failed, nobody wants their bytes. */
+    void cancel() {
+        failure.compareAndSet(null, CANCELLED);
+    }
+
+    /** Marks a cancelled run; never thrown. */
+    private static final Throwable CANCELLED = new Throwable("cancelled", null, false, false) { };
+
     private void run(Runnable t) {
-        if (failure != null) return;
+        if (failure.get() != null) return;
         try {
             t.run();
         } catch (Throwable e) {
-            if (failure == null) failure = e;
+            failure.compareAndSet(null, e);
         }
     }
 }

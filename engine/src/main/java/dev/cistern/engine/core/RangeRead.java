@@ -21,8 +21,17 @@ final class RangeRead {
     private static final int PIECE = 1024 * 1024;
     /** A run read with one positional read stops growing at this size (its last record may cross it). */
     private static final int RUN_BYTES = 256 * 1024;
-    /** Buffers runs are read into, reused: allocating (and clearing) one per batch cost a third of a restore. */
+    /**
+     * Buffers large runs are read into, reused: allocating (and clearing) one per batch cost a third of a
+     * restore. Capped, so a burst of concurrent reads (an iSCSI queue) does not leave them all behind.
+     */
     private static final Queue<byte[]> RUN_BUFFERS = new ConcurrentLinkedQueue<>();
+    private static final java.util.concurrent.atomic.AtomicInteger POOLED = new java.util.concurrent.atomic.AtomicInteger();
+    private static final int MAX_POOLED = 2 * Runtime.getRuntime().availableProcessors();
+    /** Room for a run of RUN_BYTES plus its last record, which may cross it (a frame is at most about 530 KiB). */
+    private static final int RUN_BUFFER = RUN_BYTES + (1 << 20);
+    /** Runs this small get an array of their own: a 2-unit volume read should not hold a pooled megabyte. */
+    private static final int SMALL_RUN = 64 * 1024;
 
     private final ChunkReader chunks;
     private final GroupState g;
@@ -35,7 +44,7 @@ final class RangeRead {
     /** Per step of {@link #piece}: its location if the caller knew it, else null (located with the piece). */
     private List<ChunkLocation> known = new ArrayList<>();
     private long pieceBytes;
-    /** [offset, covered) is zero-filled or queued. */
+    /** [offset, covered) is zero-filled, queued, or in the piece being gathered. */
     private long covered;
 
     private RangeRead(ChunkReader chunks, DedupStore workers, GroupState g, long offset, long end, byte[] out, int base) {
@@ -56,19 +65,23 @@ final class RangeRead {
     static void read(ChunkReader chunks, DedupStore workers, GroupState g, long offset, long end, byte[] out, int base,
                      Consumer<RangeRead> steps) {
         RangeRead r = new RangeRead(chunks, workers, g, offset, end, out, base);
+        Throwable failed = null;
         try {
             steps.accept(r);
             if (!r.piece.isEmpty()) r.plan(true);
             if (r.covered < end) r.zero(r.covered, end);
-        } catch (RuntimeException e) {
-            try {
-                r.work.finish(); // the workers write into the caller's array: they must be done before it returns
-            } catch (RuntimeException other) {
-                e.addSuppressed(other);
-            }
-            throw e;
+        } catch (Throwable t) {
+            failed = t;
+            r.work.cancel(); // what is queued is not wanted any more
         }
-        r.work.finish();
+        try {
+            r.work.finish(); // whatever happened, the workers write into the caller's array: wait for them
+        } catch (RuntimeException | Error e) {
+            if (failed == null) throw e;
+            failed.addSuppressed(e);
+        }
+        if (failed instanceof RuntimeException e) throw e;
+        if (failed instanceof Error e) throw e;
     }
 
     /** The next chunk of the range ({@code loc} if known, else null); steps outside the range are skipped. */
@@ -109,15 +122,15 @@ final class RangeRead {
         ChunkLocation[] locs = Arrays.copyOf(all, cut);
         for (int[] run : runs(locs)) work.add(() -> readRun(steps, locs, run[0], run[1]));
         piece = new ArrayList<>(piece.subList(cut, piece.size()));
-        known = new ArrayList<>(known.subList(cut, known.size()));
+        known = new ArrayList<>(Arrays.asList(all).subList(cut, all.length)); // located already
         pieceBytes = 0;
         for (RecipeRecord held : piece) pieceBytes += held.length();
     }
 
     /** Reads the records of steps [from, to), contiguous in one container, and decodes them into place. */
     private void readRun(List<RecipeRecord> steps, ChunkLocation[] locs, int from, int to) {
-        byte[] pooled = RUN_BUFFERS.poll();
-        byte[] runBuffer = pooled != null ? pooled : new byte[RUN_BYTES + (1 << 20)];
+        long length = (long) locs[to - 1].offset() + locs[to - 1].recordLength() - locs[from].offset();
+        byte[] runBuffer = length <= SMALL_RUN ? null : borrow();
         try {
             byte[] records = chunks.readRun(g, locs, from, to, runBuffer);
             int runStart = locs[from].offset();
@@ -147,14 +160,26 @@ final class RangeRead {
                 }
             }
         } finally {
-            RUN_BUFFERS.offer(runBuffer);
+            if (runBuffer != null) giveBack(runBuffer);
         }
+    }
+
+    private static byte[] borrow() {
+        byte[] b = RUN_BUFFERS.poll();
+        if (b == null) return new byte[RUN_BUFFER];
+        POOLED.decrementAndGet();
+        return b;
+    }
+
+    private static void giveBack(byte[] b) {
+        if (POOLED.incrementAndGet() <= MAX_POOLED) RUN_BUFFERS.offer(b);
+        else POOLED.decrementAndGet();
     }
 
     /**
      * Index ranges [from, to) of {@code locs} whose records are contiguous in one container: each read
-     * with one positional read. At most 256 KiB each, so work splits evenly over the threads (and stays
-     * below G1's humongous size).
+     * with one positional read. At most 256 KiB each (plus the record that crosses it), so work splits
+     * evenly over the threads.
      */
     private static List<int[]> runs(ChunkLocation[] locs) {
         List<int[]> runs = new ArrayList<>();

@@ -76,6 +76,59 @@ class PlannedWorkTest {
         assertThat(running).hasValue(0);
     }
 
+    @Test
+    void aPlannerThatFailsCancelsWhatIsQueuedAndLeavesNoWorkerWaiting() throws Exception {
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        try {
+            PlannedWork work = new PlannedWork(two, 2);
+            AtomicInteger ran = new AtomicInteger();
+            var started = new java.util.concurrent.CountDownLatch(1);
+            work.add(() -> {
+                started.countDown();
+                sleep(50);
+                ran.incrementAndGet();
+            });
+            for (int i = 0; i < 20; i++) {
+                work.add(() -> {
+                    sleep(5);
+                    ran.incrementAndGet();
+                });
+            }
+            started.await();
+            work.cancel();
+            work.finish(); // a cancel is not a failure of its own: the planner's failure is what is thrown
+            assertThat(ran.get()).isBetween(1, 20);
+            // both pool threads are free again, not left waiting for work on the queue
+            var a = two.submit(() -> { });
+            var b = two.submit(() -> { });
+            a.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            b.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            two.shutdownNow();
+        }
+    }
+
+    @Test
+    void anInterruptedPlannerStillWaitsForTheTasksRunning() throws Exception {
+        PlannedWork work = new PlannedWork(pool, 2);
+        var done = new java.util.concurrent.atomic.AtomicBoolean();
+        var started = new java.util.concurrent.CountDownLatch(2);
+        work.add(() -> {
+            started.countDown();
+            sleep(100);
+            done.set(true);
+        });
+        work.add(() -> {
+            started.countDown();
+            sleep(100);
+        });
+        started.await();
+        Thread.currentThread().interrupt();
+        work.finish();
+        assertThat(done).isTrue(); // the task may write into the caller's array: it finished first
+        assertThat(Thread.interrupted()).as("the interrupt is kept for the caller").isTrue();
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);
