@@ -10,35 +10,26 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Signature V4 in all its forms, and the refusals: wrong secret, unknown or revoked key, skew, expiry. */
 class AuthTest {
-    @TempDir
-    static Path dir;
-    static S3Fixture s3;
+    @RegisterExtension
+    static final S3Fixture.PerClass s3 = S3Fixture.perClass();
     static RawS3 raw;
 
     @BeforeAll
     static void start() {
-        s3 = new S3Fixture(dir);
-        s3.client.createBucket(b -> b.bucket("auth"));
-        raw = new RawS3(s3.server.port(), S3Fixture.ACCESS_KEY, S3Fixture.SECRET_KEY);
-    }
-
-    @AfterAll
-    static void stop() {
-        s3.close();
+        s3.get().client.createBucket(b -> b.bucket("auth"));
+        raw = new RawS3(s3.get().server.port(), S3Fixture.ACCESS_KEY, S3Fixture.SECRET_KEY);
     }
 
     private static String code(Throwable t) {
@@ -47,7 +38,7 @@ class AuthTest {
 
     @Test
     void wrongSecretIsSignatureDoesNotMatch() {
-        try (var bad = s3.client(S3Fixture.ACCESS_KEY, "not-the-secret")) {
+        try (var bad = s3.get().client(S3Fixture.ACCESS_KEY, "not-the-secret")) {
             assertThatThrownBy(() -> bad.listBuckets()).isInstanceOf(S3Exception.class)
                     .satisfies(e -> assertThat(code(e)).isEqualTo("SignatureDoesNotMatch"));
         }
@@ -55,17 +46,17 @@ class AuthTest {
 
     @Test
     void unknownAndRevokedKeysAreRefused() {
-        try (var bad = s3.client("CKNOSUCHKEY000000000", "x")) {
+        try (var bad = s3.get().client("CKNOSUCHKEY000000000", "x")) {
             assertThatThrownBy(() -> bad.listBuckets()).isInstanceOf(S3Exception.class)
                     .satisfies(e -> assertThat(code(e)).isEqualTo("InvalidAccessKeyId"));
         }
-        var key = s3.keys.add("bob");
-        try (var bob = s3.client(key.accessKeyId(), key.secretKey())) {
+        var key = s3.get().keys.add("bob");
+        try (var bob = s3.get().client(key.accessKeyId(), key.secretKey())) {
             bob.createBucket(b -> b.bucket("bobs"));
             assertThat(bob.listBuckets().buckets()).extracting(b -> b.name()).containsExactly("bobs");
             assertThatThrownBy(() -> bob.listObjectsV2(b -> b.bucket("auth"))).isInstanceOf(S3Exception.class)
                     .satisfies(e -> assertThat(code(e)).isEqualTo("AccessDenied"));
-            assertThat(s3.keys.revoke(key.accessKeyId())).isTrue();
+            assertThat(s3.get().keys.revoke(key.accessKeyId())).isTrue();
             assertThatThrownBy(() -> bob.listBuckets()).isInstanceOf(S3Exception.class)
                     .satisfies(e -> assertThat(code(e)).isEqualTo("InvalidAccessKeyId"));
         }
@@ -92,9 +83,9 @@ class AuthTest {
 
     @Test
     void presignedGetAndPutAndExpiry() throws Exception {
-        s3.client.putObject(b -> b.bucket("auth").key("pre"), RequestBody.fromString("presigned body"));
+        s3.get().client.putObject(b -> b.bucket("auth").key("pre"), RequestBody.fromString("presigned body"));
         HttpClient http = HttpClient.newHttpClient();
-        try (var p = s3.presigner()) {
+        try (var p = s3.get().presigner()) {
             URI get = p.presignGetObject(b -> b.signatureDuration(Duration.ofMinutes(5))
                     .getObjectRequest(g -> g.bucket("auth").key("pre"))).url().toURI();
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(get).build(), HttpResponse.BodyHandlers.ofString());
@@ -105,7 +96,7 @@ class AuthTest {
             r = http.send(HttpRequest.newBuilder(put).PUT(HttpRequest.BodyPublishers.ofString("uploaded")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(s3.client.getObjectAsBytes(b -> b.bucket("auth").key("pre-put")).asUtf8String()).isEqualTo("uploaded");
+            assertThat(s3.get().client.getObjectAsBytes(b -> b.bucket("auth").key("pre-put")).asUtf8String()).isEqualTo("uploaded");
             String tampered = get.toString().replace("pre?", "pre-put?");
             r = http.send(HttpRequest.newBuilder(URI.create(tampered)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(403);
@@ -126,11 +117,11 @@ class AuthTest {
         new java.util.Random(5).nextBytes(data);
         RawS3.Response ok = raw.sendChunked("/auth/chunked", data, 65536, -1, false);
         assertThat(ok.status()).isEqualTo(200);
-        assertThat(s3.client.getObjectAsBytes(b -> b.bucket("auth").key("chunked")).asByteArray()).isEqualTo(data);
+        assertThat(s3.get().client.getObjectAsBytes(b -> b.bucket("auth").key("chunked")).asByteArray()).isEqualTo(data);
         RawS3.Response bad = raw.sendChunked("/auth/chunked-bad", data, 65536, 2, false);
         assertThat(bad.status()).isEqualTo(403);
         assertThat(bad.code()).isEqualTo("SignatureDoesNotMatch");
-        assertThatThrownBy(() -> s3.client.headObject(b -> b.bucket("auth").key("chunked-bad")))
+        assertThatThrownBy(() -> s3.get().client.headObject(b -> b.bucket("auth").key("chunked-bad")))
                 .isInstanceOf(S3Exception.class);
     }
 
@@ -143,19 +134,19 @@ class AuthTest {
         String good = java.util.Base64.getEncoder().encodeToString(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
         RawS3.Response ok = raw.sendUnsignedTrailer("/auth/trailer", data, 8192, good);
         assertThat(ok.status()).as(ok.body()).isEqualTo(200);
-        var head = s3.client.headObject(b -> b.bucket("auth").key("trailer")
+        var head = s3.get().client.headObject(b -> b.bucket("auth").key("trailer")
                 .checksumMode(software.amazon.awssdk.services.s3.model.ChecksumMode.ENABLED));
         assertThat(head.checksumCRC32()).isEqualTo(good);
-        assertThat(s3.client.getObjectAsBytes(b -> b.bucket("auth").key("trailer")).asByteArray()).isEqualTo(data);
+        assertThat(s3.get().client.getObjectAsBytes(b -> b.bucket("auth").key("trailer")).asByteArray()).isEqualTo(data);
         RawS3.Response bad = raw.sendUnsignedTrailer("/auth/trailer-bad", data, 8192, "AAAAAA==");
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.code()).isEqualTo("BadDigest");
-        assertThatThrownBy(() -> s3.client.headObject(b -> b.bucket("auth").key("trailer-bad"))).isInstanceOf(S3Exception.class);
+        assertThatThrownBy(() -> s3.get().client.headObject(b -> b.bucket("auth").key("trailer-bad"))).isInstanceOf(S3Exception.class);
     }
 
     @Test
     void sdkWithAndWithoutChecksumTrailers() {
-        try (var plain = software.amazon.awssdk.services.s3.S3Client.builder().endpointOverride(s3.endpoint())
+        try (var plain = software.amazon.awssdk.services.s3.S3Client.builder().endpointOverride(s3.get().endpoint())
                 .region(software.amazon.awssdk.regions.Region.US_EAST_1)
                 .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
                         software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(S3Fixture.ACCESS_KEY, S3Fixture.SECRET_KEY)))
@@ -167,9 +158,9 @@ class AuthTest {
                 software.amazon.awssdk.services.s3.model.ChecksumAlgorithm.CRC32,
                 software.amazon.awssdk.services.s3.model.ChecksumAlgorithm.CRC32_C,
                 software.amazon.awssdk.services.s3.model.ChecksumAlgorithm.SHA256}) {
-            var put = s3.client.putObject(b -> b.bucket("auth").key("ck-" + algo).checksumAlgorithm(algo),
+            var put = s3.get().client.putObject(b -> b.bucket("auth").key("ck-" + algo).checksumAlgorithm(algo),
                     RequestBody.fromString("checksummed " + algo));
-            var head = s3.client.headObject(b -> b.bucket("auth").key("ck-" + algo)
+            var head = s3.get().client.headObject(b -> b.bucket("auth").key("ck-" + algo)
                     .checksumMode(software.amazon.awssdk.services.s3.model.ChecksumMode.ENABLED));
             assertThat(head.contentLength()).isEqualTo(("checksummed " + algo).length());
             assertThat(put.eTag()).isEqualTo(head.eTag());

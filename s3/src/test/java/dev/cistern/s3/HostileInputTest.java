@@ -5,45 +5,36 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cistern.s3.testing.RawS3;
 import dev.cistern.s3.testing.S3Fixture;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /** Malformed, truncated, forged and oversized requests: the right S3 error, nothing stored, server still serving. */
 class HostileInputTest {
-    @TempDir
-    static Path dir;
-    static S3Fixture s3;
+    @RegisterExtension
+    static final S3Fixture.PerClass s3 = S3Fixture.perClass();
     static RawS3 raw;
 
     @BeforeAll
     static void start() {
-        s3 = new S3Fixture(dir);
-        s3.client.createBucket(b -> b.bucket("hostile"));
-        raw = new RawS3(s3.server.port(), S3Fixture.ACCESS_KEY, S3Fixture.SECRET_KEY);
-    }
-
-    @AfterAll
-    static void stop() {
-        s3.close();
+        s3.get().client.createBucket(b -> b.bucket("hostile"));
+        raw = new RawS3(s3.get().server.port(), S3Fixture.ACCESS_KEY, S3Fixture.SECRET_KEY);
     }
 
     @AfterEach
     void serverStillServes() {
-        s3.client.putObject(b -> b.bucket("hostile").key("canary"), RequestBody.fromString("alive"));
-        assertThat(s3.client.getObjectAsBytes(b -> b.bucket("hostile").key("canary")).asUtf8String()).isEqualTo("alive");
-        assertThat(s3.server.healthy()).isTrue();
+        s3.get().client.putObject(b -> b.bucket("hostile").key("canary"), RequestBody.fromString("alive"));
+        assertThat(s3.get().client.getObjectAsBytes(b -> b.bucket("hostile").key("canary")).asUtf8String()).isEqualTo("alive");
+        assertThat(s3.get().server.healthy()).isTrue();
     }
 
     private static boolean exists(String key) {
         try {
-            s3.client.headObject(b -> b.bucket("hostile").key(key));
+            s3.get().client.headObject(b -> b.bucket("hostile").key(key));
             return true;
         } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
             return false;
@@ -96,7 +87,7 @@ class HostileInputTest {
         StringBuilder head = new StringBuilder("PUT /hostile/truncated-plain HTTP/1.1\r\n");
         h.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
         head.append("content-length: 1000000\r\n\r\n");
-        try (java.net.Socket s = new java.net.Socket("127.0.0.1", s3.server.port())) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", s3.get().server.port())) {
             s.getOutputStream().write(head.toString().getBytes(StandardCharsets.UTF_8));
             s.getOutputStream().write(new byte[1000]);
             s.getOutputStream().flush();

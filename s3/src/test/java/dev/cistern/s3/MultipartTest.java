@@ -5,16 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cistern.s3.testing.S3Fixture;
 import java.io.ByteArrayOutputStream;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -23,21 +21,14 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /** Multipart uploads: the happy path, the ETag form, part copies, listing, abort and every refusal of Complete. */
 class MultipartTest {
     private static final int MIB = 1 << 20;
-    @TempDir
-    static Path dir;
-    static S3Fixture s3;
+    @RegisterExtension
+    static final S3Fixture.PerClass s3 = S3Fixture.perClass();
     static S3Client c;
 
     @BeforeAll
     static void start() {
-        s3 = new S3Fixture(dir);
-        c = s3.client;
+        c = s3.get().client;
         c.createBucket(b -> b.bucket("mpu"));
-    }
-
-    @AfterAll
-    static void stop() {
-        s3.close();
     }
 
     private static String code(Throwable t) {

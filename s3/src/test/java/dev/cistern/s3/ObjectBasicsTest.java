@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cistern.s3.testing.S3Fixture;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -19,21 +17,14 @@ import software.amazon.awssdk.services.s3.model.*;
 
 /** PUT/GET/HEAD/DELETE, ranges, metadata, conditionals and bucket basics through the AWS SDK v2. */
 class ObjectBasicsTest {
-    @TempDir
-    static Path dir;
-    static S3Fixture s3;
+    @RegisterExtension
+    static final S3Fixture.PerClass s3 = S3Fixture.perClass();
     static S3Client c;
 
     @BeforeAll
     static void start() {
-        s3 = new S3Fixture(dir);
-        c = s3.client;
+        c = s3.get().client;
         c.createBucket(b -> b.bucket("basics"));
-    }
-
-    @AfterAll
-    static void stop() {
-        s3.close();
     }
 
     static byte[] random(int n, long seed) {

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cistern.s3.testing.S3Fixture;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.*;
@@ -18,21 +16,14 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Object Lock: a locked version cannot be deleted; COMPLIANCE only extends; GOVERNANCE yields to bypass; legal hold. */
 class ObjectLockTest {
-    @TempDir
-    static Path dir;
-    static S3Fixture s3;
+    @RegisterExtension
+    static final S3Fixture.PerClass s3 = S3Fixture.perClass();
     static S3Client c;
 
     @BeforeAll
     static void start() {
-        s3 = new S3Fixture(dir);
-        c = s3.client;
+        c = s3.get().client;
         c.createBucket(b -> b.bucket("locked").objectLockEnabledForBucket(true));
-    }
-
-    @AfterAll
-    static void stop() {
-        s3.close();
     }
 
     private static String code(Throwable t) {

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cistern.s3.testing.S3Fixture;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.*;
@@ -16,22 +14,15 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Version ids, noncurrent versions, delete markers, GET/DELETE by version, suspension, DeleteObjects. */
 class VersioningTest {
-    @TempDir
-    static Path dir;
-    static S3Fixture s3;
+    @RegisterExtension
+    static final S3Fixture.PerClass s3 = S3Fixture.perClass();
     static S3Client c;
 
     @BeforeAll
     static void start() {
-        s3 = new S3Fixture(dir);
-        c = s3.client;
+        c = s3.get().client;
         c.createBucket(b -> b.bucket("ver"));
         c.putBucketVersioning(b -> b.bucket("ver").versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
-    }
-
-    @AfterAll
-    static void stop() {
-        s3.close();
     }
 
     @Test

@@ -7,10 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The clients admins actually use, from Debian packages, against a Cistern S3 server on the real
@@ -19,20 +18,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RealClientsTest {
     private static final int MIB = 1 << 20;
-    @TempDir
+    @RegisterExtension
+    static final S3Fixture.PerClass s3 = S3Fixture.perClass();
     static Path dir;
-    static S3Fixture s3;
     static String endpoint;
 
     @BeforeAll
     static void start() {
-        s3 = new S3Fixture(dir);
-        endpoint = s3.endpoint().toString();
-    }
-
-    @AfterAll
-    static void stop() {
-        s3.close();
+        dir = s3.dir();
+        endpoint = s3.get().endpoint().toString();
     }
 
     private static Map<String, String> awsEnv() {
@@ -82,7 +76,7 @@ class RealClientsTest {
         env.put("RESTIC_REPOSITORY", "s3:" + endpoint + "/restic-bucket/repo");
         env.put("RESTIC_PASSWORD", "correct horse battery staple");
         env.put("RESTIC_CACHE_DIR", dir.resolve("restic-cache").toString());
-        s3.client.createBucket(b -> b.bucket("restic-bucket"));
+        s3.get().client.createBucket(b -> b.bucket("restic-bucket"));
         Tools.run(env, dir, "restic", "init");
         Tools.run(env, dir, "restic", "backup", "--host", "test", src.toString());
         Tools.run(env, dir, "restic", "backup", "--host", "test", src.toString());

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -42,9 +42,8 @@ class RgwDifferentialTest {
     static final String RGW_SCRIPT = "/work/shared/reference/rgw-ref.sh";
     static final String RGW_AK = "0555b35654ad1656d804";
     static final String RGW_SK = "h7GhxuBLTrlhVUyxSPUKUV8r/2EI4ngqJxD7iBdBYLhwluN30JaT3Q==";
-    @TempDir
-    static Path dir;
-    static S3Fixture cistern;
+    @RegisterExtension
+    static final S3Fixture.PerClass cistern = S3Fixture.perClass();
     static S3Client rgw;
     static S3Client ours;
     static String suffix = Long.toHexString(System.nanoTime());
@@ -62,13 +61,12 @@ class RgwDifferentialTest {
             assertThat(p.waitFor()).as("rgw-ref.sh start").isZero();
             startedHere = true;
         }
-        cistern = new S3Fixture(dir);
         rgw = S3Client.builder().endpointOverride(URI.create("http://127.0.0.1:8000")).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(RGW_AK, RGW_SK)))
                 .forcePathStyle(true).requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED).build();
         // the same client settings for Cistern: RGW 16.2 predates the SDK's default checksum trailers
-        ours = S3Client.builder().endpointOverride(cistern.endpoint()).region(Region.US_EAST_1)
+        ours = S3Client.builder().endpointOverride(cistern.get().endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(S3Fixture.ACCESS_KEY,
                         S3Fixture.SECRET_KEY)))
                 .forcePathStyle(true).requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
@@ -77,7 +75,6 @@ class RgwDifferentialTest {
 
     @AfterAll
     static void stop() {
-        if (cistern != null) cistern.close();
         if (rgw != null) rgw.close();
         if (ours != null) ours.close();
         if (startedHere) {

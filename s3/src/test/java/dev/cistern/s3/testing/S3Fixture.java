@@ -4,9 +4,17 @@ import dev.cistern.engine.Engine;
 import dev.cistern.s3.S3Config;
 import dev.cistern.s3.S3KeyStore;
 import dev.cistern.s3.S3Server;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -60,5 +68,59 @@ public final class S3Fixture implements AutoCloseable {
         client.close();
         server.stop();
         engine.close();
+    }
+
+    public static PerClass perClass() {
+        return perClass(S3Fixture::new);
+    }
+
+    public static PerClass perClass(Function<Path, S3Fixture> start) {
+        return new PerClass(start);
+    }
+
+    /**
+     * Register on a static field with {@code @RegisterExtension}: JUnit then starts the fixture before the
+     * class's own {@code @BeforeAll} methods and closes it after the last test, whether or not tests failed.
+     */
+    public static final class PerClass implements BeforeAllCallback, AfterAllCallback {
+        private final Function<Path, S3Fixture> start;
+        private Path dir;
+        private S3Fixture fixture;
+
+        private PerClass(Function<Path, S3Fixture> start) {
+            this.start = start;
+        }
+
+        public S3Fixture get() {
+            return fixture;
+        }
+
+        /** The fixture's directory; tests may keep scratch files in it too. */
+        public Path dir() {
+            return dir;
+        }
+
+        @Override
+        public void beforeAll(ExtensionContext context) throws IOException {
+            dir = Files.createTempDirectory("s3-fixture");
+            fixture = start.apply(dir);
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) throws IOException {
+            try {
+                if (fixture != null) fixture.close();
+            } finally {
+                fixture = null;
+                deleteTree(dir);
+            }
+        }
+
+        private static void deleteTree(Path dir) throws IOException {
+            if (dir == null) return;
+            try (Stream<Path> s = Files.walk(dir)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
+        }
     }
 }
