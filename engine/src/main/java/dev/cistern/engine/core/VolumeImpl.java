@@ -292,9 +292,17 @@ final class VolumeImpl {
                 sc.advance();
             }
         }
-        for (Map.Entry<Long, Mapping> e : overlay.entrySet()) {
-            long u = e.getKey();
-            if (u >= u0 && u <= u1) state.put(u, e.getValue().mapped());
+        if (u1 - u0 < overlay.size()) {
+            // a short range (what an initiator asks before a read) of a volume with many unflushed units
+            for (long u = u0; u <= u1; u++) {
+                Mapping m = overlay.get(u);
+                if (m != null) state.put(u, m.mapped());
+            }
+        } else {
+            for (Map.Entry<Long, Mapping> e : overlay.entrySet()) {
+                long u = e.getKey();
+                if (u >= u0 && u <= u1) state.put(u, e.getValue().mapped());
+            }
         }
         long pos = offset;
         long end = offset + length;
