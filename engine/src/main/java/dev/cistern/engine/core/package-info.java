@@ -43,6 +43,15 @@
  * snapshot as a finished run does. So cancelling changes none of the above.
  * {@code CleanerTest.aCancelledCleanLosesNothingAndTheNextOneFinishes} checks it.
  *
+ * <h2>Large reads</h2>
+ * A restore, a big GET or a multi-unit volume read is a {@link dev.cistern.engine.core.RangeRead}: the
+ * reading thread locates the chunks a piece at a time while the ingest workers read and decode earlier
+ * pieces straight into the caller's array ({@link dev.cistern.engine.core.PlannedWork}). The rule that
+ * keeps this safe: the call never returns while a worker may still write into that array, whatever the
+ * reading thread throws and even when it is interrupted. A location found this way may be stale by the
+ * time the run is read (the cleaner moved the chunk): the decode then fails its checks and the chunk is
+ * read again through the index, as every read does.
+ *
  * <h2>Locking table</h2>
  * <pre>
  *              | ingest            | clean                    | verify    | read
