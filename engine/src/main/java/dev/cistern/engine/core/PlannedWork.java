@@ -3,9 +3,13 @@ package dev.cistern.engine.core;
 import dev.cistern.engine.EngineException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Work one thread plans while the worker threads already run what it planned: a restore finds the
@@ -20,8 +24,8 @@ final class PlannedWork {
     private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
     private final List<Future<?>> helpers = new ArrayList<>();
     /** Per helper: set by the helper as it starts, or by {@link #finish} to keep it from starting. */
-    private final List<java.util.concurrent.atomic.AtomicBoolean> claimed = new ArrayList<>();
-    private final java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    private final List<AtomicBoolean> claimed = new ArrayList<>();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     private final ExecutorService workers;
     private final int helperCount;
@@ -41,7 +45,7 @@ final class PlannedWork {
         queue.add(task);
         if (++added == 2) {
             for (int i = 0; i < helperCount; i++) {
-                var mine = new java.util.concurrent.atomic.AtomicBoolean();
+                var mine = new AtomicBoolean();
                 claimed.add(mine);
                 this.helpers.add(workers.submit(() -> {
                     if (!mine.compareAndSet(false, true)) return; // finish() ran everything already
@@ -92,7 +96,7 @@ final class PlannedWork {
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+            } catch (ExecutionException | CancellationException e) {
                 break; // the task's own failures are kept by run()
             }
         }

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -26,7 +27,7 @@ final class RangeRead {
      * restore. Capped, so a burst of concurrent reads (an iSCSI queue) does not leave them all behind.
      */
     private static final Queue<byte[]> RUN_BUFFERS = new ConcurrentLinkedQueue<>();
-    private static final java.util.concurrent.atomic.AtomicInteger POOLED = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger POOLED = new AtomicInteger();
     private static final int MAX_POOLED = 2 * Runtime.getRuntime().availableProcessors();
     /** Room for a run of RUN_BYTES plus its last record, which may cross it (a frame is at most about 530 KiB). */
     private static final int RUN_BUFFER = RUN_BYTES + (1 << 20);
