@@ -83,6 +83,7 @@ final class RangeRead {
         }
         if (failed instanceof RuntimeException e) throw e;
         if (failed instanceof Error e) throw e;
+        if (failed != null) throw new EngineException(EngineException.Reason.IO_ERROR, "read failed: " + failed, failed);
     }
 
     /** The next chunk of the range ({@code loc} if known, else null); steps outside the range are skipped. */
