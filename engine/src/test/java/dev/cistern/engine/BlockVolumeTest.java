@@ -158,6 +158,30 @@ class BlockVolumeTest {
         }
     }
 
+    /** An encrypted group's volume: batched reads fail LOCKED until the group is unlocked, then match. */
+    @Test
+    void largeReadsOfALockedVolumeFailUntilUnlocked() {
+        char[] pass = "volume passphrase".toCharArray();
+        byte[] data = TestData.compressible(8, 2 * MB);
+        try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
+            e.createGroup(new StorageGroupSpec("sealed", Compression.FAST, 0, ChunkingSpec.DEFAULT, pass));
+            e.createContainer("sealed", new ContainerSpec("lun-box", "iscsi", Map.of()));
+            try (BlockVolume v = e.openContainer("lun-box").createVolume("lun-0", 2L * MB, 4096, false)) {
+                v.write(0, ByteBuffer.wrap(data), true);
+                assertThat(read(v, 0, 2 * MB)).isEqualTo(data);
+            }
+        }
+        try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
+            try (BlockVolume v = e.openContainer("lun-box").openVolume("lun-0")) {
+                assertThatThrownBy(() -> read(v, 0, 2 * MB))
+                        .extracting(t -> ((EngineException) t).reason()).isEqualTo(EngineException.Reason.LOCKED);
+                e.unlockGroup("sealed", pass);
+                assertThat(read(v, 0, 2 * MB)).isEqualTo(data);
+                assertThat(read(v, 12288, 300 * 1024)).isEqualTo(java.util.Arrays.copyOfRange(data, 12288, 12288 + 300 * 1024));
+            }
+        }
+    }
+
     /** The first write of the test above, with units 1 and 2 unmapped. */
     private static byte[] patched(byte[] first, int unit) {
         java.util.Arrays.fill(first, unit, 3 * unit, (byte) 0);
