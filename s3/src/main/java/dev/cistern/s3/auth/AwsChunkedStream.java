@@ -2,6 +2,7 @@ package dev.cistern.s3.auth;
 
 import dev.cistern.s3.S3Error;
 import dev.cistern.s3.S3Exception;
+import dev.cistern.s3.http.BlockReadStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +21,7 @@ import java.util.Map;
  * operation only commits after the stream has ended without error. A bad signature, bad framing or a
  * body that ends early is an S3Exception from {@code read}, so nothing is stored.
  */
-public final class AwsChunkedStream extends InputStream {
+public final class AwsChunkedStream extends BlockReadStream {
     private static final int MAX_LINE = 8192;
     private static final long MAX_CHUNK = 64L << 20;
 
@@ -47,13 +48,6 @@ public final class AwsChunkedStream extends InputStream {
     /** Trailing headers (lower-case names); complete once the stream returned -1. */
     public Map<String, String> trailers() {
         return trailers;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

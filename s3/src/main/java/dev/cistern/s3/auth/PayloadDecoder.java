@@ -2,10 +2,10 @@ package dev.cistern.s3.auth;
 
 import dev.cistern.s3.S3Error;
 import dev.cistern.s3.S3Exception;
+import dev.cistern.s3.http.BlockReadStream;
 import dev.cistern.s3.http.RequestBody;
 import dev.cistern.s3.http.S3Request;
 import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -58,9 +58,11 @@ public final class PayloadDecoder {
      * A body stream that sees every byte read through it and may refuse the body: after each read
      * ({@link #checkRead}), and at its end ({@link #checkEnd}).
      */
-    abstract static class CheckedBody extends FilterInputStream {
+    abstract static class CheckedBody extends BlockReadStream {
+        private final InputStream in;
+
         CheckedBody(InputStream in) {
-            super(in);
+            this.in = in;
         }
 
         /** Sees {@code n} bytes just read into {@code b[off..]}. */
@@ -70,18 +72,21 @@ public final class PayloadDecoder {
         abstract void checkEnd();
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
         public int read(byte[] b, int off, int len) throws IOException {
             int n = in.read(b, off, len);
             if (n > 0) checkRead(b, off, n);
             if (n < 0) checkEnd();
             return n;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return in.available();
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
     }
 

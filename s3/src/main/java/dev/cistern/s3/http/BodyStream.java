@@ -3,7 +3,6 @@ package dev.cistern.s3.http;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -15,7 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * bytes wait, the channel stops reading from the socket until the reader has drained below {@link #LOW},
  * so a fast client cannot fill the heap while the engine is busy.
  */
-public final class BodyStream extends InputStream {
+public final class BodyStream extends BlockReadStream {
     static final int HIGH = 4 << 20;
     static final int LOW = 1 << 20;
 
@@ -71,13 +70,6 @@ public final class BodyStream extends InputStream {
         } finally {
             lock.unlock();
         }
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
