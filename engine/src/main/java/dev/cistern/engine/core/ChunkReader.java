@@ -90,7 +90,7 @@ final class ChunkReader {
         for (; j < to && covered < frameRaw; j++) {
             RecipeRecord r = steps.get(j);
             ChunkLocation l = locs[j];
-            boolean inOrder = l.containerId() == locs[i].containerId() && l.offset() == locs[i].offset()
+            boolean inOrder = l.sameRecord(locs[i])
                     && l.rawOffset() == covered && l.rawLength() == r.length()
                     && r.offset() == steps.get(i).offset() + covered && r.offset() >= start && r.end() <= end;
             if (!inOrder) return 0;
@@ -160,10 +160,8 @@ final class ChunkReader {
         return loc;
     }
 
-    /** Locations of the chunks of {@code steps}: locality cache first, then one multi-get of the index. */
-    ChunkLocation[] locateAll(GroupState g, java.util.List<RecipeRecord> steps) {
-        Fingerprint[] fps = new Fingerprint[steps.size()];
-        for (int i = 0; i < fps.length; i++) fps[i] = steps.get(i).fingerprint();
+    /** Locations of chunks {@code fps}: locality cache first, then one multi-get of the index. */
+    ChunkLocation[] locateAll(GroupState g, Fingerprint[] fps) {
         ChunkLocation[] out = new ChunkLocation[fps.length];
         IndexLookup.locate(meta, g, fps, fps.length, out);
         for (int i = 0; i < out.length; i++) if (out[i] == null) throw missing(g, fps[i]);

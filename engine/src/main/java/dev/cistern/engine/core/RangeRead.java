@@ -1,6 +1,7 @@
 package dev.cistern.engine.core;
 
 import dev.cistern.engine.EngineException;
+import dev.cistern.engine.chunking.Fingerprint;
 import dev.cistern.engine.store.ChunkLocation;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -108,16 +109,16 @@ final class RangeRead {
      */
     private void plan(boolean last) {
         ChunkLocation[] all = known.toArray(new ChunkLocation[0]);
-        List<RecipeRecord> unknown = new ArrayList<>();
-        for (int i = 0; i < all.length; i++) if (all[i] == null) unknown.add(piece.get(i));
+        List<Fingerprint> unknown = new ArrayList<>();
+        for (int i = 0; i < all.length; i++) if (all[i] == null) unknown.add(piece.get(i).fingerprint());
         if (!unknown.isEmpty()) {
-            ChunkLocation[] found = chunks.locateAll(g, unknown);
+            ChunkLocation[] found = chunks.locateAll(g, unknown.toArray(new Fingerprint[0]));
             for (int i = 0, k = 0; i < all.length; i++) if (all[i] == null) all[i] = found[k++];
         }
         int cut = all.length;
         if (!last) {
             ChunkLocation tail = all[all.length - 1];
-            while (cut > 0 && all[cut - 1].containerId() == tail.containerId() && all[cut - 1].offset() == tail.offset()) cut--;
+            while (cut > 0 && all[cut - 1].sameRecord(tail)) cut--;
             if (cut == 0) cut = all.length; // one frame is the whole piece
         }
         List<RecipeRecord> steps = piece.subList(0, cut);
@@ -188,8 +189,7 @@ final class RangeRead {
         int start = 0;
         long bytes = 0;
         for (int i = 1; i <= locs.length; i++) {
-            boolean sameRecord = i < locs.length && locs[i].containerId() == locs[i - 1].containerId()
-                    && locs[i].offset() == locs[i - 1].offset();
+            boolean sameRecord = i < locs.length && locs[i].sameRecord(locs[i - 1]);
             if (!sameRecord) bytes += locs[i - 1].recordLength();
             boolean contiguous = i < locs.length && locs[i].containerId() == locs[i - 1].containerId()
                     && (sameRecord || locs[i].offset() == (long) locs[i - 1].offset() + locs[i - 1].recordLength())

@@ -140,9 +140,9 @@ final class VolumeImpl {
         long u1 = (offset + length - 1) / unit;
         Mapping[] maps = mappings(u0, u1);
         GroupState g = container.group();
-        List<RecipeRecord> unlocated = new ArrayList<>();
-        for (Mapping m : maps) if (m.mapped() && m.loc() == null) unlocated.add(new RecipeRecord(0, m.fp(), unit));
-        ChunkLocation[] found = unlocated.isEmpty() ? new ChunkLocation[0] : engine.chunkReader.locateAll(g, unlocated);
+        List<Fingerprint> unlocated = new ArrayList<>();
+        for (Mapping m : maps) if (m.mapped() && m.loc() == null) unlocated.add(m.fp());
+        ChunkLocation[] found = engine.chunkReader.locateAll(g, unlocated.toArray(new Fingerprint[0]));
         RangeRead.read(engine.chunkReader, engine.dedup, g, offset, offset + length, dst.array(), dst.arrayOffset() + dst.position(),
                 range -> {
                     for (int i = 0, k = 0; i < maps.length; i++) {

@@ -21,6 +21,11 @@ public record ChunkLocation(long containerId, int offset, int payloadLength, int
         return ChunkRecord.HEADER + payloadLength;
     }
 
+    /** Whether both chunks are in the same record (one frame holds several). */
+    public boolean sameRecord(ChunkLocation other) {
+        return containerId == other.containerId && offset == other.offset;
+    }
+
     /** The same chunk in the same kind of record, moved to another place (the cleaner copies records whole). */
     public ChunkLocation movedTo(long newContainerId, int newOffset) {
         return new ChunkLocation(newContainerId, newOffset, payloadLength, rawLength, rawOffset, storedLength);
