@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 
 /**
  * The dedup write path shared by streams, files and volumes: given chunks and their fingerprints,
@@ -490,34 +489,22 @@ final class DedupStore {
     }
 
     /**
-     * Runs {@code r} over [0, n) on the worker threads and the caller. Each takes the next few indices
-     * as it gets free rather than a fixed share: frames of incompressible data decode several times
-     * faster than others, and a fixed split left one core idle at the end of every restore batch.
+     * Runs {@code r} over [0, n) on the worker threads and the caller, a few indices per task, taken as
+     * threads get free rather than as fixed shares: frames of incompressible data encode and decode
+     * several times faster than others, and a fixed split left one core idle at the end of a batch.
      */
     void parallel(int n, Range r) {
         if (n <= 1 || threads == 1) {
             r.run(0, n);
             return;
         }
-        int parts = Math.min(threads, n);
-        int grain = Math.max(1, n / (parts * 8));
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        Runnable share = () -> {
-            for (int from; (from = next.getAndAdd(grain)) < n; ) r.run(from, Math.min(n, from + grain));
-        };
-        List<Future<?>> fs = new ArrayList<>(parts - 1);
-        for (int p = 1; p < parts; p++) fs.add(workers.submit(share));
-        share.run();
-        for (Future<?> f : fs) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new EngineException(EngineException.Reason.IO_ERROR, "interrupted");
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException re) throw re;
-                throw new EngineException(EngineException.Reason.IO_ERROR, "worker failed: " + e.getCause(), e.getCause());
-            }
+        int grain = Math.max(1, n / (threads * 8));
+        PlannedWork work = plannedWork();
+        for (int from = 0; from < n; from += grain) {
+            int f = from;
+            int to = Math.min(n, from + grain);
+            work.add(() -> r.run(f, to));
         }
+        work.finish();
     }
 }
