@@ -110,8 +110,16 @@ final class Cleaner {
                         Long gid = entryGroup.get(entryId);
                         set = gid == null ? null : live.computeIfAbsent(gid, k -> new LongSet(1 << 16));
                     }
-                    if (set != null) set.add(Keys.longAt(sc.value(), 0));
-                    if (++done % 65536 == 0) {
+                    byte[] v = sc.value();
+                    // a recipe record is a segment of steps; a block map record is one unit's fingerprint
+                    int refs = f == Family.RECIPES ? Recipe.steps(v) : 1;
+                    if (set != null) {
+                        if (f == Family.RECIPES) for (int i = 0; i < refs; i++) set.add(Recipe.prefixAt(v, i));
+                        else set.add(Keys.longAt(v, 0));
+                    }
+                    long before = done;
+                    done += refs;
+                    if (done / 65536 != before / 65536) {
                         progress.update(done, 0, "mark");
                         if (progress.cancelled()) {
                             throw new EngineException(EngineException.Reason.CANCELLED, "clean cancelled while marking"

@@ -6,10 +6,9 @@ import dev.cistern.engine.FileEntry;
 import dev.cistern.engine.chunking.FastCdc;
 import dev.cistern.engine.chunking.Fingerprint;
 import dev.cistern.engine.meta.EntryRecord;
-import dev.cistern.engine.meta.Keys;
-import dev.cistern.engine.meta.MetaStore.Family;
-import dev.cistern.engine.meta.Scanner;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 
@@ -83,18 +82,12 @@ final class FileEntryImpl implements FileEntry {
         long end = x + data.length;
         long start = Math.min(x, size);
         long regionEnd = end;
-        try (Scanner sc = engine.meta.scan(Family.RECIPES, Keys.id(e.entryId()))) {
-            sc.seekForPrev(RecipeRecord.key(e.entryId(), x));
-            if (sc.valid()) {
-                RecipeRecord r = RecipeRecord.decode(sc.key(), sc.value());
-                if (r.end() > x) start = r.offset();
-            }
+        try (Recipe.Steps steps = new Recipe.Steps(engine.meta, e.entryId())) {
+            RecipeRecord r = stepHolding(steps, x);
+            if (r != null) start = r.offset();
             if (end < size) {
-                sc.seekForPrev(RecipeRecord.key(e.entryId(), end - 1));
-                if (sc.valid()) {
-                    RecipeRecord r = RecipeRecord.decode(sc.key(), sc.value());
-                    if (r.end() > end) regionEnd = r.end();
-                }
+                r = stepHolding(steps, end - 1);
+                if (r != null && r.end() > end) regionEnd = r.end();
             }
         }
         byte[] region = new byte[(int) (regionEnd - start)];
@@ -126,12 +119,9 @@ final class FileEntryImpl implements FileEntry {
             engine.dedup.store(session, region, off, len, fps, n);
             session.makeChunksDurable();
             try (WriteBatch b = new WriteBatch()) {
-                b.deleteRange(engine.meta.cf(Family.RECIPES), RecipeRecord.key(e.entryId(), start),
-                        RecipeRecord.key(e.entryId(), dropEnd));
-                for (int i = 0; i < n; i++) {
-                    RecipeRecord r = new RecipeRecord(start + off[i], fps[i], len[i]);
-                    b.put(engine.meta.cf(Family.RECIPES), RecipeRecord.key(e.entryId(), r.offset()), r.value());
-                }
+                List<RecipeRecord> steps = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) steps.add(new RecipeRecord(start + off[i], fps[i], len[i]));
+                Recipe.replace(b, engine.meta, e.entryId(), start, dropEnd, steps);
                 container.putEntrySize(b, name, e.entryId(), newSize);
                 engine.meta.write(b, false);
             } catch (RocksDBException ex) {
@@ -155,18 +145,22 @@ final class FileEntryImpl implements FileEntry {
                 return;
             }
             long start = newSize;
-            try (Scanner sc = engine.meta.scan(Family.RECIPES, Keys.id(e.entryId()))) {
-                sc.seekForPrev(RecipeRecord.key(e.entryId(), newSize));
-                if (sc.valid()) {
-                    RecipeRecord r = RecipeRecord.decode(sc.key(), sc.value());
-                    if (r.end() > newSize) start = r.offset();
-                }
+            try (Recipe.Steps steps = new Recipe.Steps(engine.meta, e.entryId())) {
+                RecipeRecord r = stepHolding(steps, newSize);
+                if (r != null) start = r.offset();
             }
             byte[] keep = new byte[(int) (newSize - start)];
             reads.read(container.group(), e.entryId(), e.size(), start, ByteBuffer.wrap(keep));
             // everything from the cut chunk to the end goes, in the same batch as the re-chunked head
             replaceRegion(e, start, Long.MAX_VALUE, keep, newSize);
         }
+    }
+
+    /** The recipe step holding byte {@code offset} of the entry, or null in a hole or past the end. */
+    private static RecipeRecord stepHolding(Recipe.Steps steps, long offset) {
+        steps.seek(offset);
+        RecipeRecord r = steps.next();
+        return r != null && r.offset() <= offset ? r : null;
     }
 
     @Override

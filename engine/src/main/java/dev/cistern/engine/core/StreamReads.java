@@ -3,8 +3,6 @@ package dev.cistern.engine.core;
 import dev.cistern.engine.EngineException;
 import dev.cistern.engine.chunking.Fingerprint;
 import dev.cistern.engine.meta.MetaStore;
-import dev.cistern.engine.meta.MetaStore.Family;
-import dev.cistern.engine.meta.Scanner;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,12 +29,9 @@ final class StreamReads {
     /** Large sequential reads (restores, big GETs): the recipe steps of the range go to a {@link RangeRead}. */
     private int readBatch(GroupState g, long entryId, long offset, int want, ByteBuffer dst) {
         RangeRead.read(chunks, parallel, g, offset, offset + want, dst.array(), dst.arrayOffset() + dst.position(), range -> {
-            try (Scanner sc = meta.scan(Family.RECIPES, dev.cistern.engine.meta.Keys.id(entryId))) {
-                sc.seekForPrev(RecipeRecord.key(entryId, offset));
-                if (!sc.valid()) sc.seek(RecipeRecord.key(entryId, offset));
-                for (; sc.valid(); sc.advance()) {
-                    RecipeRecord r = RecipeRecord.decode(sc.key(), sc.value());
-                    if (r.offset() >= offset + want) break;
+            try (Recipe.Steps steps = new Recipe.Steps(meta, entryId)) {
+                steps.seek(offset);
+                for (RecipeRecord r = steps.next(); r != null && r.offset() < offset + want; r = steps.next()) {
                     range.add(r, null);
                 }
             }
@@ -51,16 +46,11 @@ final class StreamReads {
         int want = (int) Math.min(dst.remaining(), size - offset);
         if (want >= BATCH && dst.hasArray() && parallel != null) return readBatch(g, entryId, offset, want, dst);
         int done = 0;
-        try (Scanner sc = meta.scan(Family.RECIPES, dev.cistern.engine.meta.Keys.id(entryId))) {
-            sc.seekForPrev(RecipeRecord.key(entryId, offset));
-            if (!sc.valid()) sc.seek(RecipeRecord.key(entryId, offset));
+        try (Recipe.Steps steps = new Recipe.Steps(meta, entryId)) {
+            steps.seek(offset);
             long pos = offset;
-            while (done < want && sc.valid()) {
-                RecipeRecord r = RecipeRecord.decode(sc.key(), sc.value());
-                if (r.end() <= pos) {
-                    sc.advance();
-                    continue;
-                }
+            RecipeRecord r = steps.next();
+            while (done < want && r != null) {
                 if (r.offset() > pos) {
                     // a hole (sparse file region): zeros
                     int gap = (int) Math.min(want - done, r.offset() - pos);
@@ -75,7 +65,7 @@ final class StreamReads {
                 dst.put(data, from, n);
                 done += n;
                 pos += n;
-                sc.advance();
+                r = steps.next();
             }
         }
         if (done < want) {

@@ -10,7 +10,6 @@ import dev.cistern.engine.store.ChunkLocation;
 import dev.cistern.engine.meta.EntryRecord;
 import dev.cistern.engine.meta.Keys;
 import dev.cistern.engine.meta.MetaStore.Family;
-import dev.cistern.engine.meta.Scanner;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -113,11 +112,11 @@ final class StreamWriterImpl implements StreamWriter {
         List<RecipeRecord> batch = new ArrayList<>(COPY_BATCH);
         long start = bufStart;
         long referenced = src.size(); // where whole chunks end: a chunk the source was cut inside is copied as bytes
-        try (Scanner sc = engine.meta.scan(Family.RECIPES, Keys.id(src.entryId()))) {
+        try (Recipe.Steps sourceSteps = new Recipe.Steps(engine.meta, src.entryId())) {
             while (true) {
-                boolean more = sc.next();
+                RecipeRecord r = sourceSteps.next();
+                boolean more = r != null;
                 if (more) {
-                    RecipeRecord r = RecipeRecord.decode(sc.key(), sc.value());
                     if (r.offset() >= src.size()) continue; // past the end the source was cut to
                     if (r.end() > src.size()) {
                         referenced = r.offset();
@@ -359,9 +358,7 @@ final class StreamWriterImpl implements StreamWriter {
 
     private void writeRecipe(List<RecipeRecord> steps, boolean sync) {
         try (WriteBatch b = new WriteBatch()) {
-            for (RecipeRecord r : steps) {
-                b.put(engine.meta.cf(Family.RECIPES), RecipeRecord.key(entryId, r.offset()), r.value());
-            }
+            Recipe.put(b, engine.meta, entryId, steps);
             engine.meta.write(b, sync);
         } catch (RocksDBException e) {
             throw new EngineException(EngineException.Reason.IO_ERROR, "writing '" + name + "' failed", e);
@@ -369,9 +366,7 @@ final class StreamWriterImpl implements StreamWriter {
     }
 
     private void putRecipe(WriteBatch b) throws RocksDBException {
-        for (RecipeRecord r : unflushed) {
-            b.put(engine.meta.cf(Family.RECIPES), RecipeRecord.key(entryId, r.offset()), r.value());
-        }
+        Recipe.put(b, engine.meta, entryId, unflushed);
     }
 
     @Override

@@ -148,14 +148,23 @@ final class Verifier {
             Family f = e.kind() == dev.cistern.engine.EntryInfo.Kind.STREAM ? Family.RECIPES : Family.BLOCKS;
             try (Scanner sc = engine.meta.scan(f, Keys.id(e.entryId()))) {
                 while (sc.next()) {
-                    if (prefixes.contains(Keys.longAt(sc.value(), 0))
-                            && damaged.contains(Fingerprint.read(sc.value(), 0))) {
-                        out.add(container + "/" + name);
-                        return;
+                    for (Fingerprint fp : referenced(f, sc.value())) {
+                        if (prefixes.contains(fp.prefix()) && damaged.contains(fp)) {
+                            out.add(container + "/" + name);
+                            return;
+                        }
                     }
                 }
             }
         });
+    }
+
+    /** The fingerprints one record references: every step of a recipe segment, or a block map unit's. */
+    private static List<Fingerprint> referenced(Family f, byte[] value) {
+        if (f == Family.BLOCKS) return List.of(Fingerprint.read(value, 0));
+        List<Fingerprint> out = new ArrayList<>(Recipe.steps(value));
+        for (int i = 0; i < Recipe.steps(value); i++) out.add(Recipe.fingerprintAt(value, i));
+        return out;
     }
 
     /** Names entries referencing a fingerprint with no index entry at all (a lost chunk). */
@@ -164,10 +173,11 @@ final class Verifier {
             Family f = e.kind() == dev.cistern.engine.EntryInfo.Kind.STREAM ? Family.RECIPES : Family.BLOCKS;
             try (Scanner sc = engine.meta.scan(f, Keys.id(e.entryId()))) {
                 while (sc.next()) {
-                    Fingerprint fp = Fingerprint.read(sc.value(), 0);
-                    if (g.cache.get(fp) == null && engine.meta.get(Family.INDEX, DedupStore.indexKey(g.id(), fp)) == null) {
-                        out.add(container + "/" + name);
-                        return;
+                    for (Fingerprint fp : referenced(f, sc.value())) {
+                        if (g.cache.get(fp) == null && engine.meta.get(Family.INDEX, DedupStore.indexKey(g.id(), fp)) == null) {
+                            out.add(container + "/" + name);
+                            return;
+                        }
                     }
                 }
             }

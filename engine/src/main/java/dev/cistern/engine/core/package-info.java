@@ -3,7 +3,8 @@
  *
  * <h2>Data model</h2>
  * Storage group (dedup domain, compression, key, quota) → container → entry. A stream entry has a
- * recipe (RECIPES: entry id | offset → fingerprint | length); a volume has a block map (BLOCKS: entry id
+ * recipe in segments of consecutive steps (RECIPES: entry id | offset of the first step → (fingerprint |
+ * length) per step, see {@link dev.cistern.engine.core.Recipe}); a volume has a block map (BLOCKS: entry id
  * | unit → fingerprint; absent = zeros). Chunks live once per group in chunk containers, found through
  * the fingerprint index (INDEX: group | fingerprint → container, offset, lengths). Dedup is per storage
  * group: groups have their own keys, so a chunk of one encrypted group cannot be read through another.
