@@ -34,7 +34,7 @@ final class StreamWriterImpl implements StreamWriter {
      * Segments cut but not yet stored. Two are fingerprinted and encoded at once (one per core here) while
      * this thread cuts the next; stores happen one at a time, in order. Bounds memory to a few segments.
      */
-    private static final int IN_FLIGHT = 4;
+    private static final int IN_FLIGHT = Integer.getInteger("cistern.inflight", 4);
     /** At most this many chunks cut by search between two probes for a chain of stored chunks. */
     private static final int MAX_PROBE_INTERVAL = 64;
     /** Recipe steps {@link #writeCopyOf} references at a time. */
