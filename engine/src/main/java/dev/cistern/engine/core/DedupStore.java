@@ -308,16 +308,17 @@ final class DedupStore {
     }
 
     /**
-     * Whether {@code fp} is in the locality cache, loading its container's listing if the index has it.
-     * Only a hint (the cleaner may delete it right after): a writer uses it to predict boundaries, which
+     * {@code fp}'s node in the locality cache (null if not stored), loading its container's listing if
+     * the index has it. Only a hint (the cleaner may delete it right after): a writer uses it to predict boundaries, which
      * the chunk's own fingerprint then confirms or not.
      */
-    boolean cachedOrLoaded(GroupState g, Fingerprint fp) {
-        if (g.cache.get(fp) != null) return true;
+    LocalityCache.Node cachedOrLoaded(GroupState g, Fingerprint fp) {
+        LocalityCache.Node n = g.cache.node(fp);
+        if (n != null) return n;
         ChunkLocation loc = IndexLookup.lookup(meta, g, fp);
-        if (loc == null) return false;
+        if (loc == null) return null;
         IndexLookup.loadLocality(meta, g, loc.containerId());
-        return g.cache.get(fp) != null;
+        return g.cache.node(fp);
     }
 
     /**

@@ -20,21 +20,37 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class LocalityCache {
     private final int maxContainers;
-    private final Map<Fingerprint, ChunkLocation> byFingerprint = new ConcurrentHashMap<>();
-    private final Map<Fingerprint, Fingerprint> successors = new ConcurrentHashMap<>();
-    private final LinkedHashMap<Long, List<Fingerprint>> containers = new LinkedHashMap<>(64, 0.75f, true);
+    private final Map<Fingerprint, Node> byFingerprint = new ConcurrentHashMap<>();
+    private final LinkedHashMap<Long, List<Node>> containers = new LinkedHashMap<>(64, 0.75f, true);
+
+    /**
+     * A cached chunk and, once known, the one stored after it. A writer following a chain holds the
+     * node and steps to {@link #next} without a map lookup. A node forgotten by the cache may still be
+     * held by a writer: it only feeds predictions, which the chunk's fingerprint then confirms or not.
+     */
+    static final class Node {
+        final Fingerprint fingerprint;
+        final ChunkLocation location;
+        volatile Node next;
+
+        Node(Fingerprint fingerprint, ChunkLocation location) {
+            this.fingerprint = fingerprint;
+            this.location = location;
+        }
+    }
 
     LocalityCache(int maxContainers) {
         this.maxContainers = maxContainers;
     }
 
     ChunkLocation get(Fingerprint fp) {
-        return byFingerprint.get(fp);
+        Node n = byFingerprint.get(fp);
+        return n == null ? null : n.location;
     }
 
-    /** The chunk stored right after {@code fp} in its container, if both are cached. */
-    Fingerprint successor(Fingerprint fp) {
-        return successors.get(fp);
+    /** The cached chunk {@code fp}, with its successor link, or null. */
+    Node node(Fingerprint fp) {
+        return byFingerprint.get(fp);
     }
 
     synchronized boolean holds(long containerId) {
@@ -43,38 +59,39 @@ final class LocalityCache {
 
     /** Adds the fingerprints of a container, in container order (replacing what was cached of it). */
     synchronized void load(long containerId, List<Map.Entry<Fingerprint, ChunkLocation>> chunks) {
-        List<Fingerprint> fps = new ArrayList<>(chunks.size());
-        Fingerprint previous = null;
+        List<Node> nodes = new ArrayList<>(chunks.size());
+        Node previous = null;
         for (var e : chunks) {
-            byFingerprint.put(e.getKey(), e.getValue());
-            fps.add(e.getKey());
-            if (previous != null) successors.put(previous, e.getKey());
-            previous = e.getKey();
+            Node n = new Node(e.getKey(), e.getValue());
+            byFingerprint.put(n.fingerprint, n);
+            nodes.add(n);
+            if (previous != null) previous.next = n;
+            previous = n;
         }
-        List<Fingerprint> prev = containers.put(containerId, fps);
-        if (prev != null) prev.removeAll(fps);
+        List<Node> old = containers.put(containerId, nodes);
+        if (old != null) forget(old); // only those not replaced just now
         evict();
     }
 
     /** Adds one chunk just written to an open container. */
     synchronized void add(Fingerprint fp, ChunkLocation loc) {
-        byFingerprint.put(fp, loc);
-        List<Fingerprint> fps = containers.computeIfAbsent(loc.containerId(), k -> new ArrayList<>());
-        if (!fps.isEmpty()) successors.put(fps.getLast(), fp);
-        fps.add(fp);
+        Node n = new Node(fp, loc);
+        byFingerprint.put(fp, n);
+        List<Node> nodes = containers.computeIfAbsent(loc.containerId(), k -> new ArrayList<>());
+        if (!nodes.isEmpty()) nodes.getLast().next = n;
+        nodes.add(n);
         evict();
     }
 
     /** Forgets a container (the cleaner moved or deleted its chunks). */
     synchronized void invalidate(long containerId) {
-        List<Fingerprint> fps = containers.remove(containerId);
-        if (fps != null) forget(containerId, fps);
+        List<Node> nodes = containers.remove(containerId);
+        if (nodes != null) forget(nodes);
     }
 
     synchronized void clear() {
         containers.clear();
         byFingerprint.clear();
-        successors.clear();
     }
 
     private void evict() {
@@ -82,15 +99,15 @@ final class LocalityCache {
             var it = containers.entrySet().iterator();
             var eldest = it.next();
             it.remove();
-            forget(eldest.getKey(), eldest.getValue());
+            forget(eldest.getValue());
         }
     }
 
-    private void forget(long containerId, List<Fingerprint> fps) {
-        for (Fingerprint fp : fps) {
-            if (byFingerprint.computeIfPresent(fp, (k, v) -> v.containerId() == containerId ? null : v) == null) {
-                successors.remove(fp);
-            }
+    /** Drops nodes from the map unless a newer node of the same chunk replaced them there. */
+    private void forget(List<Node> nodes) {
+        for (Node n : nodes) {
+            byFingerprint.remove(n.fingerprint, n);
+            n.next = null;
         }
     }
 }

@@ -34,7 +34,7 @@ final class StreamWriterImpl implements StreamWriter {
      * Segments cut but not yet stored. Two are fingerprinted and encoded at once (one per core here) while
      * this thread cuts the next; stores happen one at a time, in order. Bounds memory to a few segments.
      */
-    private static final int IN_FLIGHT = Integer.getInteger("cistern.inflight", 4);
+    private static final int IN_FLIGHT = 4;
     /** At most this many chunks cut by search between two probes for a chain of stored chunks. */
     private static final int MAX_PROBE_INTERVAL = 64;
     /** Recipe steps {@link #writeCopyOf} references at a time. */
@@ -56,8 +56,8 @@ final class StreamWriterImpl implements StreamWriter {
     private CompletableFuture<Void> lastStored = CompletableFuture.completedFuture(null);
     /** Segment buffers the store stage is done with, for reuse instead of allocating 4 MiB each time. */
     private final Queue<byte[]> spares = new ConcurrentLinkedQueue<>();
-    /** Fingerprint of the chunk that ends where the next cut starts, when known: a chain to predict along. */
-    private Fingerprint chainEnd;
+    /** The cached chunk that ends where the next cut starts, when known: a chain to predict along. */
+    private LocalityCache.Node chainEnd;
     /** Set by the store stage when a prediction was wrong: stop following the chain. */
     private volatile boolean mispredicted;
     private final java.security.MessageDigest probeDigest = Fingerprint.digest();
@@ -156,7 +156,7 @@ final class StreamWriterImpl implements StreamWriter {
      *
      * <p>Boundaries of data stored before are predicted rather than searched for (RapidCDC, Ni et al.,
      * SoCC '19): after a chunk known to be stored, the next one is most likely its successor in its
-     * container (see {@link LocalityCache#successor}). If the buffered bytes could end there (the
+     * container (see {@link LocalityCache.Node#next}). If the buffered bytes could end there (the
      * chunker's cut test on the last 64 bytes), the chunk is taken as predicted without scanning it, and
      * the store stage checks the prediction against the chunk's SHA-256, which it computes anyway. A
      * wrong prediction costs nothing in correctness: that stage cuts the rest of the segment by content
@@ -176,12 +176,12 @@ final class StreamWriterImpl implements StreamWriter {
             int cut = -1;
             Fingerprint predicted = null;
             Fingerprint probed = null;
-            if (chainEnd != null) {
-                Fingerprint next = g.cache.successor(chainEnd);
-                ChunkLocation at = next == null ? null : g.cache.get(next);
-                if (at != null && at.rawLength() <= fill - pos && chunker.cutsAt(buf, pos, at.rawLength())) {
-                    cut = at.rawLength();
-                    predicted = next;
+            LocalityCache.Node next = chainEnd == null ? null : chainEnd.next;
+            if (next != null) {
+                int length = next.location.rawLength();
+                if (length <= fill - pos && chunker.cutsAt(buf, pos, length)) {
+                    cut = length;
+                    predicted = next.fingerprint;
                 }
             }
             if (predicted == null) {
@@ -190,8 +190,8 @@ final class StreamWriterImpl implements StreamWriter {
                 chainEnd = null;
                 if (--untilProbe <= 0) {
                     probed = Fingerprint.of(probeDigest, buf, pos, cut);
-                    if (engine.dedup.cachedOrLoaded(g, probed)) {
-                        chainEnd = probed;
+                    chainEnd = engine.dedup.cachedOrLoaded(g, probed);
+                    if (chainEnd != null) {
                         probeInterval = 1;
                     } else {
                         probeInterval = Math.min(MAX_PROBE_INTERVAL, probeInterval * 2);
@@ -199,7 +199,7 @@ final class StreamWriterImpl implements StreamWriter {
                     untilProbe = probeInterval;
                 }
             } else {
-                chainEnd = predicted;
+                chainEnd = next;
             }
             cuts.add(pos, cut, probed, predicted);
             pos += cut;
