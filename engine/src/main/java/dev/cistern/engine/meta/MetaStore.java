@@ -165,12 +165,19 @@ public final class MetaStore implements AutoCloseable {
     }
 
     public Scanner scan(Family f, byte[] prefix) {
+        checkScannable(f);
         return new Scanner(db.newIterator(cf(f)), prefix);
     }
 
     public Scanner scan(Family f, byte[] prefix, org.rocksdb.Snapshot snapshot) {
+        checkScannable(f);
         org.rocksdb.ReadOptions ro = new org.rocksdb.ReadOptions().setSnapshot(snapshot);
         return new Scanner(db.newIterator(cf(f), ro), prefix, ro);
+    }
+
+    /** The index's hash memtable has no key order: an iterator over it would silently skip keys. */
+    private static void checkScannable(Family f) {
+        if (f == Family.INDEX) throw new IllegalArgumentException("the fingerprint index is point lookups only");
     }
 
     public long counter(byte[] key) {
