@@ -67,6 +67,30 @@ class EngineRoundTripTest {
      * re-cut by content): edited copies must read back exactly, and store about what content-defined
      * cutting alone stores, in whichever order the versions arrive.
      */
+    /** Deleting a group drops its fingerprint index by range, which the index's hash memtable must take. */
+    @Test
+    void aGroupThatHeldDataIsDeletedWithItsIndexAndAGroupAfterItStoresAfresh() {
+        byte[] data = TestData.random(31, 3_000_000);
+        try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
+            e.createGroup(StorageGroupSpec.of("old"));
+            e.createContainer("old", new ContainerSpec("aaa", "s3", Map.of()));
+            put(e.openContainer("aaa"), "x", data);
+            e.deleteContainer("aaa");
+            e.deleteGroup("old");
+            assertThat(e.listGroups()).isEmpty();
+            e.createGroup(StorageGroupSpec.of("new"));
+            e.createContainer("new", new ContainerSpec("bbb", "s3", Map.of()));
+            put(e.openContainer("bbb"), "x", data);
+            // nothing deduplicated against the deleted group: every chunk stored again
+            assertThat(e.groupStats("new").uniqueBytes()).isEqualTo(data.length);
+            assertThat(readAll(e.openContainer("bbb"), "x")).isEqualTo(data);
+        }
+        try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
+            assertThat(readAll(e.openContainer("bbb"), "x")).isEqualTo(data);
+            assertThat(e.verify(Progress.NONE).clean()).isTrue();
+        }
+    }
+
     @Test
     void predictedBoundariesReadBackExactAndDedupLikeSearchedOnes() {
         byte[] original = TestData.random(7, 24_000_000);
