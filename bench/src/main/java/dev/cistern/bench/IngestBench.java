@@ -45,6 +45,10 @@ final class IngestBench implements Callable<Integer> {
     @Option(names = "--compression", defaultValue = "fast", description = "none, fast (LZ4) or best (Zstd)")
     String compression;
 
+    @Option(names = "--rounds", defaultValue = "1",
+            description = "store and restore the generations this many times, each on a fresh data directory; figures are medians")
+    int rounds;
+
     @Option(names = "--work", description = "scratch directory (default: a new temporary directory)")
     Path work;
 
@@ -53,59 +57,42 @@ final class IngestBench implements Callable<Integer> {
         for (Path p : paths) {
             if (!Files.exists(p)) throw new IllegalArgumentException("no such path: " + p);
         }
+        if (rounds < 1) throw new IllegalArgumentException("--rounds must be at least 1, not " + rounds);
         Path dir = work != null ? work : Files.createTempDirectory("cistern-bench");
         Files.createDirectories(dir);
         for (Path p : paths) TreeWalker.write(p, b -> { }); // warm the page cache for everyone
         Map<String, Object> json = new LinkedHashMap<>();
-        List<Double> ingest = new ArrayList<>();
-        List<Double> ingestCpu = new ArrayList<>();
-        long logical = 0;
-        double restoreMbs;
-        double restoreCpu;
-        long heapAfterGc;
-        Stats stats;
         warmUp(dir.resolve("warmup"), paths.get(0));
         double compressorMbs = compressorAlone(paths.get(0));
-        try (Engine e = Engines.open(EngineConfig.defaults(dir.resolve("cistern")))) {
-            e.createGroup(new StorageGroupSpec("bench", Compression.valueOf(compression.toUpperCase(Locale.ROOT)), 0, null, null));
-            e.createContainer("bench", new ContainerSpec("bench", "client", Map.of()));
-            ContainerHandle c = e.openContainer("bench");
-            for (int g = 0; g < paths.size(); g++) {
-                long t0 = System.nanoTime();
-                long c0 = cpuNanos();
-                long n;
-                try (StreamWriter w = c.create("gen-" + g)) {
-                    n = TreeWalker.write(paths.get(g), w::write);
-                    w.commit(Map.of());
-                }
-                double s = (System.nanoTime() - t0) / 1e9;
-                logical += n;
-                double cpu = (cpuNanos() - c0) / 1e9;
-                ingest.add(n / 1e6 / s);
-                ingestCpu.add(cpu);
-                System.out.printf(Locale.ROOT, "generation %d: %s in %.2f s = %.0f MB/s (%.2f CPU-s: %.0f MB per CPU-second)%n",
-                        g, human(n), s, n / 1e6 / s, cpu, n / 1e6 / cpu);
-            }
-            long t0 = System.nanoTime();
-            long c0 = cpuNanos();
-            for (int g = 0; g < paths.size(); g++) restore(c, "gen-" + g, RESTORE_READ);
-            double rs = (System.nanoTime() - t0) / 1e9;
-            restoreCpu = (cpuNanos() - c0) / 1e9;
-            restoreMbs = logical / 1e6 / rs;
-            System.out.printf(Locale.ROOT, "restore: %s in %.2f s = %.0f MB/s (%.2f CPU-s: %.0f MB per CPU-second)%n",
-                    human(logical), rs, restoreMbs, restoreCpu, logical / 1e6 / restoreCpu);
-            for (int g = 0; g < paths.size(); g++) verify(c, "gen-" + g, paths.get(g));
-            System.out.println("verify: all generations bit-exact");
-            stats = e.groupStats("bench");
-            // the index lives on disk; what stays on the heap per stored chunk is the bounded caches
-            System.gc();
-            Runtime rt = Runtime.getRuntime();
-            heapAfterGc = rt.totalMemory() - rt.freeMemory();
+        List<Round> done = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            if (rounds > 1) System.out.printf(Locale.ROOT, "round %d of %d%n", r + 1, rounds);
+            Path data = dir.resolve("cistern");
+            if (r > 0) PeerRunner.deleteTree(data);
+            done.add(round(data));
+        }
+        // the machine's speed drifts between runs: with several rounds, each figure is the median of its rounds
+        List<Double> ingest = new ArrayList<>();
+        List<Double> ingestCpu = new ArrayList<>();
+        for (int g = 0; g < paths.size(); g++) {
+            int gen = g;
+            ingest.add(median(done.stream().map(x -> x.ingestMbs().get(gen)).toList()));
+            ingestCpu.add(median(done.stream().map(x -> x.ingestCpu().get(gen)).toList()));
+        }
+        double restoreMbs = median(done.stream().map(Round::restoreMbs).toList());
+        double restoreCpu = median(done.stream().map(Round::restoreCpu).toList());
+        Round last = done.getLast();
+        Stats stats = last.stats();
+        long heapAfterGc = last.heapAfterGc();
+        if (rounds > 1) {
+            System.out.printf(Locale.ROOT, "medians of %d rounds: generations %s MB/s, restore %.0f MB/s%n", rounds,
+                    ingest.stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList(), restoreMbs);
         }
         System.out.printf(Locale.ROOT, "%-10s %14s %14s %8s %8s%n", "", "logical", "stored", "dedup", "compr");
         System.out.printf(Locale.ROOT, "%-10s %14d %14d %8.2f %8.2f%n", "cistern", stats.logicalBytes(), stats.storedBytes(),
                 stats.dedupRatio(), stats.compressionRatio());
         json.put("generations", paths.size());
+        json.put("rounds", rounds);
         json.put("logical_bytes", stats.logicalBytes());
         json.put("stored_bytes", stats.storedBytes());
         json.put("disk_bytes", PeerRunner.du(dir.resolve("cistern")));
@@ -144,6 +131,59 @@ final class IngestBench implements Callable<Integer> {
         if (work == null) PeerRunner.deleteTree(dir);
         System.out.println(Json.write(json));
         return 0;
+    }
+
+    /** What one round measured: each PATH stored as a generation on a fresh data directory, then restored. */
+    private record Round(List<Double> ingestMbs, List<Double> ingestCpu, double restoreMbs, double restoreCpu,
+                         Stats stats, long heapAfterGc) {
+    }
+
+    private Round round(Path data) throws IOException {
+        List<Double> ingest = new ArrayList<>();
+        List<Double> ingestCpu = new ArrayList<>();
+        long logical = 0;
+        try (Engine e = Engines.open(EngineConfig.defaults(data))) {
+            e.createGroup(new StorageGroupSpec("bench", Compression.valueOf(compression.toUpperCase(Locale.ROOT)), 0, null, null));
+            e.createContainer("bench", new ContainerSpec("bench", "client", Map.of()));
+            ContainerHandle c = e.openContainer("bench");
+            for (int g = 0; g < paths.size(); g++) {
+                long t0 = System.nanoTime();
+                long c0 = cpuNanos();
+                long n;
+                try (StreamWriter w = c.create("gen-" + g)) {
+                    n = TreeWalker.write(paths.get(g), w::write);
+                    w.commit(Map.of());
+                }
+                double s = (System.nanoTime() - t0) / 1e9;
+                logical += n;
+                double cpu = (cpuNanos() - c0) / 1e9;
+                ingest.add(n / 1e6 / s);
+                ingestCpu.add(cpu);
+                System.out.printf(Locale.ROOT, "generation %d: %s in %.2f s = %.0f MB/s (%.2f CPU-s: %.0f MB per CPU-second)%n",
+                        g, human(n), s, n / 1e6 / s, cpu, n / 1e6 / cpu);
+            }
+            long t0 = System.nanoTime();
+            long c0 = cpuNanos();
+            for (int g = 0; g < paths.size(); g++) restore(c, "gen-" + g, RESTORE_READ);
+            double rs = (System.nanoTime() - t0) / 1e9;
+            double restoreCpu = (cpuNanos() - c0) / 1e9;
+            double restoreMbs = logical / 1e6 / rs;
+            System.out.printf(Locale.ROOT, "restore: %s in %.2f s = %.0f MB/s (%.2f CPU-s: %.0f MB per CPU-second)%n",
+                    human(logical), rs, restoreMbs, restoreCpu, logical / 1e6 / restoreCpu);
+            for (int g = 0; g < paths.size(); g++) verify(c, "gen-" + g, paths.get(g));
+            System.out.println("verify: all generations bit-exact");
+            Stats stats = e.groupStats("bench");
+            // the index lives on disk; what stays on the heap per stored chunk is the bounded caches
+            System.gc();
+            Runtime rt = Runtime.getRuntime();
+            return new Round(ingest, ingestCpu, restoreMbs, restoreCpu, stats, rt.totalMemory() - rt.freeMemory());
+        }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     /**
