@@ -62,11 +62,6 @@ class EngineRoundTripTest {
         }
     }
 
-    /**
-     * A re-ingested stream has its boundaries predicted from what is stored (and every wrong prediction
-     * re-cut by content): edited copies must read back exactly, and store about what content-defined
-     * cutting alone stores, in whichever order the versions arrive.
-     */
     /** Deleting a group drops its fingerprint index by range, which the index's hash memtable must take. */
     @Test
     void aGroupThatHeldDataIsDeletedWithItsIndexAndAGroupAfterItStoresAfresh() {
@@ -91,6 +86,11 @@ class EngineRoundTripTest {
         }
     }
 
+    /**
+     * A re-ingested stream has its boundaries predicted from what is stored (and every wrong prediction
+     * re-cut by content): edited copies must read back exactly, and store about what content-defined
+     * cutting alone stores, in whichever order the versions arrive.
+     */
     @Test
     void predictedBoundariesReadBackExactAndDedupLikeSearchedOnes() {
         byte[] original = TestData.random(7, 24_000_000);

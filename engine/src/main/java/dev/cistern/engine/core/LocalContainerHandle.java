@@ -25,6 +25,8 @@ import org.rocksdb.WriteBatch;
 
 /** The entries of one container. Entry records live under (container id, name) in ENTRIES. */
 final class LocalContainerHandle implements ContainerHandle {
+    /** A copy writes its records in batches of about this many bytes. */
+    private static final long COPY_BATCH_BYTES = 4L * 1024 * 1024;
     private final LocalEngine engine;
     private final ContainerRecord record;
     private final GroupState group;
@@ -201,13 +203,13 @@ final class LocalContainerHandle implements ContainerHandle {
         long mapped = 0;
         try (Scanner sc = engine.meta.scan(fam, Keys.id(src.entryId()))) {
             WriteBatch b = new WriteBatch();
-            int n = 0;
             while (sc.next()) {
                 byte[] k = sc.key().clone();
                 System.arraycopy(Keys.id(newId), 0, k, 0, 8);
                 b.put(engine.meta.cf(fam), k, sc.value());
                 mapped += engine.config.volumeUnit();
-                if (++n % 10_000 == 0) {
+                // bounded by bytes: a recipe record holds up to 256 steps, a block map record one unit
+                if (b.getDataSize() >= COPY_BATCH_BYTES) {
                     engine.meta.write(b, false);
                     b.close();
                     b = new WriteBatch();

@@ -69,7 +69,13 @@ final class LocalityCache {
             previous = n;
         }
         List<Node> old = containers.put(containerId, nodes);
-        if (old != null) forget(old); // only those not replaced just now
+        if (old != null) {
+            // chunks of an open container are cached before their listing is written: a listing read
+            // meanwhile lacks them, and dropping them would have the next writer store them again
+            for (Node n : old) {
+                if (byFingerprint.get(n.fingerprint) == n) nodes.add(n);
+            }
+        }
         evict();
     }
 

@@ -26,7 +26,7 @@ import org.rocksdb.WriteBatch;
 final class Recipe {
     /** Bytes of one step in a segment's value. */
     static final int STEP_BYTES = Fingerprint.LENGTH + 4;
-    /** Steps per segment at most: a value of 9 KiB, two or three MiB of stream. */
+    /** Steps per segment at most (a value of 9 KiB). A stream writer puts one per MiB it stores: about 128. */
     static final int MAX_STEPS = 256;
 
     private Recipe() {
@@ -70,34 +70,62 @@ final class Recipe {
     /**
      * Replaces the steps of entry {@code entryId} in [{@code start}, {@code dropEnd}) with
      * {@code newSteps}, in {@code b}. Both ends must fall between steps or in a hole (a rewrite
-     * widens its region to whole steps first). Segments reaching over either end are split: the
-     * steps outside the range are put back under their own keys.
+     * widens its region to whole steps first). Only the segments at the two ends are read: one
+     * reaching over an end is split, and its steps outside the range are put back under their own
+     * keys; the segments in between go with one range delete, however many there are.
      */
     static void replace(WriteBatch b, MetaStore meta, long entryId, long start, long dropEnd, List<RecipeRecord> newSteps)
             throws RocksDBException {
-        List<RecipeRecord> kept = new ArrayList<>();
-        try (Steps s = new Steps(meta, entryId)) {
-            s.seek(start);
-            // the segment holding start, if it began before it, and every segment starting inside the range
-            for (byte[] segKey = s.segmentKey(); segKey != null; segKey = s.segmentKey()) {
-                long segStart = Keys.longAt(segKey, 8);
-                if (segStart >= dropEnd) break;
-                List<RecipeRecord> head = new ArrayList<>();
-                for (RecipeRecord r : s.segment()) {
-                    if (r.end() <= start) head.add(r);
-                    else if (r.offset() >= dropEnd) kept.add(r);
+        List<RecipeRecord> head = new ArrayList<>();
+        List<RecipeRecord> tail = new ArrayList<>();
+        byte[] headKey = null;
+        try (Scanner sc = meta.scan(Family.RECIPES, Keys.id(entryId))) {
+            sc.seekForPrev(key(entryId, start));
+            if (sc.valid() && Keys.longAt(sc.key(), 8) < start) {
+                // the segment holding start began before it: its key stays, rewritten as its head only
+                headKey = sc.key();
+                split(stepsOf(sc.key(), sc.value()), start, dropEnd, head, tail);
+            }
+            if (dropEnd > start) {
+                sc.seekForPrev(key(entryId, dropEnd - 1));
+                if (sc.valid() && Keys.longAt(sc.key(), 8) >= start) {
+                    split(stepsOf(sc.key(), sc.value()), start, dropEnd, head, tail);
                 }
-                if (segStart < start) {
-                    // the segment's key stays outside the deleted range: rewrite it as its head only
-                    b.delete(meta.cf(Family.RECIPES), segKey);
-                    put(b, meta, entryId, head);
-                }
-                if (!s.nextSegment()) break;
             }
         }
+        if (headKey != null) b.delete(meta.cf(Family.RECIPES), headKey);
         b.deleteRange(meta.cf(Family.RECIPES), key(entryId, start), key(entryId, dropEnd));
+        put(b, meta, entryId, head);
         put(b, meta, entryId, newSteps);
-        put(b, meta, entryId, kept);
+        put(b, meta, entryId, tail);
+    }
+
+    /** Sorts a segment's steps into those before {@code start} and those from {@code dropEnd} on. */
+    private static void split(List<RecipeRecord> segment, long start, long dropEnd, List<RecipeRecord> head,
+                              List<RecipeRecord> tail) {
+        for (RecipeRecord r : segment) {
+            if (r.end() <= start) {
+                head.add(r);
+            } else if (r.offset() >= dropEnd) {
+                tail.add(r);
+            } else if (r.offset() < start || r.end() > dropEnd) {
+                // dropping it would leave a hole where data was: refuse rather than lose bytes
+                throw new IllegalStateException("recipe step [" + r.offset() + ", " + r.end()
+                        + ") straddles the edge of the replaced range [" + start + ", " + dropEnd + ")");
+            }
+        }
+    }
+
+    /** The steps of one segment record. */
+    static List<RecipeRecord> stepsOf(byte[] key, byte[] value) {
+        List<RecipeRecord> out = new ArrayList<>(steps(value));
+        long offset = Keys.longAt(key, 8);
+        for (int i = 0, n = steps(value); i < n; i++) {
+            int length = Keys.intAt(value, i * STEP_BYTES + Fingerprint.LENGTH);
+            out.add(new RecipeRecord(offset, fingerprintAt(value, i), length));
+            offset += length;
+        }
+        return out;
     }
 
     /**
@@ -113,11 +141,6 @@ final class Recipe {
 
         Steps(MetaStore meta, long entryId) {
             this.sc = meta.scan(Family.RECIPES, Keys.id(entryId));
-            this.entryId = entryId;
-        }
-
-        Steps(MetaStore meta, long entryId, org.rocksdb.Snapshot snapshot) {
-            this.sc = meta.scan(Family.RECIPES, Keys.id(entryId), snapshot);
             this.entryId = entryId;
         }
 
@@ -146,16 +169,6 @@ final class Recipe {
             return segment.get(next++);
         }
 
-        /** Key of the current segment record, or null past the end. */
-        private byte[] segmentKey() {
-            return sc.valid() ? sc.key() : null;
-        }
-
-        /** The steps of the current segment. */
-        private List<RecipeRecord> segment() {
-            return segment;
-        }
-
         /** Moves to the next segment record; false past the entry's last. */
         private boolean nextSegment() {
             if (!sc.valid() || !sc.advance()) {
@@ -170,14 +183,7 @@ final class Recipe {
         private void load() {
             segment.clear();
             next = 0;
-            if (!sc.valid()) return;
-            byte[] v = sc.value();
-            long offset = Keys.longAt(sc.key(), 8);
-            for (int i = 0, n = steps(v); i < n; i++) {
-                int length = Keys.intAt(v, i * STEP_BYTES + Fingerprint.LENGTH);
-                segment.add(new RecipeRecord(offset, fingerprintAt(v, i), length));
-                offset += length;
-            }
+            if (sc.valid()) segment.addAll(stepsOf(sc.key(), sc.value()));
         }
 
         @Override
