@@ -95,8 +95,15 @@ public final class LocalEngine implements Engine {
         });
     }
 
-    /** Version of the on-disk layout (metadata keys and chunk container format); 2 since frames. */
-    static final int DATA_FORMAT = 2;
+    /**
+     * Version of the on-disk layout (metadata keys and chunk container format): 2 since frames, 3 since
+     * recipes in segments ({@link Recipe}). Format 2 is a subset of 3 (a one-step record is a segment of
+     * one), so a format-2 directory is upgraded in place when opened; a version that reads only 2 would
+     * take a segment for its first step and lose the rest, which is why it must then refuse it.
+     */
+    static final int DATA_FORMAT = 3;
+    /** The oldest format this version opens (upgrading it to {@link #DATA_FORMAT}). */
+    private static final int OLDEST_READABLE_FORMAT = 2;
     private static final byte[] FORMAT_KEY = "data-format".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /**
@@ -108,13 +115,22 @@ public final class LocalEngine implements Engine {
         if (v == null) {
             if (meta.get(Family.DEFAULT, IdAllocator.KEY) != null) {
                 throw new EngineException(Reason.INVALID_ARGUMENT, "data directory " + dataDir + " was written by an"
-                        + " earlier version of Cistern (data format 1); this version reads format " + DATA_FORMAT
-                        + " only: use a new data directory, or the version that wrote it");
+                        + " earlier version of Cistern (data format 1); this version reads formats " + OLDEST_READABLE_FORMAT
+                        + " to " + DATA_FORMAT + ": use a new data directory, or the version that wrote it");
             }
             meta.put(Family.DEFAULT, FORMAT_KEY, Keys.id(DATA_FORMAT), true);
-        } else if (Keys.longAt(v, 0) != DATA_FORMAT) {
+            return;
+        }
+        long format = Keys.longAt(v, 0);
+        if (format < OLDEST_READABLE_FORMAT || format > DATA_FORMAT) {
             throw new EngineException(Reason.INVALID_ARGUMENT, "data directory " + dataDir + " has data format "
-                    + Keys.longAt(v, 0) + "; this version of Cistern reads format " + DATA_FORMAT + " only");
+                    + format + "; this version of Cistern reads formats " + OLDEST_READABLE_FORMAT + " to " + DATA_FORMAT);
+        }
+        if (format < DATA_FORMAT) {
+            // stamped before anything is written in the new layout, so an older version refuses the directory
+            meta.put(Family.DEFAULT, FORMAT_KEY, Keys.id(DATA_FORMAT), true);
+            LOG.info("data directory " + dataDir + " upgraded from data format " + format + " to " + DATA_FORMAT
+                    + " (recipes in segments); versions of Cistern before this one can no longer open it");
         }
     }
 
