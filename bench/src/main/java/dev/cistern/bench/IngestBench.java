@@ -68,7 +68,7 @@ final class IngestBench implements Callable<Integer> {
         // paths during the first timed round (0.2-0.7 CPU-s of JIT threads per step, ThreadCpu)
         Round warm = round(dir.resolve("cistern"), false);
         System.out.printf(Locale.ROOT, "warm-up round (not counted): generations %s MB/s, restore %.0f MB/s%n",
-                warm.ingestMbs().stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList(), warm.restoreMbs());
+                whole(warm.ingestMbs()), warm.restoreMbs());
         List<Round> done = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
             if (rounds > 1) System.out.printf(Locale.ROOT, "round %d of %d%n", r + 1, rounds);
@@ -91,7 +91,7 @@ final class IngestBench implements Callable<Integer> {
         long heapAfterGc = last.heapAfterGc();
         if (rounds > 1) {
             System.out.printf(Locale.ROOT, "medians of %d rounds: generations %s MB/s, restore %.0f MB/s%n", rounds,
-                    ingest.stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList(), restoreMbs);
+                    whole(ingest), restoreMbs);
         }
         System.out.printf(Locale.ROOT, "%-10s %14s %14s %8s %8s%n", "", "logical", "stored", "dedup", "compr");
         System.out.printf(Locale.ROOT, "%-10s %14d %14d %8.2f %8.2f%n", "cistern", stats.logicalBytes(), stats.storedBytes(),
@@ -191,6 +191,11 @@ final class IngestBench implements Callable<Integer> {
             Runtime rt = Runtime.getRuntime();
             return new Round(ingest, ingestCpu, restoreMbs, restoreCpu, stats, rt.totalMemory() - rt.freeMemory());
         }
+    }
+
+    /** Figures rounded to whole numbers, for a one-line summary. */
+    private static List<Long> whole(List<Double> values) {
+        return values.stream().map(Math::round).toList();
     }
 
     private static double median(List<Double> values) {
