@@ -1,5 +1,6 @@
 package dev.cistern.engine.core;
 
+import dev.cistern.engine.EngineException;
 import dev.cistern.engine.chunking.Fingerprint;
 import dev.cistern.engine.meta.Keys;
 import dev.cistern.engine.meta.MetaStore;
@@ -109,9 +110,12 @@ final class Recipe {
             } else if (r.offset() >= dropEnd) {
                 tail.add(r);
             } else if (r.offset() < start || r.end() > dropEnd) {
-                // dropping it would leave a hole where data was: refuse rather than lose bytes
-                throw new IllegalStateException("recipe step [" + r.offset() + ", " + r.end()
-                        + ") straddles the edge of the replaced range [" + start + ", " + dropEnd + ")");
+                // dropping it would leave a hole where data was: refuse rather than lose bytes. Only a
+                // writer appending to the entry at the same time can put a step there (appends do not
+                // take the entry's lock); the batch is not written, so nothing changed
+                throw new EngineException(EngineException.Reason.BUSY, "the entry was changed by another writer"
+                        + " during this write (a chunk at [" + r.offset() + ", " + r.end() + ") reaches over the rewritten"
+                        + " range [" + start + ", " + dropEnd + ")): nothing was changed, write again");
             }
         }
     }
