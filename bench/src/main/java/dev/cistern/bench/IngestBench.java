@@ -66,6 +66,7 @@ final class IngestBench implements Callable<Integer> {
         double compressorMbs = compressorAlone(paths.get(0));
         // one untimed round on the PATHs themselves first: C2 was still compiling the store and restore
         // paths during the first timed round (0.2-0.7 CPU-s of JIT threads per step, ThreadCpu)
+        PeerRunner.deleteTree(dir.resolve("cistern")); // left by an earlier run in the same --work directory
         Round warm = round(dir.resolve("cistern"), false);
         System.out.printf(Locale.ROOT, "warm-up round (not counted): generations %s MB/s, restore %.0f MB/s%n",
                 whole(warm.ingestMbs()), warm.restoreMbs());

@@ -341,6 +341,7 @@ final class DedupStore {
             int done = 0;
             long rawSum = 0;
             long recSum = 0;
+            List<Integer> indexed = new ArrayList<>();
             try (var batch = new org.rocksdb.WriteBatch()) {
                 try {
                     Appended appended = appendAll(s, records);
@@ -354,7 +355,7 @@ final class DedupStore {
                             batch.put(meta.cf(Family.INDEX), indexKey(g.id(), fps[i]), loc.encode());
                             ContainerChunk cc = new ContainerChunk(g.id(), loc, fps[i], s.ownerContainerId);
                             batch.put(meta.cf(Family.CONTAINER_CHUNKS), cc.key(), cc.value());
-                            g.cache.add(fps[i], loc);
+                            indexed.add(i);
                             rawSum += p.len[i];
                             done++;
                         }
@@ -371,6 +372,9 @@ final class DedupStore {
                         Counters.add(batch, meta, GroupCounters.containerStored(s.ownerContainerId), recSum);
                         Counters.add(batch, meta, GroupCounters.containerChunks(s.ownerContainerId), done);
                         meta.write(batch, false);
+                        // cached only once indexed and listed: a writer deduplicating against the cache then
+                        // never refers to a chunk the index lacks, and a listing read later includes it
+                        for (int i : indexed) g.cache.add(fps[i], locs[i]);
                         g.uniqueBytes.addAndGet(rawSum);
                         g.storedBytes.addAndGet(recSum);
                         g.chunkCount.addAndGet(done);

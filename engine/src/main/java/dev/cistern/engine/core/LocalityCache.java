@@ -70,10 +70,12 @@ final class LocalityCache {
         }
         List<Node> old = containers.put(containerId, nodes);
         if (old != null) {
-            // chunks of an open container are cached before their listing is written: a listing read
-            // meanwhile lacks them, and dropping them would have the next writer store them again
+            // a listing read just before a writer's batch lacks the chunks that writer cached after it:
+            // dropping them would have the next writer store them again
             for (Node n : old) {
-                if (byFingerprint.get(n.fingerprint) == n) nodes.add(n);
+                if (byFingerprint.get(n.fingerprint) != n) continue;
+                if (!nodes.isEmpty()) nodes.getLast().next = n; // they were written after the listed ones
+                nodes.add(n);
             }
         }
         evict();

@@ -110,12 +110,12 @@ final class Recipe {
             } else if (r.offset() >= dropEnd) {
                 tail.add(r);
             } else if (r.offset() < start || r.end() > dropEnd) {
-                // dropping it would leave a hole where data was: refuse rather than lose bytes. Only a
-                // writer appending to the entry at the same time can put a step there (appends do not
-                // take the entry's lock); the batch is not written, so nothing changed
-                throw new EngineException(EngineException.Reason.BUSY, "the entry was changed by another writer"
-                        + " during this write (a chunk at [" + r.offset() + ", " + r.end() + ") reaches over the rewritten"
-                        + " range [" + start + ", " + dropEnd + ")): nothing was changed, write again");
+                // dropping it would leave a hole where data was: refuse rather than lose bytes. Rewrites
+                // widen their range to whole steps, and appends write their steps under the same entry
+                // lock, so this guards the invariant; this batch is not written
+                throw new EngineException(EngineException.Reason.BUSY, "the entry changed during this write (a chunk"
+                        + " at [" + r.offset() + ", " + r.end() + ") reaches over the rewritten range [" + start + ", "
+                        + dropEnd + ")): nothing from offset " + start + " on was written; write it again");
             }
         }
     }

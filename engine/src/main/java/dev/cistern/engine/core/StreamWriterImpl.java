@@ -325,12 +325,14 @@ final class StreamWriterImpl implements StreamWriter {
     private void persistStored() {
         awaitStored();
         session.makeChunksDurable();
-        try (WriteBatch b = new WriteBatch()) {
-            putRecipe(b);
-            container.putEntrySize(b, name, entryId, bufStart);
-            engine.meta.write(b, false);
-        } catch (RocksDBException e) {
-            throw new EngineException(EngineException.Reason.IO_ERROR, "writing '" + name + "' failed", e);
+        synchronized (entryLock()) {
+            try (WriteBatch b = new WriteBatch()) {
+                putRecipe(b);
+                container.putEntrySize(b, name, entryId, bufStart);
+                engine.meta.write(b, false);
+            } catch (RocksDBException e) {
+                throw new EngineException(EngineException.Reason.IO_ERROR, "writing '" + name + "' failed", e);
+            }
         }
         unflushed.clear();
         unflushedBytes = 0;
@@ -342,18 +344,29 @@ final class StreamWriterImpl implements StreamWriter {
         chunkSegment(true);
         awaitStored();
         session.makeChunksDurable();
-        try (WriteBatch b = new WriteBatch()) {
-            putRecipe(b);
-            if (!creating) {
-                container.putEntrySize(b, name, entryId, position());
+        synchronized (entryLock()) {
+            try (WriteBatch b = new WriteBatch()) {
+                putRecipe(b);
+                if (!creating) {
+                    container.putEntrySize(b, name, entryId, position());
+                }
+                engine.meta.write(b, true);
+            } catch (RocksDBException e) {
+                throw new EngineException(EngineException.Reason.IO_ERROR, "flush of '" + name + "' failed", e);
             }
-            engine.meta.write(b, true);
-        } catch (RocksDBException e) {
-            throw new EngineException(EngineException.Reason.IO_ERROR, "flush of '" + name + "' failed", e);
         }
         session.committed();
         unflushed.clear();
         unflushedBytes = 0;
+    }
+
+    /**
+     * The entry's lock, which random-access writes ({@link FileEntryImpl}) hold while they read, split
+     * and replace recipe steps: an append's recipe batch waits for it, so a rewrite never works from a
+     * recipe an append changes under it.
+     */
+    private Object entryLock() {
+        return engine.entryLock(container.id(), name);
     }
 
     private void writeRecipe(List<RecipeRecord> steps, boolean sync) {
@@ -376,26 +389,28 @@ final class StreamWriterImpl implements StreamWriter {
         awaitStored();
         session.makeChunksDurable();
         EntryInfo info;
-        try (WriteBatch b = new WriteBatch()) {
-            putRecipe(b);
-            long now = engine.clock.millis();
-            if (creating) {
-                EntryRecord rec = new EntryRecord(entryId, EntryInfo.Kind.STREAM, position(), 0, false, now,
-                        attributes == null ? Map.of() : Map.copyOf(attributes));
-                container.replaceEntry(b, name, rec, rec.size());
-                b.delete(engine.meta.cf(Family.STAGING), Keys.id(entryId));
-                info = rec.info(name);
-            } else {
-                EntryRecord rec = container.putEntrySize(b, name, entryId, position());
-                if (attributes != null) {
-                    rec = rec.withAttributes(attributes, now);
-                    b.put(engine.meta.cf(Family.ENTRIES), container.entryKey(name), rec.encode());
+        synchronized (entryLock()) {
+            try (WriteBatch b = new WriteBatch()) {
+                putRecipe(b);
+                long now = engine.clock.millis();
+                if (creating) {
+                    EntryRecord rec = new EntryRecord(entryId, EntryInfo.Kind.STREAM, position(), 0, false, now,
+                            attributes == null ? Map.of() : Map.copyOf(attributes));
+                    container.replaceEntry(b, name, rec, rec.size());
+                    b.delete(engine.meta.cf(Family.STAGING), Keys.id(entryId));
+                    info = rec.info(name);
+                } else {
+                    EntryRecord rec = container.putEntrySize(b, name, entryId, position());
+                    if (attributes != null) {
+                        rec = rec.withAttributes(attributes, now);
+                        b.put(engine.meta.cf(Family.ENTRIES), container.entryKey(name), rec.encode());
+                    }
+                    info = rec.info(name);
                 }
-                info = rec.info(name);
+                engine.meta.write(b, true);
+            } catch (RocksDBException e) {
+                throw new EngineException(EngineException.Reason.IO_ERROR, "commit of '" + name + "' failed", e);
             }
-            engine.meta.write(b, true);
-        } catch (RocksDBException e) {
-            throw new EngineException(EngineException.Reason.IO_ERROR, "commit of '" + name + "' failed", e);
         }
         session.committed();
         unflushed.clear();
