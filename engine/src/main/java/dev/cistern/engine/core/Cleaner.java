@@ -111,11 +111,9 @@ final class Cleaner {
                         set = gid == null ? null : live.computeIfAbsent(gid, k -> new LongSet(1 << 16));
                     }
                     byte[] v = sc.value();
-                    // a recipe record is a segment of steps; a block map record is one unit's fingerprint
-                    int refs = f == Family.RECIPES ? Recipe.steps(v) : 1;
+                    int refs = ChunkReferences.count(f, v);
                     if (set != null) {
-                        if (f == Family.RECIPES) for (int i = 0; i < refs; i++) set.add(Recipe.prefixAt(v, i));
-                        else set.add(Keys.longAt(v, 0));
+                        for (int i = 0; i < refs; i++) set.add(Keys.longAt(v, ChunkReferences.fingerprintOffset(f, i)));
                     }
                     long before = done;
                     done += refs;

@@ -309,8 +309,8 @@ final class DedupStore {
 
     /**
      * {@code fp}'s node in the locality cache (null if not stored), loading its container's listing if
-     * the index has it. Only a hint (the cleaner may delete it right after): a writer uses it to predict boundaries, which
-     * the chunk's own fingerprint then confirms or not.
+     * the index has it. Only a hint (the cleaner may delete it right after): a writer uses it to predict
+     * boundaries, which the chunk's own fingerprint then confirms or not.
      */
     LocalityCache.Node cachedOrLoaded(GroupState g, Fingerprint fp) {
         LocalityCache.Node n = g.cache.node(fp);

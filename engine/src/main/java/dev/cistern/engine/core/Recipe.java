@@ -43,13 +43,8 @@ final class Recipe {
     }
 
     /** The fingerprint of step {@code i} of a segment record's value. */
-    static Fingerprint fingerprintAt(byte[] value, int i) {
+    private static Fingerprint fingerprintAt(byte[] value, int i) {
         return Fingerprint.read(value, i * STEP_BYTES);
-    }
-
-    /** The first 8 bytes of step {@code i}'s fingerprint (what the cleaner's live set holds). */
-    static long prefixAt(byte[] value, int i) {
-        return Keys.longAt(value, i * STEP_BYTES);
     }
 
     /**
@@ -155,10 +150,8 @@ final class Recipe {
             positioned = true;
             load();
             while (next < segment.size() && segment.get(next).end() <= offset) next++;
-            if (next == segment.size() && nextSegment()) {
-                // offset lies in a hole after the segment found: the next segment starts after it
-                next = 0;
-            }
+            // offset lies in a hole after the segment found: the next segment starts after it
+            if (next == segment.size()) nextSegment();
         }
 
         /** The next step, or null after the entry's last one. Without a seek, starts at the first step. */

@@ -325,15 +325,7 @@ final class StreamWriterImpl implements StreamWriter {
     private void persistStored() {
         awaitStored();
         session.makeChunksDurable();
-        synchronized (entryLock()) {
-            try (WriteBatch b = new WriteBatch()) {
-                putRecipe(b);
-                container.putEntrySize(b, name, entryId, bufStart);
-                engine.meta.write(b, false);
-            } catch (RocksDBException e) {
-                throw new EngineException(EngineException.Reason.IO_ERROR, "writing '" + name + "' failed", e);
-            }
-        }
+        writeWithRecipe("writing", false, b -> container.putEntrySize(b, name, entryId, bufStart));
         unflushed.clear();
         unflushedBytes = 0;
     }
@@ -344,29 +336,33 @@ final class StreamWriterImpl implements StreamWriter {
         chunkSegment(true);
         awaitStored();
         session.makeChunksDurable();
-        synchronized (entryLock()) {
-            try (WriteBatch b = new WriteBatch()) {
-                putRecipe(b);
-                if (!creating) {
-                    container.putEntrySize(b, name, entryId, position());
-                }
-                engine.meta.write(b, true);
-            } catch (RocksDBException e) {
-                throw new EngineException(EngineException.Reason.IO_ERROR, "flush of '" + name + "' failed", e);
-            }
-        }
+        writeWithRecipe("flush of", true, b -> creating ? null : container.putEntrySize(b, name, entryId, position()));
         session.committed();
         unflushed.clear();
         unflushedBytes = 0;
     }
 
+    /** What a flush, commit or persist puts beside the recipe steps; returns what the caller reports. */
+    private interface EntryUpdate<T> {
+        T put(WriteBatch b) throws RocksDBException;
+    }
+
     /**
-     * The entry's lock, which random-access writes ({@link FileEntryImpl}) hold while they read, split
-     * and replace recipe steps: an append's recipe batch waits for it, so a rewrite never works from a
-     * recipe an append changes under it.
+     * Writes the unflushed recipe steps and {@code update} in one batch, under the entry's lock:
+     * random-access writes ({@link FileEntryImpl}) hold it while they read, split and replace recipe
+     * steps, so a rewrite never works from a recipe an append changes under it.
      */
-    private Object entryLock() {
-        return engine.entryLock(container.id(), name);
+    private <T> T writeWithRecipe(String what, boolean sync, EntryUpdate<T> update) {
+        synchronized (engine.entryLock(container.id(), name)) {
+            try (WriteBatch b = new WriteBatch()) {
+                Recipe.put(b, engine.meta, entryId, unflushed);
+                T result = update.put(b);
+                engine.meta.write(b, sync);
+                return result;
+            } catch (RocksDBException e) {
+                throw new EngineException(EngineException.Reason.IO_ERROR, what + " '" + name + "' failed", e);
+            }
+        }
     }
 
     private void writeRecipe(List<RecipeRecord> steps, boolean sync) {
@@ -378,40 +374,28 @@ final class StreamWriterImpl implements StreamWriter {
         }
     }
 
-    private void putRecipe(WriteBatch b) throws RocksDBException {
-        Recipe.put(b, engine.meta, entryId, unflushed);
-    }
-
     @Override
     public EntryInfo commit(Map<String, String> attributes) {
         checkOpen();
         chunkSegment(true);
         awaitStored();
         session.makeChunksDurable();
-        EntryInfo info;
-        synchronized (entryLock()) {
-            try (WriteBatch b = new WriteBatch()) {
-                putRecipe(b);
-                long now = engine.clock.millis();
-                if (creating) {
-                    EntryRecord rec = new EntryRecord(entryId, EntryInfo.Kind.STREAM, position(), 0, false, now,
-                            attributes == null ? Map.of() : Map.copyOf(attributes));
-                    container.replaceEntry(b, name, rec, rec.size());
-                    b.delete(engine.meta.cf(Family.STAGING), Keys.id(entryId));
-                    info = rec.info(name);
-                } else {
-                    EntryRecord rec = container.putEntrySize(b, name, entryId, position());
-                    if (attributes != null) {
-                        rec = rec.withAttributes(attributes, now);
-                        b.put(engine.meta.cf(Family.ENTRIES), container.entryKey(name), rec.encode());
-                    }
-                    info = rec.info(name);
-                }
-                engine.meta.write(b, true);
-            } catch (RocksDBException e) {
-                throw new EngineException(EngineException.Reason.IO_ERROR, "commit of '" + name + "' failed", e);
+        EntryInfo info = writeWithRecipe("commit of", true, b -> {
+            long now = engine.clock.millis();
+            if (creating) {
+                EntryRecord rec = new EntryRecord(entryId, EntryInfo.Kind.STREAM, position(), 0, false, now,
+                        attributes == null ? Map.of() : Map.copyOf(attributes));
+                container.replaceEntry(b, name, rec, rec.size());
+                b.delete(engine.meta.cf(Family.STAGING), Keys.id(entryId));
+                return rec.info(name);
             }
-        }
+            EntryRecord rec = container.putEntrySize(b, name, entryId, position());
+            if (attributes != null) {
+                rec = rec.withAttributes(attributes, now);
+                b.put(engine.meta.cf(Family.ENTRIES), container.entryKey(name), rec.encode());
+            }
+            return rec.info(name);
+        });
         session.committed();
         unflushed.clear();
         finish();

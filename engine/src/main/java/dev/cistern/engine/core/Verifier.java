@@ -148,8 +148,10 @@ final class Verifier {
             Family f = e.kind() == dev.cistern.engine.EntryInfo.Kind.STREAM ? Family.RECIPES : Family.BLOCKS;
             try (Scanner sc = engine.meta.scan(f, Keys.id(e.entryId()))) {
                 while (sc.next()) {
-                    for (Fingerprint fp : referenced(f, sc.value())) {
-                        if (prefixes.contains(fp.prefix()) && damaged.contains(fp)) {
+                    byte[] v = sc.value();
+                    for (int i = 0, n = ChunkReferences.count(f, v); i < n; i++) {
+                        int at = ChunkReferences.fingerprintOffset(f, i);
+                        if (prefixes.contains(Keys.longAt(v, at)) && damaged.contains(Fingerprint.read(v, at))) {
                             out.add(container + "/" + name);
                             return;
                         }
@@ -159,21 +161,15 @@ final class Verifier {
         });
     }
 
-    /** The fingerprints one record references: every step of a recipe segment, or a block map unit's. */
-    private static List<Fingerprint> referenced(Family f, byte[] value) {
-        if (f == Family.BLOCKS) return List.of(Fingerprint.read(value, 0));
-        List<Fingerprint> out = new ArrayList<>(Recipe.steps(value));
-        for (int i = 0; i < Recipe.steps(value); i++) out.add(Recipe.fingerprintAt(value, i));
-        return out;
-    }
-
     /** Names entries referencing a fingerprint with no index entry at all (a lost chunk). */
     private void findDangling(GroupState g, Set<String> out) {
         forEachEntry(g, (container, name, e) -> {
             Family f = e.kind() == dev.cistern.engine.EntryInfo.Kind.STREAM ? Family.RECIPES : Family.BLOCKS;
             try (Scanner sc = engine.meta.scan(f, Keys.id(e.entryId()))) {
                 while (sc.next()) {
-                    for (Fingerprint fp : referenced(f, sc.value())) {
+                    byte[] v = sc.value();
+                    for (int i = 0, n = ChunkReferences.count(f, v); i < n; i++) {
+                        Fingerprint fp = Fingerprint.read(v, ChunkReferences.fingerprintOffset(f, i));
                         if (g.cache.get(fp) == null && engine.meta.get(Family.INDEX, DedupStore.indexKey(g.id(), fp)) == null) {
                             out.add(container + "/" + name);
                             return;
