@@ -153,9 +153,9 @@ final class IngestBench implements Callable<Integer> {
             e.createContainer("bench", new ContainerSpec("bench", "client", Map.of()));
             ContainerHandle c = e.openContainer("bench");
             for (int g = 0; g < paths.size(); g++) {
+                var threads0 = ThreadCpu.snapshot(); // read before the clocks start: /proc takes a while
                 long t0 = System.nanoTime();
                 long c0 = cpuNanos();
-                var threads0 = ThreadCpu.snapshot();
                 long n;
                 try (StreamWriter w = c.create("gen-" + g)) {
                     n = TreeWalker.write(paths.get(g), w::write);
@@ -169,12 +169,12 @@ final class IngestBench implements Callable<Integer> {
                 if (print) {
                     System.out.printf(Locale.ROOT, "generation %d: %s in %.2f s = %.0f MB/s (%.2f CPU-s: %.0f MB per CPU-second)%n",
                             g, human(n), s, n / 1e6 / s, cpu, n / 1e6 / cpu);
+                    System.out.println("  CPU-s by thread: " + ThreadCpu.since(threads0, cpu));
                 }
-                if (print) System.out.println("  CPU-s by thread: " + ThreadCpu.since(threads0, cpu));
             }
+            var threads0 = ThreadCpu.snapshot();
             long t0 = System.nanoTime();
             long c0 = cpuNanos();
-            var threads0 = ThreadCpu.snapshot();
             for (int g = 0; g < paths.size(); g++) restore(c, "gen-" + g, RESTORE_READ);
             double rs = (System.nanoTime() - t0) / 1e9;
             double restoreCpu = (cpuNanos() - c0) / 1e9;
@@ -182,8 +182,8 @@ final class IngestBench implements Callable<Integer> {
             if (print) {
                 System.out.printf(Locale.ROOT, "restore: %s in %.2f s = %.0f MB/s (%.2f CPU-s: %.0f MB per CPU-second)%n",
                         human(logical), rs, restoreMbs, restoreCpu, logical / 1e6 / restoreCpu);
+                System.out.println("  CPU-s by thread: " + ThreadCpu.since(threads0, restoreCpu));
             }
-            if (print) System.out.println("  CPU-s by thread: " + ThreadCpu.since(threads0, restoreCpu));
             for (int g = 0; g < paths.size(); g++) verify(c, "gen-" + g, paths.get(g));
             if (print) System.out.println("verify: all generations bit-exact");
             Stats stats = e.groupStats("bench");
