@@ -1,6 +1,8 @@
 package dev.cistern.bench;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +12,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.stream.Stream;
 
 /**
@@ -39,51 +40,48 @@ final class TreeWalker {
         void write(ByteBuffer bytes) throws IOException;
     }
 
-    /** Buffers the reader fills ahead of the sink: a backup client reads its next files while it sends. */
+    /** Pieces the reader gets ready ahead of the sink: a backup client reads its next files while it sends. */
     private static final int READ_AHEAD = 4;
     private static final int BUFFER = 1 << 20;
+    /** Files at least this large are mapped rather than read into a buffer: one copy of their bytes fewer. */
+    private static final long MAP_AT_LEAST = BUFFER;
+
+    /**
+     * A piece of the stream ready for the sink: a buffer of the reader's pool (back to the pool after the
+     * sink), or a MiB of a file mapped in an arena of its own, closed after the sink.
+     */
+    private record Piece(ByteBuffer bytes, boolean pooled, Arena unmapAfter) {
+    }
+
+    private record Failure(Throwable cause) {
+    }
 
     /**
      * Writes the tar-like stream of {@code root} to {@code out}; returns bytes written. A reader thread
-     * reads the files into direct buffers (as a network client's data would arrive, no copy on the
-     * heap) a few buffers ahead, the way a client's reader and sender overlap (tar piped into a
-     * backup client, or restic's file readers): the sink never waits for a read() from the page cache.
+     * gets the stream ready a few pieces ahead, the way a client's reader and sender overlap (tar piped
+     * into a backup client, or restic's file readers): the sink never waits for the page cache. Small
+     * files and the headers are read into direct buffers; large files are mapped and handed over a MiB
+     * at a time, their pages faulted in by the reader, so the only copy of their bytes is the sink's own
+     * (as with data a network client sends, which arrives once in the server's buffers).
      */
     static long write(Path root, Sink out) throws IOException {
         List<Path> files = files(root);
         BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(READ_AHEAD);
         for (int i = 0; i < READ_AHEAD; i++) free.add(ByteBuffer.allocateDirect(BUFFER));
-        BlockingQueue<Object> filled = new LinkedBlockingQueue<>();
+        BlockingQueue<Object> filled = new ArrayBlockingQueue<>(READ_AHEAD);
         Object end = new Object();
         Thread reader = Thread.ofPlatform().daemon().name("tree-reader").start(() -> {
             try {
-                ByteBuffer buf = free.take();
-                for (Path p : files) {
-                    byte[] header = (root.relativize(p) + "\n" + Files.size(p) + "\n").getBytes(StandardCharsets.UTF_8);
-                    for (int h = 0; h < header.length; ) {
-                        int k = Math.min(buf.remaining(), header.length - h);
-                        buf.put(header, h, k);
-                        h += k;
-                        if (!buf.hasRemaining()) {
-                            filled.put(buf.flip());
-                            buf = free.take();
-                        }
-                    }
-                    try (FileChannel in = FileChannel.open(p, StandardOpenOption.READ)) {
-                        while (in.read(buf) >= 0) {
-                            if (!buf.hasRemaining()) {
-                                filled.put(buf.flip());
-                                buf = free.take();
-                            }
-                        }
-                    }
+                try {
+                    readAll(root, files, free, filled);
+                    filled.put(end);
+                } catch (InterruptedException e) {
+                    // the sink failed and stopped taking pieces
+                } catch (Throwable t) {
+                    filled.put(new Failure(t));
                 }
-                if (buf.position() > 0) filled.put(buf.flip());
-                filled.put(end);
             } catch (InterruptedException e) {
-                // the sink failed and stopped taking buffers
-            } catch (Throwable t) {
-                filled.add(t);
+                // as above, while reporting a failure nobody waits for any more
             }
         });
         long n = 0;
@@ -91,18 +89,98 @@ final class TreeWalker {
             while (true) {
                 Object item = filled.take();
                 if (item == end) return n;
-                if (item instanceof IOException e) throw new IOException("reading " + root + " failed: " + e.getMessage(), e);
-                if (item instanceof Throwable t) throw new IllegalStateException("reading " + root + " failed", t);
-                ByteBuffer buf = (ByteBuffer) item;
-                n += buf.remaining();
-                out.write(buf);
-                free.add(buf.clear());
+                if (item instanceof Failure(IOException e)) throw new IOException("reading " + root + " failed: " + e.getMessage(), e);
+                if (item instanceof Failure(Throwable t)) throw new IllegalStateException("reading " + root + " failed", t);
+                Piece piece = (Piece) item;
+                n += piece.bytes().remaining();
+                try {
+                    out.write(piece.bytes());
+                } finally {
+                    release(piece, free);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while reading " + root, e);
         } finally {
             reader.interrupt();
+            joinQuietly(reader);
+            // pieces the sink never took: back to the pool, or unmapped
+            for (Object item = filled.poll(); item != null; item = filled.poll()) {
+                if (item instanceof Piece piece) release(piece, free);
+            }
         }
+    }
+
+    private static void release(Piece piece, BlockingQueue<ByteBuffer> free) {
+        if (piece.pooled()) free.add(piece.bytes().clear());
+        if (piece.unmapAfter() != null) piece.unmapAfter().close();
+    }
+
+    private static void readAll(Path root, List<Path> files, BlockingQueue<ByteBuffer> free, BlockingQueue<Object> filled)
+            throws IOException, InterruptedException {
+        ByteBuffer buf = free.take();
+        for (Path p : files) {
+            try (FileChannel in = FileChannel.open(p, StandardOpenOption.READ)) {
+                long size = in.size();
+                byte[] header = (root.relativize(p) + "\n" + size + "\n").getBytes(StandardCharsets.UTF_8);
+                for (int h = 0; h < header.length; ) {
+                    int k = Math.min(buf.remaining(), header.length - h);
+                    buf.put(header, h, k);
+                    h += k;
+                    if (!buf.hasRemaining()) {
+                        filled.put(new Piece(buf.flip(), true, null));
+                        buf = free.take();
+                    }
+                }
+                if (size < MAP_AT_LEAST) {
+                    while (in.read(buf) >= 0) {
+                        if (!buf.hasRemaining()) {
+                            filled.put(new Piece(buf.flip(), true, null));
+                            buf = free.take();
+                        }
+                    }
+                    continue;
+                }
+                if (buf.position() > 0) {
+                    filled.put(new Piece(buf.flip(), true, null));
+                    buf = free.take();
+                }
+                mapped(in, size, filled);
+            }
+        }
+        if (buf.position() > 0) filled.put(new Piece(buf.flip(), true, null));
+        else free.add(buf);
+    }
+
+    /**
+     * Hands file {@code in} over a MiB at a time, each piece mapped on its own and unmapped by the sink
+     * once written: what stays mapped is bounded like the buffers, not by the file's size.
+     */
+    private static void mapped(FileChannel in, long size, BlockingQueue<Object> filled) throws IOException, InterruptedException {
+        for (long at = 0; at < size; at += BUFFER) {
+            Arena arena = Arena.ofShared();
+            boolean handedOver = false;
+            try {
+                MemorySegment piece = in.map(FileChannel.MapMode.READ_ONLY, at, Math.min(BUFFER, size - at), arena);
+                piece.load(); // page faults on this thread, not the sink's
+                filled.put(new Piece(piece.asByteBuffer(), false, arena));
+                handedOver = true;
+            } finally {
+                if (!handedOver) arena.close();
+            }
+        }
+    }
+
+    private static void joinQuietly(Thread t) {
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
     }
 }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +43,7 @@ class TreeWalkerTest {
         });
         assertThat(n).isEqualTo(expected.size());
         assertThat(got.toByteArray()).isEqualTo(expected.toByteArray());
+        assertThat(mappedFilesUnder(dir)).as("files of 1 MiB and more are mapped a piece at a time, then unmapped").isEmpty();
     }
 
     @Test
@@ -55,6 +57,12 @@ class TreeWalkerTest {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (readerAlive() && System.nanoTime() < deadline) Thread.onSpinWait();
         assertThat(readerAlive()).isFalse();
+        assertThat(mappedFilesUnder(dir)).as("pieces the sink never took are unmapped too").isEmpty();
+    }
+
+    private static List<String> mappedFilesUnder(Path dir) throws IOException {
+        String prefix = dir.toRealPath().toString();
+        return Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.contains(prefix)).toList();
     }
 
     private static boolean readerAlive() {
