@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
@@ -31,6 +32,7 @@ class CrashTest {
         Map<Long, Long> blocks = new HashMap<>();
         long tapeAcked = 0;
         Map<Long, Long> tapePieces = new HashMap<>();
+        byte[] file = new byte[CrashWorker.FILE_SIZE]; // the in-place file as of its last flush
         for (int round = 0; round < rounds; round++) {
             Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--enable-native-access=ALL-UNNAMED", "-Xmx512m",
@@ -45,6 +47,7 @@ class CrashTest {
             int delayMs = r.nextInt(1000);
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
             long tapeStart = -1;
+            long[] pendingWrite = null; // offset, length, seed of a file rewrite announced and not yet flushed
             int acks = 0;
             while (System.nanoTime() < Math.min(killAt, deadline)) {
                 if (!out.ready()) {
@@ -65,6 +68,11 @@ class CrashTest {
                         long piece = (tapeAcked - tapeStart) / 10_000 - 1;
                         tapePieces.put(tapeAcked - 10_000, round * 100_000L + piece + 13);
                     }
+                    case "FILE-WRITE" -> pendingWrite = new long[] {Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])};
+                    case "FILE-FLUSHED" -> {
+                        System.arraycopy(TestData.random(pendingWrite[2], (int) pendingWrite[1]), 0, file, (int) pendingWrite[0], (int) pendingWrite[1]);
+                        pendingWrite = null;
+                    }
                     default -> throw new AssertionError("unexpected line " + String.join(" ", f));
                 }
                 acks++;
@@ -73,12 +81,17 @@ class CrashTest {
             p.waitFor();
             assertThat(p.isAlive()).isFalse();
             assertThat(acks).as("round " + round + ": the child acknowledged writes before it was killed").isGreaterThan(0);
-            check(streams, blocks, tapeAcked, tapePieces);
+            check(streams, blocks, tapeAcked, tapePieces, file, pendingWrite);
         }
         assertThat(streams).hasSizeGreaterThanOrEqualTo(rounds);
     }
 
-    private void check(Map<String, long[]> streams, Map<Long, Long> blocks, long tapeAcked, Map<Long, Long> tapePieces) {
+    /**
+     * Everything acknowledged reads back. The file rewrite the kill caught before its flush may have landed
+     * or not, but whole (its recipe steps are replaced in one batch): {@code file} becomes what is there.
+     */
+    private void check(Map<String, long[]> streams, Map<Long, Long> blocks, long tapeAcked, Map<Long, Long> tapePieces,
+                       byte[] file, long[] pendingWrite) {
         try (Engine e = Engines.open(EngineConfig.defaults(dir).withContainerSize(512 * 1024))) {
             ContainerHandle c = e.openContainer("crash");
             for (var s : streams.entrySet()) {
@@ -99,6 +112,26 @@ class CrashTest {
                     tape.read(piece.getKey(), buf);
                     assertThat(buf.array()).as("tape at " + piece.getKey()).isEqualTo(TestData.random(piece.getValue(), 10_000));
                 }
+            }
+            try (FileEntry f = c.openFile("file")) {
+                assertThat(f.size()).isEqualTo(file.length);
+                ByteBuffer buf = ByteBuffer.allocate(file.length);
+                while (buf.hasRemaining() && f.read(buf.position(), buf) > 0) {
+                    // read on to the end
+                }
+                byte[] got = buf.array();
+                if (pendingWrite != null) {
+                    int at = (int) pendingWrite[0];
+                    int len = (int) pendingWrite[1];
+                    byte[] landed = TestData.random(pendingWrite[2], len);
+                    byte[] region = Arrays.copyOfRange(got, at, at + len);
+                    if (!Arrays.equals(region, Arrays.copyOfRange(file, at, at + len))) {
+                        assertThat(region).as("the rewrite caught by the kill at " + at + ", " + len + " bytes: landed whole or not at all")
+                                .isEqualTo(landed);
+                        System.arraycopy(landed, 0, file, at, len);
+                    }
+                }
+                assertThat(got).as("the file rewritten in place").isEqualTo(file);
             }
             VerifyReport vr = e.verify(Progress.NONE);
             assertThat(vr.clean()).as(vr.toString()).isTrue();

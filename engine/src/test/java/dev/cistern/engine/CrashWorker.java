@@ -6,11 +6,14 @@ import java.util.Map;
 
 /**
  * Child process of {@link CrashTest}: writes through the engine forever and prints one line per
- * write the engine acknowledged as durable. The parent kills it with SIGKILL at a random moment.
+ * write the engine acknowledged as durable (and one before each in-place file rewrite, which the kill may
+ * catch before its flush). The parent kills it with SIGKILL at a random moment.
  * Args: data dir, round number (so each round writes new names).
  */
 public final class CrashWorker {
     static final int BLOCK = 4096;
+    /** Size of the random-access file (an NFS file's pattern): rewritten in place, never grown. */
+    static final int FILE_SIZE = 4 << 20;
 
     public static void main(String[] args) {
         Path dir = Path.of(args[0]);
@@ -20,10 +23,16 @@ public final class CrashWorker {
             e.createGroup(StorageGroupSpec.of("grp"));
             e.createContainer("grp", new ContainerSpec("crash", "client", Map.of()));
             e.openContainer("crash").createVolume("vol", 64L * 1024 * 1024, 512, false).close();
+            // committed before the first acknowledgement, so before any kill
+            try (StreamWriter w = e.openContainer("crash").create("file")) {
+                w.write(ByteBuffer.allocate(FILE_SIZE));
+                w.commit(Map.of());
+            }
         }
         ContainerHandle c = e.openContainer("crash");
         BlockVolume v = c.openVolume("vol");
         StreamWriter tape = c.append("tape");
+        FileEntry file = c.openFile("file");
         long tapeStart = tape.position();
         System.out.println("TAPE-START " + tapeStart);
         for (int i = 0; ; i++) {
@@ -44,6 +53,14 @@ public final class CrashWorker {
             tape.write(ByteBuffer.wrap(t));
             tape.flush();
             System.out.println("TAPE " + tape.position());
+            // a rewrite in place: announced first (it may land or not if the kill comes before its flush)
+            int fileLen = 1 + (int) (seed * 104_729 % 40_000);
+            long fileAt = seed * 15_485_863 % (FILE_SIZE - fileLen);
+            System.out.println("FILE-WRITE " + fileAt + " " + fileLen + " " + (seed + 17));
+            System.out.flush();
+            file.write(fileAt, ByteBuffer.wrap(TestData.random(seed + 17, fileLen)));
+            file.flush();
+            System.out.println("FILE-FLUSHED");
             System.out.flush();
         }
     }
