@@ -127,6 +127,29 @@ class CleanerTest {
                     }
                 }));
             }
+            // copies entries the writers are about to delete: a copy either fails NOT_FOUND or reads back whole
+            writers.add(Thread.ofPlatform().start(() -> {
+                try {
+                    for (int i = 0; !stop.get() && i < GENERATIONS * 4; i++) {
+                        String source = "w" + (i % 3) + "-g" + (i / 4 % GENERATIONS);
+                        byte[] d = committed.get(source);
+                        if (d == null) {
+                            Thread.sleep(5);
+                            continue;
+                        }
+                        String copy = "copy-" + i;
+                        try {
+                            c.copy(source, copy);
+                            committed.put(copy, d);
+                        } catch (EngineException ex) {
+                            if (ex.reason() != EngineException.Reason.NOT_FOUND) throw ex;
+                        }
+                        if (i >= 8 && committed.remove("copy-" + (i - 8)) != null) c.delete("copy-" + (i - 8));
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                }
+            }));
             Thread cleaner = Thread.ofPlatform().start(() -> {
                 while (!stop.get()) {
                     try {
@@ -137,8 +160,9 @@ class CleanerTest {
                     }
                 }
             });
-            for (Thread t : writers) t.join();
+            for (Thread t : writers.subList(0, 3)) t.join();
             stop.set(true);
+            writers.get(3).join();
             cleaner.join();
             assertThat(failure.get()).isNull();
             e.clean(Progress.NONE);

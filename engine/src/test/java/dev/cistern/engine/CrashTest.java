@@ -2,8 +2,6 @@ package dev.cistern.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -34,56 +32,103 @@ class CrashTest {
         Map<Long, Long> tapePieces = new HashMap<>();
         byte[] file = new byte[CrashWorker.FILE_SIZE]; // the in-place file as of its last flush
         for (int round = 0; round < rounds; round++) {
+            // the child's output goes to a file, which still holds all it printed once it is dead
+            Path childOut = dir.resolve("child-" + round + ".out");
             Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--enable-native-access=ALL-UNNAMED", "-Xmx512m",
                     // RocksDB unpacks its native library into the temp directory; a killed JVM leaves it there
                     "-Djava.io.tmpdir=" + dir, "-cp", System.getProperty("java.class.path"),
                     CrashWorker.class.getName(), dir.toString(), String.valueOf(round))
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).redirectOutput(childOut.toFile()).start();
             // Kill at a random moment after the child's first acknowledgement, so every round tests a
             // crash in the middle of writing however slow the machine is.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             long killAt = Long.MAX_VALUE;
             int delayMs = r.nextInt(1000);
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
+            LineTail out = new LineTail(childOut);
             long tapeStart = -1;
             long[] pendingWrite = null; // offset, length, seed of a file rewrite announced and not yet flushed
             int acks = 0;
-            while (System.nanoTime() < Math.min(killAt, deadline)) {
-                if (!out.ready()) {
-                    if (!p.isAlive()) break;
+            boolean dead = false;
+            while (true) {
+                if (!dead && (System.nanoTime() >= Math.min(killAt, deadline) || !p.isAlive())) {
+                    p.destroyForcibly();
+                    p.waitFor();
+                    dead = true;
+                }
+                // once it is dead, the rest of what it printed: a write it announced after the kill time
+                // may have landed, so the model must know of it
+                String line = out.nextLine();
+                if (line == null) {
+                    if (dead) break;
                     Thread.sleep(1);
                     continue;
                 }
-                String[] f = out.readLine().split(" ");
-                switch (f[0]) {
-                    case "TAPE-START" -> tapeStart = Long.parseLong(f[1]);
-                    case "STREAM" -> {
-                        streams.put(f[1], new long[] {Long.parseLong(f[2]), Long.parseLong(f[3])});
-                        if (killAt == Long.MAX_VALUE) killAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs);
+                String[] f = line.split(" ");
+                try {
+                    switch (f[0]) {
+                        case "TAPE-START" -> tapeStart = Long.parseLong(f[1]);
+                        case "STREAM" -> {
+                            streams.put(f[1], new long[] {Long.parseLong(f[2]), Long.parseLong(f[3])});
+                            if (killAt == Long.MAX_VALUE) killAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs);
+                        }
+                        case "BLOCK" -> blocks.put(Long.parseLong(f[1]), Long.parseLong(f[2]));
+                        case "TAPE" -> {
+                            tapeAcked = Long.parseLong(f[1]);
+                            long piece = (tapeAcked - tapeStart) / 10_000 - 1;
+                            tapePieces.put(tapeAcked - 10_000, round * 100_000L + piece + 13);
+                        }
+                        case "FILE-WRITE" -> pendingWrite = new long[] {Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])};
+                        case "FILE-FLUSHED" -> {
+                            System.arraycopy(TestData.random(pendingWrite[2], (int) pendingWrite[1]), 0, file, (int) pendingWrite[0], (int) pendingWrite[1]);
+                            pendingWrite = null;
+                        }
+                        default -> throw new AssertionError("unexpected line " + line);
                     }
-                    case "BLOCK" -> blocks.put(Long.parseLong(f[1]), Long.parseLong(f[2]));
-                    case "TAPE" -> {
-                        tapeAcked = Long.parseLong(f[1]);
-                        long piece = (tapeAcked - tapeStart) / 10_000 - 1;
-                        tapePieces.put(tapeAcked - 10_000, round * 100_000L + piece + 13);
-                    }
-                    case "FILE-WRITE" -> pendingWrite = new long[] {Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])};
-                    case "FILE-FLUSHED" -> {
-                        System.arraycopy(TestData.random(pendingWrite[2], (int) pendingWrite[1]), 0, file, (int) pendingWrite[0], (int) pendingWrite[1]);
-                        pendingWrite = null;
-                    }
-                    default -> throw new AssertionError("unexpected line " + String.join(" ", f));
+                } catch (RuntimeException e) {
+                    throw new AssertionError("round " + round + ": bad line from the child: " + line, e);
                 }
                 acks++;
             }
-            p.destroyForcibly();
-            p.waitFor();
             assertThat(p.isAlive()).isFalse();
             assertThat(acks).as("round " + round + ": the child acknowledged writes before it was killed").isGreaterThan(0);
             check(streams, blocks, tapeAcked, tapePieces, file, pendingWrite);
         }
         assertThat(streams).hasSizeGreaterThanOrEqualTo(rounds);
+    }
+
+    /** Complete lines of a file another process is appending to; a last line without its newline waits. */
+    private static final class LineTail {
+        private final Path file;
+        private long read;
+        private final StringBuilder partial = new StringBuilder();
+        private final java.util.ArrayDeque<String> lines = new java.util.ArrayDeque<>();
+
+        LineTail(Path file) {
+            this.file = file;
+        }
+
+        String nextLine() throws java.io.IOException {
+            if (lines.isEmpty()) {
+                try (var ch = java.nio.channels.FileChannel.open(file)) {
+                    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) Math.max(0, ch.size() - read));
+                    while (b.hasRemaining() && ch.read(b, read + b.position()) > 0) {
+                        // read on
+                    }
+                    read += b.position();
+                    for (int i = 0; i < b.position(); i++) {
+                        char ch0 = (char) b.get(i);
+                        if (ch0 == '\n') {
+                            lines.add(partial.toString());
+                            partial.setLength(0);
+                        } else {
+                            partial.append(ch0);
+                        }
+                    }
+                }
+            }
+            return lines.poll();
+        }
     }
 
     /**

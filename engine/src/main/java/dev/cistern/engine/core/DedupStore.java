@@ -283,9 +283,22 @@ final class DedupStore {
      * DAMAGED if a chunk is not in the index any more.
      */
     List<RecipeRecord> reference(WriteSession s, GroupState g, List<RecipeRecord> steps, long shift) {
-        int n = steps.size();
-        Fingerprint[] fps = new Fingerprint[n];
-        for (int i = 0; i < n; i++) fps[i] = steps.get(i).fingerprint();
+        Fingerprint[] fps = new Fingerprint[steps.size()];
+        for (int i = 0; i < fps.length; i++) fps[i] = steps.get(i).fingerprint();
+        referenceStored(s, g, fps);
+        List<RecipeRecord> out = new ArrayList<>(fps.length);
+        for (RecipeRecord r : steps) out.add(new RecipeRecord(r.offset() + shift, r.fingerprint(), r.length()));
+        return out;
+    }
+
+    /**
+     * Notes references to chunks {@code fps} that must already be stored (a copy of an entry, or of part
+     * of one), under the cleaner's read lock: a clean running now keeps them. DAMAGED if one is not in
+     * the index any more (a clean removed it, or it was lost): nothing may then refer to it.
+     */
+    void referenceStored(WriteSession s, GroupState g, Fingerprint[] fps) {
+        int n = fps.length;
+        if (n == 0) return;
         Prepared p = new Prepared(null, null, null, fps, n);
         g.tracker.lock.readLock().lock();
         try {
@@ -302,9 +315,6 @@ final class DedupStore {
         } finally {
             g.tracker.lock.readLock().unlock();
         }
-        List<RecipeRecord> out = new ArrayList<>(n);
-        for (RecipeRecord r : steps) out.add(new RecipeRecord(r.offset() + shift, r.fingerprint(), r.length()));
-        return out;
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.cistern.engine.FileEntry;
 import dev.cistern.engine.Names;
 import dev.cistern.engine.Stats;
 import dev.cistern.engine.StreamWriter;
+import dev.cistern.engine.chunking.Fingerprint;
 import dev.cistern.engine.meta.ContainerRecord;
 import dev.cistern.engine.meta.Counters;
 import dev.cistern.engine.meta.EntryRecord;
@@ -17,6 +18,7 @@ import dev.cistern.engine.meta.MetaStore.Family;
 import dev.cistern.engine.meta.Scanner;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,8 +32,6 @@ final class LocalContainerHandle implements ContainerHandle {
     private final LocalEngine engine;
     private final ContainerRecord record;
     private final GroupState group;
-    /** Serializes changes to entry records of this container (create, replace, rename, delete, size). */
-    private final Object entryLock = new Object();
 
     LocalContainerHandle(LocalEngine engine, ContainerRecord record, GroupState group) {
         this.engine = engine;
@@ -58,6 +58,17 @@ final class LocalContainerHandle implements ContainerHandle {
     @Override
     public ContainerInfo info() {
         return engine.containerInfo(record);
+    }
+
+    /**
+     * The lock of entry {@code name}, shared by every handle of this container (S3 opens one per
+     * request): whoever changes the entry's record holds it from reading the old record to writing the
+     * batch, so two changes of one name never work from the same old record. Writers hold it around
+     * their recipe batches ({@link StreamWriterImpl}, {@link FileEntryImpl}), which call
+     * {@link #replaceEntry} and {@link #putEntrySize} inside it.
+     */
+    private Object lockOf(String name) {
+        return engine.entryLock(record.id(), name);
     }
 
     byte[] entryKey(String name) {
@@ -97,7 +108,7 @@ final class LocalContainerHandle implements ContainerHandle {
     private EntryRecord streamOrCreate(String name) {
         Names.checkEntry(name);
         group.writeKey();
-        synchronized (entryLock) {
+        synchronized (lockOf(name)) {
             EntryRecord e = entry(name);
             if (e == null) {
                 e = new EntryRecord(engine.ids.next(), EntryInfo.Kind.STREAM, 0, 0, false, engine.clock.millis(), Map.of());
@@ -134,7 +145,7 @@ final class LocalContainerHandle implements ContainerHandle {
             throw new EngineException(EngineException.Reason.INVALID_ARGUMENT,
                     "volume size must be a positive multiple of the block size " + blockSize + ", got " + sizeBytes);
         }
-        synchronized (entryLock) {
+        synchronized (lockOf(name)) {
             if (entry(name) != null) {
                 throw new EngineException(EngineException.Reason.ALREADY_EXISTS,
                         "entry '" + name + "' already exists in container '" + record.name() + "'");
@@ -185,78 +196,144 @@ final class LocalContainerHandle implements ContainerHandle {
 
     @Override
     public void setAttributes(String name, Map<String, String> attributes) {
-        synchronized (entryLock) {
+        synchronized (lockOf(name)) {
             EntryRecord e = requireEntry(name);
             engine.meta.put(Family.ENTRIES, entryKey(name),
                     e.withAttributes(attributes, engine.clock.millis()).encode(), true);
         }
     }
 
+    /**
+     * Copies entry {@code from} to {@code to} without copying data: the new entry references the same
+     * chunks. The source's record and recipe are read as of one moment (its lock held until the RocksDB
+     * iterator, a snapshot, exists), so a writer replacing it meanwhile changes nothing of the copy; an
+     * open volume's unflushed writes are flushed first. Every chunk referenced is looked up and noted
+     * for the cleaner as a writer's would be ({@link DedupStore#referenceStored}), so a clean running
+     * meanwhile keeps them even if the source is deleted before the copy is bound to its name.
+     */
     @Override
     public void copy(String from, String to) {
         Names.checkEntry(to);
+        Names.checkEntry(from);
         EntryRecord src = requireEntry(from);
+        if (src.kind() == EntryInfo.Kind.VOLUME) engine.volumes.flushOpen(src.entryId());
         long newId = engine.ids.next();
-        Family fam = src.kind() == EntryInfo.Kind.STREAM ? Family.RECIPES : Family.BLOCKS;
         // Copy the recipe under a staging id in bounded batches, then bind it to the name atomically.
         engine.meta.put(Family.STAGING, Keys.id(newId), Keys.id(record.id()), false);
         long mapped = 0;
-        try (Scanner sc = engine.meta.scan(fam, Keys.id(src.entryId()))) {
-            WriteBatch b = new WriteBatch();
-            while (sc.next()) {
-                byte[] k = sc.key().clone();
-                System.arraycopy(Keys.id(newId), 0, k, 0, 8);
-                b.put(engine.meta.cf(fam), k, sc.value());
-                mapped += engine.config.volumeUnit();
-                // bounded by bytes: a recipe record holds up to 256 steps, a block map record one unit
-                if (b.getDataSize() >= COPY_BATCH_BYTES) {
+        try (WriteSession session = new WriteSession(group, record.id())) {
+            Scanner sc;
+            synchronized (lockOf(from)) {
+                src = requireEntry(from);
+                sc = engine.meta.scan(src.kind() == EntryInfo.Kind.STREAM ? Family.RECIPES : Family.BLOCKS, Keys.id(src.entryId()));
+            }
+            Family fam = src.kind() == EntryInfo.Kind.STREAM ? Family.RECIPES : Family.BLOCKS;
+            List<Fingerprint> referenced = new ArrayList<>();
+            try (sc) {
+                WriteBatch b = new WriteBatch();
+                try {
+                    while (sc.next()) {
+                        byte[] k = sc.key().clone();
+                        byte[] v = sc.value();
+                        System.arraycopy(Keys.id(newId), 0, k, 0, 8);
+                        b.put(engine.meta.cf(fam), k, v);
+                        for (int i = 0, n = ChunkReferences.count(fam, v); i < n; i++) {
+                            referenced.add(Fingerprint.wrap(Arrays.copyOfRange(v, ChunkReferences.fingerprintOffset(fam, i),
+                                    ChunkReferences.fingerprintOffset(fam, i) + Fingerprint.LENGTH)));
+                        }
+                        mapped += engine.config.volumeUnit();
+                        // bounded by bytes: a recipe record holds up to 256 steps, a block map record one unit
+                        if (b.getDataSize() >= COPY_BATCH_BYTES) {
+                            referenceSourceChunks(session, referenced, from, src.entryId());
+                            referenced.clear();
+                            engine.meta.write(b, false);
+                            b.close();
+                            b = new WriteBatch();
+                        }
+                    }
+                    referenceSourceChunks(session, referenced, from, src.entryId());
                     engine.meta.write(b, false);
+                } finally {
                     b.close();
-                    b = new WriteBatch();
                 }
             }
-            engine.meta.write(b, false);
-            b.close();
+            EntryRecord copy = new EntryRecord(newId, src.kind(), src.size(), src.blockSize(), src.readOnly(),
+                    engine.clock.millis(), src.attributes());
+            session.makeChunksDurable();
+            synchronized (lockOf(to)) {
+                try (WriteBatch b = new WriteBatch()) {
+                    if (src.kind() == EntryInfo.Kind.VOLUME) {
+                        Counters.add(b, engine.meta, GroupCounters.volumeMapped(newId), mapped);
+                    }
+                    replaceEntry(b, to, copy, src.kind() == EntryInfo.Kind.VOLUME ? mapped : src.size());
+                    b.delete(engine.meta.cf(Family.STAGING), Keys.id(newId));
+                    engine.meta.write(b, true);
+                }
+            }
+            session.committed();
         } catch (RocksDBException e) {
             throw new EngineException(EngineException.Reason.IO_ERROR, "copy of '" + from + "' failed", e);
+        } catch (RuntimeException e) {
+            // the staged records are dropped now (and by recovery after a crash): nothing half-copied stays
+            dropStaged(newId);
+            throw e;
         }
-        EntryRecord copy = new EntryRecord(newId, src.kind(), src.size(), src.blockSize(), src.readOnly(),
-                engine.clock.millis(), src.attributes());
-        synchronized (entryLock) {
-            try (WriteBatch b = new WriteBatch()) {
-                if (src.kind() == EntryInfo.Kind.VOLUME) {
-                    Counters.add(b, engine.meta, GroupCounters.volumeMapped(newId), mapped);
-                }
-                replaceEntry(b, to, copy, src.kind() == EntryInfo.Kind.VOLUME ? mapped : src.size());
-                b.delete(engine.meta.cf(Family.STAGING), Keys.id(newId));
-                engine.meta.write(b, true);
-            } catch (RocksDBException e) {
-                throw new EngineException(EngineException.Reason.IO_ERROR, "copy of '" + from + "' failed", e);
+    }
+
+    /**
+     * Notes the copy's references; a chunk gone from the index means a clean reclaimed it after the
+     * source was deleted or replaced during the copy, which is then what the caller is told.
+     */
+    private void referenceSourceChunks(WriteSession session, List<Fingerprint> fps, String from, long sourceId) {
+        try {
+            engine.dedup.referenceStored(session, group, fps.toArray(Fingerprint[]::new));
+        } catch (EngineException e) {
+            EntryRecord now = entry(from);
+            if (e.reason() == EngineException.Reason.DAMAGED && (now == null || now.entryId() != sourceId)) {
+                throw new EngineException(EngineException.Reason.NOT_FOUND, "'" + from + "' was deleted or replaced while being copied");
             }
+            throw e;
+        }
+    }
+
+    private void dropStaged(long entryId) {
+        try (WriteBatch b = new WriteBatch()) {
+            deleteEntryData(engine, b, entryId);
+            b.delete(engine.meta.cf(Family.STAGING), Keys.id(entryId));
+            engine.meta.write(b, false);
+        } catch (RocksDBException | RuntimeException ignored) {
+            // recovery drops it at the next start
         }
     }
 
     @Override
     public void rename(String from, String to) {
         Names.checkEntry(to);
-        synchronized (entryLock) {
-            EntryRecord e = requireEntry(from);
-            if (entry(to) != null) {
-                throw new EngineException(EngineException.Reason.ALREADY_EXISTS, "entry '" + to + "' already exists");
+        Object[] locks = engine.entryLocks(record.id(), from, to);
+        synchronized (locks[0]) {
+            synchronized (locks[1]) {
+                renameLocked(from, to);
             }
-            try (WriteBatch b = new WriteBatch()) {
-                b.delete(engine.meta.cf(Family.ENTRIES), entryKey(from));
-                b.put(engine.meta.cf(Family.ENTRIES), entryKey(to), e.encode());
-                engine.meta.write(b, true);
-            } catch (RocksDBException ex) {
-                throw new EngineException(EngineException.Reason.IO_ERROR, "rename failed", ex);
-            }
+        }
+    }
+
+    private void renameLocked(String from, String to) {
+        EntryRecord e = requireEntry(from);
+        if (entry(to) != null) {
+            throw new EngineException(EngineException.Reason.ALREADY_EXISTS, "entry '" + to + "' already exists");
+        }
+        try (WriteBatch b = new WriteBatch()) {
+            b.delete(engine.meta.cf(Family.ENTRIES), entryKey(from));
+            b.put(engine.meta.cf(Family.ENTRIES), entryKey(to), e.encode());
+            engine.meta.write(b, true);
+        } catch (RocksDBException ex) {
+            throw new EngineException(EngineException.Reason.IO_ERROR, "rename failed", ex);
         }
     }
 
     @Override
     public void delete(String name) {
-        synchronized (entryLock) {
+        synchronized (lockOf(name)) {
             EntryRecord e = requireEntry(name);
             try (WriteBatch b = new WriteBatch()) {
                 b.delete(engine.meta.cf(Family.ENTRIES), entryKey(name));
@@ -268,27 +345,39 @@ final class LocalContainerHandle implements ContainerHandle {
         }
     }
 
-    /** Deletes up to {@code max} entries in one batch (container deletion); returns how many. */
+    /**
+     * Deletes up to {@code max} entries (container deletion), each under its own lock and in its own
+     * batch, then syncs once; returns how many.
+     */
     int deletePage(int max) {
-        synchronized (entryLock) {
-            int n = 0;
-            try (Scanner sc = engine.meta.scan(Family.ENTRIES, Keys.id(record.id())); WriteBatch b = new WriteBatch()) {
-                while (n < max && sc.next()) {
-                    b.delete(engine.meta.cf(Family.ENTRIES), sc.key());
-                    dropEntry(b, EntryRecord.decode(sc.value()));
-                    n++;
+        int n = 0;
+        try (Scanner sc = engine.meta.scan(Family.ENTRIES, Keys.id(record.id()))) {
+            while (n < max && sc.next()) {
+                String name = Keys.nameAt(sc.key(), 8);
+                synchronized (lockOf(name)) {
+                    EntryRecord e = entry(name);
+                    if (e == null) continue; // deleted since the scan began
+                    try (WriteBatch b = new WriteBatch()) {
+                        b.delete(engine.meta.cf(Family.ENTRIES), entryKey(name));
+                        dropEntry(b, e);
+                        engine.meta.write(b, false);
+                    }
                 }
-                if (n > 0) engine.meta.write(b, true);
-            } catch (RocksDBException ex) {
-                throw new EngineException(EngineException.Reason.IO_ERROR, "delete of container '" + record.name() + "' failed", ex);
+                n++;
             }
-            return n;
+            if (n > 0) engine.meta.sync();
+        } catch (RocksDBException ex) {
+            throw new EngineException(EngineException.Reason.IO_ERROR, "delete of container '" + record.name() + "' failed", ex);
         }
+        return n;
     }
 
-    /** Puts {@code rec} under {@code name}, dropping the data of the entry it replaces (all in {@code b}). */
+    /**
+     * Puts {@code rec} under {@code name}, dropping the data of the entry it replaces (all in {@code b}).
+     * The caller holds the entry's lock until {@code b} is written.
+     */
     void replaceEntry(WriteBatch b, String name, EntryRecord rec, long logicalBytes) {
-        synchronized (entryLock) {
+        synchronized (lockOf(name)) {
             try {
                 EntryRecord old = entry(name);
                 if (old != null) dropEntry(b, old);
@@ -300,9 +389,12 @@ final class LocalContainerHandle implements ContainerHandle {
         }
     }
 
-    /** Sets a stream's size in {@code b} with its logical-bytes delta; returns the new record. */
+    /**
+     * Sets a stream's size in {@code b} with its logical-bytes delta; returns the new record. The caller
+     * holds the entry's lock until {@code b} is written.
+     */
     EntryRecord putEntrySize(WriteBatch b, String name, long entryId, long size) {
-        synchronized (entryLock) {
+        synchronized (lockOf(name)) {
             EntryRecord e = entry(name);
             if (e == null || e.entryId() != entryId) {
                 throw new EngineException(EngineException.Reason.NOT_FOUND,
@@ -319,9 +411,12 @@ final class LocalContainerHandle implements ContainerHandle {
         }
     }
 
-    /** Sets a volume's size in {@code b} (its logical bytes are its mapped bytes, counted at flush). */
+    /**
+     * Sets a volume's size in {@code b} (its logical bytes are its mapped bytes, counted at flush). The
+     * caller holds the entry's lock until {@code b} is written.
+     */
     void putVolumeSize(WriteBatch b, String name, long entryId, long size) {
-        synchronized (entryLock) {
+        synchronized (lockOf(name)) {
             EntryRecord e = entry(name);
             if (e == null || e.entryId() != entryId) {
                 throw new EngineException(EngineException.Reason.NOT_FOUND, "volume '" + name + "' was deleted");

@@ -188,7 +188,18 @@ public final class LocalEngine implements Engine {
     }
 
     Object entryLock(long containerId, String name) {
-        return entryLocks[Math.floorMod(31 * Long.hashCode(containerId) + name.hashCode(), ENTRY_LOCKS)];
+        return entryLocks[entryStripe(containerId, name)];
+    }
+
+    /** The locks of two entries of a container, in the one order every caller takes them (rename). */
+    Object[] entryLocks(long containerId, String a, String b) {
+        int i = entryStripe(containerId, a);
+        int j = entryStripe(containerId, b);
+        return new Object[] {entryLocks[Math.min(i, j)], entryLocks[Math.max(i, j)]};
+    }
+
+    private static int entryStripe(long containerId, String name) {
+        return Math.floorMod(31 * Long.hashCode(containerId) + name.hashCode(), ENTRY_LOCKS);
     }
 
     private void checkOpen() {

@@ -360,6 +360,13 @@ final class VolumeImpl {
     }
 
     void resize(long newSize) {
+        // the entry's lock first, as a delete or copy of the entry takes it, then the block map's
+        synchronized (engine.entryLock(container.id(), name)) {
+            resizeLocked(newSize);
+        }
+    }
+
+    private void resizeLocked(long newSize) {
         if (newSize <= 0 || newSize % blockSize != 0) {
             throw new EngineException(EngineException.Reason.INVALID_ARGUMENT,
                     "new size of " + describe() + " must be a positive multiple of " + blockSize);

@@ -29,6 +29,15 @@ final class VolumeRegistry {
         if (v != null) v.deleted = true;
     }
 
+    /** Flushes the volume of entry {@code entryId} if it is open (before a copy reads its block map). */
+    void flushOpen(long entryId) {
+        VolumeImpl v;
+        synchronized (this) {
+            v = open.get(entryId);
+        }
+        if (v != null && !v.deleted) v.flush();
+    }
+
     /** Flushes every open volume (periodic durability point); reports failures to {@code onError}. */
     void flushAll(Consumer<RuntimeException> onError) {
         List<VolumeImpl> all;
