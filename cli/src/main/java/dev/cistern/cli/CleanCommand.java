@@ -27,6 +27,8 @@ final class CleanCommand extends ApiCommand {
                     new String[]{"Containers deleted", r.get("containersDeleted").asText()},
                     new String[]{"Chunks freed", r.get("chunksFreed").asText()},
                     new String[]{"Space reclaimed", Output.bytes(r.get("bytesReclaimed").asLong())},
+                    new String[]{"Containers left damaged", r.path("containersDamaged").asLong() == 0 ? "0"
+                            : r.get("containersDamaged").asText() + " (run verify to name the entries affected)"},
                     new String[]{"Took", r.get("took").asText()}));
         }
         return 0;

@@ -87,4 +87,73 @@ class CorruptionTest {
             assertThat(r.damagedEntries()).containsExactly("bkp/a");
         }
     }
+
+    /**
+     * A clean that meets a damaged live record leaves that container in place and says so, and still
+     * reclaims everything else; the next clean does the same rather than fail for good.
+     */
+    @Test
+    void aDamagedLiveRecordLeavesItsContainerInPlaceAndTheCleanerGoesOn() throws Exception {
+        byte[][] units = new byte[16][];
+        int unit;
+        try (Engine e = Engines.open(cfg())) {
+            e.createGroup(StorageGroupSpec.of("grp"));
+            e.createContainer("grp", new ContainerSpec("lun", "client", Map.of()));
+            try (BlockVolume v = e.openContainer("lun").createVolume("vol", 1L << 20, 4096, false)) {
+                unit = v.allocationUnit();
+                // one record per unit (16 KiB by default), so 0 to 7 in the first 128 KiB chunk container,
+                // 8 to 15 in the next (with 64 KiB units, two per container)
+                for (int i = 0; i < units.length; i++) {
+                    units[i] = TestData.random(10 + i, unit);
+                    v.write((long) i * unit, java.nio.ByteBuffer.wrap(units[i]), true);
+                }
+            }
+        }
+        Path first;
+        try (var groups = Files.list(dir.resolve("chunks")); var files = Files.list(groups.findFirst().orElseThrow())) {
+            first = files.sorted().findFirst().orElseThrow();
+        }
+        try (RandomAccessFile f = new RandomAccessFile(first.toFile(), "rw")) {
+            long at = unit + unit / 2; // inside the second record: unit 1, live
+            f.seek(at);
+            int x = f.read();
+            f.seek(at);
+            f.write(x ^ 0x5a);
+        }
+        try (Engine e = Engines.open(cfg())) {
+            ContainerHandle c = e.openContainer("lun");
+            try (BlockVolume v = c.openVolume("vol")) {
+                // units 0, 2 and 3 dead make the first container worth rewriting; 8 to 15 dead free others
+                for (int i : new int[] {0, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15}) {
+                    units[i] = TestData.random(100 + i, unit);
+                    v.write((long) i * unit, java.nio.ByteBuffer.wrap(units[i]), true);
+                }
+            }
+            for (int run = 0; run < 2; run++) {
+                CleanReport r = e.clean(Progress.NONE);
+                assertThat(r.containersDamaged()).as("run %d", run).isEqualTo(1);
+                // the dead records of the container left in place are off the counters all the same
+                assertThat(e.groupStats("grp").chunkCount()).as("chunks counted after run %d", run).isEqualTo(units.length);
+                if (run == 0) {
+                    assertThat(r.containersDeleted()).isGreaterThanOrEqualTo(1);
+                    assertThat(r.bytesReclaimed()).isGreaterThanOrEqualTo(11L * unit);
+                }
+            }
+            try (BlockVolume v = c.openVolume("vol")) {
+                for (int i = 0; i < units.length; i++) {
+                    if (i == 1) continue;
+                    java.nio.ByteBuffer got = java.nio.ByteBuffer.allocate(unit);
+                    v.read((long) i * unit, got);
+                    assertThat(got.array()).as("unit %d", i).isEqualTo(units[i]);
+                }
+                assertThatThrownBy(() -> v.read(unit, java.nio.ByteBuffer.allocate(unit)))
+                        .isInstanceOf(EngineException.class)
+                        .extracting(t -> ((EngineException) t).reason()).isEqualTo(EngineException.Reason.DAMAGED);
+            }
+            assertThat(e.verify(Progress.NONE).damagedEntries()).containsExactly("lun/vol");
+        }
+        try (Engine e = Engines.open(cfg())) {
+            assertThat(e.groupStats("grp").chunkCount()).as("chunks counted, as persisted").isEqualTo(units.length);
+        }
+    }
 }

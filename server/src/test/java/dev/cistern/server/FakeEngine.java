@@ -159,7 +159,7 @@ public class FakeEngine implements Engine {
                     + " stay reclaimed, the rest is untouched: run clean again to finish");
         }
         progress.update(2, 2, "sweep");
-        return new CleanReport(1, 0, 0, 0, 0, 0, Duration.ofMillis(5));
+        return new CleanReport(1, 0, 0, 0, 0, 0, 0, Duration.ofMillis(5));
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.Map;
+import java.util.logging.Logger;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.Snapshot;
 import org.rocksdb.WriteBatch;
@@ -41,6 +42,7 @@ import org.rocksdb.WriteBatch;
  * container holds only records already re-indexed, so it is sealed as at the end of a full run.
  */
 final class Cleaner {
+    private static final Logger LOG = Logger.getLogger(Cleaner.class.getName());
     /** Rewrite a container when at least this share of its bytes is dead. */
     private static final double DEAD_SHARE = 0.25;
 
@@ -51,6 +53,7 @@ final class Cleaner {
     private long chunksFreed;
     private long bytesReclaimed;
     private long liveCopied;
+    private long damaged;
 
     Cleaner(LocalEngine engine) {
         this.engine = engine;
@@ -77,7 +80,7 @@ final class Cleaner {
             engine.meta.db().releaseSnapshot(snap);
             for (GroupState g : groups) g.tracker.endClean();
         }
-        return new CleanReport(scanned, rewritten, deleted, chunksFreed, bytesReclaimed, liveCopied,
+        return new CleanReport(scanned, rewritten, deleted, chunksFreed, bytesReclaimed, liveCopied, damaged,
                 Duration.ofNanos(System.nanoTime() - t0));
     }
 
@@ -157,7 +160,14 @@ final class Cleaner {
                             + " reclaimed, the rest is untouched: run clean again to finish");
                 }
                 scanned++;
-                out = sweepContainer(g, s, live, touched, out);
+                try {
+                    out = sweepContainer(g, s, live, touched, out);
+                } catch (DamagedRecord e) {
+                    // left in place, its dead chunks already off the index; the other containers still get swept
+                    damaged++;
+                    out = e.out;
+                    LOG.warning(e.getMessage());
+                }
                 progress.update(++done, sealed.size(), "sweep " + g.name());
             }
         } finally {
@@ -179,6 +189,7 @@ final class Cleaner {
         if (chunks.isEmpty() && s.size() == 0) return out;
 
         List<ContainerChunk> keep = new ArrayList<>();
+        List<ContainerChunk> dead = new ArrayList<>();
         // Decide under the write lock: no writer is between lookup and noting its reference. Liveness is
         // looked at again here: a writer may have referenced a chunk since the look above.
         g.tracker.lock.writeLock().lock();
@@ -194,12 +205,22 @@ final class Cleaner {
                     // Also unlist it: a writer that later hits a live neighbour loads this container's
                     // listing into its locality cache, and must not find the dead chunk there.
                     b.delete(engine.meta.cf(Family.CONTAINER_CHUNKS), c.key());
+                    // and take it off the counters in the same batch: once unlisted, no later run sees it
+                    ChunkAccounting.remove(engine, b, c);
+                    dead.add(c);
                 }
             }
             engine.meta.write(b, false);
             g.cache.invalidate(s.containerId());
         } finally {
             g.tracker.lock.writeLock().unlock();
+        }
+        for (ContainerChunk c : dead) {
+            chunksFreed++;
+            bytesReclaimed += c.location().storedLength();
+            g.uniqueBytes.addAndGet(-c.location().rawLength());
+            g.storedBytes.addAndGet(-c.location().storedLength());
+            g.chunkCount.decrementAndGet();
         }
 
         WriteBatch b = new WriteBatch();
@@ -210,9 +231,9 @@ final class Cleaner {
                 ContainerChunk first = keep.get(i);
                 byte[] rec = g.store.readRecord(first.location());
                 if (!ChunkRecord.checksumOk(rec, 0, rec.length)) {
-                    throw new EngineException(EngineException.Reason.DAMAGED, "chunk " + first.fingerprint()
-                            + " in chunk container " + Long.toHexString(s.containerId())
-                            + " is damaged; the cleaner left the container in place: run verify");
+                    throw new DamagedRecord("chunk " + first.fingerprint() + " of storage group '" + g.name()
+                            + "' in chunk container " + Long.toHexString(s.containerId())
+                            + " is damaged; the cleaner left the container in place: run verify", out);
                 }
                 if (out == null) out = g.store.acquire();
                 int off = out.append(rec);
@@ -227,7 +248,6 @@ final class Cleaner {
                 }
             }
             if (out != null) out.force();
-            java.util.Set<ContainerChunk> kept = new java.util.HashSet<>(keep);
             g.tracker.lock.writeLock().lock();
             try {
                 for (int i = 0; i < moved.size(); i++) {
@@ -236,13 +256,6 @@ final class Cleaner {
                         b.put(engine.meta.cf(Family.INDEX), DedupStore.indexKey(g.id(), m.fingerprint()), m.location().encode());
                     }
                     b.put(engine.meta.cf(Family.CONTAINER_CHUNKS), m.key(), m.value());
-                }
-                for (ContainerChunk c : chunks) {
-                    if (!kept.contains(c)) {
-                        ChunkAccounting.remove(engine, b, c);
-                        chunksFreed++;
-                        bytesReclaimed += c.location().storedLength();
-                    }
                 }
                 // the copies were counted when first stored; the file overhead goes with the old file
                 b.deleteRange(engine.meta.cf(Family.CONTAINER_CHUNKS), Keys.id2(g.id(), s.containerId()),
@@ -253,19 +266,22 @@ final class Cleaner {
             } finally {
                 g.tracker.lock.writeLock().unlock();
             }
-            for (ContainerChunk c : chunks) {
-                if (!kept.contains(c)) {
-                    g.uniqueBytes.addAndGet(-c.location().rawLength());
-                    g.storedBytes.addAndGet(-c.location().storedLength());
-                    g.chunkCount.decrementAndGet();
-                }
-            }
             g.store.delete(s.containerId());
             if (keep.isEmpty()) deleted++;
             else rewritten++;
             return out;
         } finally {
             b.close();
+        }
+    }
+
+    /** A live record failed its checksum: its container stays; {@code out} is the output container so far. */
+    private static final class DamagedRecord extends RuntimeException {
+        final transient ChunkContainerWriter out;
+
+        DamagedRecord(String message, ChunkContainerWriter out) {
+            super(message, null, false, false);
+            this.out = out;
         }
     }
 
