@@ -120,6 +120,38 @@ class FileEntryTest {
     }
 
     /** Large reads take the batched path; every offset and length must match small reads exactly. */
+    /** A write far past the end leaves a hole, not gigabytes of zeros to re-chunk (or an array too large). */
+    @Test
+    void aWriteFarPastTheEndLeavesAHole() {
+        try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
+            e.createGroup(StorageGroupSpec.of("grp"));
+            e.createContainer("grp", new ContainerSpec("nfs", "client", Map.of()));
+            ContainerHandle c = e.openContainer("nfs");
+            byte[] head = TestData.random(5, 100_000);
+            EngineRoundTripTest.put(c, "sparse", head);
+            byte[] tail = TestData.random(6, 70_000);
+            long far = 5L << 30;
+            try (FileEntry f = c.openFile("sparse")) {
+                f.write(far, ByteBuffer.wrap(tail));
+                f.flush();
+                assertThat(f.size()).isEqualTo(far + tail.length);
+                ByteBuffer got = ByteBuffer.allocate(tail.length + 1000);
+                f.read(far - 1000, got);
+                byte[] expected = new byte[tail.length + 1000];
+                System.arraycopy(tail, 0, expected, 1000, tail.length);
+                assertThat(got.array()).isEqualTo(expected);
+                ByteBuffer mid = ByteBuffer.allocate(4096);
+                f.read(2L << 30, mid);
+                assertThat(mid.array()).isEqualTo(new byte[4096]);
+                ByteBuffer start = ByteBuffer.allocate(head.length);
+                f.read(0, start);
+                assertThat(start.array()).isEqualTo(head);
+            }
+            assertThat(e.groupStats("grp").uniqueBytes()).as("only the bytes written are stored").isLessThan(1_000_000);
+            assertThat(e.verify(Progress.NONE).clean()).isTrue();
+        }
+    }
+
     @Test
     void largeReadsAtAnyOffsetMatchTheData() {
         try (Engine e = Engines.open(EngineConfig.defaults(dir).withContainerSize(256 * 1024))) {

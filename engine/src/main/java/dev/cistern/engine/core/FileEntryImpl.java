@@ -70,7 +70,13 @@ final class FileEntryImpl implements FileEntry {
                 int n = Math.min(src.remaining(), MAX_PIECE);
                 byte[] data = new byte[n];
                 src.get(data);
-                rewrite(entry(), pos, data);
+                EntryRecord e = entry();
+                if (pos > e.size()) {
+                    // far past the end: the gap becomes a hole (read as zeros), not bytes to re-chunk
+                    grow(e, pos);
+                    e = entry();
+                }
+                rewrite(e, pos, data);
                 pos += n;
             }
         }
@@ -137,11 +143,7 @@ final class FileEntryImpl implements FileEntry {
         synchronized (engine.entryLock(container.id(), name)) {
             EntryRecord e = entry();
             if (newSize >= e.size()) {
-                // growing: the bytes past the last recipe step read as zeros
-                try (WriteBatch b = new WriteBatch()) {
-                    container.putEntrySize(b, name, e.entryId(), newSize);
-                    engine.meta.write(b, false);
-                }
+                grow(e, newSize);
                 return;
             }
             long start = newSize;
@@ -153,6 +155,14 @@ final class FileEntryImpl implements FileEntry {
             reads.read(container.group(), e.entryId(), e.size(), start, ByteBuffer.wrap(keep));
             // everything from the cut chunk to the end goes, in the same batch as the re-chunked head
             replaceRegion(e, start, Long.MAX_VALUE, keep, newSize);
+        }
+    }
+
+    /** Sets a larger size: the bytes past the last recipe step read as zeros. Under the entry's lock. */
+    private void grow(EntryRecord e, long newSize) {
+        try (WriteBatch b = new WriteBatch()) {
+            container.putEntrySize(b, name, e.entryId(), newSize);
+            engine.meta.write(b, false);
         }
     }
 

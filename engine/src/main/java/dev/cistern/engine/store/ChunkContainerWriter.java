@@ -20,6 +20,8 @@ public final class ChunkContainerWriter {
     private final List<TrailerEntry> entries = new ArrayList<>();
     private long position;
     private volatile long durable;
+    /** Whether the file's directory entry is durable: a new file's name is lost on power failure until then. */
+    private volatile boolean named;
     private boolean sealed;
 
     private ChunkContainerWriter(long id, Path file, FileChannel channel, long position) {
@@ -107,6 +109,7 @@ public final class ChunkContainerWriter {
         }
         try {
             channel.force(false);
+            nameDurably();
         } catch (java.nio.channels.ClosedChannelException e) {
             synchronized (this) {
                 if (sealed) return; // sealed meanwhile: sealing forced everything
@@ -119,6 +122,18 @@ public final class ChunkContainerWriter {
     }
 
     /** Makes bytes up to {@code end} durable, forcing only if they are not yet. */
+    /**
+     * Forces the directory once, the first time the file's data is forced: a recipe or index entry made
+     * durable after that never names a container file a power failure could take away.
+     */
+    private void nameDurably() throws IOException {
+        if (named) return;
+        try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+            dir.force(true);
+        }
+        named = true;
+    }
+
     public void ensureDurable(long end) throws IOException {
         if (durable < end) force();
     }
@@ -130,6 +145,7 @@ public final class ChunkContainerWriter {
         while (t.hasRemaining()) channel.write(t, position + t.position());
         position += t.capacity();
         channel.force(true);
+        nameDurably();
         durable = position;
         sealed = true;
         channel.close();
