@@ -150,6 +150,18 @@ class CleanerTest {
                     failure.compareAndSet(null, t);
                 }
             }));
+            // verifies all along: chunks the cleaner moves or reclaims under it are not damage
+            Thread verifier = Thread.ofPlatform().start(() -> {
+                while (!stop.get()) {
+                    try {
+                        VerifyReport v = e.verify(Progress.NONE);
+                        if (!v.clean()) throw new AssertionError("verify racing clean and ingest: " + v);
+                    } catch (Throwable t) {
+                        failure.compareAndSet(null, t);
+                        return;
+                    }
+                }
+            });
             Thread cleaner = Thread.ofPlatform().start(() -> {
                 while (!stop.get()) {
                     try {
@@ -163,6 +175,7 @@ class CleanerTest {
             for (Thread t : writers.subList(0, 3)) t.join();
             stop.set(true);
             writers.get(3).join();
+            verifier.join();
             cleaner.join();
             assertThat(failure.get()).isNull();
             e.clean(Progress.NONE);

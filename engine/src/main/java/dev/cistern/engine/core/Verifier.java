@@ -69,7 +69,7 @@ final class Verifier {
                         if (!indexed(g, c)) continue;
                         chunks++;
                         bytes += c.location().storedLength();
-                        if (!chunkOk(g, c)) {
+                        if (!chunkOk(g, c) && !movedAndOk(g, c)) {
                             if (damaged.add(c.fingerprint())) damagedSoFar++;
                             bad = true;
                         }
@@ -138,6 +138,18 @@ final class Verifier {
         } catch (EngineException e) {
             return false;
         }
+    }
+
+    /**
+     * A chunk that failed its check at the listed place may have been moved or reclaimed by a clean
+     * running meanwhile (its old file deleted under the read): not damage if the index no longer has
+     * it there and it checks out where the index has it now, or nowhere references it any more.
+     */
+    private boolean movedAndOk(GroupState g, ContainerChunk c) {
+        ChunkLocation now = IndexLookup.lookup(engine.meta, g, c.fingerprint());
+        if (now == null) return true; // reclaimed
+        if (now.equals(c.location())) return false;
+        return chunkOk(g, new ContainerChunk(g.id(), now, c.fingerprint(), c.ownerContainerId()));
     }
 
     /** Names the entries of group {@code g} whose recipe or block map references a damaged chunk. */
