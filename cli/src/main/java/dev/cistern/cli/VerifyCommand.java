@@ -28,6 +28,8 @@ final class VerifyCommand extends ApiCommand {
                     new String[]{"Chunks checked", r.get("chunksChecked").asText()},
                     new String[]{"Bytes checked", Output.bytes(r.get("bytesChecked").asLong())},
                     new String[]{"Damaged chunks", String.valueOf(damaged)},
+                    new String[]{"Checksum only (locked)", r.path("chunksChecksumOnly").asLong() == 0 ? "0"
+                            : r.get("chunksChecksumOnly").asText() + " (unlock their storage groups, then verify again)"},
                     new String[]{"Took", r.get("took").asText()}));
             for (JsonNode e : r.get("damagedEntries")) out.line("DAMAGED " + e.asText());
         }

@@ -7,9 +7,12 @@ import java.util.List;
  * What one verify run found.
  *
  * @param damagedEntries every entry that references damaged or missing data, as "container/entry"
+ * @param chunksChecksumOnly chunks of encrypted groups still locked: their records' checksums were checked,
+ *                           but they could not be decrypted to check their fingerprints (unlock, then verify)
  */
 public record VerifyReport(long containersChecked, long chunksChecked, long bytesChecked, long damagedChunks,
-                           List<String> damagedContainers, List<String> damagedEntries, Duration took) {
+                           List<String> damagedContainers, List<String> damagedEntries, long chunksChecksumOnly,
+                           Duration took) {
     public boolean clean() {
         return damagedChunks == 0 && damagedContainers.isEmpty() && damagedEntries.isEmpty();
     }

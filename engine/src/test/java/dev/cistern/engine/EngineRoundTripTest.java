@@ -252,7 +252,10 @@ class EngineRoundTripTest {
                     .extracting(t -> ((EngineException) t).reason()).isEqualTo(EngineException.Reason.LOCKED);
             assertThatThrownBy(() -> e.unlockGroup("secret", "wrong passphrase".toCharArray()))
                     .extracting(t -> ((EngineException) t).reason()).isEqualTo(EngineException.Reason.ACCESS_DENIED);
+            VerifyReport locked = e.verify(Progress.NONE);
+            assertThat(locked.chunksChecksumOnly()).as("locked: checksums only, said so").isEqualTo(locked.chunksChecked()).isPositive();
             e.unlockGroup("secret", pass);
+            assertThat(e.verify(Progress.NONE).chunksChecksumOnly()).isZero();
             assertThat(readAll(c, "x")).isEqualTo(data);
             e.changePassphrase("secret", pass, "another passphrase".toCharArray());
         }

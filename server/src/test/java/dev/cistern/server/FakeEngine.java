@@ -79,8 +79,19 @@ public class FakeEngine implements Engine {
 
     @Override
     public synchronized void unlockGroup(String name, char[] passphrase) {
-        group(name);
+        StorageGroupInfo g = group(name);
         if (!Arrays.equals(passphrases.get(name), passphrase)) throw new EngineException(ACCESS_DENIED, "wrong passphrase for '" + name + "'");
+        groups.put(name, withLocked(g, false));
+    }
+
+    /** As after a restart: every encrypted group is locked until unlocked. */
+    public synchronized void lockEncryptedGroups() {
+        groups.replaceAll((n, g) -> g.encrypted() ? withLocked(g, true) : g);
+    }
+
+    private static StorageGroupInfo withLocked(StorageGroupInfo g, boolean locked) {
+        return new StorageGroupInfo(g.id(), g.name(), g.compression(), g.quotaBytes(), g.chunking(), g.encrypted(), locked,
+                g.createdAt());
     }
 
     @Override
@@ -165,7 +176,7 @@ public class FakeEngine implements Engine {
     @Override
     public VerifyReport verify(Progress progress) {
         progress.update(1, 1, "check");
-        return new VerifyReport(1, 1, 1, 0, List.of(), List.of(), Duration.ofMillis(5));
+        return new VerifyReport(1, 1, 1, 0, List.of(), List.of(), 0, Duration.ofMillis(5));
     }
 
     @Override

@@ -34,6 +34,8 @@ final class Verifier {
     private long totalContainers;
     private long chunks;
     private long damagedSoFar;
+    /** Chunks of locked groups: checksummed, not decrypted and fingerprinted. */
+    private long checksumOnly;
 
     Verifier(LocalEngine engine) {
         this.engine = engine;
@@ -68,6 +70,7 @@ final class Verifier {
                         ContainerChunk c = ContainerChunk.decode(sc.key(), sc.value());
                         if (!indexed(g, c)) continue;
                         chunks++;
+                        if (g.encrypted() && g.key == null) checksumOnly++;
                         bytes += c.location().storedLength();
                         if (!chunkOk(g, c) && !movedAndOk(g, c)) {
                             if (damaged.add(c.fingerprint())) damagedSoFar++;
@@ -88,7 +91,7 @@ final class Verifier {
         }
         progress.update(bytes, Math.max(bytes, total), "chunks");
         return new VerifyReport(containers, chunks, bytes, damagedChunks, List.copyOf(damagedContainers),
-                List.copyOf(damagedEntries), Duration.ofNanos(System.nanoTime() - t0));
+                List.copyOf(damagedEntries), checksumOnly, Duration.ofNanos(System.nanoTime() - t0));
     }
 
     /** Throws CANCELLED, saying what was checked, once the caller asked to stop. */

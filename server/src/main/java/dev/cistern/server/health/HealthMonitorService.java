@@ -128,9 +128,11 @@ public final class HealthMonitorService implements Service {
         checkCapacity();
         checkCertificate();
         try {
-            checkQuotas(engine.get());
+            Engine e = engine.get();
+            checkQuotas(e);
+            checkLockedGroups(e);
         } catch (EngineException e) {
-            log.debug("quota check skipped: {}", e.getMessage());
+            log.debug("storage group checks skipped: {}", e.getMessage());
         }
         checkVerifies();
         Instant now = clock.instant();
@@ -179,6 +181,23 @@ public final class HealthMonitorService implements Service {
             }
         } catch (IOException e) {
             store.raise("capacity", Alert.Severity.WARNING, "cannot read the fill level of " + dataDir + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * An encrypted group comes up locked after every restart (its key is wrapped by a passphrase the
+     * server does not keep): until someone unlocks it, backups to it fail and verify cannot decrypt it.
+     */
+    private void checkLockedGroups(Engine e) {
+        for (StorageGroupInfo g : e.listGroups()) {
+            String key = "locked:" + g.name();
+            if (g.locked()) {
+                store.raise(key, Alert.Severity.CRITICAL, "encrypted storage group '" + g.name() + "' is locked since the"
+                        + " server started: writes to it fail and verify checks only its checksums; unlock it with"
+                        + " 'cistern storage-group unlock " + g.name() + "'");
+            } else {
+                store.clear(key);
+            }
         }
     }
 

@@ -102,4 +102,29 @@ class HealthMonitorServiceTest {
         assertThat(store.events("service", 10)).singleElement()
                 .satisfies(e -> assertThat(e.message()).contains("service 'nfs' was restarted"));
     }
+
+    @Test
+    void anEncryptedGroupLockedAfterARestartIsACriticalAlertUntilUnlocked() throws Exception {
+        TlsKeyStore tls = TlsKeyStore.loadOrCreate(dir.resolve("tls.p12"), clock.instant());
+        dev.cistern.server.FakeEngine engine = new dev.cistern.server.FakeEngine();
+        char[] passphrase = "correct horse battery".toCharArray();
+        engine.createGroup(new dev.cistern.engine.StorageGroupSpec("vault", dev.cistern.engine.Compression.FAST, 0, null,
+                passphrase));
+        engine.createGroup(dev.cistern.engine.StorageGroupSpec.of("plain"));
+        HealthStore store = new HealthStore(dir.resolve("health"), clock, Duration.ofDays(90), 1000);
+        HealthMonitorService h = new HealthMonitorService(store, dir.resolve("health"), dir, () -> engine,
+                new ServiceRegistry(clock), new JobManager(() -> engine, clock), tls::certificate, MgmtSettings.defaults(), clock);
+
+        h.checkOnce();
+        assertThat(store.alerts()).noneMatch(a -> a.key().startsWith("locked:") && a.clearedAt() == null);
+        engine.lockEncryptedGroups();
+        h.checkOnce();
+        assertThat(store.alerts()).filteredOn(a -> a.key().startsWith("locked:") && a.clearedAt() == null).singleElement()
+                .satisfies(a -> assertThat(a.key()).isEqualTo("locked:vault"))
+                .satisfies(a -> assertThat(a.severity()).isEqualTo(Alert.Severity.CRITICAL))
+                .satisfies(a -> assertThat(a.message()).contains("storage-group unlock vault"));
+        engine.unlockGroup("vault", passphrase);
+        h.checkOnce();
+        assertThat(store.alerts()).noneMatch(a -> a.key().startsWith("locked:") && a.clearedAt() == null);
+    }
 }
