@@ -65,6 +65,12 @@ public interface Engine extends AutoCloseable {
     /** Free bytes on the data directory's file system. */
     long freeBytes();
 
+    /**
+     * Cheap liveness check for the service watcher: throws CLOSED once closed, IO_ERROR if the metadata
+     * store cannot be read or has stopped writing after a background error (a full or failing disk).
+     */
+    void checkHealth();
+
     @Override
     void close();
 }

@@ -266,6 +266,15 @@ class EngineRoundTripTest {
     }
 
     @Test
+    void theHealthCheckPassesWhileOpenAndSaysClosedAfter() {
+        Engine e = Engines.open(EngineConfig.defaults(dir));
+        e.checkHealth();
+        e.close();
+        assertThatThrownBy(e::checkHealth).isInstanceOf(EngineException.class)
+                .extracting(t -> ((EngineException) t).reason()).isEqualTo(EngineException.Reason.CLOSED);
+    }
+
+    @Test
     void uncommittedCreateIsInvisibleAndAbortKeepsOldVersion() {
         try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
             e.createGroup(StorageGroupSpec.of("main"));

@@ -84,6 +84,15 @@ public class FakeEngine implements Engine {
         groups.put(name, withLocked(g, false));
     }
 
+    /** Set to make {@link #checkHealth} fail, as a metadata store stopped by a background error would. */
+    public volatile EngineException broken;
+
+    @Override
+    public void checkHealth() {
+        if (closed) throw new EngineException(EngineException.Reason.CLOSED, "the engine is closed");
+        if (broken != null) throw broken;
+    }
+
     /** As after a restart: every encrypted group is locked until unlocked. */
     public synchronized void lockEncryptedGroups() {
         groups.replaceAll((n, g) -> g.encrypted() ? withLocked(g, true) : g);

@@ -490,6 +490,12 @@ public final class LocalEngine implements Engine {
     }
 
     @Override
+    public void checkHealth() {
+        if (closed) throw new EngineException(Reason.CLOSED, "the engine is closed");
+        meta.checkHealth();
+    }
+
+    @Override
     public void close() {
         if (closed) return;
         scheduler.shutdownNow();

@@ -155,6 +155,26 @@ public final class MetaStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Throws IO_ERROR if RocksDB has recorded a background error (a flush or compaction that failed,
+     * after which it refuses writes) or a point read fails.
+     */
+    public void checkHealth() {
+        try {
+            long errors = db.getLongProperty("rocksdb.background-errors");
+            if (errors > 0) {
+                throw new EngineException(EngineException.Reason.IO_ERROR, "the metadata store stopped after " + errors
+                        + " background error(s) (a full or failing disk?); the server log has the cause");
+            }
+            db.get(cf(Family.COUNTERS), HEALTH_PROBE_KEY);
+        } catch (RocksDBException e) {
+            throw ioError("health check", e);
+        }
+    }
+
+    /** A key no record uses: reading it walks the read path without finding anything. */
+    private static final byte[] HEALTH_PROBE_KEY = "health-probe".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     /** Makes every earlier write durable (fsync of the write-ahead log). */
     public void sync() {
         try {

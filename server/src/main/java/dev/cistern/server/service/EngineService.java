@@ -60,6 +60,7 @@ public final class EngineService implements Service {
         Engine e = engine;
         if (e == null) return Health.down("not running");
         try {
+            e.checkHealth();
             long free = e.freeBytes();
             String msg = free + " bytes free in " + dataDir;
             return free < LOW_SPACE_BYTES ? Health.degraded("low space: " + msg) : Health.up(msg);
