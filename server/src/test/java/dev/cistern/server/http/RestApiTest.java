@@ -243,4 +243,46 @@ class RestApiTest {
         assertThat(na.status()).isEqualTo(405);
         assertThat(na.error()).endsWith("use GET, POST");
     }
+
+    /**
+     * Container properties a front end could not use are refused with nothing stored; secrets are shown
+     * masked, and an edit sending the mask back keeps the stored secret.
+     */
+    @Test
+    void containerPropertiesThatWouldBreakTheExportAre400AndSecretsStayOnTheServer() {
+        assertThat(t.send("POST", "/api/v1/storage-groups", operator, "{\"name\":\"props\"}").status()).isEqualTo(201);
+        Reply shortSecret = t.send("POST", "/api/v1/containers", operator, "{\"name\":\"lun-short\",\"storageGroup\":\"props\","
+                + "\"protocol\":\"iscsi\",\"properties\":{\"chap.user\":\"backup\",\"chap.secret\":\"short\"}}");
+        assertThat(shortSecret.status()).isEqualTo(400);
+        assertThat(shortSecret.error()).contains("chap.secret").contains("at least 12 bytes");
+        assertThat(t.get("/api/v1/containers/lun-short", monitor).status()).isEqualTo(404);
+        Reply mutualAlone = t.send("POST", "/api/v1/containers", operator, "{\"name\":\"lun-mutual\",\"storageGroup\":\"props\","
+                + "\"protocol\":\"iscsi\",\"properties\":{\"chap.mutual.user\":\"target\",\"chap.mutual.secret\":\"0123456789abcdef\"}}");
+        assertThat(mutualAlone.status()).isEqualTo(400);
+        assertThat(mutualAlone.error()).contains("needs one-way CHAP");
+
+        Reply lun = t.send("POST", "/api/v1/containers", operator, "{\"name\":\"lun-ok\",\"storageGroup\":\"props\","
+                + "\"protocol\":\"iscsi\",\"properties\":{\"chap.user\":\"backup\",\"chap.secret\":\"0123456789abcdef\"}}");
+        assertThat(lun.status()).isEqualTo(201);
+        assertThat(lun.json().at("/properties/chap.secret").asText()).isEqualTo("********");
+        assertThat(t.get("/api/v1/containers/lun-ok", monitor).text()).doesNotContain("0123456789abcdef");
+        Reply roundTrip = t.send("PATCH", "/api/v1/containers/lun-ok", operator,
+                "{\"properties\":{\"chap.user\":\"backup2\",\"chap.secret\":\"********\"}}");
+        assertThat(roundTrip.status()).isEqualTo(200);
+        assertThat(t.server.engine().engine().container("lun-ok").properties())
+                .containsEntry("chap.user", "backup2").containsEntry("chap.secret", "0123456789abcdef");
+        Reply weakened = t.send("PATCH", "/api/v1/containers/lun-ok", operator,
+                "{\"properties\":{\"chap.user\":\"backup2\",\"chap.secret\":\"tiny\"}}");
+        assertThat(weakened.status()).isEqualTo(400);
+        assertThat(t.server.engine().engine().container("lun-ok").properties()).containsEntry("chap.secret", "0123456789abcdef");
+
+        assertThat(t.send("POST", "/api/v1/containers", operator, "{\"name\":\"bucket-a\",\"storageGroup\":\"props\","
+                + "\"protocol\":\"s3\",\"properties\":{\"owner\":\"alice\"}}").status()).isEqualTo(201);
+        Reply ownerless = t.send("PATCH", "/api/v1/containers/bucket-a", operator, "{\"properties\":{\"versioning\":\"Enabled\"}}");
+        assertThat(ownerless.status()).isEqualTo(400);
+        assertThat(ownerless.error()).contains("'owner' of a bucket");
+        assertThat(t.server.engine().engine().container("bucket-a").properties()).containsEntry("owner", "alice");
+        assertThat(t.send("PATCH", "/api/v1/containers/bucket-a", operator,
+                "{\"properties\":{\"owner\":\"alice\",\"versioning\":\"Enabled\"}}").status()).isEqualTo(200);
+    }
 }

@@ -12,11 +12,11 @@ import dev.cistern.server.http.Router;
 
 import java.time.Instant;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Containers: what a protocol front end exports (a LUN set, a tape library, an export, a bucket). They live
- * in the engine; the protocol and its properties are stored for the front end without interpretation here.
+ * in the engine; their properties are stored for the front end, after the checks of {@link ContainerProperties}.
+ * PATCH replaces the properties (secrets sent back masked keep their value).
  */
 final class ContainerResource implements Resource {
     private static final String PATH = Resources.BASE + "/containers";
@@ -32,7 +32,7 @@ final class ContainerResource implements Resource {
     record ContainerView(long id, String name, String storageGroup, String protocol, Map<String, String> properties,
                          Instant createdAt) {
         static ContainerView of(ContainerInfo c) {
-            return new ContainerView(c.id(), c.name(), c.groupName(), c.protocol(), new TreeMap<>(c.properties()),
+            return new ContainerView(c.id(), c.name(), c.groupName(), c.protocol(), ContainerProperties.shown(c.properties()),
                     c.createdAt());
         }
     }
@@ -62,7 +62,7 @@ final class ContainerResource implements Resource {
         if (b.storageGroup() == null) {
             throw ApiException.badRequest("container '" + b.name() + "' needs a 'storageGroup' to live in");
         }
-        checkProperties(b.properties());
+        ContainerProperties.checkNew(b.protocol(), b.properties());
         ContainerSpec spec = new ContainerSpec(b.name(), b.protocol(), b.properties());
         if (b.lun() != null && !"iscsi".equals(b.protocol())) {
             throw ApiException.badRequest("only iscsi containers have LUNs; container '" + b.name() + "' is " + b.protocol());
@@ -84,16 +84,8 @@ final class ContainerResource implements Resource {
     private Response update(ApiRequest req) {
         UpdateRequest b = req.body(UpdateRequest.class);
         if (b.properties() == null) throw ApiException.badRequest("nothing to change: send 'properties'");
-        checkProperties(b.properties());
-        return Response.ok(ContainerView.of(ctx.engine().get().updateContainer(req.param("name"), b.properties())));
-    }
-
-    private static void checkProperties(Map<String, String> props) {
-        if (props == null) return;
-        for (var e : props.entrySet()) {
-            if (e.getKey() == null || e.getKey().isBlank() || e.getValue() == null) {
-                throw ApiException.badRequest("property '" + e.getKey() + "' needs a non-empty key and a string value");
-            }
-        }
+        ContainerInfo old = ctx.engine().get().container(req.param("name"));
+        Map<String, String> next = ContainerProperties.replacing(old.protocol(), old.properties(), b.properties());
+        return Response.ok(ContainerView.of(ctx.engine().get().updateContainer(req.param("name"), next)));
     }
 }
