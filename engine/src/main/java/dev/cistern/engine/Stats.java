@@ -9,6 +9,11 @@ package dev.cistern.engine;
  * @param chunkCount    distinct chunks
  * @param bytesWritten  bytes received from clients since the server started
  * @param bytesRead     bytes served to clients since the server started
+ *
+ * <p>For a container, unique, stored and chunk figures count the chunks that container stored first: a
+ * container whose data is all found in another one's chunks adds no unique bytes (its savings are 100%,
+ * its dedup ratio reads 1.0 as nothing is attributed to it); the group and engine figures count each
+ * chunk once.
  */
 public record Stats(long logicalBytes, long uniqueBytes, long storedBytes, long chunkCount,
                     long bytesWritten, long bytesRead) {

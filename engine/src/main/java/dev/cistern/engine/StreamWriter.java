@@ -40,7 +40,11 @@ public interface StreamWriter extends AutoCloseable {
     /** Publishes the entry with the given attributes, durably and atomically; returns its info. */
     EntryInfo commit(Map<String, String> attributes);
 
-    /** Discards what this writer wrote since its last flush (append) or entirely (create). */
+    /**
+     * Discards what this writer wrote since its last flush (append) or entirely (create). An appending
+     * writer also publishes what it has stored every {@link EngineConfig#autoFlushBytes()} (without a
+     * sync), to bound what it holds in memory; an abort cannot take that back.
+     */
     void abort();
 
     /** Commits an appending writer with unchanged attributes; aborts a creating writer never committed. */
