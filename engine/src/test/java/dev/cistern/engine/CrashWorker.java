@@ -44,6 +44,19 @@ public final class CrashWorker {
                 w.commit(Map.of());
             }
             System.out.println("STREAM " + name + " " + seed + " " + len);
+            if (i >= 3 && i % 2 == 1) {
+                // deletes give the cleaner work; announced first, as the kill may land in between
+                String old = "r" + round + "-s" + (i - 3);
+                System.out.println("DELETING " + old);
+                System.out.flush();
+                c.delete(old);
+            }
+            if (i % 8 == 7) { // a kill may land in the middle of a clean
+                System.out.println("CLEANING");
+                System.out.flush();
+                e.clean(Progress.NONE);
+                System.out.println("CLEANED");
+            }
             // one volume block per step, each written once; every 4th durable by FUA, others by flush
             long block = (round * 1000L + i) % (64L * 1024 * 1024 / BLOCK);
             v.write(block * BLOCK, ByteBuffer.wrap(TestData.random(seed + 7, BLOCK)), i % 4 == 0);
