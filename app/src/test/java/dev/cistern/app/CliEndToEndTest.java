@@ -112,7 +112,8 @@ class CliEndToEndTest {
         assertThat(cli("container", "list", "-g", "backups").out()).containsPattern("tapes +backups +vtl +drives=2,slots=24");
         CliRun setProps = cli("container", "set", "tapes", "--property", "drives=4");
         assertThat(setProps.exit()).as(setProps.err()).isZero();
-        assertThat(setProps.out()).contains("Properties:    drives=4\n");
+        // the library's layout (vtl.*) is fixed at creation: a set that leaves it out keeps it
+        assertThat(setProps.out()).contains("Properties:    drives=4,vtl.drive-model=TD5,vtl.drives=2,vtl.mailslots=4,vtl.slots=40\n");
         CliRun show = cli("container", "show", "tapes");
         assertThat(show.out()).contains("Storage group: backups").contains("Dedup ratio:");
         CliRun stats = cli("stats");
@@ -292,6 +293,23 @@ class CliEndToEndTest {
         CliRun pw = cliWithStdin("correct horse\nbattery staple\n", "storage-group", "passwd", "vault", "--passphrase-stdin");
         assertThat(pw.exit()).as(pw.err()).isZero();
         assertThat(cliWithStdin("battery staple\n", "storage-group", "unlock", "vault", "--passphrase-stdin").exit()).isZero();
+    }
+
+    /** A CHAP secret comes from stdin (or the terminal), never the command line, and is never shown back. */
+    @Test
+    void aChapSecretIsReadFromStdinAndShownMasked() {
+        login("admin");
+        assertThat(cli("storage-group", "add", "chapgroup").exit()).isZero();
+        CliRun weak = cliWithStdin("short\n", "container", "add", "lun-weak", "-g", "chapgroup", "-p", "iscsi",
+                "--chap-user", "host1", "--chap-secret-stdin");
+        assertThat(weak.exit()).isEqualTo(1);
+        assertThat(weak.err()).contains("at least 12 bytes").contains("[HTTP 400]");
+        CliRun add = cliWithStdin("twelve+chars\n", "container", "add", "lun-chap", "-g", "chapgroup", "-p", "iscsi",
+                "--chap-user", "host1", "--chap-secret-stdin");
+        assertThat(add.exit()).as(add.err()).isZero();
+        assertThat(add.out()).contains("chap.secret=********").doesNotContain("twelve+chars");
+        assertThat(cli("container", "show", "lun-chap", "--json").out()).doesNotContain("twelve+chars");
+        assertThat(cli("container", "add", "lun-x", "-g", "chapgroup", "-p", "iscsi", "--chap-secret-stdin").exit()).isEqualTo(2);
     }
 
     @Test

@@ -39,10 +39,11 @@ final class ContainerCommand {
         Integer blockSize;
         @Option(names = "--read-only", description = "iscsi: LUN 0 is write-protected")
         boolean readOnly;
-        @Option(names = "--chap-user", paramLabel = "USER", description = "iscsi: CHAP user initiators must log in with")
+        @Option(names = "--chap-user", paramLabel = "USER", description = {"iscsi, vtl: CHAP user initiators must log in with;",
+                "its secret (12-16 characters) is asked for, never taken from the command line"})
         String chapUser;
-        @Option(names = "--chap-secret", paramLabel = "SECRET", description = "iscsi: CHAP secret (12-16 characters)")
-        String chapSecret;
+        @Option(names = "--chap-secret-stdin", description = "With --chap-user: read the CHAP secret from stdin")
+        boolean chapSecretStdin;
         @Option(names = "--initiator", paramLabel = "IQN", description = "iscsi, vtl: initiator allowed to log in; repeatable (default: any)")
         java.util.List<String> initiators = new java.util.ArrayList<>();
         @Option(names = "--drives", paramLabel = "N", description = "vtl: number of tape drives")
@@ -61,8 +62,11 @@ final class ContainerCommand {
             body.put("storageGroup", group);
             body.put("protocol", protocol);
             Map<String, String> props = new TreeMap<>(properties);
-            if (chapUser != null) props.put("chap.user", chapUser);
-            if (chapSecret != null) props.put("chap.secret", chapSecret);
+            if (chapSecretStdin && chapUser == null) throw new CliException(CliException.USAGE, "--chap-secret-stdin needs --chap-user");
+            if (chapUser != null) {
+                props.put("chap.user", chapUser);
+                props.put("chap.secret", new String(new Secrets(cli().env).read("CHAP secret", chapSecretStdin, true)));
+            }
             if (!initiators.isEmpty()) props.put("initiators", String.join(",", initiators));
             if (drives != null) props.put("vtl.drives", String.valueOf(drives));
             if (slots != null) props.put("vtl.slots", String.valueOf(slots));

@@ -43,7 +43,8 @@ final class ContainerProperties {
 
     /**
      * The properties that replace {@code old} of a {@code protocol} container: {@code requested}, with
-     * masked secrets keeping their stored value. Refuses what would break the export.
+     * masked secrets keeping their stored value and properties fixed at creation kept (refused if changed).
+     * Refuses what would break the export.
      */
     static Map<String, String> replacing(String protocol, Map<String, String> old, Map<String, String> requested) {
         checkShape(requested);
@@ -54,20 +55,23 @@ final class ContainerProperties {
             if (kept == null) throw ApiException.badRequest("property '" + e.getKey() + "' needs its real value");
             next.put(e.getKey(), kept);
         }
-        checkChap(protocol, next);
-        if ("s3".equals(protocol) && !Objects.equals(old.get("owner"), next.get("owner"))) {
-            throw ApiException.badRequest("the 'owner' of a bucket cannot be changed or removed (it is '"
-                    + old.get("owner") + "'): its S3 user would lose it");
-        }
-        if ("vtl".equals(protocol)) {
-            for (String k : new TreeMap<>(old).keySet()) {
-                if (k.startsWith("vtl.") && !Objects.equals(old.get(k), next.get(k))) {
-                    throw ApiException.badRequest("'" + k + "' of a tape library is fixed when it is created (it is "
-                            + old.get(k) + "): create another library for another layout");
-                }
+        // fixed at creation: kept when left out, refused when changed
+        for (var e : old.entrySet()) {
+            if (!isFixed(protocol, e.getKey())) continue;
+            String asked = next.putIfAbsent(e.getKey(), e.getValue());
+            if (asked != null && !asked.equals(e.getValue())) {
+                throw ApiException.badRequest("'" + e.getKey() + "' of a" + ("s3".equals(protocol) ? " bucket" : " tape library")
+                        + " is fixed when it is created (it is '" + e.getValue() + "'): "
+                        + ("s3".equals(protocol) ? "its S3 user would lose it" : "create another library for another layout"));
             }
         }
+        checkChap(protocol, next);
         return next;
+    }
+
+    /** A bucket's owner and a tape library's layout: what the front end's state was built on. */
+    private static boolean isFixed(String protocol, String key) {
+        return ("s3".equals(protocol) && key.equals("owner")) || ("vtl".equals(protocol) && key.startsWith("vtl."));
     }
 
     private static void checkShape(Map<String, String> props) {
