@@ -94,6 +94,33 @@ class CorruptionTest {
      */
     @Test
     void aDamagedLiveRecordLeavesItsContainerInPlaceAndTheCleanerGoesOn() throws Exception {
+        damagedContainerAndTwoCleans(java.util.Set.of(1), (file, unit) -> {
+            try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+                long at = unit + unit / 2; // inside the second record: unit 1, live
+                f.seek(at);
+                int x = f.read();
+                f.seek(at);
+                f.write(x ^ 0x5a);
+            }
+        });
+    }
+
+    /** The same when the disk lost the container's tail: a short read is damage the cleaner steps around. */
+    @Test
+    void aTruncatedContainerIsLeftInPlaceAndTheCleanerGoesOn() throws Exception {
+        // cut inside the second record: units 1 and 4 to 7 are lost (2 and 3 are rewritten elsewhere)
+        damagedContainerAndTwoCleans(java.util.Set.of(1, 4, 5, 6, 7), (file, unit) -> {
+            try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+                f.setLength(unit + unit / 2);
+            }
+        });
+    }
+
+    private interface Damage {
+        void apply(Path containerFile, int unit) throws Exception;
+    }
+
+    private void damagedContainerAndTwoCleans(java.util.Set<Integer> lost, Damage damage) throws Exception {
         byte[][] units = new byte[16][];
         int unit;
         try (Engine e = Engines.open(cfg())) {
@@ -113,13 +140,7 @@ class CorruptionTest {
         try (var groups = Files.list(dir.resolve("chunks")); var files = Files.list(groups.findFirst().orElseThrow())) {
             first = files.sorted().findFirst().orElseThrow();
         }
-        try (RandomAccessFile f = new RandomAccessFile(first.toFile(), "rw")) {
-            long at = unit + unit / 2; // inside the second record: unit 1, live
-            f.seek(at);
-            int x = f.read();
-            f.seek(at);
-            f.write(x ^ 0x5a);
-        }
+        damage.apply(first, unit);
         try (Engine e = Engines.open(cfg())) {
             ContainerHandle c = e.openContainer("lun");
             try (BlockVolume v = c.openVolume("vol")) {
@@ -141,14 +162,17 @@ class CorruptionTest {
             }
             try (BlockVolume v = c.openVolume("vol")) {
                 for (int i = 0; i < units.length; i++) {
-                    if (i == 1) continue;
+                    long at = (long) i * unit;
+                    if (lost.contains(i)) {
+                        assertThatThrownBy(() -> v.read(at, java.nio.ByteBuffer.allocate(unit))).as("unit %d", i)
+                                .isInstanceOf(EngineException.class)
+                                .extracting(t -> ((EngineException) t).reason()).isEqualTo(EngineException.Reason.DAMAGED);
+                        continue;
+                    }
                     java.nio.ByteBuffer got = java.nio.ByteBuffer.allocate(unit);
-                    v.read((long) i * unit, got);
+                    v.read(at, got);
                     assertThat(got.array()).as("unit %d", i).isEqualTo(units[i]);
                 }
-                assertThatThrownBy(() -> v.read(unit, java.nio.ByteBuffer.allocate(unit)))
-                        .isInstanceOf(EngineException.class)
-                        .extracting(t -> ((EngineException) t).reason()).isEqualTo(EngineException.Reason.DAMAGED);
             }
             assertThat(e.verify(Progress.NONE).damagedEntries()).containsExactly("lun/vol");
         }

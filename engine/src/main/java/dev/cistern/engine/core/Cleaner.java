@@ -165,7 +165,6 @@ final class Cleaner {
                 } catch (DamagedRecord e) {
                     // left in place, its dead chunks already off the index; the other containers still get swept
                     damaged++;
-                    out = e.out;
                     LOG.warning(e.getMessage());
                 }
                 progress.update(++done, sealed.size(), "sweep " + g.name());
@@ -226,15 +225,20 @@ final class Cleaner {
         WriteBatch b = new WriteBatch();
         try {
             List<ContainerChunk> moved = new ArrayList<>(keep.size());
-            // keep is in container order: the chunks of one record are next to each other
+            // every live record is read and checked before any is copied: a container with a damaged one
+            // stays whole, and the output gets no record that would not be indexed (at most a container's
+            // worth of records in memory)
+            List<byte[]> records = new ArrayList<>();
             for (int i = 0; i < keep.size(); ) {
                 ContainerChunk first = keep.get(i);
-                byte[] rec = g.store.readRecord(first.location());
-                if (!ChunkRecord.checksumOk(rec, 0, rec.length)) {
-                    throw new DamagedRecord("chunk " + first.fingerprint() + " of storage group '" + g.name()
-                            + "' in chunk container " + Long.toHexString(s.containerId())
-                            + " is damaged; the cleaner left the container in place: run verify", out);
-                }
+                records.add(readChecked(g, s, first));
+                while (i < keep.size() && keep.get(i).location().offset() == first.location().offset()) i++;
+            }
+            // keep is in container order: the chunks of one record are next to each other
+            int r = 0;
+            for (int i = 0; i < keep.size(); r++) {
+                ContainerChunk first = keep.get(i);
+                byte[] rec = records.get(r);
                 if (out == null) out = g.store.acquire();
                 int off = out.append(rec);
                 for (; i < keep.size() && keep.get(i).location().offset() == first.location().offset(); i++) {
@@ -275,13 +279,28 @@ final class Cleaner {
         }
     }
 
-    /** A live record failed its checksum: its container stays; {@code out} is the output container so far. */
-    private static final class DamagedRecord extends RuntimeException {
-        final transient ChunkContainerWriter out;
+    /** The live record holding {@code c}, read whole and checksummed; DamagedRecord if it cannot be. */
+    private byte[] readChecked(GroupState g, ChunkContainerState s, ContainerChunk c) {
+        String where = "chunk " + c.fingerprint() + " of storage group '" + g.name() + "' in chunk container "
+                + Long.toHexString(s.containerId());
+        byte[] rec;
+        try {
+            rec = g.store.readRecord(c.location());
+        } catch (EngineException e) {
+            // truncated, or the file is gone
+            throw new DamagedRecord(where + " cannot be read (" + e.getMessage() + "); the cleaner left the container"
+                    + " in place: run verify");
+        }
+        if (!ChunkRecord.checksumOk(rec, 0, rec.length)) {
+            throw new DamagedRecord(where + " is damaged; the cleaner left the container in place: run verify");
+        }
+        return rec;
+    }
 
-        DamagedRecord(String message, ChunkContainerWriter out) {
+    /** A live record cannot be read or failed its checksum: its container stays, nothing of it was copied. */
+    private static final class DamagedRecord extends RuntimeException {
+        DamagedRecord(String message) {
             super(message, null, false, false);
-            this.out = out;
         }
     }
 

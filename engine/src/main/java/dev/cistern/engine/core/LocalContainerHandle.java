@@ -196,6 +196,7 @@ final class LocalContainerHandle implements ContainerHandle {
 
     @Override
     public void setAttributes(String name, Map<String, String> attributes) {
+        Names.checkEntry(name);
         synchronized (lockOf(name)) {
             EntryRecord e = requireEntry(name);
             engine.meta.put(Family.ENTRIES, entryKey(name),
@@ -221,6 +222,7 @@ final class LocalContainerHandle implements ContainerHandle {
         // Copy the recipe under a staging id in bounded batches, then bind it to the name atomically.
         engine.meta.put(Family.STAGING, Keys.id(newId), Keys.id(record.id()), false);
         long mapped = 0;
+        boolean bound = false;
         try (WriteSession session = new WriteSession(group, record.id())) {
             Scanner sc;
             synchronized (lockOf(from)) {
@@ -268,15 +270,15 @@ final class LocalContainerHandle implements ContainerHandle {
                     replaceEntry(b, to, copy, src.kind() == EntryInfo.Kind.VOLUME ? mapped : src.size());
                     b.delete(engine.meta.cf(Family.STAGING), Keys.id(newId));
                     engine.meta.write(b, true);
+                    bound = true;
                 }
             }
             session.committed();
         } catch (RocksDBException e) {
             throw new EngineException(EngineException.Reason.IO_ERROR, "copy of '" + from + "' failed", e);
-        } catch (RuntimeException e) {
-            // the staged records are dropped now (and by recovery after a crash): nothing half-copied stays
-            dropStaged(newId);
-            throw e;
+        } finally {
+            // unbound, the staged records go now (and by recovery after a crash): nothing half-copied stays
+            if (!bound) dropStaged(newId);
         }
     }
 
@@ -308,6 +310,7 @@ final class LocalContainerHandle implements ContainerHandle {
 
     @Override
     public void rename(String from, String to) {
+        Names.checkEntry(from);
         Names.checkEntry(to);
         Object[] locks = engine.entryLocks(record.id(), from, to);
         synchronized (locks[0]) {
@@ -333,6 +336,7 @@ final class LocalContainerHandle implements ContainerHandle {
 
     @Override
     public void delete(String name) {
+        Names.checkEntry(name);
         synchronized (lockOf(name)) {
             EntryRecord e = requireEntry(name);
             try (WriteBatch b = new WriteBatch()) {

@@ -320,6 +320,14 @@ final class VolumeImpl {
     }
 
     void flush() {
+        // the entry's lock first (as resize, delete and copy take it): a delete or replace of this entry
+        // is then either before (deleted is set) or after, never between its reads and this batch
+        synchronized (engine.entryLock(container.id(), name)) {
+            flushLocked();
+        }
+    }
+
+    private void flushLocked() {
         io.writeLock().lock();
         try {
             if (overlay.isEmpty() || deleted) {

@@ -131,6 +131,7 @@ public final class HealthMonitorService implements Service {
             Engine e = engine.get();
             checkQuotas(e);
             checkLockedGroups(e);
+            clearAlertsOfDeletedGroups(e);
         } catch (EngineException e) {
             log.debug("storage group checks skipped: {}", e.getMessage());
         }
@@ -197,6 +198,18 @@ public final class HealthMonitorService implements Service {
                         + " 'cistern storage-group unlock " + g.name() + "'");
             } else {
                 store.clear(key);
+            }
+        }
+    }
+
+    /** A group's quota or lock alert goes with the group. */
+    private void clearAlertsOfDeletedGroups(Engine e) {
+        Set<String> groups = new HashSet<>();
+        for (StorageGroupInfo g : e.listGroups()) groups.add(g.name());
+        for (Alert a : store.alerts()) {
+            if (a.clearedAt() != null) continue;
+            for (String prefix : new String[] {"quota:", "locked:"}) {
+                if (a.key().startsWith(prefix) && !groups.contains(a.key().substring(prefix.length()))) store.clear(a.key());
             }
         }
     }

@@ -55,8 +55,9 @@ public final class EngineService implements Service {
         return e;
     }
 
+    /** Synchronized with {@link #stop}: the probe must never reach a metadata store being closed. */
     @Override
-    public Health health() {
+    public synchronized Health health() {
         Engine e = engine;
         if (e == null) return Health.down("not running");
         try {

@@ -126,5 +126,11 @@ class HealthMonitorServiceTest {
         engine.unlockGroup("vault", passphrase);
         h.checkOnce();
         assertThat(store.alerts()).noneMatch(a -> a.key().startsWith("locked:") && a.clearedAt() == null);
+
+        engine.lockEncryptedGroups();
+        h.checkOnce();
+        engine.deleteGroup("vault");
+        h.checkOnce();
+        assertThat(store.alerts()).as("the alert goes with the group").noneMatch(a -> a.key().startsWith("locked:") && a.clearedAt() == null);
     }
 }

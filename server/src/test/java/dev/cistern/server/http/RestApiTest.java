@@ -271,10 +271,18 @@ class RestApiTest {
         assertThat(roundTrip.status()).isEqualTo(200);
         assertThat(t.server.engine().engine().container("lun-ok").properties())
                 .containsEntry("chap.user", "backup2").containsEntry("chap.secret", "0123456789abcdef");
+        assertThat(t.send("PATCH", "/api/v1/containers/lun-ok", operator, "{\"properties\":{\"initiators\":\"iqn.2026-01.test:h1\"}}").status())
+                .isEqualTo(200);
+        assertThat(t.server.engine().engine().container("lun-ok").properties())
+                .as("CHAP left out is kept").containsEntry("chap.user", "backup2").containsEntry("initiators", "iqn.2026-01.test:h1");
         Reply weakened = t.send("PATCH", "/api/v1/containers/lun-ok", operator,
                 "{\"properties\":{\"chap.user\":\"backup2\",\"chap.secret\":\"tiny\"}}");
         assertThat(weakened.status()).isEqualTo(400);
         assertThat(t.server.engine().engine().container("lun-ok").properties()).containsEntry("chap.secret", "0123456789abcdef");
+        assertThat(t.send("PATCH", "/api/v1/containers/lun-ok", operator,
+                "{\"properties\":{\"chap.user\":\"\",\"chap.secret\":\"\"}}").status()).isEqualTo(200);
+        assertThat(t.server.engine().engine().container("lun-ok").properties()).as("sent empty, CHAP goes")
+                .doesNotContainKeys("chap.user", "chap.secret");
 
         assertThat(t.send("POST", "/api/v1/containers", operator, "{\"name\":\"bucket-a\",\"storageGroup\":\"props\","
                 + "\"protocol\":\"s3\",\"properties\":{\"owner\":\"alice\"}}").status()).isEqualTo(201);

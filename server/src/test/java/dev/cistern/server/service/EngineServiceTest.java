@@ -27,10 +27,10 @@ class EngineServiceTest {
         s.start();
         assertThat(s.health().status()).isEqualTo(Health.Status.UP);
         opened.getFirst().broken = new EngineException(EngineException.Reason.IO_ERROR,
-                "the metadata store stopped after 1 background error(s)");
+                "health check failed: IO error: No space left on device");
         Health down = s.health();
         assertThat(down.status()).isEqualTo(Health.Status.DOWN);
-        assertThat(down.message()).contains("background error");
+        assertThat(down.message()).contains("No space left");
         s.stop();
         s.start();
         assertThat(opened).hasSize(2);

@@ -43,8 +43,8 @@ final class ContainerProperties {
 
     /**
      * The properties that replace {@code old} of a {@code protocol} container: {@code requested}, with
-     * masked secrets keeping their stored value and properties fixed at creation kept (refused if changed).
-     * Refuses what would break the export.
+     * masked secrets keeping their stored value, properties fixed at creation kept (refused if changed),
+     * and CHAP kept unless a {@code chap.*} key is sent empty. Refuses what would break the export.
      */
     static Map<String, String> replacing(String protocol, Map<String, String> old, Map<String, String> requested) {
         checkShape(requested);
@@ -65,8 +65,18 @@ final class ContainerProperties {
                         + ("s3".equals(protocol) ? "its S3 user would lose it" : "create another library for another layout"));
             }
         }
+        // CHAP is kept when left out (a set of other properties must not turn authentication off);
+        // an empty value removes it
+        for (var e : old.entrySet()) {
+            if (isChap(protocol, e.getKey())) next.putIfAbsent(e.getKey(), e.getValue());
+        }
+        next.entrySet().removeIf(e -> isChap(protocol, e.getKey()) && e.getValue().isEmpty());
         checkChap(protocol, next);
         return next;
+    }
+
+    private static boolean isChap(String protocol, String key) {
+        return ("iscsi".equals(protocol) || "vtl".equals(protocol)) && key.startsWith("chap.");
     }
 
     /** A bucket's owner and a tape library's layout: what the front end's state was built on. */
