@@ -216,6 +216,19 @@ final class LocalContainerHandle implements ContainerHandle {
     public void copy(String from, String to) {
         Names.checkEntry(to);
         Names.checkEntry(from);
+        // a source rewritten in place (a file, a volume) while it is copied may have had a chunk of the
+        // copy's snapshot reclaimed by a clean: the copy then starts over from the source as it is now
+        for (int attempt = 1; ; attempt++) {
+            try {
+                copyOnce(from, to);
+                return;
+            } catch (EngineException e) {
+                if (e.reason() != EngineException.Reason.DAMAGED || attempt == 3) throw e;
+            }
+        }
+    }
+
+    private void copyOnce(String from, String to) {
         EntryRecord src = requireEntry(from);
         if (src.kind() == EntryInfo.Kind.VOLUME) engine.volumes.flushOpen(src.entryId());
         long newId = engine.ids.next();
