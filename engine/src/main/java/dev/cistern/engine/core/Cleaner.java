@@ -189,10 +189,14 @@ final class Cleaner {
 
         List<ContainerChunk> keep = new ArrayList<>();
         List<ContainerChunk> dead = new ArrayList<>();
-        // Decide under the write lock: no writer is between lookup and noting its reference. Liveness is
-        // looked at again here: a writer may have referenced a chunk since the look above.
+        // Decide under the write lock: no writer is between lookup and noting its reference. The listing
+        // and liveness are looked at again here. A writer seals its full container as soon as it has
+        // appended to it and lists the records it appended only after (in its index batch, under the
+        // read lock): chunks missing from the first look are listed now, and kept if a writer referenced
+        // them. Deciding from the first listing dropped such records with the old file.
         g.tracker.lock.writeLock().lock();
         try (WriteBatch b = new WriteBatch()) {
+            chunks = listChunks(g.id(), s.containerId());
             liveRecords = liveRecords(g, chunks, live, touched);
             for (ContainerChunk c : chunks) {
                 if (liveRecords.contains(c.location().offset())) {
