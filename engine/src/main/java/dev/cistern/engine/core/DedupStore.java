@@ -201,8 +201,8 @@ final class DedupStore {
             Map<Fingerprint, CompletableFuture<ChunkLocation>> mine = new HashMap<>();
             List<Integer> newChunks = new ArrayList<>();
             try {
+                List<Integer> claimed = new ArrayList<>();
                 for (Encoded e : p.encoded) {
-                    List<Integer> owned = new ArrayList<>(e.chunks().length);
                     for (int i : e.chunks()) {
                         newChunks.add(i);
                         ChunkLocation now = g.cache.get(p.fps[i]);
@@ -213,12 +213,33 @@ final class DedupStore {
                         CompletableFuture<ChunkLocation> claim = new CompletableFuture<>();
                         CompletableFuture<ChunkLocation> other = g.inflight.putIfAbsent(p.fps[i], claim);
                         if (other == null) {
-                            owned.add(i);
+                            claimed.add(i);
                             mine.put(p.fps[i], claim);
                         } else {
                             waiting.put(i, other);
                         }
                     }
+                }
+                // Stored by another writer since the lookup, whose cache entry is gone already (evicted, or
+                // moved by a clean): a storer indexes before it gives up its claim, so the index has it now.
+                // Storing it again would make a second copy and repoint the index at it.
+                if (!claimed.isEmpty()) {
+                    List<Fingerprint> claimedFps = new ArrayList<>(claimed.size());
+                    for (int i : claimed) claimedFps.add(p.fps[i]);
+                    ChunkLocation[] indexed = new ChunkLocation[claimed.size()];
+                    IndexLookup.indexed(meta, g, claimedFps, indexed);
+                    for (int k = 0; k < claimed.size(); k++) {
+                        if (indexed[k] == null) continue;
+                        int i = claimed.get(k);
+                        locs[i] = indexed[k];
+                        CompletableFuture<ChunkLocation> f = mine.remove(p.fps[i]);
+                        g.inflight.remove(p.fps[i], f);
+                        f.complete(indexed[k]);
+                    }
+                }
+                for (Encoded e : p.encoded) {
+                    List<Integer> owned = new ArrayList<>(e.chunks().length);
+                    for (int i : e.chunks()) if (locs[i] == null && mine.containsKey(p.fps[i])) owned.add(i);
                     if (owned.size() == e.chunks().length) {
                         toWrite.add(e);
                     } else if (!owned.isEmpty()) {
@@ -338,6 +359,8 @@ final class DedupStore {
     private void writeNew(WriteSession s, Prepared p, List<Encoded> records,
                           Map<Fingerprint, CompletableFuture<ChunkLocation>> claimed) {
         GroupState g = s.group;
+        List<Integer> indexed = new ArrayList<>();
+        boolean indexedWritten = false;
         ChunkLocation[] locs = p.locs;
         Fingerprint[] fps = p.fps;
         try {
@@ -351,7 +374,7 @@ final class DedupStore {
             int done = 0;
             long rawSum = 0;
             long recSum = 0;
-            List<Integer> indexed = new ArrayList<>();
+            indexed.clear();
             try (var batch = new org.rocksdb.WriteBatch()) {
                 try {
                     Appended appended = appendAll(s, records);
@@ -382,6 +405,7 @@ final class DedupStore {
                         Counters.add(batch, meta, GroupCounters.containerStored(s.ownerContainerId), recSum);
                         Counters.add(batch, meta, GroupCounters.containerChunks(s.ownerContainerId), done);
                         meta.write(batch, false);
+                        indexedWritten = true;
                         // cached only once indexed and listed: a writer deduplicating against the cache then
                         // never refers to a chunk the index lacks, and a listing read later includes it
                         for (int i : indexed) g.cache.add(fps[i], locs[i]);
@@ -393,22 +417,28 @@ final class DedupStore {
             } catch (org.rocksdb.RocksDBException e) {
                 throw new EngineException(EngineException.Reason.IO_ERROR, "index update failed: " + e.getMessage(), e);
             }
-            settle(g, claimed, records, fps, locs, null);
+            settle(g, claimed, records, fps, locs, null, null);
         } catch (RuntimeException ex) {
-            settle(g, claimed, records, fps, locs, ex);
+            // chunks indexed before a later append failed are stored: their waiters get their locations
+            settle(g, claimed, records, fps, locs, ex, indexedWritten ? indexed : List.of());
             throw ex;
         }
     }
 
-    /** Completes this writer's claims on the chunks of {@code records}: with their locations, or the failure. */
+    /**
+     * Completes this writer's claims on the chunks of {@code records}: with their locations, or the
+     * failure, except for chunks {@code stored} (indexed before the failure), which get their locations.
+     */
     private static void settle(GroupState g, Map<Fingerprint, CompletableFuture<ChunkLocation>> claimed,
-                               List<Encoded> records, Fingerprint[] fps, ChunkLocation[] locs, RuntimeException failure) {
+                               List<Encoded> records, Fingerprint[] fps, ChunkLocation[] locs, RuntimeException failure,
+                               List<Integer> stored) {
+        java.util.Set<Integer> ok = stored == null ? java.util.Set.of() : new java.util.HashSet<>(stored);
         for (Encoded e : records) {
             for (int i : e.chunks()) {
                 CompletableFuture<ChunkLocation> f = claimed.remove(fps[i]);
                 if (f == null) continue;
                 g.inflight.remove(fps[i], f);
-                if (failure == null) f.complete(locs[i]);
+                if (failure == null || ok.contains(i)) f.complete(locs[i]);
                 else f.completeExceptionally(failure);
             }
         }

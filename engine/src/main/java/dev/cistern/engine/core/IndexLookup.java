@@ -36,6 +36,14 @@ final class IndexLookup {
         }
     }
 
+    /** Fills {@code locs[k]} with the index entry of {@code fps[k]} (null if none): the index alone, no cache. */
+    static void indexed(MetaStore meta, GroupState g, List<Fingerprint> fps, ChunkLocation[] locs) {
+        List<byte[]> keys = new ArrayList<>(fps.size());
+        for (Fingerprint fp : fps) keys.add(DedupStore.indexKey(g.id(), fp));
+        List<byte[]> values = meta.multiGet(Family.INDEX, keys);
+        for (int k = 0; k < fps.size(); k++) locs[k] = values.get(k) == null ? null : ChunkLocation.decode(values.get(k));
+    }
+
     /** Where the index says chunk {@code fp} of group {@code g} lives; null if it has no entry. */
     static ChunkLocation lookup(MetaStore meta, GroupState g, Fingerprint fp) {
         byte[] v = meta.get(Family.INDEX, DedupStore.indexKey(g.id(), fp));

@@ -426,8 +426,14 @@ final class StreamWriterImpl implements StreamWriter {
     @Override
     public void close() {
         if (done) return;
-        if (creating) abort();
-        else commit(null);
+        try {
+            if (creating) abort();
+            else commit(null);
+        } finally {
+            // a commit that failed still gives the session up: registered, its references would keep
+            // chunks from every clean and its container from being sealed until a restart
+            if (!done) finish();
+        }
     }
 
     private void finish() {

@@ -176,23 +176,33 @@ final class Verifier {
         });
     }
 
-    /** Names entries referencing a fingerprint with no index entry at all (a lost chunk). */
+    /**
+     * Names entries referencing a fingerprint with no index entry at all (a lost chunk). Entries, their
+     * recipes and the index are read as of one snapshot: an entry deleted meanwhile, and its chunks
+     * reclaimed by a clean, is not taken for a lost one.
+     */
     private void findDangling(GroupState g, Set<String> out) {
-        forEachEntry(g, (container, name, e) -> {
-            Family f = e.kind() == dev.cistern.engine.EntryInfo.Kind.STREAM ? Family.RECIPES : Family.BLOCKS;
-            try (Scanner sc = engine.meta.scan(f, Keys.id(e.entryId()))) {
-                while (sc.next()) {
-                    byte[] v = sc.value();
-                    for (int i = 0, n = ChunkReferences.count(f, v); i < n; i++) {
-                        Fingerprint fp = Fingerprint.read(v, ChunkReferences.fingerprintOffset(f, i));
-                        if (g.cache.get(fp) == null && engine.meta.get(Family.INDEX, DedupStore.indexKey(g.id(), fp)) == null) {
-                            out.add(container + "/" + name);
-                            return;
+        org.rocksdb.Snapshot snap = engine.meta.db().getSnapshot();
+        try {
+            forEachEntry(g, snap, (container, name, e) -> {
+                Family f = e.kind() == dev.cistern.engine.EntryInfo.Kind.STREAM ? Family.RECIPES : Family.BLOCKS;
+                try (Scanner sc = engine.meta.scan(f, Keys.id(e.entryId()), snap)) {
+                    while (sc.next()) {
+                        byte[] v = sc.value();
+                        for (int i = 0, n = ChunkReferences.count(f, v); i < n; i++) {
+                            Fingerprint fp = Fingerprint.read(v, ChunkReferences.fingerprintOffset(f, i));
+                            // the index alone: a cached location is no proof the chunk is still indexed
+                            if (engine.meta.get(Family.INDEX, DedupStore.indexKey(g.id(), fp), snap) == null) {
+                                out.add(container + "/" + name);
+                                return;
+                            }
                         }
                     }
                 }
-            }
-        });
+            });
+        } finally {
+            engine.meta.db().releaseSnapshot(snap);
+        }
     }
 
     private interface EntryVisitor {
@@ -200,9 +210,14 @@ final class Verifier {
     }
 
     private void forEachEntry(GroupState g, EntryVisitor v) {
+        forEachEntry(g, null, v);
+    }
+
+    private void forEachEntry(GroupState g, org.rocksdb.Snapshot snap, EntryVisitor v) {
         for (ContainerRecord r : engine.containerRecords()) {
             if (r.groupId() != g.id()) continue;
-            try (Scanner sc = engine.meta.scan(Family.ENTRIES, Keys.id(r.id()))) {
+            try (Scanner sc = snap == null ? engine.meta.scan(Family.ENTRIES, Keys.id(r.id()))
+                    : engine.meta.scan(Family.ENTRIES, Keys.id(r.id()), snap)) {
                 while (sc.next()) {
                     stopIfCancelled();
                     v.visit(r.name(), Keys.nameAt(sc.key(), 8), EntryRecord.decode(sc.value()));

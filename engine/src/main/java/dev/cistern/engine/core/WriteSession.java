@@ -37,7 +37,12 @@ final class WriteSession implements AutoCloseable {
         }
         try {
             for (var e : todo.entrySet()) e.getKey().ensureDurable(e.getValue());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // still owed: a retried commit must force them again, not find nothing to do
+            synchronized (this) {
+                todo.forEach((w, end) -> needDurable.merge(w, end, Math::max));
+            }
+            if (e instanceof RuntimeException re) throw re;
             throw new EngineException(EngineException.Reason.IO_ERROR, "cannot make chunk data durable: " + e.getMessage(), e);
         }
     }

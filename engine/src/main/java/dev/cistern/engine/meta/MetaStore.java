@@ -127,6 +127,15 @@ public final class MetaStore implements AutoCloseable {
         }
     }
 
+    /** A point read as of {@code snapshot}. */
+    public byte[] get(Family f, byte[] key, org.rocksdb.Snapshot snapshot) {
+        try (org.rocksdb.ReadOptions ro = new org.rocksdb.ReadOptions().setSnapshot(snapshot)) {
+            return db.get(cf(f), ro, key);
+        } catch (RocksDBException e) {
+            throw ioError("read", e);
+        }
+    }
+
     public List<byte[]> multiGet(Family f, List<byte[]> keys) {
         try {
             List<ColumnFamilyHandle> cfs = new ArrayList<>(keys.size());
