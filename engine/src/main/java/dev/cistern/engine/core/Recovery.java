@@ -17,6 +17,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import dev.cistern.engine.chunking.Fingerprint;
+import dev.cistern.engine.store.ChunkLocation;
 import java.util.logging.Logger;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
@@ -39,10 +41,17 @@ final class Recovery {
         this.engine = engine;
     }
 
+    /** Set once {@link #unlistStrayCopies} has run on a data directory. */
+    static final byte[] LISTINGS_CHECKED = "listings-checked".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     void run() {
         try {
             for (GroupState g : engine.groups.values()) recoverGroup(g);
             dropStaging();
+            if (engine.meta.get(Family.DEFAULT, LISTINGS_CHECKED) == null) {
+                unlistStrayCopies();
+                engine.meta.put(Family.DEFAULT, LISTINGS_CHECKED, new byte[] {1}, true);
+            }
         } catch (IOException | RocksDBException e) {
             throw new EngineException(EngineException.Reason.IO_ERROR, "crash recovery failed: " + e.getMessage(), e);
         }
@@ -124,6 +133,54 @@ final class Recovery {
             engine.meta.write(b, true);
         }
         return gone.size();
+    }
+
+    /**
+     * Once per data directory: unlists chunks listed where the index does not have them, and takes them
+     * off the counters. Versions before this one could store a second copy of a chunk and repoint the
+     * index at it (a writer that missed the chunk at lookup while another stored it), leaving the first
+     * copy listed; the locality cache could load that listing and a writer deduplicate against a copy
+     * the cleaner then dropped. The cleaner already treats such copies as dead, so nothing in use goes.
+     */
+    private void unlistStrayCopies() throws RocksDBException {
+        long stray = 0;
+        for (GroupState g : engine.groups.values()) {
+            try (Scanner sc = engine.meta.scan(Family.CONTAINER_CHUNKS, Keys.id(g.id()))) {
+                List<ContainerChunk> page = new ArrayList<>(1024);
+                boolean more = sc.next();
+                while (more || !page.isEmpty()) {
+                    if (more) {
+                        page.add(ContainerChunk.decode(sc.key(), sc.value()));
+                        more = sc.next();
+                    }
+                    if (page.size() == 1024 || (!more && !page.isEmpty())) {
+                        stray += unlistStray(g, page);
+                        page.clear();
+                    }
+                }
+            }
+        }
+        engine.meta.sync();
+        if (stray > 0) LOG.info("unlisted " + stray + " stray chunk cop" + (stray == 1 ? "y" : "ies") + " the index does not use");
+    }
+
+    private int unlistStray(GroupState g, List<ContainerChunk> page) throws RocksDBException {
+        List<Fingerprint> fps = new ArrayList<>(page.size());
+        for (ContainerChunk c : page) fps.add(c.fingerprint());
+        ChunkLocation[] indexed = new ChunkLocation[page.size()];
+        IndexLookup.indexed(engine.meta, g, fps, indexed);
+        int n = 0;
+        try (WriteBatch b = new WriteBatch()) {
+            for (int k = 0; k < page.size(); k++) {
+                ContainerChunk c = page.get(k);
+                if (c.location().equals(indexed[k])) continue;
+                b.delete(engine.meta.cf(Family.CONTAINER_CHUNKS), c.key());
+                ChunkAccounting.remove(engine, b, c);
+                n++;
+            }
+            if (n > 0) engine.meta.write(b, false);
+        }
+        return n;
     }
 
     private void dropStaging() throws RocksDBException {
