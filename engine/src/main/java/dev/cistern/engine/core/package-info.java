@@ -33,7 +33,15 @@
  *     cache in the same locked step, and every load of a listing into that cache (by writers, readers or
  *     the boundary predictor) happens under the read lock: a stale listing cannot bring a dead chunk back. Live chunks are copied, forced, re-indexed, and only then is
  *     the old file deleted; a reader holding the old location re-resolves through the index.</li>
- * <li>Only sealed containers are swept; new chunks go to open ones.</li>
+ * <li>Only sealed containers are swept; new chunks go to open ones. A writer seals its full container
+ *     right after appending and lists those last records in its index batch, both inside one hold of the
+ *     read lock: the cleaner therefore reads a container's listing again under the write lock before it
+ *     decides anything (a listing read before could miss them, and they went with the old file).</li>
+ * <li>One copy of a chunk per group is listed where the index has it. A writer that claims a new chunk
+ *     (the in-flight map) looks in the index once more before storing it: another writer may have
+ *     stored it since the lookup and its cache entry be gone already. A second copy would repoint the
+ *     index and leave the first listed, where the cache could load it and a writer dedup against a
+ *     copy the cleaner treats as dead. The first open of an older directory unlists such copies.</li>
  * <li>The unit of liveness is the record: a frame with any live chunk is copied whole and all its chunks
  *     stay indexed (they are valid data; a writer may dedup against them again).</li>
  * </ul>
