@@ -374,7 +374,6 @@ final class DedupStore {
             int done = 0;
             long rawSum = 0;
             long recSum = 0;
-            indexed.clear();
             try (var batch = new org.rocksdb.WriteBatch()) {
                 try {
                     Appended appended = appendAll(s, records);

@@ -18,7 +18,6 @@ import dev.cistern.engine.meta.MetaStore.Family;
 import dev.cistern.engine.meta.Scanner;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -238,11 +237,12 @@ final class LocalContainerHandle implements ContainerHandle {
         boolean bound = false;
         try (WriteSession session = new WriteSession(group, record.id())) {
             Scanner sc;
+            Family fam;
             synchronized (lockOf(from)) {
                 src = requireEntry(from);
-                sc = engine.meta.scan(src.kind() == EntryInfo.Kind.STREAM ? Family.RECIPES : Family.BLOCKS, Keys.id(src.entryId()));
+                fam = src.kind() == EntryInfo.Kind.STREAM ? Family.RECIPES : Family.BLOCKS;
+                sc = engine.meta.scan(fam, Keys.id(src.entryId()));
             }
-            Family fam = src.kind() == EntryInfo.Kind.STREAM ? Family.RECIPES : Family.BLOCKS;
             List<Fingerprint> referenced = new ArrayList<>();
             try (sc) {
                 WriteBatch b = new WriteBatch();
@@ -253,8 +253,7 @@ final class LocalContainerHandle implements ContainerHandle {
                         System.arraycopy(Keys.id(newId), 0, k, 0, 8);
                         b.put(engine.meta.cf(fam), k, v);
                         for (int i = 0, n = ChunkReferences.count(fam, v); i < n; i++) {
-                            referenced.add(Fingerprint.wrap(Arrays.copyOfRange(v, ChunkReferences.fingerprintOffset(fam, i),
-                                    ChunkReferences.fingerprintOffset(fam, i) + Fingerprint.LENGTH)));
+                            referenced.add(Fingerprint.read(v, ChunkReferences.fingerprintOffset(fam, i)));
                         }
                         mapped += engine.config.volumeUnit();
                         // bounded by bytes: a recipe record holds up to 256 steps, a block map record one unit

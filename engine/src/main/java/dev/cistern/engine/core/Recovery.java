@@ -145,20 +145,17 @@ final class Recovery {
     private void unlistStrayCopies() throws RocksDBException {
         long stray = 0;
         for (GroupState g : engine.groups.values()) {
+            List<ContainerChunk> page = new ArrayList<>(1024);
             try (Scanner sc = engine.meta.scan(Family.CONTAINER_CHUNKS, Keys.id(g.id()))) {
-                List<ContainerChunk> page = new ArrayList<>(1024);
-                boolean more = sc.next();
-                while (more || !page.isEmpty()) {
-                    if (more) {
-                        page.add(ContainerChunk.decode(sc.key(), sc.value()));
-                        more = sc.next();
-                    }
-                    if (page.size() == 1024 || (!more && !page.isEmpty())) {
+                while (sc.next()) {
+                    page.add(ContainerChunk.decode(sc.key(), sc.value()));
+                    if (page.size() == 1024) {
                         stray += unlistStray(g, page);
                         page.clear();
                     }
                 }
             }
+            if (!page.isEmpty()) stray += unlistStray(g, page);
         }
         engine.meta.sync();
         if (stray > 0) LOG.info("unlisted " + stray + " stray chunk cop" + (stray == 1 ? "y" : "ies") + " the index does not use");
