@@ -144,8 +144,7 @@ public final class HealthMonitorService implements Service {
     }
 
     private void checkServices() {
-        for (ServiceStatus s : services.statuses()) {
-            if (s.name().equals(name())) continue;
+        for (ServiceStatus s : services.statusesOtherThan(name())) {
             String key = "service:" + s.name();
             if (s.state() == ServiceState.FAILED) {
                 store.raise(key, Alert.Severity.CRITICAL, "service '" + s.name() + "' is down: " + s.lastFailure()

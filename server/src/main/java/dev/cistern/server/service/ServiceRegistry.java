@@ -58,6 +58,15 @@ public final class ServiceRegistry {
         return entries.stream().map(Entry::status).toList();
     }
 
+    /**
+     * The statuses of every service but {@code name}: what a service watching the others asks for. It
+     * must not take its own entry's lock from its own thread: stopping it holds that lock while it waits
+     * for the service's checks to end (a deadlock the health monitor ran into at shutdown).
+     */
+    public List<ServiceStatus> statusesOtherThan(String name) {
+        return entries.stream().filter(e -> !e.name().equals(name)).map(Entry::status).toList();
+    }
+
     public <T extends Service> Optional<T> find(String name, Class<T> type) {
         return find(name).map(e -> e.service).filter(type::isInstance).map(type::cast);
     }
