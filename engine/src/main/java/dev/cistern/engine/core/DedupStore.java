@@ -258,14 +258,7 @@ final class DedupStore {
                     }
                 }
             }
-            for (var e : waiting.entrySet()) {
-                try {
-                    locs[e.getKey()] = e.getValue().join();
-                } catch (CompletionException ex) {
-                    // the other writer failed to store it: store it ourselves (unclaimed: nobody waits on us)
-                    writeNew(s, p, List.of(p.encode(new int[] {e.getKey()}, g.record.compression(), g.writeKey())), new HashMap<>());
-                }
-            }
+            for (var e : waiting.entrySet()) locs[e.getKey()] = awaitOrStore(s, p, e.getKey(), e.getValue());
             Map<Fingerprint, ChunkLocation> stored = null;
             for (int i = 0; i < p.n; i++) {
                 if (locs[i] == null) {
@@ -281,6 +274,47 @@ final class DedupStore {
             return locs;
         } finally {
             g.tracker.lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Where chunk {@code i}, claimed by another writer ({@code other}), was stored. If that writer failed,
+     * this one claims and stores it by the same rules as a first claim (the index looked at once more,
+     * one claim at a time), so two waiters never store two copies.
+     */
+    private ChunkLocation awaitOrStore(WriteSession s, Prepared p, int i, CompletableFuture<ChunkLocation> other) {
+        GroupState g = s.group;
+        Fingerprint fp = p.fps[i];
+        while (true) {
+            try {
+                return other.join();
+            } catch (CompletionException failed) {
+                ChunkLocation now = g.cache.get(fp);
+                if (now != null) return now;
+                CompletableFuture<ChunkLocation> claim = new CompletableFuture<>();
+                other = g.inflight.putIfAbsent(fp, claim);
+                if (other != null) continue; // another waiter claimed it first: wait for that one
+                Map<Fingerprint, CompletableFuture<ChunkLocation>> mine = new HashMap<>(Map.of(fp, claim));
+                try {
+                    ChunkLocation[] indexed = new ChunkLocation[1];
+                    IndexLookup.indexed(meta, g, List.of(fp), indexed);
+                    if (indexed[0] == null) {
+                        writeNew(s, p, List.of(p.encode(new int[] {i}, g.record.compression(), g.writeKey())), mine);
+                        return p.locs[i];
+                    }
+                    mine.remove(fp);
+                    g.inflight.remove(fp, claim);
+                    claim.complete(indexed[0]);
+                    return indexed[0];
+                } finally {
+                    // not settled by writeNew (the lookup or the encoding failed): others waiting retry
+                    if (mine.remove(fp) != null) {
+                        g.inflight.remove(fp, claim);
+                        claim.completeExceptionally(new EngineException(EngineException.Reason.IO_ERROR,
+                                "a writer failed to store the chunk"));
+                    }
+                }
+            }
         }
     }
 

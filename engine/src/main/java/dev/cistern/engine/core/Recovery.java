@@ -136,48 +136,72 @@ final class Recovery {
     }
 
     /**
-     * Once per data directory: unlists chunks listed where the index does not have them, and takes them
-     * off the counters. Versions before this one could store a second copy of a chunk and repoint the
-     * index at it (a writer that missed the chunk at lookup while another stored it), leaving the first
-     * copy listed; the locality cache could load that listing and a writer deduplicate against a copy
-     * the cleaner then dropped. The cleaner already treats such copies as dead, so nothing in use goes.
+     * Once per data directory: makes listings agree with the index. Versions before this one could store
+     * a second copy of a chunk and repoint the index at it (a writer that missed the chunk at lookup while
+     * another stored it), leaving the first copy listed where the index no longer has it; the locality
+     * cache could load that listing and a writer deduplicate against a copy the cleaner then dropped.
+     * Such a copy is unlisted and taken off the counters (the cleaner treats it as dead already; its
+     * share of a frame that stays live leaves the stored counter until the frame goes). A listed copy
+     * whose chunk has no index entry at all (recovery dropped a torn second copy's entry) is the one
+     * left: it is indexed again, the first listed if there are several.
      */
     private void unlistStrayCopies() throws RocksDBException {
         long stray = 0;
+        long reindexed = 0;
         for (GroupState g : engine.groups.values()) {
+            Map<Fingerprint, ChunkLocation> indexedHere = new HashMap<>();
             List<ContainerChunk> page = new ArrayList<>(1024);
             try (Scanner sc = engine.meta.scan(Family.CONTAINER_CHUNKS, Keys.id(g.id()))) {
                 while (sc.next()) {
                     page.add(ContainerChunk.decode(sc.key(), sc.value()));
                     if (page.size() == 1024) {
-                        stray += unlistStray(g, page);
+                        long[] n = agreeWithIndex(g, page, indexedHere);
+                        stray += n[0];
+                        reindexed += n[1];
                         page.clear();
                     }
                 }
             }
-            if (!page.isEmpty()) stray += unlistStray(g, page);
+            if (!page.isEmpty()) {
+                long[] n = agreeWithIndex(g, page, indexedHere);
+                stray += n[0];
+                reindexed += n[1];
+            }
         }
         engine.meta.sync();
-        if (stray > 0) LOG.info("unlisted " + stray + " stray chunk cop" + (stray == 1 ? "y" : "ies") + " the index does not use");
+        if (stray + reindexed > 0) {
+            LOG.info("listings checked against the index: " + stray + " stray cop" + (stray == 1 ? "y" : "ies")
+                    + " unlisted, " + reindexed + " chunk(s) indexed again");
+        }
     }
 
-    private int unlistStray(GroupState g, List<ContainerChunk> page) throws RocksDBException {
+    /** Returns {stray copies unlisted, chunks indexed again}; {@code indexedHere}: re-indexed so far. */
+    private long[] agreeWithIndex(GroupState g, List<ContainerChunk> page, Map<Fingerprint, ChunkLocation> indexedHere)
+            throws RocksDBException {
         List<Fingerprint> fps = new ArrayList<>(page.size());
         for (ContainerChunk c : page) fps.add(c.fingerprint());
         ChunkLocation[] indexed = new ChunkLocation[page.size()];
         IndexLookup.indexed(engine.meta, g, fps, indexed);
-        int n = 0;
+        long stray = 0;
+        long reindexed = 0;
         try (WriteBatch b = new WriteBatch()) {
             for (int k = 0; k < page.size(); k++) {
                 ContainerChunk c = page.get(k);
-                if (c.location().equals(indexed[k])) continue;
+                ChunkLocation at = indexed[k] != null ? indexed[k] : indexedHere.get(c.fingerprint());
+                if (at == null) {
+                    b.put(engine.meta.cf(Family.INDEX), DedupStore.indexKey(g.id(), c.fingerprint()), c.location().encode());
+                    indexedHere.put(c.fingerprint(), c.location());
+                    reindexed++;
+                    continue;
+                }
+                if (c.location().equals(at)) continue;
                 b.delete(engine.meta.cf(Family.CONTAINER_CHUNKS), c.key());
                 ChunkAccounting.remove(engine, b, c);
-                n++;
+                stray++;
             }
-            if (n > 0) engine.meta.write(b, false);
+            if (stray + reindexed > 0) engine.meta.write(b, false);
         }
-        return n;
+        return new long[] {stray, reindexed};
     }
 
     private void dropStaging() throws RocksDBException {

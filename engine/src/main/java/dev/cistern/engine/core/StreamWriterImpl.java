@@ -429,10 +429,22 @@ final class StreamWriterImpl implements StreamWriter {
         try {
             if (creating) abort();
             else commit(null);
-        } finally {
-            // a commit that failed still gives the session up: registered, its references would keep
-            // chunks from every clean and its container from being sealed until a restart
-            if (!done) finish();
+        } catch (RuntimeException e) {
+            // a commit that failed still gives the session up (registered, its references would keep chunks
+            // from every clean and its container from being sealed until a restart), once no stage uses it
+            if (!done) {
+                try {
+                    awaitStored();
+                } catch (RuntimeException ignored) {
+                    // failed with the commit already
+                }
+                try {
+                    finish();
+                } catch (RuntimeException f) {
+                    e.addSuppressed(f);
+                }
+            }
+            throw e;
         }
     }
 

@@ -29,8 +29,9 @@ import org.rocksdb.WriteBatch;
 
 /**
  * A data directory written before writers re-checked the index may list a second copy of a chunk the
- * index does not use (counted, as every stored copy was). The first open by this version unlists it and
- * takes it off the counters, once; everything in use still reads back and verifies.
+ * index does not use (counted, as every stored copy was), or a copy whose index entry recovery dropped.
+ * The first open by this version unlists the first and takes it off the counters, indexes the second
+ * again, once; everything in use still reads back and verifies.
  */
 class StrayListingTest {
     @TempDir
@@ -72,6 +73,10 @@ class StrayListingTest {
                 Counters.add(batch, meta, GroupCounters.containerUnique(stray.ownerContainerId()), stray.location().rawLength());
                 Counters.add(batch, meta, GroupCounters.containerStored(stray.ownerContainerId()), stray.location().storedLength());
                 Counters.add(batch, meta, GroupCounters.containerChunks(stray.ownerContainerId()), 1);
+                // and a chunk of a whose index entry recovery dropped (it named a torn second copy): the listed
+                // copy is the one left, and must be indexed again, not unlisted
+                ContainerChunk orphan = listed.get(1);
+                batch.delete(meta.cf(Family.INDEX), DedupStore.indexKey(groupId, orphan.fingerprint()));
                 batch.delete(meta.cf(Family.DEFAULT), Recovery.LISTINGS_CHECKED); // as a directory of the version before
                 meta.write(batch, true);
             }

@@ -95,16 +95,21 @@ public final class HealthMonitorService implements Service {
         timer.scheduleWithFixedDelay(this::checkSafely, 0, settings.checkInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Waits for a running check without holding this monitor, which the check itself holds. */
     @Override
-    public synchronized void stop() {
-        if (timer == null) return;
-        timer.shutdownNow();
+    public void stop() {
+        ScheduledExecutorService t;
+        synchronized (this) {
+            t = timer;
+            timer = null;
+        }
+        if (t == null) return;
+        t.shutdownNow();
         try {
-            timer.awaitTermination(10, TimeUnit.SECONDS);
+            t.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        timer = null;
         try {
             Files.deleteIfExists(healthDir.resolve("running"));
         } catch (IOException e) {
