@@ -183,7 +183,7 @@ final class Verifier {
      */
     private void findDangling(GroupState g, Set<String> out) {
         org.rocksdb.Snapshot snap = engine.meta.db().getSnapshot();
-        try {
+        try (org.rocksdb.ReadOptions asOfSnap = new org.rocksdb.ReadOptions().setSnapshot(snap)) {
             forEachEntry(g, snap, (container, name, e) -> {
                 Family f = e.kind() == dev.cistern.engine.EntryInfo.Kind.STREAM ? Family.RECIPES : Family.BLOCKS;
                 try (Scanner sc = engine.meta.scan(f, Keys.id(e.entryId()), snap)) {
@@ -192,7 +192,7 @@ final class Verifier {
                         for (int i = 0, n = ChunkReferences.count(f, v); i < n; i++) {
                             Fingerprint fp = Fingerprint.read(v, ChunkReferences.fingerprintOffset(f, i));
                             // the index alone: a cached location is no proof the chunk is still indexed
-                            if (engine.meta.get(Family.INDEX, DedupStore.indexKey(g.id(), fp), snap) == null) {
+                            if (engine.meta.get(Family.INDEX, DedupStore.indexKey(g.id(), fp), asOfSnap) == null) {
                                 out.add(container + "/" + name);
                                 return;
                             }

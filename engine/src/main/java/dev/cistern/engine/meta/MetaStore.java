@@ -127,10 +127,10 @@ public final class MetaStore implements AutoCloseable {
         }
     }
 
-    /** A point read as of {@code snapshot}. */
-    public byte[] get(Family f, byte[] key, org.rocksdb.Snapshot snapshot) {
-        try (org.rocksdb.ReadOptions ro = new org.rocksdb.ReadOptions().setSnapshot(snapshot)) {
-            return db.get(cf(f), ro, key);
+    /** A point read with {@code readOptions} (a snapshot, say: one ReadOptions for many reads). */
+    public byte[] get(Family f, byte[] key, org.rocksdb.ReadOptions readOptions) {
+        try {
+            return db.get(cf(f), readOptions, key);
         } catch (RocksDBException e) {
             throw ioError("read", e);
         }
