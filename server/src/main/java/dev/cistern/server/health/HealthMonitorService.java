@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -134,9 +135,10 @@ public final class HealthMonitorService implements Service {
         checkCertificate();
         try {
             Engine e = engine.get();
-            checkQuotas(e);
-            checkLockedGroups(e);
-            clearAlertsOfDeletedGroups(e);
+            List<StorageGroupInfo> groups = e.listGroups();
+            checkQuotas(e, groups);
+            checkLockedGroups(groups);
+            clearAlertsOfDeletedGroups(groups);
         } catch (EngineException e) {
             log.debug("storage group checks skipped: {}", e.getMessage());
         }
@@ -193,8 +195,8 @@ public final class HealthMonitorService implements Service {
      * An encrypted group comes up locked after every restart (its key is wrapped by a passphrase the
      * server does not keep): until someone unlocks it, backups to it fail and verify cannot decrypt it.
      */
-    private void checkLockedGroups(Engine e) {
-        for (StorageGroupInfo g : e.listGroups()) {
+    private void checkLockedGroups(List<StorageGroupInfo> groups) {
+        for (StorageGroupInfo g : groups) {
             String key = "locked:" + g.name();
             if (g.locked()) {
                 store.raise(key, Alert.Severity.CRITICAL, "encrypted storage group '" + g.name() + "' is locked since the"
@@ -207,9 +209,9 @@ public final class HealthMonitorService implements Service {
     }
 
     /** A group's quota or lock alert goes with the group. */
-    private void clearAlertsOfDeletedGroups(Engine e) {
+    private void clearAlertsOfDeletedGroups(List<StorageGroupInfo> listed) {
         Set<String> groups = new HashSet<>();
-        for (StorageGroupInfo g : e.listGroups()) groups.add(g.name());
+        for (StorageGroupInfo g : listed) groups.add(g.name());
         for (Alert a : store.alerts()) {
             if (a.clearedAt() != null) continue;
             for (String prefix : new String[] {"quota:", "locked:"}) {
@@ -218,8 +220,8 @@ public final class HealthMonitorService implements Service {
         }
     }
 
-    private void checkQuotas(Engine e) {
-        for (StorageGroupInfo g : e.listGroups()) {
+    private void checkQuotas(Engine e, List<StorageGroupInfo> groups) {
+        for (StorageGroupInfo g : groups) {
             String key = "quota:" + g.name();
             if (g.quotaBytes() <= 0) {
                 store.clear(key);
