@@ -87,6 +87,8 @@ final class DedupStore {
         final Fingerprint[] fps;
         final int n;
         final ChunkLocation[] locs;
+        /** The cache's {@link LocalityCache#addedSoFar} before the lookup. */
+        long cacheStamp;
         /** Records of the chunks missing at lookup, in stream order. */
         final List<Encoded> encoded = new ArrayList<>();
 
@@ -130,6 +132,7 @@ final class DedupStore {
                      boolean framed) {
         GroupState g = s.group;
         Prepared p = new Prepared(buf, off, len, fps, n);
+        p.cacheStamp = g.cache.addedSoFar();
         g.tracker.lock.readLock().lock();
         try {
             IndexLookup.locate(meta, g, fps, n, p.locs);
@@ -220,21 +223,15 @@ final class DedupStore {
                         }
                     }
                 }
-                // Stored by another writer since the lookup, whose cache entry is gone already (evicted, or
-                // moved by a clean): a storer indexes before it gives up its claim, so the index has it now.
-                // Storing it again would make a second copy and repoint the index at it.
                 if (!claimed.isEmpty()) {
-                    List<Fingerprint> claimedFps = new ArrayList<>(claimed.size());
-                    for (int i : claimed) claimedFps.add(p.fps[i]);
-                    ChunkLocation[] indexed = new ChunkLocation[claimed.size()];
-                    IndexLookup.indexed(meta, g, claimedFps, indexed);
+                    ChunkLocation[] storedMeanwhile = storedSinceLookup(g, p, claimed);
                     for (int k = 0; k < claimed.size(); k++) {
-                        if (indexed[k] == null) continue;
+                        if (storedMeanwhile[k] == null) continue;
                         int i = claimed.get(k);
-                        locs[i] = indexed[k];
+                        locs[i] = storedMeanwhile[k];
                         CompletableFuture<ChunkLocation> f = mine.remove(p.fps[i]);
                         g.inflight.remove(p.fps[i], f);
-                        f.complete(indexed[k]);
+                        f.complete(storedMeanwhile[k]);
                     }
                 }
                 for (Encoded e : p.encoded) {
@@ -275,6 +272,29 @@ final class DedupStore {
         } finally {
             g.tracker.lock.readLock().unlock();
         }
+    }
+
+    /**
+     * Where the chunks {@code claimed} (indices into the batch) that another writer stored since this
+     * batch's lookup live now; null for the others. Storing one again would make a second copy and
+     * repoint the index at it. Such a writer indexed and cached the chunk before it gave up its claim,
+     * so the cache has it, unless the cache dropped it since (evicted, or moved by a clean): only then
+     * is the index asked. The cache is read first and the drops after, so a drop between the two is seen.
+     */
+    private ChunkLocation[] storedSinceLookup(GroupState g, Prepared p, List<Integer> claimed) {
+        ChunkLocation[] out = new ChunkLocation[claimed.size()];
+        List<Integer> missing = new ArrayList<>();
+        for (int k = 0; k < out.length; k++) {
+            out[k] = g.cache.get(p.fps[claimed.get(k)]);
+            if (out[k] == null) missing.add(k);
+        }
+        if (missing.isEmpty() || !g.cache.droppedSince(p.cacheStamp)) return out;
+        List<Fingerprint> fps = new ArrayList<>(missing.size());
+        for (int k : missing) fps.add(p.fps[claimed.get(k)]);
+        ChunkLocation[] indexed = new ChunkLocation[missing.size()];
+        IndexLookup.indexed(meta, g, fps, indexed);
+        for (int j = 0; j < indexed.length; j++) out[missing.get(j)] = indexed[j];
+        return out;
     }
 
     /**

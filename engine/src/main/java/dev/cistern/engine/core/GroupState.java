@@ -18,7 +18,7 @@ final class GroupState {
     volatile GroupRecord record;
     volatile DataKey key;
     final ChunkStore store;
-    final LocalityCache cache = new LocalityCache(256);
+    final LocalityCache cache;
     final ReferenceTracker tracker = new ReferenceTracker();
     /** New chunks being written right now, so two writers of the same new chunk store it once. */
     final ConcurrentHashMap<Fingerprint, CompletableFuture<ChunkLocation>> inflight = new ConcurrentHashMap<>();
@@ -27,8 +27,9 @@ final class GroupState {
     final AtomicLong chunkCount = new AtomicLong();
     volatile FastCdc chunker;
 
-    GroupState(GroupRecord record, ChunkStore store) {
+    GroupState(GroupRecord record, ChunkStore store, int localityContainers) {
         this.record = record;
+        this.cache = new LocalityCache(localityContainers);
         this.store = store;
         this.chunker = new FastCdc(record.chunking());
     }

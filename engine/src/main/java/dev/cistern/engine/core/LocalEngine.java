@@ -168,7 +168,7 @@ public final class LocalEngine implements Engine {
                         meta.put(Family.CHUNK_CONTAINERS, s.key(), s.value(), false);
                     }
                 });
-        GroupState g = new GroupState(r, store);
+        GroupState g = new GroupState(r, store, config.localityContainers());
         groups.put(r.id(), g);
         return g;
     }

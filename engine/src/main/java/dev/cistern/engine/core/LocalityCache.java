@@ -22,6 +22,13 @@ final class LocalityCache {
     private final int maxContainers;
     private final Map<Fingerprint, Node> byFingerprint = new ConcurrentHashMap<>();
     private final LinkedHashMap<Long, List<Node>> containers = new LinkedHashMap<>(64, 0.75f, true);
+    /**
+     * Chunks added by writers so far, and the highest such number among the nodes the cache has dropped:
+     * a writer that sees no drop past the count it read before its lookup knows that every chunk stored
+     * since then is still here (see {@link DedupStore#commit}). Written under the cache's lock.
+     */
+    private volatile long added;
+    private volatile long droppedUpTo;
 
     /**
      * A cached chunk and, once known, the one stored after it. A writer following a chain holds the
@@ -32,6 +39,8 @@ final class LocalityCache {
         final Fingerprint fingerprint;
         final ChunkLocation location;
         volatile Node next;
+        /** The {@link #added} count when a writer added this chunk (or the node it replaced was); 0 if loaded. */
+        long addedAs;
 
         Node(Fingerprint fingerprint, ChunkLocation location) {
             this.fingerprint = fingerprint;
@@ -46,6 +55,19 @@ final class LocalityCache {
     ChunkLocation get(Fingerprint fp) {
         Node n = byFingerprint.get(fp);
         return n == null ? null : n.location;
+    }
+
+    /** How many chunks writers have added so far: a stamp for {@link #droppedSince}. */
+    long addedSoFar() {
+        return added;
+    }
+
+    /**
+     * Whether a chunk added after {@code stamp} (an {@link #addedSoFar} read) may have left the cache since,
+     * by eviction or a clean. Read after not finding the chunk: false means it was never added after the stamp.
+     */
+    boolean droppedSince(long stamp) {
+        return droppedUpTo > stamp;
     }
 
     /** The cached chunk {@code fp}, with its successor link, or null. */
@@ -63,7 +85,8 @@ final class LocalityCache {
         Node previous = null;
         for (var e : chunks) {
             Node n = new Node(e.getKey(), e.getValue());
-            byFingerprint.put(n.fingerprint, n);
+            Node replaced = byFingerprint.put(n.fingerprint, n);
+            if (replaced != null) n.addedAs = replaced.addedAs; // dropping this node later drops that chunk
             nodes.add(n);
             if (previous != null) previous.next = n;
             previous = n;
@@ -84,6 +107,7 @@ final class LocalityCache {
     /** Adds one chunk just written to an open container. */
     synchronized void add(Fingerprint fp, ChunkLocation loc) {
         Node n = new Node(fp, loc);
+        n.addedAs = ++added;
         byFingerprint.put(fp, n);
         List<Node> nodes = containers.computeIfAbsent(loc.containerId(), k -> new ArrayList<>());
         if (!nodes.isEmpty()) nodes.getLast().next = n;
@@ -98,6 +122,7 @@ final class LocalityCache {
     }
 
     synchronized void clear() {
+        droppedUpTo = added;
         containers.clear();
         byFingerprint.clear();
     }
@@ -113,6 +138,9 @@ final class LocalityCache {
 
     /** Drops nodes from the map unless a newer node of the same chunk replaced them there. */
     private void forget(List<Node> nodes) {
+        long upTo = droppedUpTo;
+        for (Node n : nodes) upTo = Math.max(upTo, n.addedAs);
+        droppedUpTo = upTo; // before the removals: a lookup that misses a dropped node then sees the count
         for (Node n : nodes) {
             byFingerprint.remove(n.fingerprint, n);
             n.next = null;
