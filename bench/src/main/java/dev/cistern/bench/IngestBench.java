@@ -34,6 +34,9 @@ import picocli.CommandLine.Parameters;
 final class IngestBench implements Callable<Integer> {
     /** Restores read this much at a time, as a restore client with a large buffer would. */
     private static final int RESTORE_READ = 4 << 20;
+    /** Warm-up rounds go on until the JIT threads use less than this in one, or there were this many. */
+    private static final double WARM_JIT_SECONDS = 0.1;
+    private static final int MAX_WARM_ROUNDS = 4;
     /** The chosen decompressor alone on one core, measured with the compressor: what restores are compared with. */
     private double decompressorMbs;
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "files or directory trees, one generation each, in order")
@@ -64,12 +67,18 @@ final class IngestBench implements Callable<Integer> {
         Map<String, Object> json = new LinkedHashMap<>();
         warmUp(dir.resolve("warmup"), paths.get(0));
         double compressorMbs = compressorAlone(paths.get(0));
-        // one untimed round on the PATHs themselves first: C2 was still compiling the store and restore
-        // paths during the first timed round (0.2-0.7 CPU-s of JIT threads per step, ThreadCpu)
-        PeerRunner.deleteTree(dir.resolve("cistern")); // left by an earlier run in the same --work directory
-        Round warm = round(dir.resolve("cistern"), false);
-        System.out.printf(Locale.ROOT, "warm-up round (not counted): generations %s MB/s, restore %.0f MB/s%n",
-                whole(warm.ingestMbs()), warm.restoreMbs());
+        // untimed rounds on the PATHs themselves first, until the JIT has settled: C2 was still compiling the
+        // store and restore paths (run once per segment or read, so late) during the first timed rounds,
+        // 0.2-0.5 CPU-s of JIT threads in a generation of new data on two cores (ThreadCpu)
+        for (int w = 1; ; w++) {
+            PeerRunner.deleteTree(dir.resolve("cistern")); // also left by an earlier run in the same --work directory
+            var threads0 = ThreadCpu.snapshot();
+            Round warm = round(dir.resolve("cistern"), false);
+            double jit = ThreadCpu.secondsOf(threads0, "jit");
+            System.out.printf(Locale.ROOT, "warm-up round %d (not counted): generations %s MB/s, restore %.0f MB/s, JIT %.2f CPU-s%n",
+                    w, whole(warm.ingestMbs()), warm.restoreMbs(), jit);
+            if (jit < WARM_JIT_SECONDS || w == MAX_WARM_ROUNDS) break;
+        }
         List<Round> done = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
             if (rounds > 1) System.out.printf(Locale.ROOT, "round %d of %d%n", r + 1, rounds);

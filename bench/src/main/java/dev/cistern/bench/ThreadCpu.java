@@ -65,6 +65,16 @@ final class ThreadCpu {
                 .collect(Collectors.joining(", "));
     }
 
+    /** CPU-seconds the live threads of one kind ("jit", "gc", ...) used since {@code before}. */
+    static double secondsOf(Map<String, Long> before, String kind) {
+        long ticks = 0;
+        for (var e : snapshot().entrySet()) {
+            if (!e.getKey().endsWith("/" + kind)) continue;
+            ticks += Math.max(0, e.getValue() - before.getOrDefault(e.getKey(), 0L));
+        }
+        return ticks / TICKS_PER_SECOND;
+    }
+
     private static String kind(String threadName) {
         if (threadName.startsWith("cistern-ingest")) return "engine workers";
         if (threadName.startsWith("tree-reader")) return "file reader";
