@@ -36,7 +36,7 @@ class BadInputTest {
         }
         // what a directory written before the format was stamped looks like
         try (var meta = dev.cistern.engine.meta.MetaStore.open(dir.resolve("meta"))) {
-            meta.db().delete(meta.cf(dev.cistern.engine.meta.MetaStore.Family.DEFAULT), "data-format".getBytes());
+            meta.delete(dev.cistern.engine.meta.MetaStore.Family.DEFAULT, "data-format".getBytes());
         }
         assertThatThrownBy(() -> Engines.open(EngineConfig.defaults(dir))).isInstanceOf(EngineException.class)
                 .hasMessageContaining("data format")

@@ -64,10 +64,11 @@ final class Cleaner {
         List<GroupState> groups = new ArrayList<>(engine.groups.values());
         Map<Long, LongSet> touched = new HashMap<>();
         for (GroupState g : groups) touched.put(g.id(), g.tracker.beginClean());
-        Snapshot snap = engine.meta.db().getSnapshot();
+        Snapshot snap = engine.meta.snapshot();
         try {
             Map<Long, LongSet> live = mark(snap, progress);
             Map<GroupState, List<ChunkContainerState>> sealed = new LinkedHashMap<>();
+            engine.pausePoints.beforeSweep.run();
             for (GroupState g : groups) sealed.put(g, sealedContainers(g));
             long total = 0;
             for (List<ChunkContainerState> l : sealed.values()) total += l.size();
@@ -77,7 +78,7 @@ final class Cleaner {
         } catch (IOException | RocksDBException e) {
             throw new EngineException(EngineException.Reason.IO_ERROR, "clean failed: " + e.getMessage(), e);
         } finally {
-            engine.meta.db().releaseSnapshot(snap);
+            engine.meta.releaseSnapshot(snap);
             for (GroupState g : groups) g.tracker.endClean();
         }
         return new CleanReport(scanned, rewritten, deleted, chunksFreed, bytesReclaimed, liveCopied, damaged,
@@ -194,8 +195,9 @@ final class Cleaner {
         // appended to it and lists the records it appended only after (in its index batch, under the
         // read lock): chunks missing from the first look are listed now, and kept if a writer referenced
         // them. Deciding from the first listing dropped such records with the old file.
+        engine.pausePoints.beforeSweepLock.run();
         g.tracker.lock.writeLock().lock();
-        try (WriteBatch b = new WriteBatch()) {
+        try (WriteBatch b = engine.meta.batch()) {
             chunks = listChunks(g.id(), s.containerId());
             liveRecords = liveRecords(g, chunks, live, touched);
             for (ContainerChunk c : chunks) {
@@ -226,7 +228,7 @@ final class Cleaner {
             g.chunkCount.decrementAndGet();
         }
 
-        WriteBatch b = new WriteBatch();
+        WriteBatch b = engine.meta.batch();
         try {
             List<ContainerChunk> moved = new ArrayList<>(keep.size());
             // every live record is read and checked before any is copied: a container with a damaged one

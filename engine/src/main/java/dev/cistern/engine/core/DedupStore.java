@@ -36,9 +36,11 @@ final class DedupStore {
     private final ExecutorService workers;
     private final int threads;
     private final FileStore fileStore;
+    private final PausePoints pausePoints;
 
-    DedupStore(MetaStore meta, ExecutorService workers, int threads, java.nio.file.Path dataDir) {
+    DedupStore(MetaStore meta, ExecutorService workers, int threads, java.nio.file.Path dataDir, PausePoints pausePoints) {
         this.meta = meta;
+        this.pausePoints = pausePoints;
         this.workers = workers;
         this.threads = threads;
         try {
@@ -184,7 +186,11 @@ final class DedupStore {
 
     /** Runs a stage of the write path on a worker thread: the batches of one stream overlap there. */
     <T> CompletableFuture<T> onWorkers(java.util.function.Supplier<T> stage) {
-        return CompletableFuture.supplyAsync(stage, workers);
+        try {
+            return CompletableFuture.supplyAsync(stage, workers);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            throw new EngineException(EngineException.Reason.CLOSED, "the engine is closed");
+        }
     }
 
     /**
@@ -428,9 +434,10 @@ final class DedupStore {
             int done = 0;
             long rawSum = 0;
             long recSum = 0;
-            try (var batch = new org.rocksdb.WriteBatch()) {
+            try (var batch = meta.batch()) {
                 try {
                     Appended appended = appendAll(s, records);
+                    pausePoints.afterAppend.run();
                     for (int r = 0; r < records.size() && appended.offsets()[r] >= 0; r++) {
                         Encoded e = records.get(r);
                         ChunkLocation[] chunkLocs = locations(p, e, appended.containers()[r], appended.offsets()[r]);

@@ -124,7 +124,7 @@ final class FileEntryImpl implements FileEntry {
             Fingerprint[] fps = engine.dedup.fingerprint(region, off, len, n);
             engine.dedup.store(session, region, off, len, fps, n);
             session.makeChunksDurable();
-            try (WriteBatch b = new WriteBatch()) {
+            try (WriteBatch b = engine.meta.batch()) {
                 List<RecipeRecord> steps = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) steps.add(new RecipeRecord(start + off[i], fps[i], len[i]));
                 Recipe.replace(b, engine.meta, e.entryId(), start, dropEnd, steps);
@@ -160,7 +160,7 @@ final class FileEntryImpl implements FileEntry {
 
     /** Sets a larger size: the bytes past the last recipe step read as zeros. Under the entry's lock. */
     private void grow(EntryRecord e, long newSize) {
-        try (WriteBatch b = new WriteBatch()) {
+        try (WriteBatch b = engine.meta.batch()) {
             container.putEntrySize(b, name, e.entryId(), newSize);
             engine.meta.write(b, false);
         }

@@ -245,7 +245,7 @@ final class LocalContainerHandle implements ContainerHandle {
             }
             List<Fingerprint> referenced = new ArrayList<>();
             try (sc) {
-                WriteBatch b = new WriteBatch();
+                WriteBatch b = engine.meta.batch();
                 try {
                     while (sc.next()) {
                         byte[] k = sc.key().clone();
@@ -262,7 +262,7 @@ final class LocalContainerHandle implements ContainerHandle {
                             referenced.clear();
                             engine.meta.write(b, false);
                             b.close();
-                            b = new WriteBatch();
+                            b = engine.meta.batch();
                         }
                     }
                     referenceSourceChunks(session, referenced, from, src.entryId());
@@ -275,7 +275,7 @@ final class LocalContainerHandle implements ContainerHandle {
                     engine.clock.millis(), src.attributes());
             session.makeChunksDurable();
             synchronized (lockOf(to)) {
-                try (WriteBatch b = new WriteBatch()) {
+                try (WriteBatch b = engine.meta.batch()) {
                     if (src.kind() == EntryInfo.Kind.VOLUME) {
                         Counters.add(b, engine.meta, GroupCounters.volumeMapped(newId), mapped);
                     }
@@ -311,7 +311,7 @@ final class LocalContainerHandle implements ContainerHandle {
     }
 
     private void dropStaged(long entryId) {
-        try (WriteBatch b = new WriteBatch()) {
+        try (WriteBatch b = engine.meta.batch()) {
             deleteEntryData(engine, b, entryId);
             b.delete(engine.meta.cf(Family.STAGING), Keys.id(entryId));
             engine.meta.write(b, false);
@@ -337,7 +337,7 @@ final class LocalContainerHandle implements ContainerHandle {
         if (entry(to) != null) {
             throw new EngineException(EngineException.Reason.ALREADY_EXISTS, "entry '" + to + "' already exists");
         }
-        try (WriteBatch b = new WriteBatch()) {
+        try (WriteBatch b = engine.meta.batch()) {
             b.delete(engine.meta.cf(Family.ENTRIES), entryKey(from));
             b.put(engine.meta.cf(Family.ENTRIES), entryKey(to), e.encode());
             engine.meta.write(b, true);
@@ -351,7 +351,7 @@ final class LocalContainerHandle implements ContainerHandle {
         Names.checkEntry(name);
         synchronized (lockOf(name)) {
             EntryRecord e = requireEntry(name);
-            try (WriteBatch b = new WriteBatch()) {
+            try (WriteBatch b = engine.meta.batch()) {
                 b.delete(engine.meta.cf(Family.ENTRIES), entryKey(name));
                 dropEntry(b, e);
                 engine.meta.write(b, true);
@@ -373,7 +373,7 @@ final class LocalContainerHandle implements ContainerHandle {
                 synchronized (lockOf(name)) {
                     EntryRecord e = entry(name);
                     if (e == null) continue; // deleted since the scan began
-                    try (WriteBatch b = new WriteBatch()) {
+                    try (WriteBatch b = engine.meta.batch()) {
                         b.delete(engine.meta.cf(Family.ENTRIES), entryKey(name));
                         dropEntry(b, e);
                         engine.meta.write(b, false);

@@ -53,6 +53,8 @@ public final class LocalEngine implements Engine {
     final MetaStore meta;
     final IdAllocator ids;
     final DedupStore dedup;
+    /** Where tests hold a writer or the cleaner to force an interleaving. */
+    final PausePoints pausePoints = new PausePoints();
     final ChunkReader chunkReader;
     final VolumeRegistry volumes = new VolumeRegistry();
     final Map<Long, GroupState> groups = new ConcurrentHashMap<>();
@@ -62,7 +64,19 @@ public final class LocalEngine implements Engine {
     private final Object[] entryLocks = new Object[ENTRY_LOCKS];
     private final ExecutorService workers;
     /** Pipeline stages of writers (one task per writer at a time); virtual, so they never starve {@link #workers}. */
-    final ExecutorService stageExecutor = Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService stageExecutor = Executors.newVirtualThreadPerTaskExecutor();
+    /**
+     * Runs writers' stages on {@link #stageExecutor}; once the engine is closing, on the thread that hands
+     * them over: a stage refused there would leave its writer waiting for ever, while one run here fails
+     * fast (the stores are closed) and lets its writer fail with it.
+     */
+    final java.util.concurrent.Executor stages = task -> {
+        try {
+            stageExecutor.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            task.run();
+        }
+    };
     private final ScheduledExecutorService scheduler;
     private final ReentrantLock cleanLock = new ReentrantLock();
     private final ReentrantLock verifyLock = new ReentrantLock();
@@ -85,7 +99,7 @@ public final class LocalEngine implements Engine {
             t.setDaemon(true);
             return t;
         });
-        this.dedup = new DedupStore(meta, workers, config.ingestThreads(), config.dataDir());
+        this.dedup = new DedupStore(meta, workers, config.ingestThreads(), config.dataDir(), pausePoints);
         this.chunkReader = new ChunkReader(meta);
         for (int i = 0; i < ENTRY_LOCKS; i++) entryLocks[i] = new Object();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -274,7 +288,7 @@ public final class LocalEngine implements Engine {
                 throw new EngineException(Reason.NOT_EMPTY, "storage group '" + name
                         + "' still holds containers: delete them first");
             }
-            try (WriteBatch b = new WriteBatch()) {
+            try (WriteBatch b = meta.batch()) {
                 b.delete(meta.cf(Family.GROUPS), Keys.id(g.id()));
                 b.deleteRange(meta.cf(Family.INDEX), Keys.id(g.id()), Keys.id(g.id() + 1));
                 b.deleteRange(meta.cf(Family.CHUNK_CONTAINERS), Keys.id(g.id()), Keys.id(g.id() + 1));
@@ -392,7 +406,7 @@ public final class LocalEngine implements Engine {
             while (h.deletePage(1000) > 0) {
                 // next page
             }
-            try (WriteBatch b = new WriteBatch()) {
+            try (WriteBatch b = meta.batch()) {
                 b.delete(meta.cf(Family.CONTAINERS), Keys.id(r.id()));
                 b.delete(meta.cf(Family.COUNTERS), GroupCounters.containerLogical(r.id()));
                 meta.write(b, true);
@@ -502,8 +516,10 @@ public final class LocalEngine implements Engine {
         volumes.closeAll();
         closed = true;
         for (GroupState g : groups.values()) g.store.close();
-        workers.shutdownNow();
-        stageExecutor.shutdownNow();
+        // not shutdownNow: a dropped task would never complete the future its writer waits on; what is
+        // queued runs, fails fast on the closed stores, and fails its writer
+        workers.shutdown();
+        stageExecutor.shutdown();
         meta.close();
     }
 }

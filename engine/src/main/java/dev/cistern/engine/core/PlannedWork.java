@@ -46,15 +46,21 @@ final class PlannedWork {
         if (++added == 2) {
             for (int i = 0; i < helperCount; i++) {
                 var mine = new AtomicBoolean();
+                Future<?> helper;
+                try {
+                    helper = workers.submit(() -> {
+                        if (!mine.compareAndSet(false, true)) return; // finish() ran everything already
+                        try {
+                            for (Runnable t; (t = queue.take()) != END; ) run(t);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    break; // the engine is closing: this thread does the work alone
+                }
                 claimed.add(mine);
-                this.helpers.add(workers.submit(() -> {
-                    if (!mine.compareAndSet(false, true)) return; // finish() ran everything already
-                    try {
-                        for (Runnable t; (t = queue.take()) != END; ) run(t);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }));
+                this.helpers.add(helper);
             }
         }
     }

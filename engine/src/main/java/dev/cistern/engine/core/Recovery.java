@@ -82,7 +82,7 @@ final class Recovery {
             if (!files.contains(id)) {
                 LOG.warning("chunk container " + Long.toHexString(id) + " of group " + g.name() + " has no file; dropping its index entries");
                 dropRecords(g, id, 0);
-                engine.meta.db().delete(engine.meta.cf(Family.CHUNK_CONTAINERS), Keys.id2(g.id(), id));
+                engine.meta.delete(Family.CHUNK_CONTAINERS, Keys.id2(g.id(), id));
             }
         }
     }
@@ -96,7 +96,7 @@ final class Recovery {
         if (!scan.headerOk()) {
             dropRecords(g, id, 0);
             Files.deleteIfExists(file);
-            engine.meta.db().delete(engine.meta.cf(Family.CHUNK_CONTAINERS), Keys.id2(g.id(), id));
+            engine.meta.delete(Family.CHUNK_CONTAINERS, Keys.id2(g.id(), id));
             return;
         }
         long validEnd = scan.validEnd();
@@ -122,7 +122,7 @@ final class Recovery {
             }
         }
         if (gone.isEmpty()) return 0;
-        try (WriteBatch b = new WriteBatch()) {
+        try (WriteBatch b = engine.meta.batch()) {
             for (ContainerChunk c : gone) {
                 if (IndexLookup.indexedAt(engine.meta, g, c.fingerprint(), c.location())) {
                     b.delete(engine.meta.cf(Family.INDEX), DedupStore.indexKey(g.id(), c.fingerprint()));
@@ -184,7 +184,7 @@ final class Recovery {
         IndexLookup.indexed(engine.meta, g, fps, indexed);
         long stray = 0;
         long reindexed = 0;
-        try (WriteBatch b = new WriteBatch()) {
+        try (WriteBatch b = engine.meta.batch()) {
             for (int k = 0; k < page.size(); k++) {
                 ContainerChunk c = page.get(k);
                 ChunkLocation at = indexed[k] != null ? indexed[k] : indexedHere.get(c.fingerprint());
@@ -205,7 +205,7 @@ final class Recovery {
     }
 
     private void dropStaging() throws RocksDBException {
-        try (Scanner sc = engine.meta.scan(Family.STAGING, new byte[0]); WriteBatch b = new WriteBatch()) {
+        try (Scanner sc = engine.meta.scan(Family.STAGING, new byte[0]); WriteBatch b = engine.meta.batch()) {
             int n = 0;
             while (sc.next()) {
                 long entryId = Keys.longAt(sc.key(), 0);

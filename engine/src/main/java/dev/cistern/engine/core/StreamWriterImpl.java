@@ -228,7 +228,7 @@ final class StreamWriterImpl implements StreamWriter {
                 } else {
                     unflushed.addAll(steps);
                 }
-            }, engine.stageExecutor);
+            }, engine.stages);
             inFlight.add(lastStored);
         } else {
             System.arraycopy(buf, pos, buf, 0, fill - pos);
@@ -354,7 +354,7 @@ final class StreamWriterImpl implements StreamWriter {
      */
     private <T> T writeWithRecipe(String what, boolean sync, EntryUpdate<T> update) {
         synchronized (engine.entryLock(container.id(), name)) {
-            try (WriteBatch b = new WriteBatch()) {
+            try (WriteBatch b = engine.meta.batch()) {
                 Recipe.put(b, engine.meta, entryId, unflushed);
                 T result = update.put(b);
                 engine.meta.write(b, sync);
@@ -366,7 +366,7 @@ final class StreamWriterImpl implements StreamWriter {
     }
 
     private void writeRecipe(List<RecipeRecord> steps, boolean sync) {
-        try (WriteBatch b = new WriteBatch()) {
+        try (WriteBatch b = engine.meta.batch()) {
             Recipe.put(b, engine.meta, entryId, steps);
             engine.meta.write(b, sync);
         } catch (RocksDBException e) {
@@ -411,7 +411,7 @@ final class StreamWriterImpl implements StreamWriter {
             // aborting anyway
         }
         if (creating) {
-            try (WriteBatch b = new WriteBatch()) {
+            try (WriteBatch b = engine.meta.batch()) {
                 LocalContainerHandle.deleteEntryData(engine, b, entryId);
                 b.delete(engine.meta.cf(Family.STAGING), Keys.id(entryId));
                 engine.meta.write(b, false);

@@ -182,7 +182,7 @@ final class Verifier {
      * reclaimed by a clean, is not taken for a lost one.
      */
     private void findDangling(GroupState g, Set<String> out) {
-        org.rocksdb.Snapshot snap = engine.meta.db().getSnapshot();
+        org.rocksdb.Snapshot snap = engine.meta.snapshot();
         try (org.rocksdb.ReadOptions asOfSnap = new org.rocksdb.ReadOptions().setSnapshot(snap)) {
             forEachEntry(g, snap, (container, name, e) -> {
                 Family f = e.kind() == dev.cistern.engine.EntryInfo.Kind.STREAM ? Family.RECIPES : Family.BLOCKS;
@@ -201,7 +201,7 @@ final class Verifier {
                 }
             });
         } finally {
-            engine.meta.db().releaseSnapshot(snap);
+            engine.meta.releaseSnapshot(snap);
         }
     }
 

@@ -340,7 +340,7 @@ final class VolumeImpl {
             for (long u : snap.keySet()) keys.add(Keys.id2(entryId, u));
             List<byte[]> old = engine.meta.multiGet(Family.BLOCKS, keys);
             long mappedDelta = 0;
-            try (WriteBatch b = new WriteBatch()) {
+            try (WriteBatch b = engine.meta.batch()) {
                 int i = 0;
                 for (Map.Entry<Long, Mapping> e : snap.entrySet()) {
                     boolean was = old.get(i) != null;
@@ -400,7 +400,7 @@ final class VolumeImpl {
         }
         flush();
         io.writeLock().lock();
-        try (WriteBatch b = new WriteBatch()) {
+        try (WriteBatch b = engine.meta.batch()) {
             if (newSize < size) {
                 long firstDropped = (newSize + unit - 1) / unit;
                 long dropped = 0;

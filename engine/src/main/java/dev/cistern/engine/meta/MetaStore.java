@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -15,6 +16,7 @@ import org.rocksdb.HashLinkedListMemTableConfig;
 import org.rocksdb.LRUCache;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.Snapshot;
 import org.rocksdb.UInt64AddOperator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
@@ -23,6 +25,11 @@ import org.rocksdb.WriteOptions;
  * All engine metadata in one RocksDB, one column family per kind of record, so that a change that
  * touches several kinds (a recipe and the entry's size, a moved chunk and its index entry) is one
  * atomic {@link WriteBatch}. Key layouts are in {@link Keys}.
+ *
+ * <p>Closing is safe while other threads still call in: RocksDB's Java objects point at native memory
+ * that closing frees, and a call that reached it afterwards crashed the whole JVM (SIGSEGV). Every call,
+ * open scanner and snapshot holds a token; {@link #close} refuses new ones (CLOSED) and frees the native
+ * side only once the last is given back.
  */
 public final class MetaStore implements AutoCloseable {
     public enum Family {
@@ -62,6 +69,11 @@ public final class MetaStore implements AutoCloseable {
     private final LRUCache cache;
     private final WriteOptions syncWrite = new WriteOptions().setSync(true);
     private final WriteOptions asyncWrite = new WriteOptions().setSync(false);
+    /** Calls in progress plus open scanners and snapshots: the native side is freed only at zero. */
+    private final AtomicLong inUse = new AtomicLong();
+    private volatile boolean closed;
+    /** How long {@link #close} waits for calls to finish before it leaves the native side allocated. */
+    private static final long CLOSE_WAIT_MILLIS = 30_000;
 
     private MetaStore(RocksDB db, List<ColumnFamilyHandle> handles, DBOptions dbOptions, LRUCache cache,
                       List<ColumnFamilyOptions> cfOptions) {
@@ -111,52 +123,133 @@ public final class MetaStore implements AutoCloseable {
         }
     }
 
-    public RocksDB db() {
-        return db;
+    /**
+     * Takes a token, or throws CLOSED. Raised first and then the flag read, while close sets the flag and
+     * then reads the count: one of the two always sees the other.
+     */
+    private void enter() {
+        inUse.incrementAndGet();
+        if (closed) {
+            inUse.decrementAndGet();
+            throw new EngineException(EngineException.Reason.CLOSED, "the metadata store is closed");
+        }
     }
 
+    private void leave() {
+        inUse.decrementAndGet();
+    }
+
+    /**
+     * A column family's handle, to put into a {@link WriteBatch}. Handles are never freed (see {@link
+     * #close}), so one taken just before a close is still safe to put into a batch; writing the batch then
+     * fails CLOSED.
+     */
     public ColumnFamilyHandle cf(Family f) {
         return handles.get(f.ordinal());
     }
 
+    /** A write batch to fill and {@link #write}; it holds a token until closed, so close it. */
+    public WriteBatch batch() {
+        enter();
+        return new Batch(this);
+    }
+
+    private static final class Batch extends WriteBatch {
+        private final MetaStore store;
+        private boolean returned;
+
+        Batch(MetaStore store) {
+            this.store = store;
+        }
+
+        @Override
+        public void close() {
+            try {
+                super.close();
+            } finally {
+                if (!returned) {
+                    returned = true;
+                    store.leave();
+                }
+            }
+        }
+    }
+
+    /** A consistent view for many reads; give it back with {@link #releaseSnapshot}. */
+    public Snapshot snapshot() {
+        enter();
+        return db.getSnapshot();
+    }
+
+    public void releaseSnapshot(Snapshot s) {
+        try {
+            db.releaseSnapshot(s);
+        } finally {
+            leave();
+        }
+    }
+
+    public void delete(Family f, byte[] key) {
+        enter();
+        try {
+            db.delete(cf(f), key);
+        } catch (RocksDBException e) {
+            throw ioError("write", e);
+        } finally {
+            leave();
+        }
+    }
+
     public byte[] get(Family f, byte[] key) {
+        enter();
         try {
             return db.get(cf(f), key);
         } catch (RocksDBException e) {
             throw ioError("read", e);
+        } finally {
+            leave();
         }
     }
 
     /** A point read with {@code readOptions} (a snapshot, say: one ReadOptions for many reads). */
     public byte[] get(Family f, byte[] key, org.rocksdb.ReadOptions readOptions) {
+        enter();
         try {
             return db.get(cf(f), readOptions, key);
         } catch (RocksDBException e) {
             throw ioError("read", e);
+        } finally {
+            leave();
         }
     }
 
     public List<byte[]> multiGet(Family f, List<byte[]> keys) {
+        List<ColumnFamilyHandle> cfs = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) cfs.add(cf(f));
+        enter();
         try {
-            List<ColumnFamilyHandle> cfs = new ArrayList<>(keys.size());
-            for (int i = 0; i < keys.size(); i++) cfs.add(cf(f));
             return db.multiGetAsList(cfs, keys);
         } catch (RocksDBException e) {
             throw ioError("read", e);
+        } finally {
+            leave();
         }
     }
 
     /** Writes a batch; {@code sync} makes it durable before returning. */
     public void write(WriteBatch batch, boolean sync) {
+        enter();
         try {
             db.write(sync ? syncWrite : asyncWrite, batch);
         } catch (RocksDBException e) {
             throw ioError("write", e);
+        } finally {
+            leave();
         }
     }
 
     public void put(Family f, byte[] key, byte[] value, boolean sync) {
-        try (WriteBatch b = new WriteBatch()) {
+        try (WriteBatch b = batch()) {
             b.put(cf(f), key, value);
             write(b, sync);
         } catch (RocksDBException e) {
@@ -170,12 +263,15 @@ public final class MetaStore implements AutoCloseable {
      * Probes with a read and an unsynced delete of a key no record uses: no data, a few bytes of log.
      */
     public void checkHealth() {
+        enter();
         try (WriteBatch b = new WriteBatch()) {
             db.get(cf(Family.COUNTERS), HEALTH_PROBE_KEY);
             b.delete(cf(Family.COUNTERS), HEALTH_PROBE_KEY);
             db.write(asyncWrite, b);
         } catch (RocksDBException e) {
             throw ioError("health check", e);
+        } finally {
+            leave();
         }
     }
 
@@ -184,22 +280,28 @@ public final class MetaStore implements AutoCloseable {
 
     /** Makes every earlier write durable (fsync of the write-ahead log). */
     public void sync() {
+        enter();
         try {
             db.flushWal(true);
         } catch (RocksDBException e) {
             throw ioError("sync", e);
+        } finally {
+            leave();
         }
     }
 
+    /** A scanner holds its token until closed: close it. */
     public Scanner scan(Family f, byte[] prefix) {
         checkScannable(f);
-        return new Scanner(db.newIterator(cf(f)), prefix);
+        enter();
+        return new Scanner(db.newIterator(cf(f)), prefix, null, this::leave);
     }
 
-    public Scanner scan(Family f, byte[] prefix, org.rocksdb.Snapshot snapshot) {
+    public Scanner scan(Family f, byte[] prefix, Snapshot snapshot) {
         checkScannable(f);
+        enter();
         org.rocksdb.ReadOptions ro = new org.rocksdb.ReadOptions().setSnapshot(snapshot);
-        return new Scanner(db.newIterator(cf(f), ro), prefix, ro);
+        return new Scanner(db.newIterator(cf(f), ro), prefix, ro, this::leave);
     }
 
     /** The index's hash memtable has no key order: an iterator over it would silently skip keys. */
@@ -220,14 +322,38 @@ public final class MetaStore implements AutoCloseable {
         return new EngineException(EngineException.Reason.IO_ERROR, "metadata " + op + " failed: " + msg, e);
     }
 
+    /**
+     * Refuses new calls, waits for those in progress and for open scanners and snapshots, then frees the
+     * native side. If some are still out after {@link #CLOSE_WAIT_MILLIS}, leaves it allocated (a leak,
+     * where freeing would crash). Column family handles are never freed: a batch being built may still
+     * hold one, and freeing the database without them is safe.
+     */
     @Override
     public void close() {
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+        }
+        long deadline = System.nanoTime() + CLOSE_WAIT_MILLIS * 1_000_000;
+        while (inUse.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                LOG.warning("metadata store closed with " + inUse.get() + " calls, scanners or snapshots still out:"
+                        + " its native memory stays allocated");
+                return;
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                LOG.warning("interrupted while closing the metadata store: its native memory stays allocated");
+                return;
+            }
+        }
         try {
             db.flushWal(true);
         } catch (RocksDBException ignored) {
             // closing anyway; the WAL is replayed at next open
         }
-        for (ColumnFamilyHandle h : handles) h.close();
         db.close();
         dbOptions.close();
         cfOptions.forEach(ColumnFamilyOptions::close);
@@ -235,4 +361,6 @@ public final class MetaStore implements AutoCloseable {
         syncWrite.close();
         asyncWrite.close();
     }
+
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(MetaStore.class.getName());
 }

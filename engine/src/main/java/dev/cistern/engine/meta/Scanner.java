@@ -9,16 +9,16 @@ public final class Scanner implements AutoCloseable {
     private final RocksIterator it;
     private final byte[] prefix;
     private final ReadOptions readOptions;
+    /** Gives the store its token back: it frees nothing native while a scanner is open. */
+    private final Runnable onClose;
     private boolean started;
+    private boolean closed;
 
-    Scanner(RocksIterator it, byte[] prefix) {
-        this(it, prefix, null);
-    }
-
-    Scanner(RocksIterator it, byte[] prefix, ReadOptions readOptions) {
+    Scanner(RocksIterator it, byte[] prefix, ReadOptions readOptions, Runnable onClose) {
         this.it = it;
         this.prefix = prefix;
         this.readOptions = readOptions;
+        this.onClose = onClose;
     }
 
     /** Positions at the first key &gt;= {@code key} (which should start with the prefix). */
@@ -69,7 +69,13 @@ public final class Scanner implements AutoCloseable {
 
     @Override
     public void close() {
-        it.close();
-        if (readOptions != null) readOptions.close();
+        if (closed) return;
+        closed = true;
+        try {
+            it.close();
+            if (readOptions != null) readOptions.close();
+        } finally {
+            onClose.run();
+        }
     }
 }

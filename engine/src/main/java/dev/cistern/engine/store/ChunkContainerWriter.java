@@ -75,7 +75,8 @@ public final class ChunkContainerWriter {
      * seal) does not follow garbage.
      */
     public synchronized int appendAll(byte[][] records, int from, int to) throws IOException {
-        if (sealed) throw new IllegalStateException("container " + id + " is sealed");
+        // reached when the store closes under a writer (shutdown): an I/O failure for that writer
+        if (sealed) throw new IOException("chunk container " + id + " is sealed: the store is closing");
         long start = position;
         ByteBuffer[] bufs = new ByteBuffer[to - from];
         long total = 0;

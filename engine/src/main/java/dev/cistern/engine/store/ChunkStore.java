@@ -26,6 +26,8 @@ import java.util.function.LongSupplier;
  */
 public final class ChunkStore implements AutoCloseable {
     private static final int MAX_READ_CHANNELS = 256;
+    /** Set by {@link #close}, under {@code idle}'s lock: no container is created after it. */
+    private boolean closed;
 
     private final long groupId;
     private final Path dir;
@@ -74,6 +76,7 @@ public final class ChunkStore implements AutoCloseable {
     /** An open container for one writer's exclusive use; give it back with {@link #release}. */
     public ChunkContainerWriter acquire() throws IOException {
         synchronized (idle) {
+            if (closed) throw new IOException("the chunk store of group " + groupId + " is closed");
             ChunkContainerWriter w = idle.pollFirst();
             if (w != null) return w;
         }
@@ -277,6 +280,7 @@ public final class ChunkStore implements AutoCloseable {
         awaitSeals();
         List<ChunkContainerWriter> all;
         synchronized (idle) {
+            closed = true;
             idle.clear();
             all = new ArrayList<>(open.values());
         }

@@ -1,0 +1,16 @@
+package dev.cistern.engine.core;
+
+/**
+ * Places in the write path and the cleaner where a test can hold a thread, to force one interleaving of
+ * the two that stress tests only hit now and then. Empty actions unless a test sets them; one per engine.
+ */
+final class PausePoints {
+    private static final Runnable NONE = () -> { };
+
+    /** A writer has appended (and maybe sealed) records, and not yet listed or indexed them. */
+    volatile Runnable afterAppend = NONE;
+    /** The cleaner has marked, and not yet listed the sealed containers it will sweep. */
+    volatile Runnable beforeSweep = NONE;
+    /** The cleaner has read a container's listing without the write lock, and now takes the lock. */
+    volatile Runnable beforeSweepLock = NONE;
+}
