@@ -40,7 +40,7 @@ public class IndexBench {
         byte[] loc = new byte[20];
         hits = new ArrayList<>();
         misses = new ArrayList<>();
-        try (var b = new org.rocksdb.WriteBatch()) {
+        try (var b = meta.batch()) {
             for (int i = 0; i < KEYS; i++) {
                 r.nextBytes(fp);
                 byte[] k = key(fp);
@@ -51,7 +51,7 @@ public class IndexBench {
         } catch (org.rocksdb.RocksDBException e) {
             throw new IOException(e);
         }
-        meta.db().flush(new org.rocksdb.FlushOptions().setWaitForFlush(true), meta.cf(Family.INDEX));
+        meta.flush(Family.INDEX);
         for (int i = 0; i < 256; i++) {
             r.nextBytes(fp);
             misses.add(key(fp));

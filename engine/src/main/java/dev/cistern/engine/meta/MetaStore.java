@@ -135,14 +135,30 @@ public final class MetaStore implements AutoCloseable {
         }
     }
 
-    private void leave() {
+    void leave() {
         inUse.decrementAndGet();
     }
 
+    /** For scanners: a long scan stops at its next step once the store is closing, and gives its token back. */
+    void checkOpen() {
+        if (closed) throw new EngineException(EngineException.Reason.CLOSED, "the metadata store is closed");
+    }
+
+    /** Flushes a column family's memtable to disk and waits (benchmarks: lookups as from a store at rest). */
+    public void flush(Family f) {
+        enter();
+        try (org.rocksdb.FlushOptions o = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+            db.flush(o, cf(f));
+        } catch (RocksDBException e) {
+            throw ioError("flush", e);
+        } finally {
+            leave();
+        }
+    }
+
     /**
-     * A column family's handle, to put into a {@link WriteBatch}. Handles are never freed (see {@link
-     * #close}), so one taken just before a close is still safe to put into a batch; writing the batch then
-     * fails CLOSED.
+     * A column family's handle, to put into a batch from {@link #batch}. RocksDB frees the handles with the
+     * database, so use one only while holding a token: inside such a batch, a scan or a call here.
      */
     public ColumnFamilyHandle cf(Family f) {
         return handles.get(f.ordinal());
@@ -294,14 +310,14 @@ public final class MetaStore implements AutoCloseable {
     public Scanner scan(Family f, byte[] prefix) {
         checkScannable(f);
         enter();
-        return new Scanner(db.newIterator(cf(f)), prefix, null, this::leave);
+        return new Scanner(db.newIterator(cf(f)), prefix, null, this);
     }
 
     public Scanner scan(Family f, byte[] prefix, Snapshot snapshot) {
         checkScannable(f);
         enter();
         org.rocksdb.ReadOptions ro = new org.rocksdb.ReadOptions().setSnapshot(snapshot);
-        return new Scanner(db.newIterator(cf(f), ro), prefix, ro, this::leave);
+        return new Scanner(db.newIterator(cf(f), ro), prefix, ro, this);
     }
 
     /** The index's hash memtable has no key order: an iterator over it would silently skip keys. */
@@ -323,10 +339,10 @@ public final class MetaStore implements AutoCloseable {
     }
 
     /**
-     * Refuses new calls, waits for those in progress and for open scanners and snapshots, then frees the
-     * native side. If some are still out after {@link #CLOSE_WAIT_MILLIS}, leaves it allocated (a leak,
-     * where freeing would crash). Column family handles are never freed: a batch being built may still
-     * hold one, and freeing the database without them is safe.
+     * Refuses new calls, waits for those in progress and for open batches, scanners and snapshots (a
+     * scanner's next step fails CLOSED, so long scans give theirs back soon), then frees the native side.
+     * If some are still out after {@link #CLOSE_WAIT_MILLIS}, leaves it allocated: a leak, where freeing
+     * would crash.
      */
     @Override
     public void close() {
@@ -335,19 +351,22 @@ public final class MetaStore implements AutoCloseable {
             closed = true;
         }
         long deadline = System.nanoTime() + CLOSE_WAIT_MILLIS * 1_000_000;
-        while (inUse.get() > 0) {
-            if (System.nanoTime() > deadline) {
-                LOG.warning("metadata store closed with " + inUse.get() + " calls, scanners or snapshots still out:"
-                        + " its native memory stays allocated");
-                return;
+        boolean interrupted = false;
+        try {
+            while (inUse.get() > 0) {
+                if (System.nanoTime() > deadline) {
+                    LOG.warning("metadata store closed with " + inUse.get() + " calls, batches, scanners or snapshots"
+                            + " still out after " + CLOSE_WAIT_MILLIS / 1000 + " s: its native memory stays allocated");
+                    return;
+                }
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    interrupted = true; // the tokens come back within moments: finish closing, keep the interrupt
+                }
             }
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                LOG.warning("interrupted while closing the metadata store: its native memory stays allocated");
-                return;
-            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
         }
         try {
             db.flushWal(true);

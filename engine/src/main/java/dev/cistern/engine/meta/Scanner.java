@@ -9,16 +9,16 @@ public final class Scanner implements AutoCloseable {
     private final RocksIterator it;
     private final byte[] prefix;
     private final ReadOptions readOptions;
-    /** Gives the store its token back: it frees nothing native while a scanner is open. */
-    private final Runnable onClose;
+    /** The store whose token this scanner holds: it frees nothing native while a scanner is open. */
+    private final MetaStore store;
     private boolean started;
     private boolean closed;
 
-    Scanner(RocksIterator it, byte[] prefix, ReadOptions readOptions, Runnable onClose) {
+    Scanner(RocksIterator it, byte[] prefix, ReadOptions readOptions, MetaStore store) {
         this.it = it;
         this.prefix = prefix;
         this.readOptions = readOptions;
-        this.onClose = onClose;
+        this.store = store;
     }
 
     /** Positions at the first key &gt;= {@code key} (which should start with the prefix). */
@@ -37,6 +37,7 @@ public final class Scanner implements AutoCloseable {
 
     /** Advances; false when past the prefix. */
     public boolean next() {
+        store.checkOpen();
         if (!started) {
             it.seek(prefix);
             started = true;
@@ -55,6 +56,7 @@ public final class Scanner implements AutoCloseable {
 
     /** Moves on after a seek without skipping the current key the first time. */
     public boolean advance() {
+        store.checkOpen();
         it.next();
         return valid();
     }
@@ -75,7 +77,7 @@ public final class Scanner implements AutoCloseable {
             it.close();
             if (readOptions != null) readOptions.close();
         } finally {
-            onClose.run();
+            store.leave();
         }
     }
 }

@@ -83,7 +83,14 @@ public final class ChunkStore implements AutoCloseable {
         long id = idAllocator.getAsLong();
         sealListener.created(groupId, id);
         ChunkContainerWriter w = ChunkContainerWriter.create(file(id), groupId, id);
-        open.put(id, w);
+        synchronized (idle) {
+            // a close that ran meanwhile did not see it: close it here (recovery seals it at the next start)
+            if (closed) {
+                w.closeUnsealed();
+                throw new IOException("the chunk store of group " + groupId + " is closed");
+            }
+            open.put(id, w);
+        }
         return w;
     }
 
