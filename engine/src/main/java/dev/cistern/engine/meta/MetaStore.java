@@ -72,6 +72,8 @@ public final class MetaStore implements AutoCloseable {
     /** Calls in progress plus open scanners and snapshots: the native side is freed only at zero. */
     private final AtomicLong inUse = new AtomicLong();
     private volatile boolean closed;
+    /** Whether the native side is freed: guarded by this store's lock. */
+    private boolean freed;
     /** How long {@link #close} waits for calls to finish before it leaves the native side allocated. */
     private static final long CLOSE_WAIT_MILLIS = 30_000;
 
@@ -130,13 +132,14 @@ public final class MetaStore implements AutoCloseable {
     private void enter() {
         inUse.incrementAndGet();
         if (closed) {
-            inUse.decrementAndGet();
+            leave();
             throw new EngineException(EngineException.Reason.CLOSED, "the metadata store is closed");
         }
     }
 
+    /** Gives a token back; the last one back after a close that stopped waiting frees the native side. */
     void leave() {
-        inUse.decrementAndGet();
+        if (inUse.decrementAndGet() == 0 && closed) freeNative();
     }
 
     /** For scanners: a long scan stops at its next step once the store is closing, and gives its token back. */
@@ -341,22 +344,25 @@ public final class MetaStore implements AutoCloseable {
     /**
      * Refuses new calls, waits for those in progress and for open batches, scanners and snapshots (a
      * scanner's next step fails CLOSED, so long scans give theirs back soon), then frees the native side.
-     * If some are still out after {@link #CLOSE_WAIT_MILLIS}, leaves it allocated: a leak, where freeing
-     * would crash.
+     * If some are still out after {@link #CLOSE_WAIT_MILLIS}, returns, and the last one given back frees it.
      */
     @Override
     public void close() {
+        close(CLOSE_WAIT_MILLIS);
+    }
+
+    void close(long waitMillis) {
         synchronized (this) {
             if (closed) return;
             closed = true;
         }
-        long deadline = System.nanoTime() + CLOSE_WAIT_MILLIS * 1_000_000;
+        long deadline = System.nanoTime() + waitMillis * 1_000_000;
         boolean interrupted = false;
         try {
             while (inUse.get() > 0) {
                 if (System.nanoTime() > deadline) {
-                    LOG.warning("metadata store closed with " + inUse.get() + " calls, batches, scanners or snapshots"
-                            + " still out after " + CLOSE_WAIT_MILLIS / 1000 + " s: its native memory stays allocated");
+                    LOG.warning("metadata store closing with " + inUse.get() + " calls, batches, scanners or snapshots"
+                            + " still out after " + waitMillis + " ms: it is freed when the last comes back");
                     return;
                 }
                 try {
@@ -368,6 +374,13 @@ public final class MetaStore implements AutoCloseable {
         } finally {
             if (interrupted) Thread.currentThread().interrupt();
         }
+        freeNative();
+    }
+
+    /** Once, when closed and no token is out: by {@link #close}, or by the last {@link #leave} after it gave up waiting. */
+    private synchronized void freeNative() {
+        if (freed) return;
+        freed = true;
         try {
             db.flushWal(true);
         } catch (RocksDBException ignored) {

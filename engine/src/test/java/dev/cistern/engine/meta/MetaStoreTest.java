@@ -3,6 +3,7 @@ package dev.cistern.engine.meta;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cistern.engine.EngineException;
 import dev.cistern.engine.meta.MetaStore.Family;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,28 @@ class MetaStoreTest {
             try (Scanner sc = meta.scan(Family.RECIPES, Keys.id(1))) {
                 assertThat(sc.next()).isFalse();
             }
+        }
+    }
+
+    /**
+     * A close that stops waiting for a scanner still open returns, refuses new calls, and leaves the
+     * database to the scanner: it is freed (its lock file released, its log flushed) when that scanner closes.
+     */
+    @Test
+    void aCloseThatStopsWaitingFreesTheStoreWhenTheLastTokenComesBack() {
+        byte[] key = Keys.id(7);
+        MetaStore meta = MetaStore.open(dir);
+        meta.put(Family.GROUPS, key, new byte[] {42}, false);
+        Scanner sc = meta.scan(Family.GROUPS, new byte[0]);
+        meta.close(50);
+        assertThatThrownBy(() -> meta.get(Family.GROUPS, key)).isInstanceOf(EngineException.class)
+                .extracting(e -> ((EngineException) e).reason()).isEqualTo(EngineException.Reason.CLOSED);
+        assertThatThrownBy(sc::next).isInstanceOf(EngineException.class);
+        // still open underneath: a second store on the same directory is refused by RocksDB's lock
+        assertThatThrownBy(() -> MetaStore.open(dir)).isInstanceOf(EngineException.class);
+        sc.close();
+        try (MetaStore again = MetaStore.open(dir)) {
+            assertThat(again.get(Family.GROUPS, key)).containsExactly(42);
         }
     }
 }
