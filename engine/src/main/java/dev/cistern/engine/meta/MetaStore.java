@@ -74,7 +74,7 @@ public final class MetaStore implements AutoCloseable {
     private volatile boolean closed;
     /** Whether the native side is freed: guarded by this store's lock. */
     private boolean freed;
-    /** How long {@link #close} waits for calls to finish before it leaves the native side allocated. */
+    /** How long {@link #close} waits for calls to finish; after that the last one back frees the native side. */
     private static final long CLOSE_WAIT_MILLIS = 30_000;
 
     private MetaStore(RocksDB db, List<ColumnFamilyHandle> handles, DBOptions dbOptions, LRUCache cache,
@@ -88,15 +88,17 @@ public final class MetaStore implements AutoCloseable {
 
     public static MetaStore open(Path dir) {
         RocksDB.loadLibrary();
+        LRUCache cache = null;
+        DBOptions dbo = null;
+        List<ColumnFamilyOptions> opts = new ArrayList<>();
         try {
             Files.createDirectories(dir);
-            LRUCache cache = new LRUCache(256L * 1024 * 1024);
-            DBOptions dbo = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+            cache = new LRUCache(256L * 1024 * 1024);
+            dbo = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
                     .setMaxBackgroundJobs(2).setKeepLogFileNum(5)
                     // a hash memtable takes one writer at a time (RocksDB still groups concurrent commits)
                     .setAllowConcurrentMemtableWrite(false);
             List<ColumnFamilyDescriptor> descs = new ArrayList<>();
-            List<ColumnFamilyOptions> opts = new ArrayList<>();
             for (Family f : Family.values()) {
                 ColumnFamilyOptions o = new ColumnFamilyOptions();
                 BlockBasedTableConfig t = new BlockBasedTableConfig().setBlockCache(cache)
@@ -121,6 +123,10 @@ public final class MetaStore implements AutoCloseable {
             RocksDB db = RocksDB.open(dbo, dir.toString(), descs, handles);
             return new MetaStore(db, handles, dbo, cache, opts);
         } catch (RocksDBException | java.io.IOException e) {
+            // refused (a lock held, a damaged store): free the options, or each retry leaks them
+            opts.forEach(ColumnFamilyOptions::close);
+            if (dbo != null) dbo.close();
+            if (cache != null) cache.close();
             throw new EngineException(EngineException.Reason.IO_ERROR, "cannot open metadata store " + dir + ": " + e.getMessage(), e);
         }
     }
@@ -313,14 +319,26 @@ public final class MetaStore implements AutoCloseable {
     public Scanner scan(Family f, byte[] prefix) {
         checkScannable(f);
         enter();
-        return new Scanner(db.newIterator(cf(f)), prefix, null, this);
+        try {
+            return new Scanner(db.newIterator(cf(f)), prefix, null, this);
+        } catch (RuntimeException | Error e) {
+            leave();
+            throw e;
+        }
     }
 
     public Scanner scan(Family f, byte[] prefix, Snapshot snapshot) {
         checkScannable(f);
         enter();
-        org.rocksdb.ReadOptions ro = new org.rocksdb.ReadOptions().setSnapshot(snapshot);
-        return new Scanner(db.newIterator(cf(f), ro), prefix, ro, this);
+        org.rocksdb.ReadOptions ro = null;
+        try {
+            ro = new org.rocksdb.ReadOptions().setSnapshot(snapshot);
+            return new Scanner(db.newIterator(cf(f), ro), prefix, ro, this);
+        } catch (RuntimeException | Error e) {
+            if (ro != null) ro.close();
+            leave();
+            throw e;
+        }
     }
 
     /** The index's hash memtable has no key order: an iterator over it would silently skip keys. */

@@ -41,7 +41,8 @@ class MetaStoreTest {
         meta.close(50);
         assertThatThrownBy(() -> meta.get(Family.GROUPS, key)).isInstanceOf(EngineException.class)
                 .extracting(e -> ((EngineException) e).reason()).isEqualTo(EngineException.Reason.CLOSED);
-        assertThatThrownBy(sc::next).isInstanceOf(EngineException.class);
+        assertThatThrownBy(sc::next).isInstanceOf(EngineException.class)
+                .extracting(e -> ((EngineException) e).reason()).isEqualTo(EngineException.Reason.CLOSED);
         // still open underneath: a second store on the same directory is refused by RocksDB's lock
         assertThatThrownBy(() -> MetaStore.open(dir)).isInstanceOf(EngineException.class);
         sc.close();
