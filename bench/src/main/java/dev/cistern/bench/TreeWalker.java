@@ -45,6 +45,8 @@ final class TreeWalker {
     private static final int BUFFER = 1 << 20;
     /** Files at least this large are mapped rather than read into a buffer: one copy of their bytes fewer. */
     private static final long MAP_AT_LEAST = BUFFER;
+    /** Large files are mapped this much at a time and handed over a MiB at a time. */
+    private static final long REGION = 16L << 20;
 
     /**
      * A piece of the stream ready for the sink: a buffer of the reader's pool (back to the pool after the
@@ -154,20 +156,29 @@ final class TreeWalker {
     }
 
     /**
-     * Hands file {@code in} over a MiB at a time, each piece mapped on its own and unmapped by the sink
-     * once written: what stays mapped is bounded like the buffers, not by the file's size.
+     * Hands file {@code in} over a MiB at a time. It is mapped 16 MiB at a time, each region in an arena of
+     * its own that the sink closes (unmaps) when it releases the region's last piece: what stays mapped is
+     * bounded by a few regions, not by the file's size. Closing a shared arena is a handshake with every
+     * thread of the JVM, so one per 16 MiB rather than one per MiB (the engine's threads stalled on them).
      */
     private static void mapped(FileChannel in, long size, BlockingQueue<Object> filled) throws IOException, InterruptedException {
-        for (long at = 0; at < size; at += BUFFER) {
+        for (long region = 0; region < size; region += REGION) {
+            long regionSize = Math.min(REGION, size - region);
             Arena arena = Arena.ofShared();
-            boolean handedOver = false;
+            boolean lastHandedOver = false;
             try {
-                MemorySegment piece = in.map(FileChannel.MapMode.READ_ONLY, at, Math.min(BUFFER, size - at), arena);
-                piece.load(); // page faults on this thread, not the sink's
-                filled.put(new Piece(piece.asByteBuffer(), false, arena));
-                handedOver = true;
+                MemorySegment mapping = in.map(FileChannel.MapMode.READ_ONLY, region, regionSize, arena);
+                for (long at = 0; at < regionSize; at += BUFFER) {
+                    MemorySegment piece = mapping.asSlice(at, Math.min(BUFFER, regionSize - at));
+                    piece.load(); // page faults on this thread, not the sink's
+                    boolean last = at + BUFFER >= regionSize;
+                    // the sink releases pieces in order: the last one's release ends the region
+                    filled.put(new Piece(piece.asByteBuffer(), false, last ? arena : null));
+                    lastHandedOver = last;
+                }
             } finally {
-                if (!handedOver) arena.close();
+                // failed or interrupted part-way (the sink stopped taking pieces): nobody will release the last
+                if (!lastHandedOver) arena.close();
             }
         }
     }

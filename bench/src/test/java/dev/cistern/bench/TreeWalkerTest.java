@@ -20,8 +20,9 @@ class TreeWalkerTest {
 
     @Test
     void streamIsEachFilesHeaderThenItsBytesInPathOrderWhateverTheBufferBoundaries() throws IOException {
-        // sizes around the 1 MiB read-ahead buffers: empty, tiny, exactly one, one and a byte, several
-        int[] sizes = {0, 1, 1 << 20, (1 << 20) + 1, 3_500_000, 17};
+        // sizes around the 1 MiB read-ahead buffers: empty, tiny, exactly one, one and a byte, several; and
+        // around the 16 MiB mapped regions: exactly one, and two and a bit
+        int[] sizes = {0, 1, 1 << 20, (1 << 20) + 1, 3_500_000, 17, 16 << 20, (32 << 20) + 5};
         Random r = new Random(3);
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         Files.createDirectories(dir.resolve("sub"));
@@ -49,9 +50,11 @@ class TreeWalkerTest {
     @Test
     void aFailingSinkStopsTheWalkAndItsReader() throws IOException {
         for (int i = 0; i < 20; i++) Files.write(dir.resolve("f" + i), new byte[1 << 20]);
+        Files.write(dir.resolve("big"), new byte[40 << 20]); // first: stops inside its first mapped region
         int[] calls = {0};
         assertThatThrownBy(() -> TreeWalker.write(dir, b -> {
             if (++calls[0] == 3) throw new IOException("sink is full");
+            b.position(b.limit());
         })).isInstanceOf(IOException.class).hasMessage("sink is full");
         // the reader was interrupted rather than left blocked on a full queue: no thread of it remains
         long deadline = System.nanoTime() + 5_000_000_000L;
