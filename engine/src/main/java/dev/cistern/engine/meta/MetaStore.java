@@ -155,14 +155,12 @@ public final class MetaStore implements AutoCloseable {
 
     /** Flushes a column family's memtable to disk and waits (benchmarks: lookups as from a store at rest). */
     public void flush(Family f) {
-        enter();
-        try (org.rocksdb.FlushOptions o = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
-            db.flush(o, cf(f));
-        } catch (RocksDBException e) {
-            throw ioError("flush", e);
-        } finally {
-            leave();
-        }
+        call("flush", () -> {
+            try (org.rocksdb.FlushOptions o = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+                db.flush(o, cf(f));
+            }
+            return null;
+        });
     }
 
     /**
@@ -214,63 +212,50 @@ public final class MetaStore implements AutoCloseable {
         }
     }
 
-    public void delete(Family f, byte[] key) {
+    /** One call into RocksDB: under a token, its failure reported as the engine's ({@code op} names it). */
+    private interface NativeCall<T> {
+        T run() throws RocksDBException;
+    }
+
+    private <T> T call(String op, NativeCall<T> c) {
         enter();
         try {
-            db.delete(cf(f), key);
+            return c.run();
         } catch (RocksDBException e) {
-            throw ioError("write", e);
+            throw ioError(op, e);
         } finally {
             leave();
         }
     }
 
+    public void delete(Family f, byte[] key) {
+        call("write", () -> {
+            db.delete(cf(f), key);
+            return null;
+        });
+    }
+
     public byte[] get(Family f, byte[] key) {
-        enter();
-        try {
-            return db.get(cf(f), key);
-        } catch (RocksDBException e) {
-            throw ioError("read", e);
-        } finally {
-            leave();
-        }
+        return call("read", () -> db.get(cf(f), key));
     }
 
     /** A point read with {@code readOptions} (a snapshot, say: one ReadOptions for many reads). */
     public byte[] get(Family f, byte[] key, org.rocksdb.ReadOptions readOptions) {
-        enter();
-        try {
-            return db.get(cf(f), readOptions, key);
-        } catch (RocksDBException e) {
-            throw ioError("read", e);
-        } finally {
-            leave();
-        }
+        return call("read", () -> db.get(cf(f), readOptions, key));
     }
 
     public List<byte[]> multiGet(Family f, List<byte[]> keys) {
         List<ColumnFamilyHandle> cfs = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++) cfs.add(cf(f));
-        enter();
-        try {
-            return db.multiGetAsList(cfs, keys);
-        } catch (RocksDBException e) {
-            throw ioError("read", e);
-        } finally {
-            leave();
-        }
+        return call("read", () -> db.multiGetAsList(cfs, keys));
     }
 
     /** Writes a batch; {@code sync} makes it durable before returning. */
     public void write(WriteBatch batch, boolean sync) {
-        enter();
-        try {
+        call("write", () -> {
             db.write(sync ? syncWrite : asyncWrite, batch);
-        } catch (RocksDBException e) {
-            throw ioError("write", e);
-        } finally {
-            leave();
-        }
+            return null;
+        });
     }
 
     public void put(Family f, byte[] key, byte[] value, boolean sync) {
@@ -288,16 +273,14 @@ public final class MetaStore implements AutoCloseable {
      * Probes with a read and an unsynced delete of a key no record uses: no data, a few bytes of log.
      */
     public void checkHealth() {
-        enter();
-        try (WriteBatch b = new WriteBatch()) {
-            db.get(cf(Family.COUNTERS), HEALTH_PROBE_KEY);
-            b.delete(cf(Family.COUNTERS), HEALTH_PROBE_KEY);
-            db.write(asyncWrite, b);
-        } catch (RocksDBException e) {
-            throw ioError("health check", e);
-        } finally {
-            leave();
-        }
+        call("health check", () -> {
+            try (WriteBatch b = new WriteBatch()) {
+                db.get(cf(Family.COUNTERS), HEALTH_PROBE_KEY);
+                b.delete(cf(Family.COUNTERS), HEALTH_PROBE_KEY);
+                db.write(asyncWrite, b);
+            }
+            return null;
+        });
     }
 
     /** A key no record uses: reading it walks the read path without finding anything. */
@@ -305,14 +288,10 @@ public final class MetaStore implements AutoCloseable {
 
     /** Makes every earlier write durable (fsync of the write-ahead log). */
     public void sync() {
-        enter();
-        try {
+        call("sync", () -> {
             db.flushWal(true);
-        } catch (RocksDBException e) {
-            throw ioError("sync", e);
-        } finally {
-            leave();
-        }
+            return null;
+        });
     }
 
     /** A scanner holds its token until closed: close it. */
