@@ -305,7 +305,7 @@ final class DedupStore {
 
     /**
      * Where chunk {@code i}, claimed by another writer ({@code other}), was stored. If that writer failed,
-     * this one claims and stores it by the same rules as a first claim (the index looked at once more,
+     * this one claims and stores it by the same rules as a first claim ({@link #storedSinceLookup} first,
      * one claim at a time), so two waiters never store two copies.
      */
     private ChunkLocation awaitOrStore(WriteSession s, Prepared p, int i, CompletableFuture<ChunkLocation> other) {
@@ -322,16 +322,15 @@ final class DedupStore {
                 if (other != null) continue; // another waiter claimed it first: wait for that one
                 Map<Fingerprint, CompletableFuture<ChunkLocation>> mine = new HashMap<>(Map.of(fp, claim));
                 try {
-                    ChunkLocation[] indexed = new ChunkLocation[1];
-                    IndexLookup.indexed(meta, g, List.of(fp), indexed);
-                    if (indexed[0] == null) {
+                    ChunkLocation meanwhile = storedSinceLookup(g, p, List.of(i))[0];
+                    if (meanwhile == null) {
                         writeNew(s, p, List.of(p.encode(new int[] {i}, g.record.compression(), g.writeKey())), mine);
                         return p.locs[i];
                     }
                     mine.remove(fp);
                     g.inflight.remove(fp, claim);
-                    claim.complete(indexed[0]);
-                    return indexed[0];
+                    claim.complete(meanwhile);
+                    return meanwhile;
                 } finally {
                     // not settled by writeNew (the lookup or the encoding failed): others waiting retry
                     if (mine.remove(fp) != null) {
