@@ -122,6 +122,8 @@ final class IngestBench implements Callable<Integer> {
         json.put("restore_mb_s", round(restoreMbs));
         // CPU seconds tell the cost independently of what else runs on the machine
         json.put("ingest_cpu_s", ingestCpu.stream().map(IngestBench::round).toList());
+        // two chunks at a time on the SHA extensions, or the JDK one at a time (-Dcistern.sha256.native=false)
+        json.put("sha256", Fingerprint.nativeHashing() ? "native-two-lane" : "jdk");
         json.put("restore_cpu_s", round(restoreCpu));
         json.put("peak_rss_mb", PeerRunner.peakRssMb());
         json.put("chunks", stats.chunkCount());

@@ -9,6 +9,7 @@ import java.util.HexFormat;
 public final class Fingerprint implements Comparable<Fingerprint> {
     public static final int LENGTH = 32;
     private static final MessageDigest PROTOTYPE = newDigest();
+    private static final boolean NATIVE = NativeSha256.AVAILABLE;
 
     private final byte[] bytes;
     private final int hash;
@@ -46,6 +47,27 @@ public final class Fingerprint implements Comparable<Fingerprint> {
     public static Fingerprint of(MessageDigest md, byte[] data, int off, int len) {
         md.update(data, off, len);
         return new Fingerprint(md.digest());
+    }
+
+    /**
+     * Fingerprints chunks {@code from..to-1} of {@code buf}, chunk {@code i} being {@code len[i]} bytes at
+     * {@code off[i]}, into {@code fps[i]}: two at a time on the CPU's SHA extensions where the engine's
+     * native library can (see {@link NativeSha256}), one at a time by the JDK otherwise. Same digests.
+     */
+    public static void ofAll(byte[] buf, int[] off, int[] len, int from, int to, Fingerprint[] fps) {
+        if (NATIVE && to - from > 1) {
+            byte[] out = new byte[LENGTH * (to - from)];
+            NativeSha256.digest(buf, off, len, from, to, out);
+            for (int i = from; i < to; i++) fps[i] = read(out, LENGTH * (i - from));
+        } else {
+            MessageDigest md = digest();
+            for (int i = from; i < to; i++) fps[i] = of(md, buf, off[i], len[i]);
+        }
+    }
+
+    /** Whether {@link #ofAll} hashes on the engine's native library (figures and logs say which). */
+    public static boolean nativeHashing() {
+        return NATIVE;
     }
 
     public byte[] bytes() {

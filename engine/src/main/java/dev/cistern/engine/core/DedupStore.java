@@ -61,10 +61,7 @@ final class DedupStore {
     /** Fingerprints {@code n} chunks of {@code buf}, in parallel when there are several. */
     Fingerprint[] fingerprint(byte[] buf, int[] off, int[] len, int n) {
         Fingerprint[] fps = new Fingerprint[n];
-        parallel(n, (from, to) -> {
-            var md = Fingerprint.digest();
-            for (int i = from; i < to; i++) fps[i] = Fingerprint.of(md, buf, off[i], len[i]);
-        });
+        parallel(n, (from, to) -> Fingerprint.ofAll(buf, off, len, from, to, fps));
         return fps;
     }
 

@@ -37,6 +37,8 @@ final class StreamWriterImpl implements StreamWriter {
     private static final int IN_FLIGHT = 4;
     /** At most this many chunks cut by search between two probes for a chain of stored chunks. */
     private static final int MAX_PROBE_INTERVAL = 64;
+    /** Chunks hashed between two checks of predicted boundaries: at most this many hashed in vain. */
+    private static final int CHECK_BATCH = 16;
     /** Recipe steps {@link #writeCopyOf} references at a time. */
     private static final int COPY_BATCH = 4096;
 
@@ -175,7 +177,6 @@ final class StreamWriterImpl implements StreamWriter {
         while (pos < fill) {
             int cut = -1;
             Fingerprint predicted = null;
-            Fingerprint probed = null;
             LocalityCache.Node next = chainEnd == null ? null : chainEnd.next;
             if (next != null) {
                 int length = next.location.rawLength();
@@ -189,8 +190,7 @@ final class StreamWriterImpl implements StreamWriter {
                 if (cut < 0) break;
                 chainEnd = null;
                 if (--untilProbe <= 0) {
-                    probed = Fingerprint.of(probeDigest, buf, pos, cut);
-                    chainEnd = engine.dedup.cachedOrLoaded(g, probed);
+                    chainEnd = engine.dedup.cachedOrLoaded(g, Fingerprint.of(probeDigest, buf, pos, cut));
                     if (chainEnd != null) {
                         probeInterval = 1;
                     } else {
@@ -201,7 +201,7 @@ final class StreamWriterImpl implements StreamWriter {
             } else {
                 chainEnd = next;
             }
-            cuts.add(pos, cut, probed, predicted);
+            cuts.add(pos, cut, predicted);
             pos += cut;
         }
         if (cuts.n > 0) {
@@ -238,32 +238,33 @@ final class StreamWriterImpl implements StreamWriter {
     }
 
     /**
-     * Store stage: fingerprints the chunks of a segment not hashed yet and checks the predicted ones. At
-     * the first wrong prediction, cuts the rest of the segment by content (its last chunk then ends at
-     * the segment's end) and tells the cutting thread to stop following its chain.
+     * Store stage: fingerprints the chunks of a segment and checks the predicted ones, a few at a time so
+     * that little is hashed past a wrong prediction. At the first wrong one, cuts the rest of the segment
+     * by content (its last chunk then ends at the segment's end) and tells the cutting thread to stop
+     * following its chain.
      */
     private void fingerprintChecked(byte[] segment, Cuts cuts) {
-        var md = Fingerprint.digest();
-        for (int i = 0; i < cuts.n; i++) {
-            if (cuts.fps[i] != null) continue;
-            Fingerprint fp = Fingerprint.of(md, segment, cuts.off[i], cuts.len[i]);
-            if (cuts.predicted[i] != null && !fp.equals(cuts.predicted[i])) {
+        for (int from = 0; from < cuts.n; from += CHECK_BATCH) {
+            int to = Math.min(cuts.n, from + CHECK_BATCH);
+            Fingerprint.ofAll(segment, cuts.off, cuts.len, from, to, cuts.fps);
+            for (int i = from; i < to; i++) {
+                if (cuts.predicted[i] == null || cuts.fps[i].equals(cuts.predicted[i])) continue;
                 mispredicted = true;
                 int end = cuts.off[cuts.n - 1] + cuts.len[cuts.n - 1];
                 int pos = cuts.off[i];
                 cuts.n = i;
                 while (pos < end) {
                     int cut = chunker.next(segment, pos, end - pos, true);
-                    cuts.add(pos, cut, Fingerprint.of(md, segment, pos, cut), null);
+                    cuts.add(pos, cut, null);
                     pos += cut;
                 }
+                Fingerprint.ofAll(segment, cuts.off, cuts.len, i, cuts.n, cuts.fps);
                 return;
             }
-            cuts.fps[i] = fp;
         }
     }
 
-    /** The chunks cut from one segment: offsets, lengths, fingerprints known so far, predictions to check. */
+    /** The chunks cut from one segment: offsets, lengths, fingerprints once hashed, predictions to check. */
     private static final class Cuts {
         int[] off;
         int[] len;
@@ -278,7 +279,7 @@ final class StreamWriterImpl implements StreamWriter {
             predicted = new Fingerprint[capacity];
         }
 
-        void add(int offset, int length, Fingerprint fp, Fingerprint prediction) {
+        void add(int offset, int length, Fingerprint prediction) {
             if (n == off.length) {
                 off = Arrays.copyOf(off, n * 2);
                 len = Arrays.copyOf(len, n * 2);
@@ -287,7 +288,6 @@ final class StreamWriterImpl implements StreamWriter {
             }
             off[n] = offset;
             len[n] = length;
-            fps[n] = fp;
             predicted[n] = prediction;
             n++;
         }

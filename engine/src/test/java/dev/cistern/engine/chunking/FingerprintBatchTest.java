@@ -1,0 +1,95 @@
+package dev.cistern.engine.chunking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Random;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+/** {@link Fingerprint#ofAll}, native two-lane hashing where available, against the JDK's SHA-256 one by one. */
+class FingerprintBatchTest {
+
+    @Test
+    void theNativeLibraryIsUsedWhereItCanBe() throws IOException {
+        // a silent fallback would leave the native path untested and the engine slower: on a machine
+        // that can run it, it must be in use
+        assumeThat(System.getProperty("os.name")).startsWith("Linux");
+        assumeThat(System.getProperty("os.arch")).isEqualTo("amd64");
+        assumeThat(Files.readString(Path.of("/proc/cpuinfo"))).contains(" sha_ni");
+        assumeThat(Fingerprint.class.getClassLoader().getResource("native/linux-x86_64/libcistern-sha256.so"))
+                .as("built: a C compiler was present").isNotNull();
+        assertThat(Fingerprint.nativeHashing()).isTrue();
+    }
+
+    @Test
+    void everyLengthAroundThePaddingCases() throws Exception {
+        // each length from 0 to 300 (one, two and more blocks, the 55/56 padding split) at each start
+        // alignment, hashed in one batch so lanes refill with every kind of neighbour
+        int count = 301 * 4;
+        int[] off = new int[count];
+        int[] len = new int[count];
+        int total = 0;
+        for (int i = 0; i < count; i++) {
+            len[i] = i / 4;
+            off[i] = total + i % 4;
+            total = off[i] + len[i];
+        }
+        byte[] buf = new byte[total];
+        new Random(7).nextBytes(buf);
+        assertSameAsJdk("lengths 0..300", buf, off, len, 0, count);
+    }
+
+    @RepeatedTest(20)
+    void randomChunksOfEveryKindAndRange() throws Exception {
+        Random r = new Random();
+        long seed = r.nextLong();
+        r.setSeed(seed);
+        int count = 1 + r.nextInt(200);
+        int[] off = new int[count];
+        int[] len = new int[count];
+        int total = 0;
+        for (int i = 0; i < count; i++) {
+            // mostly chunk-sized, some tiny, some up to the chunker's 64 KiB maximum
+            len[i] = switch (r.nextInt(4)) {
+                case 0 -> r.nextInt(130);
+                case 1 -> 65536 - r.nextInt(100);
+                default -> 2048 + r.nextInt(14000);
+            };
+            off[i] = total + r.nextInt(3);
+            total = off[i] + len[i];
+        }
+        byte[] buf = new byte[total];
+        r.nextBytes(buf);
+        int from = r.nextInt(count);
+        int to = from + r.nextInt(count - from + 1);
+        assertSameAsJdk("seed " + seed, buf, off, len, from, to);
+    }
+
+    @Test
+    void overlappingAndRepeatedChunksGetTheirOwnDigests() throws Exception {
+        byte[] buf = new byte[100_000];
+        new Random(3).nextBytes(buf);
+        int[] off = {0, 0, 10, 5000, 0, 99_999, 100_000};
+        int[] len = {100_000, 100_000, 70_000, 64, 1, 1, 0};
+        assertSameAsJdk("overlapping", buf, off, len, 0, off.length);
+    }
+
+    private static void assertSameAsJdk(String what, byte[] buf, int[] off, int[] len, int from, int to) throws Exception {
+        Fingerprint[] fps = new Fingerprint[off.length];
+        Fingerprint.ofAll(buf, off, len, from, to, fps);
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        for (int i = 0; i < off.length; i++) {
+            if (i < from || i >= to) {
+                assertThat(fps[i]).as("%s: chunk %d outside the range", what, i).isNull();
+                continue;
+            }
+            md.update(buf, off[i], len[i]);
+            assertThat(fps[i].bytes()).as("%s: chunk %d, %d bytes at %d", what, i, len[i], off[i]).isEqualTo(md.digest());
+        }
+    }
+}
