@@ -123,7 +123,11 @@ SHA_TARGET static void compress2(state *a, const uint8_t *pa, state *b, const ui
     b->cdgh = b_cdgh;
 }
 
-/* One chunk in a lane: its state, its whole blocks still to compress, and where its digest goes. */
+/*
+ * One chunk in a lane: its state and the blocks still to compress, first the chunk's whole blocks in
+ * place, then its last partial block with the padding, copied into the lane (so that those go through
+ * the two-lane path too), and where its digest goes.
+ */
 typedef struct {
     state s;
     const uint8_t *next;
@@ -131,6 +135,8 @@ typedef struct {
     const uint8_t *tail;
     size_t tail_len;
     uint64_t bit_len;
+    uint8_t padded[128];
+    int padding_done;
     uint8_t *out;
     int busy;
 } lane;
@@ -142,20 +148,29 @@ SHA_TARGET static void start(lane *l, const uint8_t *p, size_t len, uint8_t *out
     l->tail = p + (len & ~(size_t) 63);
     l->tail_len = len & 63;
     l->bit_len = (uint64_t) len * 8;
+    l->padding_done = 0;
     l->out = out;
     l->busy = 1;
 }
 
-/* Compresses the last partial block with the padding (one block, or two if the length does not fit). */
-SHA_TARGET static void finish(lane *l) {
-    uint8_t last[128] = {0};
-    memcpy(last, l->tail, l->tail_len);
-    last[l->tail_len] = 0x80;
-    size_t n = l->tail_len < 56 ? 1 : 2;
-    for (int i = 0; i < 8; i++) last[n * 64 - 1 - i] = (uint8_t) (l->bit_len >> (8 * i));
-    compress1(&l->s, last, n);
-    write_digest(l->s, l->out);
-    l->busy = 0;
+/*
+ * Called when a lane's blocks run out: the first time queues the last block(s) with the padding (one
+ * block, or two if the length does not fit after the tail); the second time the digest is complete.
+ */
+SHA_TARGET static void blocks_done(lane *l) {
+    if (!l->padding_done) {
+        memset(l->padded, 0, sizeof l->padded);
+        memcpy(l->padded, l->tail, l->tail_len);
+        l->padded[l->tail_len] = 0x80;
+        size_t n = l->tail_len < 56 ? 1 : 2;
+        for (int i = 0; i < 8; i++) l->padded[n * 64 - 1 - i] = (uint8_t) (l->bit_len >> (8 * i));
+        l->next = l->padded;
+        l->blocks = n;
+        l->padding_done = 1;
+    } else {
+        write_digest(l->s, l->out);
+        l->busy = 0;
+    }
 }
 
 /* 1 if this CPU has the instructions compress1 and compress2 use. */
@@ -179,9 +194,12 @@ EXPORT SHA_TARGET void cistern_sha256_lanes(const uint8_t *buf, const int32_t *o
     int32_t next = 0;
     for (;;) {
         for (int k = 0; k < 2; k++) {
-            // a lane whose whole blocks are done finishes its chunk and takes the next one
+            // a lane out of blocks moves on to its padding, or ends its chunk and takes the next one
             while (!lanes[k].busy || lanes[k].blocks == 0) {
-                if (lanes[k].busy) finish(&lanes[k]);
+                if (lanes[k].busy) {
+                    blocks_done(&lanes[k]);
+                    continue;
+                }
                 if (next == count) break;
                 start(&lanes[k], buf + off[next], (size_t) len[next], out + 32 * (size_t) next);
                 next++;
@@ -199,7 +217,6 @@ EXPORT SHA_TARGET void cistern_sha256_lanes(const uint8_t *buf, const int32_t *o
             lane *l = a->busy ? a : b; // no chunk left for the other lane
             compress1(&l->s, l->next, l->blocks);
             l->blocks = 0;
-            finish(l);
         } else {
             return;
         }

@@ -17,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Objects;
 import java.util.Random;
 import java.util.logging.Logger;
 
@@ -39,10 +40,16 @@ final class NativeSha256 {
     private NativeSha256() {
     }
 
-    /** Digests chunks {@code from..to-1} of {@code buf} into {@code out[32 * (i - from)]}. */
+    /**
+     * Digests chunks {@code from..to-1} of {@code buf} into {@code out[32 * (i - from)]}. Checks every
+     * range first: native code reading past an array would not throw, it would crash the server.
+     */
     static void digest(byte[] buf, int[] off, int[] len, int from, int to, byte[] out) {
         int n = to - from;
         if (n <= 0) return;
+        Objects.checkFromToIndex(from, to, Math.min(off.length, len.length));
+        Objects.checkFromIndexSize(0, 32L * n, out.length);
+        for (int i = from; i < to; i++) Objects.checkFromIndexSize(off[i], len[i], buf.length);
         try {
             // a critical call may read heap arrays in place: no copy of the chunks
             LANES.invokeExact(MemorySegment.ofArray(buf),

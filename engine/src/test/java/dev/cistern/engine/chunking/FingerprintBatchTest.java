@@ -1,6 +1,7 @@
 package dev.cistern.engine.chunking;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
@@ -77,6 +78,25 @@ class FingerprintBatchTest {
         int[] off = {0, 0, 10, 5000, 0, 99_999, 100_000};
         int[] len = {100_000, 100_000, 70_000, 64, 1, 1, 0};
         assertSameAsJdk("overlapping", buf, off, len, 0, off.length);
+    }
+
+    @Test
+    void rangesOutsideTheBufferAreRefusedBeforeNativeCodeSeesThem() {
+        byte[] buf = new byte[1000];
+        byte[] out = new byte[64];
+        int[][][] bad = {
+                {{0, 990}, {10, 11}}, // past the end
+                {{-1, 0}, {10, 10}}, // before the start
+                {{0, 10}, {10, -5}}, // negative length
+        };
+        for (int[][] b : bad) {
+            assertThatThrownBy(() -> NativeSha256.digest(buf, b[0], b[1], 0, 2, out))
+                    .isInstanceOf(IndexOutOfBoundsException.class);
+        }
+        assertThatThrownBy(() -> NativeSha256.digest(buf, new int[] {0, 0, 0}, new int[] {1, 1, 1}, 0, 3, out))
+                .as("digests past the output").isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> NativeSha256.digest(buf, new int[] {0}, new int[] {1, 1}, 0, 2, out))
+                .as("fewer offsets than chunks").isInstanceOf(IndexOutOfBoundsException.class);
     }
 
     private static void assertSameAsJdk(String what, byte[] buf, int[] off, int[] len, int from, int to) throws Exception {
