@@ -3,7 +3,13 @@ package dev.cistern.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cistern.engine.store.ChunkContainerFormat;
+import dev.cistern.engine.store.ChunkRecord;
+import dev.cistern.engine.store.TrailerEntry;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -62,6 +68,44 @@ class CorruptionTest {
                     .hasMessageContaining("checksum")
                     .extracting(t -> ((EngineException) t).reason()).isEqualTo(EngineException.Reason.DAMAGED);
             assertThat(EngineRoundTripTest.readAll(c, "b")).isEqualTo(b);
+        }
+    }
+
+    /**
+     * What a checksum cannot catch: a chunk's bytes rewritten together with its record's checksum (a bug, a
+     * tool, someone with write access to the disk). Verify's SHA-256 of each chunk finds it, and only it.
+     */
+    @Test
+    void verifyFindsAChangedChunkWhoseRecordChecksumStillMatches() throws Exception {
+        byte[] a = TestData.random(1, 1_000_000);
+        byte[] b = TestData.random(2, 1_000_000);
+        try (Engine e = Engines.open(cfg())) {
+            e.createGroup(new StorageGroupSpec("grp", Compression.NONE, 0, null, null)); // bytes stored as they are
+            e.createContainer("grp", new ContainerSpec("bkp", "client", Map.of()));
+            ContainerHandle c = e.openContainer("bkp");
+            EngineRoundTripTest.put(c, "a", a);
+            EngineRoundTripTest.put(c, "b", b);
+        }
+        Path first;
+        try (var groups = Files.list(dir.resolve("chunks")); var files = Files.list(groups.findFirst().orElseThrow())) {
+            first = files.sorted().findFirst().orElseThrow();
+        }
+        try (FileChannel ch = FileChannel.open(first, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            TrailerEntry r = ChunkContainerFormat.scan(ch).records().getFirst();
+            ByteBuffer buf = ByteBuffer.allocate(ChunkRecord.HEADER + r.payloadLength());
+            ch.read(buf, r.offset());
+            byte[] rec = buf.array();
+            assertThat(ChunkRecord.isFrame(rec, 0)).as("a frame of several chunks").isTrue();
+            int data = ChunkRecord.HEADER + ChunkRecord.chunkCount(rec, 0) * ChunkRecord.TABLE_ENTRY;
+            rec[data + 100] ^= 0x5a; // inside the frame's first chunk
+            ByteBuffer.wrap(rec).putInt(0, ChunkRecord.crc(rec, 4, rec.length - 4));
+            ch.write(ByteBuffer.wrap(rec), r.offset());
+        }
+        try (Engine e = Engines.open(cfg())) {
+            VerifyReport v = e.verify(Progress.NONE);
+            assertThat(v.damagedChunks()).isEqualTo(1);
+            assertThat(v.damagedEntries()).containsExactly("bkp/a");
+            assertThat(EngineRoundTripTest.readAll(e.openContainer("bkp"), "b")).isEqualTo(b);
         }
     }
 

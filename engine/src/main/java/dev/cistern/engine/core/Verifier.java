@@ -108,11 +108,19 @@ final class Verifier {
         return IndexLookup.indexedAt(engine.meta, g, c.fingerprint(), c.location());
     }
 
-    /** The record verified last, decoded: the chunks of a frame are checked from one read and decode. */
+    /**
+     * The record verified last, decoded, and the SHA-256 of each of its chunks: the chunks of a frame are
+     * checked from one read, one decode and one batch of digests (two chunks at a time where the engine's
+     * native hashing runs; see {@link Fingerprint#ofAll}).
+     */
     private long lastContainer = -1;
     private int lastOffset = -1;
     private byte[] lastRecord;
-    private byte[] lastRaw;
+    /** Raw offsets of the last record's chunks, ascending, and their digests; null while locked or damaged. */
+    private int[] lastChunkOffsets;
+    private Fingerprint[] lastDigests;
+    /** Decoded bytes of the last record, reused from record to record. */
+    private byte[] raw = new byte[0];
 
     private boolean chunkOk(GroupState g, ContainerChunk c) {
         ChunkLocation loc = c.location();
@@ -121,26 +129,44 @@ final class Verifier {
                 lastContainer = loc.containerId();
                 lastOffset = loc.offset();
                 lastRecord = null;
-                lastRaw = null;
+                lastDigests = null;
                 byte[] rec = g.store.readRecord(loc);
                 ChunkRecord.checkRecord(rec, 0, () -> "chunk");
                 if (!(g.encrypted() && g.key == null)) { // checksum only while locked
-                    byte[] raw = new byte[ChunkRecord.rawLength(rec, 0)];
+                    int rawLength = ChunkRecord.rawLength(rec, 0);
+                    if (raw.length < rawLength) raw = new byte[rawLength];
                     ChunkRecord.decodeRaw(rec, 0, g.key, () -> "chunk", raw, 0);
-                    lastRaw = raw;
+                    digestChunks(rec, rawLength);
                 }
                 lastRecord = rec; // only once it checked (and decoded): a damaged record fails all its chunks
             }
             if (lastRecord == null || !ChunkRecord.holds(lastRecord, 0, c.fingerprint(), loc.rawOffset(), loc.rawLength())) {
                 return false;
             }
-            if (lastRaw == null) return true;
-            var md = Fingerprint.digest();
-            md.update(lastRaw, loc.rawOffset(), loc.rawLength());
-            return java.util.Arrays.equals(md.digest(), c.fingerprint().bytes());
+            if (g.encrypted() && g.key == null) return true;
+            int k = lastDigests == null ? -1 : java.util.Arrays.binarySearch(lastChunkOffsets, loc.rawOffset());
+            return k >= 0 && c.fingerprint().equals(lastDigests[k]);
         } catch (EngineException e) {
             return false;
         }
+    }
+
+    /** Hashes the chunks of the record just decoded into {@link #raw}; none if its table does not fit its data. */
+    private void digestChunks(byte[] rec, int rawLength) {
+        int n = ChunkRecord.chunkCount(rec, 0);
+        int[] off = new int[n];
+        int[] len = new int[n];
+        int at = 0;
+        for (int k = 0; k < n; k++) {
+            off[k] = at;
+            len[k] = ChunkRecord.chunkRawLength(rec, 0, k);
+            if (len[k] < 0 || len[k] > rawLength - at) return; // every chunk of it then fails its check
+            at += len[k];
+        }
+        Fingerprint[] digests = new Fingerprint[n];
+        Fingerprint.ofAll(raw, off, len, 0, n, digests);
+        lastChunkOffsets = off;
+        lastDigests = digests;
     }
 
     /**
