@@ -11,7 +11,12 @@ if [ "$(uname -s)-$(uname -m)" != Linux-x86_64 ] || ! command -v "$cc" >/dev/nul
   echo "native SHA-256 not built (needs a C compiler on x86-64 Linux): the engine hashes with the JDK"
   exit 0
 fi
-[ -f "$lib" ] && [ "$lib" -nt "$src" ] && exit 0
+[ -f "$lib" ] && [ "$lib" -nt "$src" ] && [ "$lib" -nt "$0" ] && exit 0
 mkdir -p "$out"
-"$cc" -O2 -shared -fPIC -fvisibility=hidden -Wall -Wextra -o "$lib.tmp" "$src"
+# a compiler that cannot build it (too old for the SHA intrinsics, no cpuid.h) leaves the JDK's hashing
+if ! "$cc" -O2 -shared -fPIC -fvisibility=hidden -Wall -Wextra -o "$lib.tmp" "$src"; then
+  rm -f "$lib.tmp" "$lib"
+  echo "native SHA-256 not built ($cc failed, above): the engine hashes with the JDK"
+  exit 0
+fi
 mv "$lib.tmp" "$lib"

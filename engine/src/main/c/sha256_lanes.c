@@ -189,6 +189,7 @@ EXPORT int cistern_sha256_lanes_supported(void) {
  */
 EXPORT SHA_TARGET void cistern_sha256_lanes(const uint8_t *buf, const int32_t *off, const int32_t *len, int32_t count,
                                             uint8_t *out) {
+    if (count <= 0) return;
     lane lanes[2];
     memset(lanes, 0, sizeof lanes);
     int32_t next = 0;

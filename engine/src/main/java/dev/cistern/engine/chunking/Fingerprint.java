@@ -4,14 +4,17 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Objects;
 
 /** SHA-256 of a chunk's plaintext: the chunk's key everywhere (index, recipes, block maps, container records). */
 public final class Fingerprint implements Comparable<Fingerprint> {
     public static final int LENGTH = 32;
     private static final MessageDigest PROTOTYPE = newDigest();
     private static final boolean NATIVE = NativeSha256.AVAILABLE;
-    /** Chunks per native call: 32 average chunks are 256 KiB, hashed in about 0.1 ms. */
-    private static final int NATIVE_BATCH = 32;
+    /** Chunks per native call: 32 chunks of the default average size are 256 KiB, hashed in about 0.1 ms. */
+    private static final int NATIVE_CHUNKS = 32;
+    /** Bytes per native call, whatever the chunk sizes: about 0.5 ms; a longer chunk is hashed by the JDK. */
+    private static final int NATIVE_BYTES = 1 << 20;
 
     private final byte[] bytes;
     private final int hash;
@@ -57,17 +60,26 @@ public final class Fingerprint implements Comparable<Fingerprint> {
      * native library can (see {@link NativeSha256}), one at a time by the JDK otherwise. Same digests.
      */
     public static void ofAll(byte[] buf, int[] off, int[] len, int from, int to, Fingerprint[] fps) {
-        if (NATIVE && to - from > 1) {
-            byte[] out = new byte[LENGTH * Math.min(to - from, NATIVE_BATCH)];
-            // the native call holds off the GC while it runs: a few hundred microseconds at most
-            for (int b = from; b < to; b += NATIVE_BATCH) {
-                int e = Math.min(to, b + NATIVE_BATCH);
-                NativeSha256.digest(buf, off, len, b, e, out);
-                for (int i = b; i < e; i++) fps[i] = read(out, LENGTH * (i - b));
+        Objects.checkFromToIndex(from, to, Math.min(off.length, len.length));
+        MessageDigest md = null;
+        byte[] out = NATIVE ? new byte[LENGTH * NATIVE_CHUNKS] : null;
+        int i = from;
+        while (i < to) {
+            // a native call holds off the GC while it runs: at most NATIVE_CHUNKS chunks or NATIVE_BYTES each
+            int end = i;
+            long bytes = 0;
+            while (NATIVE && end < to && end - i < NATIVE_CHUNKS && len[end] >= 0 && bytes + len[end] <= NATIVE_BYTES) {
+                bytes += len[end++];
             }
-        } else {
-            MessageDigest md = digest();
-            for (int i = from; i < to; i++) fps[i] = of(md, buf, off[i], len[i]);
+            if (end - i > 1) {
+                NativeSha256.digest(buf, off, len, i, end, out);
+                for (int k = i; k < end; k++) fps[k] = read(out, LENGTH * (k - i));
+                i = end;
+            } else {
+                if (md == null) md = digest();
+                fps[i] = of(md, buf, off[i], len[i]);
+                i++;
+            }
         }
     }
 

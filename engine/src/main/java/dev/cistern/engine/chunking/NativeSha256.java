@@ -13,10 +13,8 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Random;
 import java.util.logging.Logger;
@@ -42,18 +40,20 @@ final class NativeSha256 {
 
     /**
      * Digests chunks {@code from..to-1} of {@code buf} into {@code out[32 * (i - from)]}. Checks every
-     * range first: native code reading past an array would not throw, it would crash the server.
+     * range first, on copies of the offsets and lengths that the native code then reads: native code
+     * reading past an array would not throw, it would crash the server.
      */
     static void digest(byte[] buf, int[] off, int[] len, int from, int to, byte[] out) {
-        int n = to - from;
-        if (n <= 0) return;
         Objects.checkFromToIndex(from, to, Math.min(off.length, len.length));
+        int n = to - from;
+        if (n == 0) return;
         Objects.checkFromIndexSize(0, 32L * n, out.length);
-        for (int i = from; i < to; i++) Objects.checkFromIndexSize(off[i], len[i], buf.length);
+        int[] offsets = Arrays.copyOfRange(off, from, to);
+        int[] lengths = Arrays.copyOfRange(len, from, to);
+        for (int i = 0; i < n; i++) Objects.checkFromIndexSize(offsets[i], lengths[i], buf.length);
         try {
             // a critical call may read heap arrays in place: no copy of the chunks
-            LANES.invokeExact(MemorySegment.ofArray(buf),
-                    MemorySegment.ofArray(off).asSlice(4L * from), MemorySegment.ofArray(len).asSlice(4L * from),
+            LANES.invokeExact(MemorySegment.ofArray(buf), MemorySegment.ofArray(offsets), MemorySegment.ofArray(lengths),
                     n, MemorySegment.ofArray(out));
         } catch (Throwable t) {
             throw new IllegalStateException("native SHA-256 failed", t);
@@ -71,51 +71,53 @@ final class NativeSha256 {
             return null;
         }
         try {
-            Path lib = localCopy(url);
-            Linker linker = Linker.nativeLinker();
-            SymbolLookup symbols = SymbolLookup.libraryLookup(lib, Arena.global());
-            MethodHandle supported = linker.downcallHandle(symbols.findOrThrow("cistern_sha256_lanes_supported"),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT));
-            if ((int) supported.invokeExact() != 1) {
-                LOG.info("SHA-256 by the JDK: this CPU lacks the SHA extensions");
-                return null;
-            }
-            MethodHandle lanes = linker.downcallHandle(symbols.findOrThrow("cistern_sha256_lanes"),
-                    FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
-                            ValueLayout.JAVA_INT, ValueLayout.ADDRESS),
-                    Linker.Option.critical(true));
-            String wrong = selfTest(lanes);
-            if (wrong != null) {
-                LOG.warning("SHA-256 by the JDK: the native library gave a wrong digest (" + wrong + ")");
-                return null;
-            }
+            MethodHandle lanes = loadFrom(url);
+            if (lanes == null) LOG.info("SHA-256 by the JDK: this CPU lacks the SHA extensions");
             return lanes;
         } catch (Throwable t) {
-            // a restricted-access refusal, a library the loader rejects: the JDK's digest still works
-            LOG.warning("SHA-256 by the JDK: cannot load " + LIBRARY + ": " + t);
+            // a restricted-access refusal, a library the loader rejects, a wrong digest: the JDK's still works
+            LOG.warning("SHA-256 by the JDK: cannot use " + LIBRARY + ": " + t);
             return null;
         }
     }
 
     /**
-     * The library as a file: where it is when classes come from a directory, else a copy under the temp
-     * directory named by its content, made once and shared by every process of the same build.
+     * Loads the library at {@code url} and returns its checked entry point, or null if the CPU lacks the
+     * instructions; throws if it cannot be loaded or gives a wrong digest.
      */
-    private static Path localCopy(URL url) throws IOException, URISyntaxException, java.security.NoSuchAlgorithmException {
-        if ("file".equals(url.getProtocol())) return Path.of(url.toURI());
-        byte[] bytes;
-        try (InputStream in = url.openStream()) {
-            bytes = in.readAllBytes();
-        }
-        String id = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 8);
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "cistern-native-" + id);
+    static MethodHandle loadFrom(URL url) throws Throwable {
+        Linker linker = Linker.nativeLinker();
+        SymbolLookup symbols = lookup(url);
+        MethodHandle supported = linker.downcallHandle(symbols.findOrThrow("cistern_sha256_lanes_supported"),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        if ((int) supported.invokeExact() != 1) return null;
+        MethodHandle lanes = linker.downcallHandle(symbols.findOrThrow("cistern_sha256_lanes"),
+                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+                        ValueLayout.JAVA_INT, ValueLayout.ADDRESS),
+                Linker.Option.critical(true));
+        String wrong = selfTest(lanes);
+        if (wrong != null) throw new IllegalStateException("wrong digest for " + wrong);
+        return lanes;
+    }
+
+    /**
+     * Opens the library: in place when classes come from a directory; from a jar, through a copy in a new
+     * directory only this user can enter, removed as soon as it is loaded (the mapping stays). Never a
+     * shared or predictable path: another local user could have put a library of their own there.
+     */
+    private static SymbolLookup lookup(URL url) throws IOException, URISyntaxException {
+        if ("file".equals(url.getProtocol())) return SymbolLookup.libraryLookup(Path.of(url.toURI()), Arena.global());
+        Path dir = Files.createTempDirectory("cistern-native"); // 0700 on POSIX file systems
         Path lib = dir.resolve("libcistern-sha256.so");
-        if (Files.isRegularFile(lib) && Files.size(lib) == bytes.length) return lib;
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "lib", ".tmp");
-        Files.write(tmp, bytes);
-        Files.move(tmp, lib, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return lib;
+        try {
+            try (InputStream in = url.openStream()) {
+                Files.copy(in, lib);
+            }
+            return SymbolLookup.libraryLookup(lib, Arena.global());
+        } finally {
+            Files.deleteIfExists(lib);
+            Files.deleteIfExists(dir);
+        }
     }
 
     /**

@@ -119,8 +119,12 @@ final class Verifier {
     /** Raw offsets of the last record's chunks, ascending, and their digests; null while locked or damaged. */
     private int[] lastChunkOffsets;
     private Fingerprint[] lastDigests;
-    /** Decoded bytes of the last record, reused from record to record. */
+    /** Whether the last record's group was locked when it was read: its chunks are checked by checksum only. */
+    private boolean lastChecksumOnly;
+    /** Decoded bytes of records up to {@link #KEPT_RAW}, reused from record to record. */
     private byte[] raw = new byte[0];
+    /** Frames are 256 or 512 KiB; a larger (odd or hostile) record gets an array of its own, not kept. */
+    private static final int KEPT_RAW = 1 << 20;
 
     private boolean chunkOk(GroupState g, ContainerChunk c) {
         ChunkLocation loc = c.location();
@@ -132,18 +136,21 @@ final class Verifier {
                 lastDigests = null;
                 byte[] rec = g.store.readRecord(loc);
                 ChunkRecord.checkRecord(rec, 0, () -> "chunk");
-                if (!(g.encrypted() && g.key == null)) { // checksum only while locked
+                lastChecksumOnly = g.encrypted() && g.key == null; // read once: the group may be unlocked meanwhile
+                if (!lastChecksumOnly) {
                     int rawLength = ChunkRecord.rawLength(rec, 0);
-                    if (raw.length < rawLength) raw = new byte[rawLength];
-                    ChunkRecord.decodeRaw(rec, 0, g.key, () -> "chunk", raw, 0);
-                    digestChunks(rec, rawLength);
+                    byte[] into = raw;
+                    if (rawLength > KEPT_RAW) into = new byte[rawLength];
+                    else if (raw.length < rawLength) into = raw = new byte[rawLength];
+                    ChunkRecord.decodeRaw(rec, 0, g.key, () -> "chunk", into, 0);
+                    digestChunks(rec, into, rawLength);
                 }
                 lastRecord = rec; // only once it checked (and decoded): a damaged record fails all its chunks
             }
             if (lastRecord == null || !ChunkRecord.holds(lastRecord, 0, c.fingerprint(), loc.rawOffset(), loc.rawLength())) {
                 return false;
             }
-            if (g.encrypted() && g.key == null) return true;
+            if (lastChecksumOnly) return true;
             int k = lastDigests == null ? -1 : java.util.Arrays.binarySearch(lastChunkOffsets, loc.rawOffset());
             return k >= 0 && c.fingerprint().equals(lastDigests[k]);
         } catch (EngineException e) {
@@ -151,8 +158,8 @@ final class Verifier {
         }
     }
 
-    /** Hashes the chunks of the record just decoded into {@link #raw}; none if its table does not fit its data. */
-    private void digestChunks(byte[] rec, int rawLength) {
+    /** Hashes the chunks of the record just decoded into {@code raw}; none if its table does not fit its data. */
+    private void digestChunks(byte[] rec, byte[] raw, int rawLength) {
         int n = ChunkRecord.chunkCount(rec, 0);
         int[] off = new int[n];
         int[] len = new int[n];

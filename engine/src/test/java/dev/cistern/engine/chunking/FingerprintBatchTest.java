@@ -5,12 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Random;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@link Fingerprint#ofAll}, native two-lane hashing where available, against the JDK's SHA-256 one by one. */
 class FingerprintBatchTest {
@@ -22,7 +30,7 @@ class FingerprintBatchTest {
         assumeThat(System.getProperty("os.name")).startsWith("Linux");
         assumeThat(System.getProperty("os.arch")).isEqualTo("amd64");
         assumeThat(Files.readString(Path.of("/proc/cpuinfo"))).contains(" sha_ni");
-        assumeThat(Fingerprint.class.getClassLoader().getResource("native/linux-x86_64/libcistern-sha256.so"))
+        assumeThat(Fingerprint.class.getClassLoader().getResource(LIBRARY))
                 .as("built: a C compiler was present").isNotNull();
         assertThat(Fingerprint.nativeHashing()).isTrue();
     }
@@ -81,6 +89,47 @@ class FingerprintBatchTest {
     }
 
     @Test
+    void chunksLongerThanANativeCallTakesAreHashedToo() throws Exception {
+        // the chunker allows chunks up to 1 MiB; a native call takes at most 1 MiB, longer chunks go to the JDK
+        int[] len = {1_500_000, 10, 700_000, 700_000, 3, 1 << 20, (1 << 20) + 1, 64};
+        int[] off = new int[len.length];
+        int total = 0;
+        for (int i = 0; i < len.length; i++) {
+            off[i] = total;
+            total += len[i];
+        }
+        byte[] buf = new byte[total];
+        new Random(11).nextBytes(buf);
+        assertSameAsJdk("long chunks", buf, off, len, 0, len.length);
+    }
+
+    @Test
+    void theLibraryLoadsFromAJarThroughAPrivateCopyItRemoves(@TempDir Path tmp) throws Throwable {
+        URL built = Fingerprint.class.getClassLoader().getResource(LIBRARY);
+        assumeThat(built).as("built: a C compiler was present").isNotNull();
+        assumeThat(Fingerprint.nativeHashing()).isTrue();
+        Path jar = tmp.resolve("engine.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new JarEntry(LIBRARY));
+            out.write(Files.readAllBytes(Path.of(built.toURI())));
+        }
+        Path tmpdir = Path.of(System.getProperty("java.io.tmpdir"));
+        Set<Path> before = copies(tmpdir);
+        URL inJar = URI.create("jar:" + jar.toUri() + "!/" + LIBRARY).toURL();
+        assertThat(NativeSha256.loadFrom(inJar)).isNotNull();
+        // nothing left under a name another user could know in advance, or at all
+        assertThat(copies(tmpdir)).isEqualTo(before);
+    }
+
+    private static final String LIBRARY = "native/linux-x86_64/libcistern-sha256.so";
+
+    private static Set<Path> copies(Path tmpdir) throws IOException {
+        try (Stream<Path> s = Files.list(tmpdir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("cistern-native")).collect(Collectors.toSet());
+        }
+    }
+
+    @Test
     void rangesOutsideTheBufferAreRefusedBeforeNativeCodeSeesThem() {
         byte[] buf = new byte[1000];
         byte[] out = new byte[64];
@@ -97,6 +146,8 @@ class FingerprintBatchTest {
                 .as("digests past the output").isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> NativeSha256.digest(buf, new int[] {0}, new int[] {1, 1}, 0, 2, out))
                 .as("fewer offsets than chunks").isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> NativeSha256.digest(buf, new int[] {0, 0}, new int[] {1, 1}, 2, 1, out))
+                .as("a range ending before it starts").isInstanceOf(IndexOutOfBoundsException.class);
     }
 
     private static void assertSameAsJdk(String what, byte[] buf, int[] off, int[] len, int from, int to) throws Exception {
