@@ -72,7 +72,8 @@ final class NativeSha256 {
         }
         try {
             MethodHandle lanes = loadFrom(url);
-            if (lanes == null) LOG.info("SHA-256 by the JDK: this CPU lacks the SHA extensions");
+            LOG.info(lanes == null ? "SHA-256 by the JDK: this CPU lacks the SHA extensions"
+                    : "SHA-256 two chunks at a time on the CPU's SHA extensions (" + LIBRARY + ")");
             return lanes;
         } catch (Throwable t) {
             // a restricted-access refusal, a library the loader rejects, a wrong digest: the JDK's still works
