@@ -116,7 +116,7 @@ final class Verifier {
     private long lastContainer = -1;
     private int lastOffset = -1;
     private byte[] lastRecord;
-    /** Raw offsets of the last record's chunks, ascending, and their digests; null while locked or damaged. */
+    /** Raw offsets of the last record's chunks, ascending, and their digests; null while locked. */
     private int[] lastChunkOffsets;
     private Fingerprint[] lastDigests;
     /** Whether the last record's group was locked when it was read: its chunks are checked by checksum only. */
@@ -143,7 +143,7 @@ final class Verifier {
                     if (rawLength > KEPT_RAW) into = new byte[rawLength];
                     else if (raw.length < rawLength) into = raw = new byte[rawLength];
                     ChunkRecord.decodeRaw(rec, 0, g.key, () -> "chunk", into, 0);
-                    digestChunks(rec, into, rawLength);
+                    digestChunks(rec, into);
                 }
                 lastRecord = rec; // only once it checked (and decoded): a damaged record fails all its chunks
             }
@@ -151,23 +151,24 @@ final class Verifier {
                 return false;
             }
             if (lastChecksumOnly) return true;
-            int k = lastDigests == null ? -1 : java.util.Arrays.binarySearch(lastChunkOffsets, loc.rawOffset());
+            int k = java.util.Arrays.binarySearch(lastChunkOffsets, loc.rawOffset());
             return k >= 0 && c.fingerprint().equals(lastDigests[k]);
         } catch (EngineException e) {
             return false;
         }
     }
 
-    /** Hashes the chunks of the record just decoded into {@code raw}; none if its table does not fit its data. */
-    private void digestChunks(byte[] rec, byte[] raw, int rawLength) {
+    /**
+     * Hashes the chunks of the record just decoded into {@code raw}. {@link ChunkRecord#checkRecord} made
+     * sure its table adds up: lengths above zero, summing to the decoded length.
+     */
+    private void digestChunks(byte[] rec, byte[] raw) {
         int n = ChunkRecord.chunkCount(rec, 0);
         int[] off = new int[n];
         int[] len = new int[n];
-        int at = 0;
-        for (int k = 0; k < n; k++) {
+        for (int k = 0, at = 0; k < n; k++) {
             off[k] = at;
             len[k] = ChunkRecord.chunkRawLength(rec, 0, k);
-            if (len[k] < 0 || len[k] > rawLength - at) return; // every chunk of it then fails its check
             at += len[k];
         }
         Fingerprint[] digests = new Fingerprint[n];
