@@ -15,6 +15,7 @@ import dev.cistern.engine.Stats;
 import dev.cistern.engine.StorageGroupInfo;
 import dev.cistern.engine.StorageGroupSpec;
 import dev.cistern.engine.VerifyReport;
+import dev.cistern.engine.chunking.Fingerprint;
 import dev.cistern.engine.crypto.DataKey;
 import dev.cistern.engine.crypto.KeyWrap;
 import dev.cistern.engine.meta.ContainerRecord;
@@ -154,6 +155,8 @@ public final class LocalEngine implements Engine {
         } catch (java.io.IOException e) {
             throw new EngineException(Reason.IO_ERROR, "cannot create data directory " + config.dataDir() + ": " + e.getMessage(), e);
         }
+        // loads the hashing now, so its log line (native or JDK, and why) comes at start, not at a first write
+        Fingerprint.nativeHashing();
         LocalEngine e = new LocalEngine(config);
         try (Scanner sc = e.meta.scan(Family.GROUPS, new byte[0])) {
             while (sc.next()) e.addGroupState(GroupRecord.decode(sc.value()));
