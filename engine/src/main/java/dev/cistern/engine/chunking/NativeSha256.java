@@ -61,8 +61,14 @@ final class NativeSha256 {
     }
 
     private static MethodHandle load() {
-        if (!Boolean.parseBoolean(System.getProperty("cistern.sha256.native", "true"))) return null;
-        if (!System.getProperty("os.name", "").startsWith("Linux") || !"amd64".equals(System.getProperty("os.arch"))) {
+        if (!Boolean.parseBoolean(System.getProperty("cistern.sha256.native", "true"))) {
+            LOG.info("SHA-256 by the JDK, as -Dcistern.sha256.native=false asks");
+            return null;
+        }
+        String os = System.getProperty("os.name", "");
+        String arch = System.getProperty("os.arch", "");
+        if (!os.startsWith("Linux") || !"amd64".equals(arch)) {
+            LOG.info("SHA-256 by the JDK: the native library is built for Linux on x86-64, not " + os + " on " + arch);
             return null;
         }
         URL url = NativeSha256.class.getClassLoader().getResource(LIBRARY);
