@@ -122,7 +122,6 @@ public final class ChunkContainerWriter {
         }
     }
 
-    /** Makes bytes up to {@code end} durable, forcing only if they are not yet. */
     /**
      * Forces the directory once, the first time the file's data is forced: a recipe or index entry made
      * durable after that never names a container file a power failure could take away.
@@ -135,6 +134,7 @@ public final class ChunkContainerWriter {
         named = true;
     }
 
+    /** Makes bytes up to {@code end} durable, forcing only if they are not yet. */
     public void ensureDurable(long end) throws IOException {
         if (durable < end) force();
     }
