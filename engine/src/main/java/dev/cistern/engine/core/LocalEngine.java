@@ -151,7 +151,7 @@ public final class LocalEngine implements Engine {
 
     public static LocalEngine open(EngineConfig config) {
         try {
-            Files.createDirectories(config.dataDir().resolve("chunks"));
+            ChunkStore.createDirectoriesDurably(config.dataDir().resolve("chunks"));
         } catch (java.io.IOException e) {
             throw new EngineException(Reason.IO_ERROR, "cannot create data directory " + config.dataDir() + ": " + e.getMessage(), e);
         }

@@ -38,67 +38,58 @@ public final class ChunkContainerFormat {
         return t.flip();
     }
 
-    /** Result of scanning a container file. {@code validEnd} is where the last intact record ends. */
-    public record Scan(boolean headerOk, boolean sealed, long validEnd, List<TrailerEntry> records,
-                       List<Integer> damagedOffsets) {
+    /**
+     * Result of scanning a container file: {@code validEnd} is where the chain of intact records from the
+     * header ends, and {@code sealed} says a whole trailer follows it there.
+     */
+    public record Scan(boolean headerOk, boolean sealed, long validEnd, List<TrailerEntry> records) {
     }
 
     /**
-     * Reads every record of a container file, checking each checksum. For sealed files the record area
-     * ends at the trailer; damaged records there are reported and skipped by their stated length. For
-     * unsealed files the scan stops at the first torn record.
+     * Walks the records of a container file from its header, checking each checksum, up to the first
+     * torn or damaged one; the file is sealed only if a trailer that lists exactly those records, with its
+     * checksum, length and offset right, fills the rest. The end of the file alone proves nothing: a
+     * record stored raw ends with a user's bytes, which may look like a trailer's last 16 (a backup of a
+     * container file does), and a trailer can reach the disk before records written just ahead of it.
      */
     public static Scan scan(FileChannel ch) throws IOException {
         long size = ch.size();
         if (size < HEADER) { // killed between creating the file and writing its header
-            return new Scan(false, false, 0, List.of(), List.of());
+            return new Scan(false, false, 0, List.of());
         }
         ByteBuffer h = ByteBuffer.allocate(HEADER);
         readFully(ch, h, 0);
         byte[] magic = new byte[8];
         h.flip().get(magic);
-        if (size < HEADER || !java.util.Arrays.equals(magic, MAGIC) || h.getShort() != VERSION) {
-            return new Scan(false, false, 0, List.of(), List.of());
-        }
-        long end = size;
-        boolean sealed = false;
-        if (size >= HEADER + TRAILER_TAIL) {
-            ByteBuffer tail = ByteBuffer.allocate(16);
-            readFully(ch, tail, size - 16);
-            tail.flip();
-            long trailerOffset = tail.getLong();
-            byte[] em = new byte[8];
-            tail.get(em);
-            if (java.util.Arrays.equals(em, END_MAGIC) && trailerOffset >= HEADER && trailerOffset < size) {
-                sealed = true;
-                end = trailerOffset;
-            }
+        if (!java.util.Arrays.equals(magic, MAGIC) || h.getShort() != VERSION) {
+            return new Scan(false, false, 0, List.of());
         }
         List<TrailerEntry> records = new ArrayList<>();
-        List<Integer> damaged = new ArrayList<>();
         long pos = HEADER;
         ByteBuffer hdr = ByteBuffer.allocate(ChunkRecord.HEADER);
-        while (pos + ChunkRecord.HEADER <= end) {
+        while (pos + ChunkRecord.HEADER <= size) {
             hdr.clear();
             readFully(ch, hdr, pos);
             byte[] hb = hdr.array();
             int payload = ChunkRecord.payloadLength(hb, 0);
             int raw = ChunkRecord.rawLength(hb, 0);
-            if (payload < 0 || raw < 0 || raw > (1 << 26) || pos + ChunkRecord.HEADER + payload > end) {
-                if (sealed) damaged.add((int) pos);
-                break;
-            }
+            if (payload < 0 || raw < 0 || raw > (1 << 26) || pos + ChunkRecord.HEADER + payload > size) break;
             byte[] rec = new byte[ChunkRecord.HEADER + payload];
             readFully(ch, ByteBuffer.wrap(rec), pos);
-            if (!ChunkRecord.checksumOk(rec, 0, rec.length) || !ChunkRecord.consistent(rec, 0)) {
-                if (!sealed) break;
-                damaged.add((int) pos);
-            } else {
-                records.addAll(entries(rec, (int) pos));
-            }
+            if (!ChunkRecord.checksumOk(rec, 0, rec.length) || !ChunkRecord.consistent(rec, 0)) break;
+            records.addAll(entries(rec, (int) pos));
             pos += rec.length;
         }
-        return new Scan(true, sealed, sealed ? end : pos, records, damaged);
+        return new Scan(true, isTrailer(ch, pos, size, records), pos, records);
+    }
+
+    /** Whether {@code [at, size)} of the file is the trailer of {@code records}, intact. */
+    private static boolean isTrailer(FileChannel ch, long at, long size, List<TrailerEntry> records) throws IOException {
+        long expected = (long) records.size() * TRAILER_ENTRY + TRAILER_TAIL;
+        if (size - at != expected) return false;
+        ByteBuffer t = ByteBuffer.allocate((int) expected);
+        readFully(ch, t, at);
+        return !t.hasRemaining() && t.flip().equals(trailer(records, at));
     }
 
     /** The trailer entries of the chunks of one record (checksum already checked) at {@code offset}. */

@@ -139,9 +139,14 @@ public final class ChunkContainerWriter {
         if (durable < end) force();
     }
 
-    /** Writes the trailer, forces and closes. The container is immutable from now on. */
+    /**
+     * Forces the records, then writes the trailer, forces and closes. The container is immutable from
+     * now on. The records go first so that a trailer on disk always stands behind records on disk: one
+     * fsync for both could leave the trailer and lose records before it in a power failure.
+     */
     public synchronized void seal() throws IOException {
         if (sealed) return;
+        if (durable < position) channel.force(false);
         ByteBuffer t = ChunkContainerFormat.trailer(entries, position);
         while (t.hasRemaining()) channel.write(t, position + t.position());
         position += t.capacity();

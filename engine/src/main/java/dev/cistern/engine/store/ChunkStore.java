@@ -55,9 +55,32 @@ public final class ChunkStore implements AutoCloseable {
         this.idAllocator = idAllocator;
         this.sealListener = sealListener;
         try {
-            Files.createDirectories(dir);
+            createDirectoriesDurably(dir);
         } catch (IOException e) {
             throw new EngineException(EngineException.Reason.IO_ERROR, "cannot create chunk directory " + dir, e);
+        }
+    }
+
+    /**
+     * Creates {@code dir} and any missing parents, forcing the parent of each one created: a directory
+     * whose name a power failure could take away would take its containers with it, while the metadata
+     * still names them.
+     */
+    public static void createDirectoriesDurably(Path dir) throws IOException {
+        Path abs = dir.toAbsolutePath();
+        if (Files.isDirectory(abs)) return;
+        Path parent = abs.getParent();
+        if (parent != null) createDirectoriesDurably(parent);
+        try {
+            Files.createDirectory(abs);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            if (!Files.isDirectory(abs)) throw e;
+            return; // made meanwhile by another thread, which forces its parent
+        }
+        if (parent != null) {
+            try (FileChannel ch = FileChannel.open(parent, StandardOpenOption.READ)) {
+                ch.force(true);
+            }
         }
     }
 

@@ -24,13 +24,16 @@
  * each frame once. Volumes and random-access files, read a block at a time, store each chunk alone. The
  * price: a damaged frame damages all its chunks, and a frame stays whole while any chunk in it is live
  * (the cleaner copies records, it does not re-pack them).
- * All integers big-endian. A container is appended to by one writer at a time and sealed (trailer
- * written, fsync) at about 4 MiB; sealed containers are immutable until the cleaner deletes them.
+ * All integers big-endian. A container is appended to by one writer at a time and sealed at about
+ * 4 MiB (records forced, then the trailer written and forced); sealed containers are immutable until the
+ * cleaner deletes them.
  *
  * <h2>Crash safety</h2>
- * Each record carries its own checksum, so after a crash an open container is scanned from the header
- * and cut at the first torn or unchecked record; index entries pointing past that cut are dropped (see
- * {@code core.Recovery}). Metadata that references a chunk (recipes, block maps) is only committed after
+ * Each record carries its own checksum, so after a crash a container the metadata does not know as
+ * sealed is scanned from the header and cut at the first torn or unchecked record; index entries pointing
+ * past that cut are dropped (see {@code core.Recovery}). It counts as sealed only if an intact trailer
+ * listing exactly the records before the cut fills the rest of the file: the last bytes alone prove
+ * nothing, since a record stored raw ends with a user's bytes. Metadata that references a chunk (recipes, block maps) is only committed after
  * the container bytes holding it are fsynced, so a committed reference never points at lost data.
  */
 package dev.cistern.engine.store;
