@@ -36,8 +36,13 @@ public interface Engine extends AutoCloseable {
 
     ContainerInfo container(String name);
 
-    /** Replaces the container's protocol properties. */
-    ContainerInfo updateContainer(String name, java.util.Map<String, String> properties);
+    /**
+     * Changes the container's protocol properties: {@code change} gets the current ones and returns the new
+     * ones, under the lock every change takes, so two concurrent changes of different properties both
+     * stay (a read, then a replace, would lose one). An exception from {@code change} changes nothing.
+     */
+    ContainerInfo updateContainer(String name,
+                                  java.util.function.UnaryOperator<java.util.Map<String, String>> change);
 
     /** Deletes a container and all its entries; space is reclaimed by the cleaner. */
     void deleteContainer(String name);

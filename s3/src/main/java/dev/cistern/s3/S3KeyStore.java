@@ -67,8 +67,9 @@ public final class S3KeyStore implements S3Credentials {
             id = "CK" + randomString(ID_ALPHABET, 18);
         } while (keys.containsKey(id));
         Key key = new Key(id, randomString(SECRET_ALPHABET, 40), user);
-        keys.put(id, key);
-        save();
+        Map<String, Key> next = new LinkedHashMap<>(keys);
+        next.put(id, key);
+        commit(next);
         return key;
     }
 
@@ -78,8 +79,9 @@ public final class S3KeyStore implements S3Credentials {
             throw new IllegalArgumentException("invalid access key id or secret for user " + user);
         }
         Key key = new Key(accessKeyId, secretKey, user);
-        keys.put(accessKeyId, key);
-        save();
+        Map<String, Key> next = new LinkedHashMap<>(keys);
+        next.put(accessKeyId, key);
+        commit(next);
         return key;
     }
 
@@ -94,9 +96,25 @@ public final class S3KeyStore implements S3Credentials {
 
     /** Revokes a key; false when no such key exists. Requests signed with it fail from now on. */
     public synchronized boolean revoke(String accessKeyId) {
-        if (keys.remove(accessKeyId) == null) return false;
-        save();
+        if (!keys.containsKey(accessKeyId)) return false;
+        Map<String, Key> next = new LinkedHashMap<>(keys);
+        next.remove(accessKeyId);
+        commit(next);
         return true;
+    }
+
+    /** Revokes every key of {@code user} (the user is being deleted); returns how many. */
+    public synchronized int revokeUser(String user) {
+        return retainUsers(u -> !u.equals(user));
+    }
+
+    /** Revokes the keys of users {@code keep} says no to; returns how many. */
+    public synchronized int retainUsers(java.util.function.Predicate<String> keep) {
+        Map<String, Key> next = new LinkedHashMap<>(keys);
+        next.values().removeIf(k -> !keep.test(k.user()));
+        int gone = keys.size() - next.size();
+        if (gone > 0) commit(next);
+        return gone;
     }
 
     @Override
@@ -110,9 +128,16 @@ public final class S3KeyStore implements S3Credentials {
         return sb.toString();
     }
 
-    private void save() {
+    /** Saves {@code next}, then makes it the keys in use: a save that fails changes nothing. */
+    private void commit(Map<String, Key> next) {
+        save(next);
+        keys.clear();
+        keys.putAll(next);
+    }
+
+    private void save(Map<String, Key> next) {
         StringBuilder sb = new StringBuilder("# Cistern S3 access keys: accessKeyId secretKey user\n");
-        for (Key k : keys.values()) {
+        for (Key k : next.values()) {
             sb.append(k.accessKeyId()).append(' ').append(k.secretKey()).append(' ').append(k.user()).append('\n');
         }
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -133,6 +158,12 @@ public final class S3KeyStore implements S3Credentials {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            // the rename is durable only once the directory is: a revoked key must not come back
+            if (file.getParent() != null) {
+                try (var dir = java.nio.channels.FileChannel.open(file.getParent(), java.nio.file.StandardOpenOption.READ)) {
+                    dir.force(true);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save S3 key file " + file, e);

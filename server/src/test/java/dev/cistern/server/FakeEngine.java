@@ -131,9 +131,9 @@ public class FakeEngine implements Engine {
     }
 
     @Override
-    public synchronized ContainerInfo updateContainer(String name, Map<String, String> properties) {
+    public synchronized ContainerInfo updateContainer(String name, java.util.function.UnaryOperator<Map<String, String>> change) {
         ContainerInfo c = container(name);
-        ContainerInfo n = new ContainerInfo(c.id(), name, c.groupName(), c.protocol(), Map.copyOf(properties), c.createdAt());
+        ContainerInfo n = new ContainerInfo(c.id(), name, c.groupName(), c.protocol(), Map.copyOf(change.apply(c.properties())), c.createdAt());
         containers.put(name, n);
         return n;
     }

@@ -390,9 +390,11 @@ public final class LocalEngine implements Engine {
     }
 
     @Override
-    public ContainerInfo updateContainer(String name, Map<String, String> properties) {
+    public ContainerInfo updateContainer(String name, java.util.function.UnaryOperator<Map<String, String>> change) {
         synchronized (namespaceLock) {
-            ContainerRecord r = containerRecord(name).withProperties(properties == null ? Map.of() : properties);
+            ContainerRecord old = containerRecord(name);
+            Map<String, String> properties = change.apply(Map.copyOf(old.properties()));
+            ContainerRecord r = old.withProperties(properties == null ? Map.of() : properties);
             meta.put(Family.CONTAINERS, Keys.id(r.id()), r.encode(), true);
             containersByName.put(r.name(), r);
             return containerInfo(r);

@@ -110,11 +110,15 @@ public final class BucketStore {
 
     /** Sets (non-null values) or removes (null values) bucket properties. */
     public Bucket update(Bucket bucket, Map<String, String> changes) {
-        Map<String, String> props = new HashMap<>(bucket.props());
-        changes.forEach((k, v) -> {
-            if (v == null) props.remove(k); else props.put(k, v);
+        // applied to the properties as they are now, not as this request read them: two requests
+        // changing different properties (versioning, then a lock configuration) both stay
+        ContainerInfo info = engine.updateContainer(bucket.name(), current -> {
+            Map<String, String> props = new HashMap<>(current);
+            changes.forEach((k, v) -> {
+                if (v == null) props.remove(k); else props.put(k, v);
+            });
+            return props;
         });
-        ContainerInfo info = engine.updateContainer(bucket.name(), props);
         return new Bucket(info, bucket.handle());
     }
 

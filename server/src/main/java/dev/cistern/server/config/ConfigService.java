@@ -49,6 +49,10 @@ public final class ConfigService {
         return state.users();
     }
 
+    public boolean exists(String name) {
+        return state.usersByName().containsKey(name);
+    }
+
     public User user(String name) {
         return Optional.ofNullable(state.usersByName().get(name)).orElseThrow(() -> noSuchUser(name));
     }
@@ -179,11 +183,21 @@ public final class ConfigService {
         }
     }
 
+    /** Whether {@code name} can be a user's name: a login with any other cannot succeed and is refused before any work. */
+    public static boolean validUserName(String name) {
+        return name != null && USER_NAME.matcher(name).matches();
+    }
+
     private static void checkName(String name) {
-        if (name == null || !USER_NAME.matcher(name).matches()) {
-            throw invalid("invalid user name '" + name + "': use 1-64 characters A-Z, a-z, 0-9, '.', '_', '-',"
+        if (!validUserName(name)) {
+            throw invalid("invalid user name '" + clip(name) + "': use 1-64 characters A-Z, a-z, 0-9, '.', '_', '-',"
                     + " starting with a letter or digit");
         }
+    }
+
+    /** A name as far as an error message or a log line repeats it: a client's megabyte ends here. */
+    public static String clip(String s) {
+        return s == null || s.length() <= 64 ? s : s.substring(0, 64) + "...(" + s.length() + " characters)";
     }
 
     private static void checkNewPassword(String name, char[] password) {

@@ -33,11 +33,31 @@ public final class ConfigStore {
         return Files.exists(file);
     }
 
+    /** What a hand-edited file lacks that every request would trip over, or null if nothing. */
+    private static String incomplete(ConfigState s) {
+        for (User u : s.users()) {
+            if (u.name() == null || u.role() == null || u.passwordHash() == null || u.createdAt() == null) {
+                return "a user lacks its name, role, password hash or creation time";
+            }
+        }
+        for (ApiToken t : s.tokens()) {
+            if (t.sha256() == null || t.user() == null || t.createdAt() == null || t.expiresAt() == null) {
+                return "a token lacks its hash, user, creation or expiry time";
+            }
+        }
+        return null;
+    }
+
     /** The saved state, or {@link ConfigState#EMPTY} if nothing was saved yet. */
     public ConfigState load() {
         if (!Files.exists(file)) return ConfigState.EMPTY;
         try {
             ConfigState s = Json.mapper().readValue(file.toFile(), ConfigState.class);
+            String broken = s == null ? "it holds no configuration (null)" : incomplete(s);
+            if (broken != null) {
+                throw new ConfigException(ConfigException.Kind.IO_ERROR, "cannot read config file " + file + ": "
+                        + broken + "; restore it from a backup or move it away to start with a fresh config");
+            }
             if (s.format() != ConfigState.FORMAT) {
                 throw new ConfigException(ConfigException.Kind.IO_ERROR, "config file " + file + " has format "
                         + s.format() + " but this server reads format " + ConfigState.FORMAT + "; use a matching version");

@@ -45,7 +45,7 @@ public final class S3FrontEnd implements ProtocolFrontEnd {
             @Override
             public synchronized void start() {
                 // the engine may have been restarted by the watcher: take the current one
-                S3Server s = new S3Server(context.engine().get(), S3Keys.of(context.layout().root()), address, null,
+                S3Server s = new S3Server(context.engine().get(), S3Keys.of(context.layout().root(), context.config()).credentials(), address, null,
                         S3Config.defaults().withClock(context.clock()));
                 s.start();
                 server = s;

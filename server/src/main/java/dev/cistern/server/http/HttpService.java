@@ -20,6 +20,19 @@ import java.util.function.Supplier;
  * handler may block on the engine without holding up other requests (no event loop to protect).
  */
 public final class HttpService implements Service {
+    static {
+        // The JDK's server waits for ever by default: a client that sends half a request, or none, would
+        // hold its connection (and a file descriptor the engine needs) for good, without logging in.
+        // Read once, when the server's classes load; a -D on the command line wins.
+        limit("sun.net.httpserver.maxReqTime", "60"); // seconds to send the request, body included
+        limit("sun.net.httpserver.maxRspTime", "600"); // seconds from the request to the end of the answer
+        limit("jdk.httpserver.maxConnections", "1000");
+    }
+
+    private static void limit(String property, String value) {
+        if (System.getProperty(property) == null) System.setProperty(property, value);
+    }
+
     private final InetSocketAddress address;
     private final SSLContext ssl;
     private final Supplier<? extends HttpHandler> routerFactory;

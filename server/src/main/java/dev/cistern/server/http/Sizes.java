@@ -21,15 +21,27 @@ public final class Sizes {
             throw ApiException.badRequest("invalid " + what + " '" + text
                     + "': use a byte count with an optional suffix K, M, G, T, P (e.g. 512M, 100G)");
         }
-        int shift = m.group(2).isEmpty() ? 0 : 10 * ("KMGTPE".indexOf(m.group(2)) + 1);
+        if (m.group(2).isEmpty()) {
+            if (m.group(1).contains(".")) {
+                throw ApiException.badRequest("invalid " + what + " '" + text + "': a byte count must be whole");
+            }
+            try {
+                return Long.parseLong(m.group(1)); // exact: a double loses bytes above 2^53
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("invalid " + what + " '" + text + "': larger than 8 EiB");
+            }
+        }
+        int shift = 10 * ("KMGTPE".indexOf(m.group(2)) + 1);
         double bytes = Double.parseDouble(m.group(1)) * Math.pow(2, shift);
         if (bytes >= 0x1p63) {
             throw ApiException.badRequest("invalid " + what + " '" + text + "': larger than 8 EiB");
         }
-        if (m.group(2).isEmpty() && m.group(1).contains(".")) {
-            throw ApiException.badRequest("invalid " + what + " '" + text + "': a byte count must be whole");
+        long rounded = Math.round(bytes);
+        if (rounded == 0 && bytes > 0) {
+            // 0 means "no limit" for a quota: a tiny size must not turn into that
+            throw ApiException.badRequest("invalid " + what + " '" + text + "': less than one byte");
         }
-        return Math.round(bytes);
+        return rounded;
     }
 
     /** Like {@link #parse} but for values that must fit an int (chunk sizes). */

@@ -96,7 +96,8 @@ public final class AuditFilter implements HttpHandler {
         if (body.length == 0) return null;
         try {
             JsonNode n = Json.mapper().readTree(body);
-            return n != null && n.hasNonNull(name) && n.get(name).isTextual() ? n.get(name).asText() : null;
+            // clipped: the audit log and the events keep a name, not whatever a client sent as one
+            return n != null && n.hasNonNull(name) && n.get(name).isTextual() ? ConfigService.clip(n.get(name).asText()) : null;
         } catch (IOException e) {
             return null;
         }

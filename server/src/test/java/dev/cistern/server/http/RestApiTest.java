@@ -131,7 +131,54 @@ class RestApiTest {
         Reply empty = t.send("POST", "/api/v1/containers", admin, "");
         assertThat(empty.status()).isEqualTo(400);
         assertThat(empty.error()).startsWith("request body is empty");
+        // one JSON value per body, and no silent conversions: 1.5 bytes or true as a name is a mistake
+        assertThat(t.send("POST", "/api/v1/storage-groups", admin, "{\"name\":\"g-trail\"} garbage").status()).isEqualTo(400);
+        assertThat(t.send("POST", "/api/v1/storage-groups", admin, "{\"name\":true}").status()).isEqualTo(400);
+        assertThat(t.send("POST", "/api/v1/storage-groups", admin, "{\"name\":\"g-float\",\"quota\":1.5}").status()).isEqualTo(400);
+        Reply tiny = t.send("POST", "/api/v1/storage-groups", admin, "{\"name\":\"g-tiny\",\"quota\":\"0.0000001K\"}");
+        assertThat(tiny.status()).as("a quota that rounds to 0 would mean no quota").isEqualTo(400);
+        assertThat(tiny.error()).contains("less than one byte");
         assertThat(t.get("/api/v1/storage-groups", admin).json()).isEqualTo(before.json());
+    }
+
+    /** A login's user name is checked before the throttle keeps it, a password is hashed or an event records it. */
+    @Test
+    void aLoginWithAHugeUserNameIsRefusedAtOnceAndNotEchoed() {
+        String huge = "a".repeat(200_000);
+        Reply r = t.send("POST", "/api/v1/login", null, "{\"user\":\"" + huge + "\",\"password\":\"whatever1\"}");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.error()).startsWith("invalid user name 'aaaa").hasSizeLessThan(200);
+        assertThat(t.get("/api/v1/events?limit=50", admin).text()).doesNotContain("a".repeat(100));
+    }
+
+    /**
+     * A PATCH that leaves CHAP out keeps the CHAP settings the container has when it is applied, not those
+     * it had when the request came in: a rotation of a leaked secret racing another edit is never undone.
+     */
+    @Test
+    void aChapRotationRacingAnotherEditStays() throws Exception {
+        assertThat(t.send("POST", "/api/v1/storage-groups", operator, "{\"name\":\"patches\"}").status()).isEqualTo(201);
+        assertThat(t.send("POST", "/api/v1/containers", operator, "{\"name\":\"lun-patch\",\"storageGroup\":\"patches\","
+                + "\"protocol\":\"iscsi\",\"properties\":{\"chap.user\":\"u0\",\"chap.secret\":\"secret-0-123456\"}}").status())
+                .isEqualTo(201);
+        int rounds = 40;
+        Thread rotate = Thread.ofPlatform().start(() -> {
+            for (int i = 1; i <= rounds; i++) {
+                assertThat(t.send("PATCH", "/api/v1/containers/lun-patch", operator,
+                        "{\"properties\":{\"chap.user\":\"u" + i + "\",\"chap.secret\":\"secret-" + i + "-123456\"}}").status())
+                        .isEqualTo(200);
+            }
+        });
+        Thread edit = Thread.ofPlatform().start(() -> {
+            for (int i = 0; i < rounds; i++) {
+                assertThat(t.send("PATCH", "/api/v1/containers/lun-patch", operator,
+                        "{\"properties\":{\"initiators\":\"iqn.2026-01.test:h" + i + "\"}}").status()).isEqualTo(200);
+            }
+        });
+        rotate.join();
+        edit.join();
+        assertThat(t.server.engine().engine().container("lun-patch").properties())
+                .containsEntry("chap.user", "u" + rounds).containsEntry("chap.secret", "secret-" + rounds + "-123456");
     }
 
     @Test
@@ -220,8 +267,15 @@ class RestApiTest {
         assertThat(t.send("PUT", "/api/v1/users/admin/password", carol, "{\"password\":\"hijacked-1\"}").status()).isEqualTo(403);
         assertThat(t.send("PUT", "/api/v1/users/carol/password", carol, "{\"password\":\"carol-pass-2\"}").status()).isEqualTo(204);
         assertThat(t.send("PATCH", "/api/v1/users/carol", admin, "{\"role\":\"monitor\"}").json().get("role").asText()).isEqualTo("monitor");
+        String keyId = t.send("POST", "/api/v1/s3-keys", admin, "{\"user\":\"carol\"}").json().get("accessKeyId").asText();
         assertThat(t.send("DELETE", "/api/v1/users/carol", admin, null).status()).isEqualTo(204);
         assertThat(t.get("/api/v1/users/carol", admin).status()).isEqualTo(404);
+        assertThat(t.get("/api/v1/s3-keys?user=carol", admin).text()).as("a user's S3 keys go with the user").doesNotContain(keyId);
+        assertThat(t.send("POST", "/api/v1/users", admin, "{\"name\":\"carol\",\"role\":\"monitor\",\"password\":\"carol-pass-3\"}").status())
+                .isEqualTo(201);
+        assertThat(t.get("/api/v1/s3-keys?user=carol", admin).json()).as("a new carol inherits nothing").isEmpty();
+        assertThat(t.send("DELETE", "/api/v1/users/carol", admin, null).status()).isEqualTo(204);
+        assertThat(t.send("POST", "/api/v1/s3-keys", admin, "{\"user\":\"carol\"}").status()).isEqualTo(404);
     }
 
     @Test

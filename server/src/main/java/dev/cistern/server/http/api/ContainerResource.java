@@ -84,8 +84,8 @@ final class ContainerResource implements Resource {
     private Response update(ApiRequest req) {
         UpdateRequest b = req.body(UpdateRequest.class);
         if (b.properties() == null) throw ApiException.badRequest("nothing to change: send 'properties'");
-        ContainerInfo old = ctx.engine().get().container(req.param("name"));
-        Map<String, String> next = ContainerProperties.replacing(old.protocol(), old.properties(), b.properties());
-        return Response.ok(ContainerView.of(ctx.engine().get().updateContainer(req.param("name"), next)));
+        String protocol = ctx.engine().get().container(req.param("name")).protocol(); // never changes
+        return Response.ok(ContainerView.of(ctx.engine().get().updateContainer(req.param("name"),
+                current -> ContainerProperties.replacing(protocol, current, b.properties()))));
     }
 }

@@ -1,6 +1,7 @@
 package dev.cistern.server.http.api;
 
 import dev.cistern.server.config.ConfigException;
+import dev.cistern.server.config.ConfigService;
 import dev.cistern.server.config.LoginResult;
 import dev.cistern.server.http.Access;
 import dev.cistern.server.http.ApiContext;
@@ -40,6 +41,10 @@ final class LoginResource implements Resource {
         LoginRequest body = req.body(LoginRequest.class);
         if (body.user() == null || body.password() == null) {
             throw ApiException.badRequest("login needs 'user' and 'password'");
+        }
+        // before the throttle keeps it or a password is hashed: no user has such a name
+        if (!ConfigService.validUserName(body.user())) {
+            throw ApiException.badRequest("invalid user name '" + ConfigService.clip(body.user()) + "'");
         }
         Duration ttl = body.ttlSeconds() == null ? DEFAULT_TTL : Duration.ofSeconds(body.ttlSeconds());
         throttle.check(body.user());

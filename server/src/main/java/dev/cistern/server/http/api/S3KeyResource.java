@@ -35,8 +35,12 @@ final class S3KeyResource implements Resource {
         this.ctx = ctx;
     }
 
+    private S3Keys keys() {
+        return S3Keys.of(ctx.dataDir(), ctx.config());
+    }
+
     private S3KeyStore store() {
-        return S3Keys.of(ctx.dataDir());
+        return keys().store();
     }
 
     @Override
@@ -58,9 +62,8 @@ final class S3KeyResource implements Resource {
     private Response create(ApiRequest req) {
         CreateRequest b = req.body(CreateRequest.class);
         if (b.user() == null || b.user().isBlank()) throw ApiException.badRequest("send the 'user' the key is for");
-        ctx.config().user(b.user()); // 404 for an unknown user: keys belong to real users
         try {
-            S3KeyStore.Key k = store().add(b.user());
+            S3KeyStore.Key k = keys().add(b.user()); // 404 for an unknown user: keys belong to real users
             return Response.created(new NewKeyView(k.accessKeyId(), k.secretKey(), k.user()));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());

@@ -3,6 +3,7 @@ package dev.cistern.server.http.api;
 import dev.cistern.server.config.Principal;
 import dev.cistern.server.config.Role;
 import dev.cistern.server.config.User;
+import dev.cistern.server.frontend.S3Keys;
 import dev.cistern.server.http.Access;
 import dev.cistern.server.http.ApiContext;
 import dev.cistern.server.http.ApiException;
@@ -45,7 +46,7 @@ final class UserResource implements Resource {
         r.add("GET", PATH + "/{name}", Access.ADMIN, req -> Response.ok(UserView.of(ctx.config().user(req.param("name")))));
         r.add("PATCH", PATH + "/{name}", Access.ADMIN, this::update);
         r.add("DELETE", PATH + "/{name}", Access.ADMIN, req -> {
-            ctx.config().deleteUser(req.param("name"));
+            S3Keys.of(ctx.dataDir(), ctx.config()).deleteUser(req.param("name")); // the user's S3 keys go too
             return Response.noContent();
         });
         r.add("PUT", PATH + "/{name}/password", Access.READ, this::setPassword);
