@@ -12,9 +12,11 @@ export async function users(main: HTMLElement): Promise<void> {
   const rerender = () => users(main);
   const password = form('password-change', [
     h('h3', {}, 'My password'),
+    field('Current password', input('currentPassword', { type: 'password', required: true, autocomplete: 'current-password' })),
     field('New password', input('password', { type: 'password', required: true, minlength: '8', autocomplete: 'new-password' })),
   ], 'Change my password', async f => {
-    await call('PUT', `/users/${encodeURIComponent(me!.user)}/password`, { password: value(f, 'password') });
+    await call('PUT', `/users/${encodeURIComponent(me!.user)}/password`,
+      { currentPassword: value(f, 'currentPassword'), password: value(f, 'password') });
     errors.replaceChildren(message('Password changed; log in again.', 'ok'));
   });
   clear(main);

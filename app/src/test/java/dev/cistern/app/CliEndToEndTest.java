@@ -190,6 +190,15 @@ class CliEndToEndTest {
         CliRun pw = CliRun.run(config, e, "secret-pw-2\n", "user", "passwd", "bob", "--password-stdin");
         assertThat(pw.exit()).isZero();
         assertThat(server.config().checkPassword("bob", "secret-pw-2".toCharArray())).isTrue();
+        // bob's own password: the current one first, then the new one; a wrong current one changes nothing
+        Map<String, String> asBob = Map.of("CISTERN_SERVER", env.get("CISTERN_SERVER"), "CISTERN_USER", "bob",
+                "CISTERN_PASSWORD", "secret-pw-2");
+        CliRun wrong = CliRun.run(config, asBob, "not-my-pw-1\nsecret-pw-3\n", "user", "passwd", "bob", "--password-stdin");
+        assertThat(wrong.exit()).isNotZero();
+        assertThat(wrong.err()).contains("the current password is wrong").hasLineCount(1);
+        CliRun own = CliRun.run(config, asBob, "secret-pw-2\nsecret-pw-3\n", "user", "passwd", "bob", "--password-stdin");
+        assertThat(own.exit()).as(own.err()).isZero();
+        assertThat(server.config().checkPassword("bob", "secret-pw-3".toCharArray())).isTrue();
         assertThat(CliRun.run(config, e, "", "user", "delete", "bob").exit()).isZero();
         assertThat(server.config().users()).extracting(u -> u.name()).doesNotContain("bob");
     }

@@ -14,11 +14,13 @@ final class Session implements AutoCloseable {
 
     private final ServerConnection conn;
     private final String token;
+    private final String user;
     private final boolean ephemeral;
 
-    private Session(ServerConnection conn, String token, boolean ephemeral) {
+    private Session(ServerConnection conn, String token, String user, boolean ephemeral) {
         this.conn = conn;
         this.token = token;
+        this.user = user;
         this.ephemeral = ephemeral;
     }
 
@@ -29,14 +31,19 @@ final class Session implements AutoCloseable {
         if (user != null && password != null) {
             JsonNode r = conn.send("POST", "api/v1/login",
                     Map.of("user", user, "password", password, "ttlSeconds", ENV_TOKEN_TTL_SECONDS), null);
-            return new Session(conn, r.get("token").asText(), true);
+            return new Session(conn, r.get("token").asText(), user, true);
         }
-        String saved = conn.store().get(conn.url()).token();
-        if (saved == null) {
+        SessionStore.Entry saved = conn.store().get(conn.url());
+        if (saved.token() == null) {
             throw new CliException(CliException.FAILED, "not logged in to " + conn.url()
                     + ": run 'cistern login' or set CISTERN_USER and CISTERN_PASSWORD");
         }
-        return new Session(conn, saved, false);
+        return new Session(conn, saved.token(), saved.user(), false);
+    }
+
+    /** The user this session acts as (null if a saved login did not record it). */
+    String user() {
+        return user;
     }
 
     JsonNode get(String path) {

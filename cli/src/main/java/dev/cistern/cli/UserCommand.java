@@ -69,13 +69,17 @@ final class UserCommand {
     static final class Passwd extends ApiCommand {
         @Parameters(paramLabel = "NAME")
         String name;
-        @Option(names = "--password-stdin", description = "Read the new password from stdin")
+        @Option(names = "--password-stdin",
+                description = "Read the new password from stdin (for your own password: the current one on the first line, the new one on the second)")
         boolean passwordStdin;
 
         @Override
         int run(Session s) {
-            char[] pw = new Secrets(cli().env).read("new password", passwordStdin, true);
-            s.put(PATH + "/" + Urls.segment(name) + "/password", Map.of("password", pw));
+            Secrets secrets = new Secrets(cli().env);
+            Map<String, Object> body = new java.util.HashMap<>();
+            if (name.equals(s.user())) body.put("currentPassword", secrets.read("current password", passwordStdin, false));
+            body.put("password", secrets.read("new password", passwordStdin, true));
+            s.put(PATH + "/" + Urls.segment(name) + "/password", body);
             if (!out().json()) out().line("Changed the password of user " + name);
             return 0;
         }

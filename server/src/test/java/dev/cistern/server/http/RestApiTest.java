@@ -265,7 +265,12 @@ class RestApiTest {
 
         String carol = t.send("POST", "/api/v1/login", null, "{\"user\":\"carol\",\"password\":\"carol-pass-1\"}").json().get("token").asText();
         assertThat(t.send("PUT", "/api/v1/users/admin/password", carol, "{\"password\":\"hijacked-1\"}").status()).isEqualTo(403);
-        assertThat(t.send("PUT", "/api/v1/users/carol/password", carol, "{\"password\":\"carol-pass-2\"}").status()).isEqualTo(204);
+        assertThat(t.send("PUT", "/api/v1/users/carol/password", carol, "{\"password\":\"carol-pass-2\"}").status())
+                .as("one's own password takes the current one").isEqualTo(400);
+        assertThat(t.send("PUT", "/api/v1/users/carol/password", carol,
+                "{\"password\":\"carol-pass-2\",\"currentPassword\":\"wrong-pass-1\"}").status()).isEqualTo(403);
+        assertThat(t.send("PUT", "/api/v1/users/carol/password", carol,
+                "{\"password\":\"carol-pass-2\",\"currentPassword\":\"carol-pass-1\"}").status()).isEqualTo(204);
         assertThat(t.send("PATCH", "/api/v1/users/carol", admin, "{\"role\":\"monitor\"}").json().get("role").asText()).isEqualTo("monitor");
         String keyId = t.send("POST", "/api/v1/s3-keys", admin, "{\"user\":\"carol\"}").json().get("accessKeyId").asText();
         assertThat(t.send("DELETE", "/api/v1/users/carol", admin, null).status()).isEqualTo(204);

@@ -24,7 +24,7 @@ final class UserResource implements Resource {
     record UpdateRequest(String role) {
     }
 
-    record PasswordRequest(char[] password) {
+    record PasswordRequest(char[] password, char[] currentPassword) {
     }
 
     record UserView(String name, Role role, Instant createdAt) {
@@ -76,10 +76,21 @@ final class UserResource implements Resource {
         }
         PasswordRequest b = req.body(PasswordRequest.class);
         try {
+            // one's own password takes the current one too: a token alone (stolen, or a session left
+            // open) must not be enough to take the account for good; admins reset others' without it
+            if (p.user().equals(name)) {
+                if (b.currentPassword() == null) {
+                    throw ApiException.badRequest("changing your own password needs your current one: send 'currentPassword'");
+                }
+                if (!ctx.config().checkPassword(name, b.currentPassword())) {
+                    throw ApiException.forbidden("the current password is wrong; nothing was changed");
+                }
+            }
             ctx.config().setPassword(name, b.password());
             return Response.noContent();
         } finally {
             if (b.password() != null) Arrays.fill(b.password(), '\0');
+            if (b.currentPassword() != null) Arrays.fill(b.currentPassword(), '\0');
         }
     }
 }
