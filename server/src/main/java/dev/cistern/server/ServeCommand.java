@@ -118,6 +118,25 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ServerSettings settings = settings();
         Files.createDirectories(data);
+        // first of all: a second server on this directory must change nothing (not the logs, the events,
+        // nor the admin's password) before the engine's own lock would refuse it
+        try (java.nio.channels.FileChannel lockFile = java.nio.channels.FileChannel.open(data.resolve("cistern.lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.channels.FileLock lock;
+            try {
+                lock = lockFile.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException sameJvm) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new IllegalStateException("another Cistern server is using " + data.toAbsolutePath()
+                        + "; stop it first (or give this one another --data directory)");
+            }
+            return serve(settings);
+        }
+    }
+
+    private int serve(ServerSettings settings) throws Exception {
         DataLayout layout = new DataLayout(data);
         LogSetup.configure(layout.logDir());
         dev.cistern.server.logs.ServiceLogs.configure((ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory(),

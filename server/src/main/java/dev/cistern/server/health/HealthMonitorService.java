@@ -122,7 +122,8 @@ public final class HealthMonitorService implements Service {
         try {
             checkOnce();
             lastError = null;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // caught whatever it is: one escaping would cancel the checks for good
             lastError = String.valueOf(e.getMessage());
             log.warn("health check failed; will try again in {}", settings.checkInterval(), e);
         }
@@ -130,6 +131,7 @@ public final class HealthMonitorService implements Service {
 
     /** One round of checks. Public for tests. */
     public synchronized void checkOnce() {
+        store.saveIfUnsaved();
         checkServices();
         checkCapacity();
         checkCertificate();

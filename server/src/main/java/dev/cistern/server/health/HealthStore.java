@@ -44,6 +44,8 @@ public final class HealthStore {
     private volatile Consumer<Alert> onRaise = a -> { };
     private int linesInFile;
     private long nextAlertId;
+    /** Alerts changed in memory that could not be saved yet. */
+    private boolean alertsUnsaved;
     private long nextEventId;
 
     public HealthStore(Path dir, Clock clock, Duration retention, int maxEvents) {
@@ -87,7 +89,11 @@ public final class HealthStore {
             raised = new Alert(nextAlertId++, key, severity, message, now, now, null, null, null);
             alerts.add(raised);
             saveAlerts();
-            addEvent(now, "alert", null, severity.wireName() + ": " + message);
+            try {
+                addEvent(now, "alert", null, severity.wireName() + ": " + message);
+            } catch (RuntimeException e) {
+                log.error("cannot record the event of alert {}: {}", raised.id(), e.getMessage()); // logged and sent below
+            }
         }
         log.warn("alert {} raised ({}): {}", raised.id(), severity.wireName(), message);
         onRaise.accept(raised);
@@ -171,8 +177,25 @@ public final class HealthStore {
         }
     }
 
+    /**
+     * Saves the alerts; on failure (a full disk: the condition alerts are for) keeps them in memory, logs,
+     * and saves them again at the next change or check, so the alert is still listed, logged and sent to
+     * the webhook, and the other checks still run. The file is replaced atomically: the old one stays whole.
+     */
     private void saveAlerts() {
-        write(dir.resolve("alerts.json"), alerts);
+        try {
+            write(dir.resolve("alerts.json"), alerts);
+            if (alertsUnsaved) log.info("alerts saved again after an earlier failure");
+            alertsUnsaved = false;
+        } catch (RuntimeException e) {
+            if (!alertsUnsaved) log.error("cannot save alerts; kept in memory and saved at the next change: {}", e.getMessage());
+            alertsUnsaved = true;
+        }
+    }
+
+    /** Saves alerts that an earlier save could not (see {@link #saveAlerts}). */
+    public synchronized void saveIfUnsaved() {
+        if (alertsUnsaved) saveAlerts();
     }
 
     private void compactEvents() {
@@ -190,11 +213,22 @@ public final class HealthStore {
     private static boolean endsCleanly(Path file, int parsed) {
         if (!Files.exists(file)) return true;
         try {
-            String text = Files.readString(file);
+            String text = readLenient(file);
             return (text.isEmpty() || text.endsWith("\n")) && text.lines().filter(l -> !l.isBlank()).count() == parsed;
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * The file's text, bytes that are not UTF-8 replaced: a crash can tear the last line inside a
+     * character (an alert naming a path in French), and that line is then skipped, not the start refused.
+     */
+    private static String readLenient(Path file) throws IOException {
+        return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE)
+                .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
     }
 
     /** The events of a JSON-lines file; a line that does not parse (a write torn by a crash) is skipped. */
@@ -202,7 +236,7 @@ public final class HealthStore {
         if (!Files.exists(file)) return List.of();
         List<Event> out = new ArrayList<>();
         try {
-            List<String> lines = Files.readAllLines(file);
+            List<String> lines = readLenient(file).lines().toList();
             for (int i = 0; i < lines.size(); i++) {
                 if (lines.get(i).isBlank()) continue;
                 try {

@@ -44,7 +44,10 @@ public final class JobManager {
         Engine e = engine.get();
         Job job = new Job(ids.incrementAndGet(), kind, startedBy, clock);
         jobs.put(job.id(), job);
-        while (jobs.size() > KEPT) jobs.remove(jobs.keySet().iterator().next());
+        // the oldest finished ones go: a running job stays findable (to poll or cancel) however many end after it
+        for (var it = jobs.values().iterator(); jobs.size() > KEPT && it.hasNext(); ) {
+            if (!it.next().running()) it.remove();
+        }
         Thread.ofPlatform().daemon().name("job-" + job.id() + "-" + kind.wireName()).start(() -> run(e, job));
         log.info("job {} ({}) started by {}", job.id(), kind.wireName(), startedBy);
         return job;
@@ -58,7 +61,8 @@ public final class JobManager {
             };
             job.succeed(report);
             log.info("job {} ({}) finished: {}", job.id(), job.kind().wireName(), report);
-        } catch (RuntimeException ex) {
+        } catch (RuntimeException | Error ex) {
+            // an Error too: a job left RUNNING would refuse every later job of its kind as BUSY
             String why = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
             if (ex instanceof EngineException ee && ee.reason() == EngineException.Reason.CANCELLED) {
                 job.endCancelled(why);

@@ -80,9 +80,13 @@ public final class MonitorService implements Service {
         } catch (EngineException e) {
             lastError = e.getMessage();
             log.debug("statistics sample skipped: {}", e.getMessage());
-        } catch (RuntimeException e) {
-            lastError = e.getMessage();
-            log.warn("statistics sample failed; will try again in {}", interval, e);
+        } catch (RuntimeException | Error e) {
+            // caught whatever it is: one escaping would cancel the sampling for good; the same failure
+            // again (a full disk, every few seconds) is one line, not a stack trace each time
+            String message = String.valueOf(e.getMessage());
+            if (message.equals(lastError)) log.warn("statistics sample failed again: {}", message);
+            else log.warn("statistics sample failed; will try again in {}", interval, e);
+            lastError = message;
         }
     }
 
@@ -97,10 +101,25 @@ public final class MonitorService implements Service {
         for (StorageGroupInfo g : e.listGroups()) groups.put(g.name(), sample(e.groupStats(g.name()), -1));
         Map<String, Sample> containers = new LinkedHashMap<>();
         for (ContainerInfo c : e.listContainers(null)) containers.put(c.name(), sample(e.containerStats(c.name()), -1));
-        d.record(Subject.SERVER, now, server);
-        groups.forEach((n, s) -> d.record(Subject.group(n), now, s));
-        containers.forEach((n, s) -> d.record(Subject.container(n), now, s));
         latest = new Snapshot(now, server, groups, containers);
+        // each subject on its own: one file that cannot be written (disk full) does not stop the others
+        Map<Subject, Sample> all = new LinkedHashMap<>();
+        all.put(Subject.SERVER, server);
+        groups.forEach((n, s) -> all.put(Subject.group(n), s));
+        containers.forEach((n, s) -> all.put(Subject.container(n), s));
+        RuntimeException first = null;
+        for (var entry : all.entrySet()) {
+            try {
+                d.record(entry.getKey(), now, entry.getValue());
+            } catch (RuntimeException failed) {
+                if (first == null) first = failed;
+                else first.addSuppressed(failed);
+            }
+        }
+        java.util.Set<String> live = new java.util.HashSet<>();
+        for (Subject s : all.keySet()) live.add(s.fileName());
+        d.forgetAllBut(live); // deleted groups and containers: their files go, and so do their open handles
+        if (first != null) throw first;
     }
 
     private static Sample sample(Stats s, long free) {

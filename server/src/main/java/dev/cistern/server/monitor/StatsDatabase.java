@@ -30,6 +30,7 @@ import java.util.Map;
  * dropped, which loses nothing a chart could show.
  */
 public final class StatsDatabase implements AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(StatsDatabase.class);
     /** Metric name in series and the data source behind it (rrd4j limits those names to 20 characters). */
     static final Map<String, String> METRICS = metrics();
     private static final long MINUTE = 60;
@@ -115,17 +116,43 @@ public final class StatsDatabase implements AutoCloseable {
         return l;
     }
 
+    /**
+     * The subject's open database. A new file is built beside its name and renamed into place, so a crash
+     * or a full disk never leaves half a file under it; a file that does not open (damaged before this
+     * version, or by hand) is moved aside and started again: its history is lost, the charts go on.
+     */
     private RrdDb db(Subject subject, long now) throws IOException {
         RrdDb db = open.get(subject.fileName());
         if (db != null) return db;
         Files.createDirectories(dir);
         Path file = dir.resolve(subject.fileName());
-        RrdDb.Builder b = RrdDb.getBuilder().setPath(file.toString())
-                .setBackendFactory(RrdBackendFactory.getFactory("FILE"));
-        if (!Files.exists(file)) b.setRrdDef(definition(file, now));
-        db = b.build();
+        if (!Files.exists(file)) create(file, now);
+        try {
+            db = builder(file).build();
+        } catch (IOException | RuntimeException damaged) {
+            Path aside = file.resolveSibling(subject.fileName() + ".damaged");
+            Files.move(file, aside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            log.warn("statistics file {} does not open ({}); moved to {} and started again", file, damaged.getMessage(), aside);
+            create(file, now);
+            db = builder(file).build();
+        }
         open.put(subject.fileName(), db);
         return db;
+    }
+
+    private static RrdDb.Builder builder(Path file) {
+        return RrdDb.getBuilder().setPath(file.toString()).setBackendFactory(RrdBackendFactory.getFactory("FILE"));
+    }
+
+    private void create(Path file, long now) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        try {
+            builder(tmp).setRrdDef(definition(tmp, now)).build().close();
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     private RrdDef definition(Path file, long now) {
@@ -135,11 +162,37 @@ public final class StatsDatabase implements AutoCloseable {
             boolean counter = ds.equals("written") || ds.equals("read");
             def.addDatasource(ds, counter ? DsType.DERIVE : DsType.GAUGE, heartbeat, 0, Double.NaN);
         }
-        def.addArchive(ConsolFun.AVERAGE, 0.5, 1, (int) Math.max(2, HOUR / step));
-        def.addArchive(ConsolFun.AVERAGE, 0.5, steps(MINUTE), (int) (2 * DAY / MINUTE));
-        def.addArchive(ConsolFun.AVERAGE, 0.5, steps(HOUR), (int) (35 * DAY / HOUR));
-        def.addArchive(ConsolFun.AVERAGE, 0.5, steps(DAY), 730);
+        // rows per number of steps averaged: with a step of a minute or more the raw and the per-minute
+        // archives are one (rrd4j refuses two of the same steps), kept as long as the longer of the two
+        Map<Integer, Integer> rows = new java.util.TreeMap<>();
+        rows.merge(1, (int) Math.max(2, HOUR / step), Math::max);
+        rows.merge(steps(MINUTE), (int) (2 * DAY / Math.max(MINUTE, step)), Math::max);
+        rows.merge(steps(HOUR), (int) (35 * DAY / Math.max(HOUR, step)), Math::max);
+        rows.merge(steps(DAY), (int) Math.max(2, 730 * DAY / Math.max(DAY, step)), Math::max);
+        rows.forEach((steps, n) -> def.addArchive(ConsolFun.AVERAGE, 0.5, steps, n));
         return def;
+    }
+
+    /** Closes and deletes the files of subjects not in {@code live} (deleted containers and groups). */
+    public synchronized void forgetAllBut(java.util.Set<String> liveFileNames) {
+        for (var it = open.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (liveFileNames.contains(e.getKey())) continue;
+            try {
+                e.getValue().close();
+            } catch (IOException ignored) {
+                // closing only releases the file
+            }
+            it.remove();
+        }
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                String n = f.getFileName().toString();
+                if (n.endsWith(".rrd") && !liveFileNames.contains(n)) Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            log.warn("cannot prune statistics files in {}: {}", dir, e.getMessage());
+        }
     }
 
     private int steps(long seconds) {

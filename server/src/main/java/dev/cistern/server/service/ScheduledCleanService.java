@@ -83,7 +83,11 @@ public final class ScheduledCleanService implements Service {
         } catch (EngineException e) {
             lastOutcome = "last scheduled clean skipped: " + e.getMessage();
             log.warn("scheduled clean skipped: {}", e.getMessage());
+        } catch (RuntimeException | Error e) {
+            lastOutcome = "last scheduled clean failed to start: " + e.getMessage();
+            log.error("scheduled clean failed to start", e);
+        } finally {
+            scheduleNext(); // the next one is scheduled whatever became of this one
         }
-        scheduleNext();
     }
 }

@@ -181,7 +181,7 @@ public final class ServiceRegistry {
             try {
                 Health h = service.health();
                 return h == null ? Health.down("health check returned nothing") : h;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 return Health.down("health check failed: " + ServiceStartException.describe(e));
             }
         }

@@ -55,7 +55,8 @@ public final class ServiceWatcher implements AutoCloseable {
     private void checkSafely() {
         try {
             checkOnce();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // anything escaping here would cancel the periodic task: no service would be restarted again
             log.error("service watcher check failed; will try again in {}", interval, e);
         }
     }
@@ -117,7 +118,8 @@ public final class ServiceWatcher implements AutoCloseable {
         try {
             e.start();
             log.info("service '{}' restarted after {} consecutive failure(s)", e.name(), e.consecutiveFailures());
-        } catch (Exception ex) {
+        } catch (Exception | Error ex) {
+            // an Error too (out of memory for a thread, a class that fails to load): a failed start to retry
             String why = ServiceStartException.describe(ex);
             log.error("restart of service '{}' failed: {}", e.name(), why, ex);
             e.recordFailure(why, now);

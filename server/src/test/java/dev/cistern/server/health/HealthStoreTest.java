@@ -94,4 +94,17 @@ class HealthStoreTest {
         again.event("login", "cy", "logged in");
         assertThat(store().events(null, 10)).extracting(Event::user).contains("cy");
     }
+
+    /** Torn inside a character: the last line is skipped like any torn line, the start is not refused. */
+    @Test
+    void aLineTornInsideACharacterIsSkippedToo() throws Exception {
+        HealthStore s = store();
+        s.event("login", "ann", "logged in");
+        byte[] torn = "{\"id\":2,\"message\":\"/srv/donn".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (var out = java.nio.file.Files.newOutputStream(dir.resolve("events.jsonl"), java.nio.file.StandardOpenOption.APPEND)) {
+            out.write(torn);
+            out.write(0xC3); // the first byte of a two-byte character, the second never written
+        }
+        assertThat(store().events(null, 10)).extracting(Event::user).containsExactly("ann");
+    }
 }

@@ -38,6 +38,18 @@ class JobManagerTest {
         assertThat(jobs.start(JobKind.CLEAN, "bob").id()).isGreaterThan(verify.id());
     }
 
+    /** However many jobs end after it, a running one stays listed: it can still be polled and cancelled. */
+    @Test
+    void aRunningJobOutlivesTheHistoryOfFinishedOnes() throws Exception {
+        engine.cleanGate = new CountDownLatch(1);
+        Job clean = jobs.start(JobKind.CLEAN, "alice");
+        for (int i = 0; i < JobManager.KEPT + 5; i++) awaitDone(jobs.start(JobKind.VERIFY, "bob"));
+        assertThat(jobs.jobs()).extracting(Job::id).contains(clean.id()).hasSize(JobManager.KEPT);
+        assertThatThrownBy(() -> jobs.start(JobKind.CLEAN, "bob")).hasMessageContaining("job " + clean.id());
+        engine.cleanGate.countDown();
+        awaitDone(clean);
+    }
+
     @Test
     void aFailingEngineCallEndsTheJobAsFailedWithTheReason() throws Exception {
         JobManager broken = new JobManager(() -> new FakeEngine() {

@@ -63,4 +63,48 @@ class StatsDatabaseTest {
     private static List<Double> known(List<Double> l) {
         return l.stream().filter(Objects::nonNull).toList();
     }
+
+    /** A sampling step of a minute or more makes the raw and the per-minute archives one (rrd4j refused two alike). */
+    @Test
+    void stepsOfAMinuteAndMoreRecordToo() {
+        for (long step : new long[] {31, 60, 300}) {
+            try (StatsDatabase db = new StatsDatabase(dir.resolve("s" + step), step)) {
+                assertThat(db.record(Subject.SERVER, T0, new Sample(1, 1, 1, 1, 0, 0))).isTrue();
+                assertThat(db.record(Subject.SERVER, T0.plusSeconds(step), new Sample(2, 2, 2, 2, 0, 0))).isTrue();
+                assertThat(known(db.series(Subject.SERVER, ChartRange.DAY, T0.plusSeconds(2 * step)).values().get("logicalBytes")))
+                        .as("step " + step).isNotEmpty();
+            }
+        }
+    }
+
+    /** A damaged file (half written before files were made aside and renamed) is moved aside and started again. */
+    @Test
+    void aDamagedFileIsMovedAsideAndRecordingGoesOn() throws Exception {
+        try (StatsDatabase db = new StatsDatabase(dir, 5)) {
+            db.record(Subject.SERVER, T0, new Sample(1, 1, 1, 1, 0, 0));
+        }
+        Path file = dir.resolve(Subject.SERVER.fileName());
+        try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(100);
+        }
+        try (StatsDatabase db = new StatsDatabase(dir, 5)) {
+            assertThat(db.record(Subject.SERVER, T0.plusSeconds(5), new Sample(2, 2, 2, 2, 0, 0))).isTrue();
+        }
+        assertThat(dir.resolve(Subject.SERVER.fileName() + ".damaged")).exists();
+        assertThat(java.nio.file.Files.list(dir).map(p -> p.getFileName().toString()))
+                .noneMatch(n -> n.endsWith(".tmp"));
+    }
+
+    /** The files of subjects that are gone (a deleted container) are closed and deleted. */
+    @Test
+    void filesOfSubjectsThatAreGoneAreDeleted() throws Exception {
+        try (StatsDatabase db = new StatsDatabase(dir, 5)) {
+            db.record(Subject.SERVER, T0, new Sample(1, 1, 1, 1, 0, 0));
+            db.record(Subject.container("gone"), T0, new Sample(1, 1, 1, 1, 0, 0));
+            db.forgetAllBut(java.util.Set.of(Subject.SERVER.fileName()));
+            assertThat(dir.resolve(Subject.container("gone").fileName())).doesNotExist();
+            assertThat(dir.resolve(Subject.SERVER.fileName())).exists();
+            assertThat(db.record(Subject.SERVER, T0.plusSeconds(5), new Sample(2, 2, 2, 2, 0, 0))).isTrue();
+        }
+    }
 }

@@ -18,6 +18,7 @@ class ServiceWatcherTest {
         final AtomicInteger stops = new AtomicInteger();
         volatile boolean healthy = true;
         volatile int failNextStarts;
+        volatile boolean failWithError;
 
         FlakyService(String name) {
             this.name = name;
@@ -32,6 +33,7 @@ class ServiceWatcherTest {
         public void start() {
             if (failNextStarts > 0) {
                 failNextStarts--;
+                if (failWithError) throw new OutOfMemoryError("unable to create native thread");
                 throw new IllegalStateException("disk " + name + " unavailable");
             }
             starts.incrementAndGet();
@@ -70,6 +72,27 @@ class ServiceWatcherTest {
         assertThat(st.restarts()).isEqualTo(1);
         assertThat(st.lastFailure()).isEqualTo("lost its socket");
         assertThat(st.lastFailureAt()).isNotNull();
+    }
+
+    /** An Error from a restart (out of memory for a thread) is a failed start: the watcher goes on, it does not die. */
+    @Test
+    void anErrorFromARestartIsRetriedLikeAnyFailure() throws Exception {
+        FlakyService s = new FlakyService("proto");
+        registry.add(s);
+        registry.startAll();
+        try (ServiceWatcher w = new ServiceWatcher(registry, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)),
+                Duration.ofMillis(10), Clock.systemUTC())) {
+            w.start();
+            s.failWithError = true;
+            s.failNextStarts = 2;
+            s.healthy = false;
+            long deadline = System.currentTimeMillis() + 5000;
+            while (s.starts.get() < 2 && System.currentTimeMillis() < deadline) Thread.sleep(10);
+        }
+        assertThat(s.starts.get()).as("started again after two restarts failed with an Error").isEqualTo(2);
+        ServiceStatus st = registry.statuses().getFirst();
+        assertThat(st.state()).isEqualTo(ServiceState.RUNNING);
+        assertThat(st.lastFailure()).isEqualTo("unable to create native thread");
     }
 
     @Test
