@@ -18,6 +18,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -319,6 +320,40 @@ class CliEndToEndTest {
         assertThat(add.out()).contains("chap.secret=********").doesNotContain("twelve+chars");
         assertThat(cli("container", "show", "lun-chap", "--json").out()).doesNotContain("twelve+chars");
         assertThat(cli("container", "add", "lun-x", "-g", "chapgroup", "-p", "iscsi", "--chap-secret-stdin").exit()).isEqualTo(2);
+    }
+
+    /**
+     * Only a successful login pins: a failed one pins nothing, and a token saved by a login with --insecure is
+     * never sent to an unpinned server by a later command without it. The saved file and its directory are
+     * private, and a logout that cannot reach the server keeps the token so that it can still be revoked.
+     */
+    @Test
+    void aTokenGoesOnlyToThePinnedCertificateAndStaysPrivate() throws Exception {
+        CliRun wrong = cliWithStdin("not-the-password\n", "login", "--user", "admin", "--password-stdin");
+        assertThat(wrong.exit()).isEqualTo(1);
+        assertThat(wrong.err()).doesNotContain("trusting");
+        assertThat(config.resolve("servers.json")).satisfiesAnyOf(
+                f -> assertThat(f).doesNotExist(), f -> assertThat(Files.readString(f)).doesNotContain(server.tls().fingerprint()));
+
+        CliRun insecure = cliWithStdin("password-admin\n", "--insecure", "login", "--user", "admin", "--password-stdin");
+        assertThat(insecure.exit()).as(insecure.err()).isZero();
+        assertThat(insecure.err()).contains("is not pinned (--insecure)");
+        CliRun refused = cli("stats");
+        assertThat(refused.exit()).isEqualTo(3);
+        assertThat(refused.err()).startsWith("cistern: no certificate is pinned for").hasLineCount(1);
+        assertThat(cli("--insecure", "stats").exit()).isZero();
+        assertThat(Files.getPosixFilePermissions(config)).containsExactlyInAnyOrder(
+                PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
+        assertThat(Files.getPosixFilePermissions(config.resolve("servers.json"))).containsExactlyInAnyOrder(
+                PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+
+        login("admin"); // pins now
+        String token = Files.readString(config.resolve("servers.json"));
+        server.close();
+        CliRun down = cli("logout");
+        assertThat(down.exit()).isEqualTo(3);
+        assertThat(Files.readString(config.resolve("servers.json"))).as("the token is kept to revoke later").isEqualTo(token);
+        server = null;
     }
 
     @Test

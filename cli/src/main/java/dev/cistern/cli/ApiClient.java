@@ -82,10 +82,24 @@ final class ApiClient {
         }
         int status = resp.statusCode();
         if (status < 400) return json;
-        String msg = json != null && json.hasNonNull("error") ? json.get("error").asText()
+        String msg = json != null && json.hasNonNull("error") ? oneLine(json.get("error").asText())
                 : method + " " + path + " failed with HTTP " + status;
         if (status == 401) msg += " (run 'cistern login' or set CISTERN_USER and CISTERN_PASSWORD)";
         throw new CliException(CliException.FAILED, msg + " [HTTP " + status + "]");
+    }
+
+    /** A text field an answer must have; a malformed answer (not Cistern's) is one clear line, not a crash. */
+    static String text(JsonNode answer, String field) {
+        JsonNode v = answer == null ? null : answer.get(field);
+        if (v == null || !v.isValueNode() || v.isNull()) {
+            throw new CliException(CliException.FAILED, "the server's answer lacks '" + field + "'; is it a Cistern server?");
+        }
+        return v.asText();
+    }
+
+    /** A server's text as one line of ours: control characters (a newline in an error) become spaces. */
+    static String oneLine(String s) {
+        return s == null ? null : s.replaceAll("\\p{Cntrl}+", " ").strip();
     }
 
     private CliException unreachable(IOException e) {

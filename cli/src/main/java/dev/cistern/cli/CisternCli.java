@@ -57,7 +57,8 @@ public final class CisternCli implements Callable<Integer> {
                 env.err().println("cistern: " + ce.getMessage());
                 return ce.exitCode();
             }
-            env.err().println("cistern: unexpected " + ex);
+            // one line still: a malformed answer from something that is not Cistern, or a bug of ours
+            env.err().println("cistern: unexpected " + ApiClient.oneLine(ex.toString()));
             return CliException.FAILED;
         });
         return cmd.execute(args);
@@ -70,7 +71,16 @@ public final class CisternCli implements Callable<Integer> {
         if (!s.startsWith("https://")) {
             throw new CliException(CliException.USAGE, "server URL '" + s + "' must start with https://");
         }
-        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+        String url = s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+        try {
+            java.net.URI u = new java.net.URI(url);
+            if (u.getHost() == null || u.getPort() > 65535 || (u.getPath() != null && !u.getPath().isEmpty())) {
+                throw new java.net.URISyntaxException(url, "needs a host and at most a port, e.g. https://backup1:5233");
+            }
+        } catch (java.net.URISyntaxException e) {
+            throw new CliException(CliException.USAGE, "server URL '" + s + "' is not valid: " + e.getReason());
+        }
+        return url;
     }
 
     @Override

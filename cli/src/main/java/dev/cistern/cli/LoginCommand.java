@@ -45,15 +45,22 @@ final class LoginCommand implements Callable<Integer> {
         body.put("ttlSeconds", ttlHours * 3600);
         JsonNode r = conn.send("POST", "api/v1/login", body, null);
         java.util.Arrays.fill(password, '\0');
-        SessionStore.Entry e = conn.store().get(conn.url());
-        conn.store().put(conn.url(), e.withToken(r.get("token").asText(), name, r.get("expiresAt").asText()));
+        String token = ApiClient.text(r, "token");
+        String expiresAt = ApiClient.text(r, "expiresAt");
+        String role = ApiClient.text(r, "role");
+        conn.trustAfterLogin();
+        String who = name;
+        conn.store().update(conn.url(), e -> e.withToken(token, who, expiresAt));
+        if (!conn.pinned()) {
+            env.err().println("cistern: the certificate of " + conn.url() + " is not pinned (--insecure): later commands"
+                    + " need --insecure too, or log in without it to pin it");
+        }
         Output out = new Output(env.out(), cli.json);
         if (out.json()) {
             ((com.fasterxml.jackson.databind.node.ObjectNode) r).remove("token");
             out.printJson(r);
         } else {
-            out.line("Logged in to " + conn.url() + " as " + name + " (" + r.get("role").asText() + ") until "
-                    + r.get("expiresAt").asText());
+            out.line("Logged in to " + conn.url() + " as " + name + " (" + role + ") until " + expiresAt);
         }
         return 0;
     }

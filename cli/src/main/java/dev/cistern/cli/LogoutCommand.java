@@ -21,11 +21,15 @@ final class LogoutCommand implements Callable<Integer> {
             cli.env.out().println("Not logged in to " + conn.url());
             return 0;
         }
+        conn.requirePinnedForToken();
         try {
             conn.send("POST", "api/v1/logout", null, e.token());
-        } finally {
-            conn.store().put(conn.url(), e.withToken(null, null, null));
+        } catch (CliException failed) {
+            // unreachable: keep the token, which still works, so that a later logout can revoke it; refused
+            // (expired, revoked): it works nowhere any more, so forget it
+            if (failed.exitCode() == CliException.UNREACHABLE || !failed.getMessage().endsWith("[HTTP 401]")) throw failed;
         }
+        conn.store().update(conn.url(), x -> x.withToken(null, null, null));
         cli.env.out().println("Logged out of " + conn.url());
         return 0;
     }

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * One server as the CLI reaches it: the URL, the certificate pin from the session store, and trust on first
- * use. The first successful exchange with an unpinned server pins its certificate (and says so on stderr); a
- * later different certificate is refused by {@link CertificatePin}.
+ * use. Only a successful login (a token came back) pins an unpinned server's certificate, and says so on
+ * stderr: not a failed or foreign answer, which could come from anything listening there. A later
+ * different certificate is refused by {@link CertificatePin}, and a saved token is only ever sent to the
+ * pinned certificate (or with --insecure).
  */
 final class ServerConnection {
     private final CisternCli cli;
@@ -13,6 +15,8 @@ final class ServerConnection {
     private final SessionStore store;
     private final ApiClient client;
     private final boolean firstUse;
+    /** Whether a certificate fingerprint is pinned for this URL (saved, or given in CISTERN_FINGERPRINT). */
+    private final boolean hasPin;
     /** A fingerprint given in CISTERN_FINGERPRINT (for scripts on fresh machines), used when none is saved. */
     private final String explicitPin;
 
@@ -25,6 +29,7 @@ final class ServerConnection {
         this.explicitPin = pinned == null ? normalize(cli.env.get("CISTERN_FINGERPRINT")) : null;
         if (explicitPin != null) pinned = explicitPin;
         this.firstUse = pinned == null && !cli.insecure;
+        this.hasPin = pinned != null;
         this.client = new ApiClient(url, new CertificatePin(pinned, cli.insecure));
     }
 
@@ -48,26 +53,39 @@ final class ServerConnection {
     }
 
     JsonNode send(String method, String path, Object body, String token) {
-        JsonNode r;
         try {
-            r = client.send(method, path, body, token);
+            return client.send(method, path, body, token);
         } catch (CliException e) {
             if (explicitPin != null && client.pin().mismatch()) {
                 throw new CliException(CliException.UNREACHABLE, "the certificate of " + url + " has SHA-256 "
                         + client.pin().seen() + ", not the " + explicitPin + " given in CISTERN_FINGERPRINT; refusing to connect");
             }
-            pinIfFirstUse();
             throw e;
         }
-        pinIfFirstUse();
-        return r;
     }
 
-    private void pinIfFirstUse() {
+    /** After a successful login to an unpinned server: pins the certificate it presented. */
+    void trustAfterLogin() {
         String seen = client.pin().seen();
         if (!firstUse || seen == null || seen.equals(store.get(url).fingerprint())) return;
-        store.put(url, store.get(url).withFingerprint(seen));
+        store.update(url, e -> e.withFingerprint(seen));
         cli.env.err().println("cistern: trusting the certificate of " + url + " from now on (SHA-256 " + seen
                 + "); compare it with 'Certificate SHA-256' in the server's output");
+    }
+
+    /**
+     * Refuses to send a saved token to a server whose certificate is not pinned (the token was saved by a
+     * login with --insecure): whatever answers at that address would get it.
+     */
+    void requirePinnedForToken() {
+        if (firstUse) {
+            throw new CliException(CliException.UNREACHABLE, "no certificate is pinned for " + url + " (the login was"
+                    + " --insecure): pass --insecure again, or run 'cistern login' to pin the server's certificate");
+        }
+    }
+
+    /** Whether the certificate is pinned now: saved, given, or just trusted after this login. */
+    boolean pinned() {
+        return hasPin || store.get(url).fingerprint() != null;
     }
 }

@@ -46,20 +46,53 @@ public final class SessionStore {
     }
 
     public void put(String server, Entry entry) {
-        Map<String, Entry> all = load();
-        all.put(server, entry);
+        update(server, old -> entry);
+    }
+
+    /**
+     * Changes the entry of {@code server} under a lock on the directory's lock file, so two commands saving at
+     * once (two logins, a login and a pin) do not lose one's change. The file is written new, readable by its
+     * owner only from its creation (the token is in it), and renamed over the old one.
+     */
+    public void update(String server, java.util.function.UnaryOperator<Entry> change) {
+        Path dir = file.getParent();
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling("servers.json.tmp");
-            Files.write(tmp, CliJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(all));
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // not POSIX: the user's home directory permissions protect it
+            createPrivateDirectory(dir);
+            try (java.nio.channels.FileChannel lockFile = java.nio.channels.FileChannel.open(dir.resolve("servers.lock"),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                 java.nio.channels.FileLock ignored = lockFile.lock()) {
+                Map<String, Entry> all = load();
+                all.put(server, change.apply(all.getOrDefault(server, new Entry(null, null, null, null))));
+                Path tmp = Files.createTempFile(dir, "servers", ".tmp", PRIVATE_FILE);
+                try {
+                    Files.write(tmp, CliJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(all));
+                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
             }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new CliException(CliException.FAILED, "cannot save session in " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static final java.nio.file.attribute.FileAttribute<?>[] PRIVATE_FILE = posix("rw-------");
+
+    private static java.nio.file.attribute.FileAttribute<?>[] posix(String perms) {
+        return java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+                ? new java.nio.file.attribute.FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(perms))}
+                : new java.nio.file.attribute.FileAttribute<?>[0];
+    }
+
+    /** The config directory, made enterable by its owner only if this creates it. */
+    private static void createPrivateDirectory(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) return;
+        Path parent = dir.getParent();
+        if (parent != null) Files.createDirectories(parent);
+        try {
+            Files.createDirectory(dir, posix("rwx------"));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // made meanwhile by another command
         }
     }
 
@@ -68,7 +101,8 @@ public final class SessionStore {
         try {
             return new TreeMap<>(CliJson.MAPPER.readValue(file.toFile(), new TypeReference<Map<String, Entry>>() { }));
         } catch (IOException e) {
-            throw new CliException(CliException.FAILED, "cannot read " + file + ": " + e.getMessage()
+            String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+            throw new CliException(CliException.FAILED, "cannot read " + file + ": " + String.valueOf(why).replaceAll("\\s+", " ")
                     + "; delete it and run 'cistern login' again");
         }
     }
