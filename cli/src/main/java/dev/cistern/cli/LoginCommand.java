@@ -33,6 +33,9 @@ final class LoginCommand implements Callable<Integer> {
     public Integer call() {
         CisternCli cli = (CisternCli) spec.parent().userObject();
         CliEnvironment env = cli.env;
+        if (ttlHours < 1 || ttlHours > 720) {
+            throw new CliException(CliException.USAGE, "--ttl must be 1-720 hours (30 days at most), got " + ttlHours);
+        }
         String name = user != null ? user : env.get("CISTERN_USER");
         if (name == null && env.console() != null) name = env.console().readLine("User: ");
         if (name == null || name.isBlank()) throw new CliException(CliException.USAGE, "no user name: use --user or set CISTERN_USER");
