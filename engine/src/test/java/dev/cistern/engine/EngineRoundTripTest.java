@@ -15,17 +15,7 @@ class EngineRoundTripTest {
     Path dir;
 
     static byte[] readAll(ContainerHandle c, String name) {
-        try (FileEntry f = c.openFile(name)) {
-            byte[] out = new byte[(int) f.size()];
-            ByteBuffer b = ByteBuffer.wrap(out);
-            long pos = 0;
-            while (b.hasRemaining()) {
-                int n = f.read(pos, b);
-                if (n < 0) break;
-                pos += n;
-            }
-            return out;
-        }
+        return TestData.readAll(c, name);
     }
 
     static void put(ContainerHandle c, String name, byte[] data) {

@@ -1,10 +1,35 @@
 package dev.cistern.engine;
 
+import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.Random;
 
 /** Deterministic test data: random bytes, and "backup-like" data with repetition and compressible text. */
 public final class TestData {
     private TestData() {
+    }
+
+    /** Stores {@code data} as the new stream {@code name} and commits it. */
+    public static void store(ContainerHandle c, String name, byte[] data) {
+        try (StreamWriter w = c.create(name)) {
+            w.write(ByteBuffer.wrap(data));
+            w.commit(Map.of());
+        }
+    }
+
+    /** The whole of entry {@code name}. */
+    public static byte[] readAll(ContainerHandle c, String name) {
+        try (FileEntry f = c.openFile(name)) {
+            byte[] out = new byte[(int) f.size()];
+            ByteBuffer b = ByteBuffer.wrap(out);
+            long pos = 0;
+            while (b.hasRemaining()) {
+                int n = f.read(pos, b);
+                if (n < 0) break;
+                pos += n;
+            }
+            return out;
+        }
     }
 
     public static byte[] random(long seed, int n) {

@@ -56,14 +56,14 @@ class ContainerRecoveryTest {
         try (Engine e = Engines.open(config())) {
             e.createGroup(StorageGroupSpec.of("grp"));
             e.createContainer("grp", new ContainerSpec("bkp", "client", Map.of()));
-            put(e.openContainer("bkp"), "s", data);
+            TestData.store(e.openContainer("bkp"), "s", data);
             gid = e.group("grp").id();
         }
         Path file = onlyContainer(gid);
         removeTrailer(file);
         markUnsealed(gid, file);
         try (Engine e = Engines.open(config())) {
-            assertThat(readAll(e.openContainer("bkp"), "s")).isEqualTo(data);
+            assertThat(TestData.readAll(e.openContainer("bkp"), "s")).isEqualTo(data);
             assertThat(e.verify(Progress.NONE).clean()).isTrue();
         }
     }
@@ -75,7 +75,7 @@ class ContainerRecoveryTest {
         try (Engine e = Engines.open(config())) {
             e.createGroup(new StorageGroupSpec("grp", Compression.NONE, 0, null, null));
             e.createContainer("grp", new ContainerSpec("bkp", "client", Map.of()));
-            put(e.openContainer("bkp"), "x", TestData.random(5, 300_000));
+            TestData.store(e.openContainer("bkp"), "x", TestData.random(5, 300_000));
             gid = e.group("grp").id();
         }
         Path first = onlyContainer(gid);
@@ -83,8 +83,8 @@ class ContainerRecoveryTest {
         byte[] other = TestData.random(6, 1_000_000);
         try (Engine e = Engines.open(config())) {
             // the next container grows past the backed-up file's trailer offset, then the file goes in
-            put(e.openContainer("bkp"), "other", other);
-            put(e.openContainer("bkp"), "backup-of-ccf", ccf);
+            TestData.store(e.openContainer("bkp"), "other", other);
+            TestData.store(e.openContainer("bkp"), "backup-of-ccf", ccf);
         }
         Path second;
         try (var s = Files.list(groupDir(gid))) {
@@ -93,8 +93,8 @@ class ContainerRecoveryTest {
         removeTrailer(second);
         markUnsealed(gid, second);
         try (Engine e = Engines.open(config())) {
-            assertThat(readAll(e.openContainer("bkp"), "backup-of-ccf")).isEqualTo(ccf);
-            assertThat(readAll(e.openContainer("bkp"), "other")).isEqualTo(other);
+            assertThat(TestData.readAll(e.openContainer("bkp"), "backup-of-ccf")).isEqualTo(ccf);
+            assertThat(TestData.readAll(e.openContainer("bkp"), "other")).isEqualTo(other);
         }
     }
 
@@ -108,34 +108,39 @@ class ContainerRecoveryTest {
     void recordsLostUnderATrailerAreNotLeftIndexed() throws Exception {
         byte[] a = TestData.random(1, 200_000);
         byte[] b = TestData.random(2, 2_500_000);
-        long gid;
-        Path file;
-        long bStart;
-        long bEnd;
+        Unacknowledged u = storeThenAbort(a, b);
+        long bEnd = Files.size(u.file()); // the close sealed it: a trailer behind b's records
+        assertThat(bEnd).isGreaterThan(u.bStart());
+        try (FileChannel ch = FileChannel.open(u.file(), StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate((int) (bEnd - u.bStart())), u.bStart()); // b's pages never reached the disk
+        }
+        markUnsealed(u.gid(), u.file());
+        try (Engine e = Engines.open(config())) {
+            ContainerHandle c = e.openContainer("bkp");
+            TestData.store(c, "b2", b);
+            assertThat(TestData.readAll(c, "a")).isEqualTo(a);
+            assertThat(TestData.readAll(c, "b2")).isEqualTo(b);
+            assertThat(e.verify(Progress.NONE).clean()).isTrue();
+        }
+    }
+
+    /** The one container of a group after {@code a} was committed and {@code b} written and aborted, and where b began. */
+    private record Unacknowledged(long gid, Path file, long bStart) {
+    }
+
+    private Unacknowledged storeThenAbort(byte[] a, byte[] b) throws Exception {
         try (Engine e = Engines.open(config())) {
             e.createGroup(StorageGroupSpec.of("grp"));
             e.createContainer("grp", new ContainerSpec("bkp", "client", Map.of()));
             ContainerHandle c = e.openContainer("bkp");
-            put(c, "a", a);
-            gid = e.group("grp").id();
-            file = onlyContainer(gid);
-            bStart = Files.size(file);
+            TestData.store(c, "a", a);
+            long gid = e.group("grp").id();
+            Path file = onlyContainer(gid);
+            long bStart = Files.size(file);
             StreamWriter w = c.create("b");
             w.write(ByteBuffer.wrap(b)); // whole segments stored: appended and indexed, not forced
             w.abort();
-            bEnd = Files.size(file);
-        } // the close seals: a trailer behind b's records
-        assertThat(bEnd).isGreaterThan(bStart);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.allocate((int) (bEnd - bStart)), bStart); // b's pages never reached the disk
-        }
-        markUnsealed(gid, file);
-        try (Engine e = Engines.open(config())) {
-            ContainerHandle c = e.openContainer("bkp");
-            put(c, "b2", b);
-            assertThat(readAll(c, "a")).isEqualTo(a);
-            assertThat(readAll(c, "b2")).isEqualTo(b);
-            assertThat(e.verify(Progress.NONE).clean()).isTrue();
+            return new Unacknowledged(gid, file, bStart);
         }
     }
 
@@ -143,28 +148,15 @@ class ContainerRecoveryTest {
     @Test
     void countersMatchTheListingsAfterATornTail() throws Exception {
         byte[] a = TestData.random(1, 200_000);
-        long gid;
-        Path file;
-        long bStart;
-        try (Engine e = Engines.open(config())) {
-            e.createGroup(StorageGroupSpec.of("grp"));
-            e.createContainer("grp", new ContainerSpec("bkp", "client", Map.of()));
-            ContainerHandle c = e.openContainer("bkp");
-            put(c, "a", a);
-            gid = e.group("grp").id();
-            file = onlyContainer(gid);
-            bStart = Files.size(file);
-            StreamWriter w = c.create("b");
-            w.write(ByteBuffer.wrap(TestData.random(2, 2_500_000)));
-            w.abort();
+        Unacknowledged u = storeThenAbort(a, TestData.random(2, 2_500_000));
+        long gid = u.gid();
+        removeTrailer(u.file());
+        try (FileChannel ch = FileChannel.open(u.file(), StandardOpenOption.WRITE)) {
+            ch.truncate(u.bStart() + 100_000); // torn inside b's records
         }
-        removeTrailer(file);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.truncate(bStart + 100_000); // torn inside b's records
-        }
-        markUnsealed(gid, file);
+        markUnsealed(gid, u.file());
         try (Engine e = Engines.open(config())) {
-            assertThat(readAll(e.openContainer("bkp"), "a")).isEqualTo(a);
+            assertThat(TestData.readAll(e.openContainer("bkp"), "a")).isEqualTo(a);
         }
         long chunks = 0;
         long stored = 0;
@@ -191,7 +183,7 @@ class ContainerRecoveryTest {
         try (Engine e = Engines.open(config())) {
             e.createGroup(StorageGroupSpec.of("grp"));
             e.createContainer("grp", new ContainerSpec("bkp", "client", Map.of()));
-            put(e.openContainer("bkp"), "s", TestData.random(3, 600_000));
+            TestData.store(e.openContainer("bkp"), "s", TestData.random(3, 600_000));
             gid = e.group("grp").id();
         }
         Path file = onlyContainer(gid);
@@ -232,24 +224,6 @@ class ContainerRecoveryTest {
             ch.read(b, at);
             b.put(0, (byte) (b.get(0) ^ 0x40));
             ch.write(b.rewind(), at);
-        }
-    }
-
-    private static void put(ContainerHandle c, String name, byte[] data) {
-        try (StreamWriter w = c.create(name)) {
-            w.write(ByteBuffer.wrap(data));
-            w.commit(Map.of());
-        }
-    }
-
-    private static byte[] readAll(ContainerHandle c, String name) {
-        try (FileEntry f = c.openFile(name)) {
-            byte[] out = new byte[(int) f.size()];
-            ByteBuffer bb = ByteBuffer.wrap(out);
-            while (bb.hasRemaining() && f.read(bb.position(), bb) > 0) {
-                // read on
-            }
-            return out;
         }
     }
 

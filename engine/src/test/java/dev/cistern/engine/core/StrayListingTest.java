@@ -11,6 +11,7 @@ import dev.cistern.engine.FileEntry;
 import dev.cistern.engine.Progress;
 import dev.cistern.engine.StorageGroupSpec;
 import dev.cistern.engine.StreamWriter;
+import dev.cistern.engine.TestData;
 import dev.cistern.engine.meta.Counters;
 import dev.cistern.engine.meta.Keys;
 import dev.cistern.engine.meta.MetaStore;
@@ -47,8 +48,8 @@ class StrayListingTest {
             e.createGroup(StorageGroupSpec.of("grp"));
             e.createContainer("grp", new ContainerSpec("bkp", "client", Map.of()));
             ContainerHandle c = e.openContainer("bkp");
-            put(c, "a", a);
-            put(c, "b", b);
+            TestData.store(c, "a", a);
+            TestData.store(c, "b", b);
             groupId = e.group("grp").id();
             chunksBefore = e.groupStats("grp").chunkCount();
         }
@@ -84,8 +85,8 @@ class StrayListingTest {
         try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
             assertThat(e.groupStats("grp").chunkCount()).as("the stray copy is off the counters").isEqualTo(chunksBefore);
             ContainerHandle c = e.openContainer("bkp");
-            assertThat(readAll(c, "a")).isEqualTo(a);
-            assertThat(readAll(c, "b")).isEqualTo(b);
+            assertThat(TestData.readAll(c, "a")).isEqualTo(a);
+            assertThat(TestData.readAll(c, "b")).isEqualTo(b);
             assertThat(e.verify(Progress.NONE).clean()).isTrue();
         }
         try (MetaStore meta = MetaStore.open(dir.resolve("meta"))) {
@@ -98,22 +99,5 @@ class StrayListingTest {
         byte[] d = new byte[1_000_000];
         new Random(seed).nextBytes(d);
         return d;
-    }
-
-    private static void put(ContainerHandle c, String name, byte[] data) {
-        try (StreamWriter w = c.create(name)) {
-            w.write(ByteBuffer.wrap(data));
-            w.commit(Map.of());
-        }
-    }
-
-    private static byte[] readAll(ContainerHandle c, String name) {
-        try (FileEntry f = c.openFile(name)) {
-            ByteBuffer out = ByteBuffer.allocate((int) f.size());
-            while (out.hasRemaining() && f.read(out.position(), out) > 0) {
-                // read on
-            }
-            return out.array();
-        }
     }
 }
