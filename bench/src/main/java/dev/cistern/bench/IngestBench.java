@@ -277,7 +277,7 @@ final class IngestBench implements Callable<Integer> {
             long t0 = System.nanoTime();
             byte[] rec = ChunkRecord.encode(buf, 0, len, none, c, null);
             long t1 = System.nanoTime();
-            ChunkRecord.decodeRaw(rec, 0, null, () -> "block", back, 0);
+            ChunkRecord.decodeRaw(rec, 0, false, null, () -> "block", back, 0);
             nanos[0] += t1 - t0;
             nanos[1] += System.nanoTime() - t1;
         };

@@ -82,7 +82,7 @@ public class CompressionBench {
     @Benchmark
     public byte[] decodeFrame256KiB() {
         ChunkRecord.checkRecord(frameRecord, 0, () -> "bench");
-        ChunkRecord.decodeRaw(frameRecord, 0, key, () -> "bench", frameRaw, 0);
+        ChunkRecord.decodeRaw(frameRecord, 0, key != null, key, () -> "bench", frameRaw, 0);
         return frameRaw;
     }
 
@@ -93,6 +93,6 @@ public class CompressionBench {
 
     @Benchmark
     public byte[] decode() {
-        return ChunkRecord.decode(record, 0, fp, key, "bench");
+        return ChunkRecord.decode(record, 0, fp, key != null, key, "bench");
     }
 }

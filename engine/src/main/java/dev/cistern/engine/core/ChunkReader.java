@@ -103,7 +103,7 @@ final class ChunkReader {
             for (int k = i; k < j; k++) {
                 if (!ChunkRecord.holds(run, recOff, steps.get(k).fingerprint(), locs[k].rawOffset(), locs[k].rawLength())) return 0;
             }
-            ChunkRecord.decodeRaw(run, recOff, g.key, what, dst, dstOff);
+            ChunkRecord.decodeRaw(run, recOff, g.encrypted(), g.key, what, dst, dstOff);
             return j - i;
         } catch (EngineException e) {
             if (e.reason() == EngineException.Reason.LOCKED) throw e;
@@ -133,11 +133,11 @@ final class ChunkReader {
         if (f == null) {
             ChunkRecord.checkRecord(rec, recOff, what);
             if (!ChunkRecord.isFrame(rec, recOff)) {
-                ChunkRecord.decodeChunk(rec, recOff, fp, loc.rawOffset(), loc.rawLength(), g.key, what, dst, dstOff);
+                ChunkRecord.decodeChunk(rec, recOff, fp, loc.rawOffset(), loc.rawLength(), g.encrypted(), g.key, what, dst, dstOff);
                 return;
             }
             byte[] raw = new byte[ChunkRecord.rawLength(rec, recOff)];
-            ChunkRecord.decodeRaw(rec, recOff, g.key, what, raw, 0);
+            ChunkRecord.decodeRaw(rec, recOff, g.encrypted(), g.key, what, raw, 0);
             int headLength = ChunkRecord.HEADER + ChunkRecord.chunkCount(rec, recOff) * ChunkRecord.TABLE_ENTRY;
             f = new FrameCache.Frame(java.util.Arrays.copyOfRange(rec, recOff, recOff + headLength), raw);
             if (cacheable) frames.put(loc.containerId(), loc.offset(), f);

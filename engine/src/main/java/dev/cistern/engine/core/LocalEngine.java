@@ -334,6 +334,10 @@ public final class LocalEngine implements Engine {
             meta.put(Family.GROUPS, Keys.id(r.id()), r.encode(), true);
             g.record = r;
             g.key = new DataKey(key);
+            // the key wrapped under the old passphrase must not stay readable in older metadata files;
+            // the data key itself does not change (that would mean re-encrypting everything stored)
+            meta.purgeOldValues(Family.GROUPS);
+            java.util.Arrays.fill(key, (byte) 0);
         }
     }
 

@@ -137,12 +137,13 @@ final class Verifier {
                 byte[] rec = g.store.readRecord(loc);
                 ChunkRecord.checkRecord(rec, 0, () -> "chunk");
                 lastChecksumOnly = g.encrypted() && g.key == null; // read once: the group may be unlocked meanwhile
+                if (ChunkRecord.encrypted(rec, 0) != g.encrypted()) return false; // planted: see ChunkRecord.decodeRaw
                 if (!lastChecksumOnly) {
                     int rawLength = ChunkRecord.rawLength(rec, 0);
                     byte[] into = raw;
                     if (rawLength > KEPT_RAW) into = new byte[rawLength];
                     else if (raw.length < rawLength) into = raw = new byte[rawLength];
-                    ChunkRecord.decodeRaw(rec, 0, g.key, () -> "chunk", into, 0);
+                    ChunkRecord.decodeRaw(rec, 0, g.encrypted(), g.key, () -> "chunk", into, 0);
                     digestChunks(rec, into);
                 }
                 lastRecord = rec; // only once it checked (and decoded): a damaged record fails all its chunks
@@ -153,7 +154,9 @@ final class Verifier {
             if (lastChecksumOnly) return true;
             int k = java.util.Arrays.binarySearch(lastChunkOffsets, loc.rawOffset());
             return k >= 0 && c.fingerprint().equals(lastDigests[k]);
-        } catch (EngineException e) {
+        } catch (RuntimeException e) {
+            // DAMAGED, or whatever else a damaged or hostile record makes a decoder throw: this chunk's
+            // damage, not the end of the verify
             return false;
         }
     }

@@ -18,7 +18,8 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class KeyWrap {
     private static final int VERSION = 1;
-    private static final int ITERATIONS = 310_000;
+    /** PBKDF2-HMAC-SHA256 rounds for new wraps (OWASP 2023); a blob keeps the count it was made with. */
+    private static final int ITERATIONS = 600_000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private KeyWrap() {
@@ -44,10 +45,16 @@ public final class KeyWrap {
     /** Returns the data key; ACCESS_DENIED for a wrong passphrase. */
     public static byte[] unwrap(byte[] blob, char[] passphrase, String groupName) {
         ByteBuffer b = ByteBuffer.wrap(blob);
-        if (b.get() != VERSION) {
-            throw new EngineException(EngineException.Reason.DAMAGED, "unknown key blob version for group " + groupName);
+        // 16 bytes of tag at least after version, iterations, salt and nonce
+        if (blob.length < 1 + 4 + 16 + 12 + 16 || b.get() != VERSION) {
+            throw new EngineException(EngineException.Reason.DAMAGED, "the wrapped key of group " + groupName + " is damaged");
         }
         int iterations = b.getInt();
+        if (iterations < 100_000 || iterations > 10_000_000) {
+            // a damaged (or planted) count would make unlocking fail oddly, or take hours
+            throw new EngineException(EngineException.Reason.DAMAGED, "the wrapped key of group " + groupName
+                    + " has an implausible iteration count " + iterations);
+        }
         byte[] salt = new byte[16];
         byte[] nonce = new byte[12];
         b.get(salt).get(nonce);

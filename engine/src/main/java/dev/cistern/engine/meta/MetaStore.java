@@ -164,6 +164,25 @@ public final class MetaStore implements AutoCloseable {
     }
 
     /**
+     * Rewrites column family {@code f}'s files without values that were overwritten or deleted (and
+     * flushes every family first, so that no write-ahead log file still holds them either): for
+     * secrets that were replaced, like a wrapped key under an old passphrase. Copies of the disk made
+     * before keep them, and so may the file system's free blocks.
+     */
+    public void purgeOldValues(Family f) {
+        call("compaction", () -> {
+            try (org.rocksdb.FlushOptions o = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+                db.flush(o, handles);
+            }
+            try (org.rocksdb.CompactRangeOptions o = new org.rocksdb.CompactRangeOptions()
+                    .setBottommostLevelCompaction(org.rocksdb.CompactRangeOptions.BottommostLevelCompaction.kForce)) {
+                db.compactRange(cf(f), null, null, o);
+            }
+            return null;
+        });
+    }
+
+    /**
      * A column family's handle, to put into a batch from {@link #batch}. RocksDB frees the handles with the
      * database, so use one only while holding a token: inside such a batch, a scan or a call here.
      */

@@ -215,10 +215,11 @@ public final class ChunkRecord {
     /**
      * Decodes the chunk alone in the record at {@code rec[off..]}, checking checksum and expected
      * fingerprint. {@code what} names the chunk for error messages. DAMAGED on any mismatch.
+     * {@code encryptedGroup}: see {@link #decodeRaw}.
      */
-    public static byte[] decode(byte[] rec, int off, Fingerprint expected, DataKey key, String what) {
+    public static byte[] decode(byte[] rec, int off, Fingerprint expected, boolean encryptedGroup, DataKey key, String what) {
         byte[] raw = new byte[Math.max(0, rawLength(rec, off))];
-        decodeChunk(rec, off, expected, 0, raw.length, key, () -> what, raw, 0);
+        decodeChunk(rec, off, expected, 0, raw.length, encryptedGroup, key, () -> what, raw, 0);
         return raw;
     }
 
@@ -229,17 +230,17 @@ public final class ChunkRecord {
      * chunk in an error.
      */
     public static void decodeChunk(byte[] rec, int off, Fingerprint expected, int rawOffset, int rawLength,
-                                   DataKey key, Supplier<String> what, byte[] dst, int dstOff) {
+                                   boolean encryptedGroup, DataKey key, Supplier<String> what, byte[] dst, int dstOff) {
         checkRecord(rec, off, what);
         if (!holds(rec, off, expected, rawOffset, rawLength)) {
             throw damaged(what.get(), "holds a different chunk than the index says");
         }
         if (!isFrame(rec, off)) {
-            decodeRaw(rec, off, key, what, dst, dstOff);
+            decodeRaw(rec, off, encryptedGroup, key, what, dst, dstOff);
             return;
         }
         byte[] all = new byte[rawLength(rec, off)];
-        decodeRaw(rec, off, key, what, all, 0);
+        decodeRaw(rec, off, encryptedGroup, key, what, all, 0);
         System.arraycopy(all, rawOffset, dst, dstOff, rawLength);
     }
 
@@ -273,9 +274,13 @@ public final class ChunkRecord {
     /**
      * Decodes all raw data of the record at {@code rec[off..]} (one chunk, or a frame's chunks back to
      * back) into {@code dst[dstOff..]}, which must have room for {@link #rawLength}. Call
-     * {@link #checkRecord} first.
+     * {@link #checkRecord} first. In an {@code encryptedGroup} (whose {@code key} is null while it is
+     * locked) every record must be encrypted: the encrypted bit is covered only by the record's CRC, which
+     * anyone can recompute, so a record planted without it would otherwise be served as the chunk, locked
+     * or not. Outside one, an encrypted record cannot be ours either.
      */
-    public static void decodeRaw(byte[] rec, int off, DataKey key, Supplier<String> what, byte[] dst, int dstOff) {
+    public static void decodeRaw(byte[] rec, int off, boolean encryptedGroup, DataKey key, Supplier<String> what,
+                                 byte[] dst, int dstOff) {
         int rawLen = rawLength(rec, off);
         if (dstOff + rawLen > dst.length) throw damaged(what.get(), "is longer than its recipe says");
         int tableLen = isFrame(rec, off) ? chunkCount(rec, off) * TABLE_ENTRY : 0;
@@ -283,10 +288,15 @@ public final class ChunkRecord {
         byte[] src = rec;
         int srcOff = off + HEADER + tableLen;
         int srcLen = payloadLength(rec, off) - tableLen;
+        if (((codec & ENCRYPTED) != 0) != encryptedGroup) {
+            throw damaged(what.get(), encryptedGroup ? "is not encrypted, in an encrypted storage group"
+                    : "is encrypted, in a storage group without encryption");
+        }
         if ((codec & ENCRYPTED) != 0) {
             if (key == null) {
                 throw new EngineException(EngineException.Reason.LOCKED, what.get() + " is encrypted and the group is locked");
             }
+            if (srcLen < DataKey.OVERHEAD) throw damaged(what.get(), "is shorter than its nonce and tag");
             byte[] plain = new byte[srcLen];
             byte[] aad = tableLen > 0 ? Arrays.copyOfRange(rec, off + HEADER, off + HEADER + tableLen) : fingerprint(rec, off).bytes();
             try {

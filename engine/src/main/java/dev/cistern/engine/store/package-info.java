@@ -28,6 +28,11 @@
  * 4 MiB (records forced, then the trailer written and forced); sealed containers are immutable until the
  * cleaner deletes them.
  *
+ * <h2>Encryption</h2>
+ * In an encrypted group every record is encrypted (codec bit 0x80); a record without the bit is refused as
+ * damaged, since the bit is covered only by the CRC. The fingerprints and lengths stay in clear: dedup needs
+ * them, and they tell whoever reads the files whether a known chunk is stored.
+ *
  * <h2>Crash safety</h2>
  * Each record carries its own checksum, so after a crash a container the metadata does not know as
  * sealed is scanned from the header and cut at the first torn or unchecked record; index entries pointing
