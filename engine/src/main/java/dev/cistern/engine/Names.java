@@ -20,10 +20,24 @@ public final class Names {
 
     /** Entry names: any non-empty UTF-8 string up to 1024 bytes without NUL. */
     public static void checkEntry(String name) {
-        if (name == null || name.isEmpty() || name.indexOf('\0') >= 0
-                || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 1024) {
+        if (name == null || name.isEmpty() || name.indexOf('\0') >= 0 || utf8Length(name) > 1024) {
             throw new EngineException(EngineException.Reason.INVALID_ARGUMENT,
                     "invalid entry name: must be 1-1024 bytes of UTF-8 without NUL");
+        }
+    }
+
+    /**
+     * Bytes of {@code s} in UTF-8, or MAX_VALUE if it is not valid Unicode (a lone surrogate): getBytes
+     * would turn that into '?', and two names would then share one key ("a?" and "a\uD800").
+     */
+    private static int utf8Length(String s) {
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8.newEncoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .encode(java.nio.CharBuffer.wrap(s)).remaining();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return Integer.MAX_VALUE;
         }
     }
 }

@@ -187,4 +187,24 @@ class BlockVolumeTest {
         java.util.Arrays.fill(first, unit, 3 * unit, (byte) 0);
         return first;
     }
+
+    /** Ranges whose end wraps past Long.MAX_VALUE are refused, not taken as inside the volume. */
+    @Test
+    void rangesThatOverflowAreInvalid() {
+        try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
+            e.createGroup(StorageGroupSpec.of("grp"));
+            e.createContainer("grp", new ContainerSpec("lun-box", "iscsi", Map.of()));
+            try (BlockVolume v = e.openContainer("lun-box").createVolume("lun-0", 4L * MB, 512, false)) {
+                long off = Long.MAX_VALUE - 511;
+                for (org.assertj.core.api.ThrowableAssert.ThrowingCallable call : java.util.List.<org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+                        () -> v.write(off, ByteBuffer.wrap(new byte[1024]), true),
+                        () -> v.read(off, ByteBuffer.allocate(1024)),
+                        () -> v.unmap(off, 1024),
+                        () -> v.unmap(512, Long.MAX_VALUE - 511))) {
+                    assertThatThrownBy(call).extracting(t -> ((EngineException) t).reason())
+                            .isEqualTo(EngineException.Reason.INVALID_ARGUMENT);
+                }
+            }
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package dev.cistern.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -176,6 +177,45 @@ class FileEntryTest {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Writes that cannot be stored change nothing: one that would end past the largest size (its end
+     * wrapped negative, it was taken and its bytes never read back), and one past the end refused by the
+     * quota (the file grew to the offset all the same, before its chunks were refused).
+     */
+    @Test
+    void aRefusedWriteChangesNothing() {
+        try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
+            e.createGroup(new StorageGroupSpec("grp", Compression.NONE, 200_000, null, null));
+            e.createContainer("grp", new ContainerSpec("share", "nfs", Map.of()));
+            ContainerHandle c = e.openContainer("share");
+            byte[] model = TestData.random(31, 150_000);
+            TestData.store(c, "f", model);
+            try (FileEntry f = c.openFile("f")) {
+                assertThatThrownBy(() -> f.write(Long.MAX_VALUE - 4, ByteBuffer.wrap(new byte[10])))
+                        .extracting(t -> ((EngineException) t).reason()).isEqualTo(EngineException.Reason.INVALID_ARGUMENT);
+                assertThatThrownBy(() -> f.write(10_000_000, ByteBuffer.wrap(TestData.random(32, 100_000))))
+                        .extracting(t -> ((EngineException) t).reason()).isEqualTo(EngineException.Reason.QUOTA_EXCEEDED);
+                assertThat(f.size()).isEqualTo(model.length);
+            }
+            assertThat(TestData.readAll(c, "f")).isEqualTo(model);
+        }
+    }
+
+    /** A name that is not valid Unicode was stored under the key of another ("a\uD800" as "a?"). */
+    @Test
+    void aNameThatIsNotUnicodeIsRefusedAndOverwritesNothing() {
+        try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
+            e.createGroup(StorageGroupSpec.of("grp"));
+            e.createContainer("grp", new ContainerSpec("share", "nfs", Map.of()));
+            ContainerHandle c = e.openContainer("share");
+            byte[] first = TestData.random(41, 1000);
+            TestData.store(c, "a?", first);
+            assertThatThrownBy(() -> TestData.store(c, "a\uD800", TestData.random(42, 1000)))
+                    .extracting(t -> ((EngineException) t).reason()).isEqualTo(EngineException.Reason.INVALID_ARGUMENT);
+            assertThat(TestData.readAll(c, "a?")).isEqualTo(first);
         }
     }
 }

@@ -62,6 +62,10 @@ final class FileEntryImpl implements FileEntry {
     @Override
     public void write(long offset, ByteBuffer src) {
         if (offset < 0) throw new EngineException(EngineException.Reason.INVALID_ARGUMENT, "negative offset");
+        if (offset > Long.MAX_VALUE - src.remaining()) {
+            throw new EngineException(EngineException.Reason.INVALID_ARGUMENT, "a write of " + src.remaining()
+                    + " bytes at offset " + offset + " would end past the largest file size");
+        }
         container.group().writeKey();
         int total = src.remaining();
         synchronized (engine.entryLock(container.id(), name)) {
@@ -71,20 +75,18 @@ final class FileEntryImpl implements FileEntry {
                 byte[] data = new byte[n];
                 src.get(data);
                 EntryRecord e = entry();
-                if (pos > e.size()) {
-                    // far past the end: the gap becomes a hole (read as zeros), not bytes to re-chunk
-                    grow(e, pos);
-                    e = entry();
-                }
-                rewrite(e, pos, data);
+                // far past the end, the gap becomes a hole (read as zeros), not bytes to re-chunk: the piece
+                // is written as if the entry ended at pos, and its new size goes into the same batch as
+                // its steps, so a write that fails (quota, full disk) leaves the size as it was
+                rewrite(e, Math.max(e.size(), pos), pos, data);
                 pos += n;
             }
         }
         engine.traffic(container.id()).written(total);
     }
 
-    private void rewrite(EntryRecord e, long x, byte[] data) {
-        long size = e.size();
+    /** Writes {@code data} at {@code x} of the entry, taken to be {@code size} bytes long (holes past its end). */
+    private void rewrite(EntryRecord e, long size, long x, byte[] data) {
         long end = x + data.length;
         long start = Math.min(x, size);
         long regionEnd = end;

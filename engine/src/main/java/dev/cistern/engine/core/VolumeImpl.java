@@ -91,7 +91,9 @@ final class VolumeImpl {
 
     private void check(long offset, long length) {
         if (deleted) throw new EngineException(EngineException.Reason.NOT_FOUND, describe() + " was deleted");
-        if (offset < 0 || length < 0 || offset % blockSize != 0 || length % blockSize != 0 || offset + length > size) {
+        // length > size - offset, not offset + length > size: the sum of two huge values wraps negative
+        if (offset < 0 || length < 0 || offset % blockSize != 0 || length % blockSize != 0 || offset > size
+                || length > size - offset) {
             throw new EngineException(EngineException.Reason.INVALID_ARGUMENT, "range " + offset + "+" + length
                     + " is outside " + describe() + " (size " + size + ", block size " + blockSize + ")");
         }
