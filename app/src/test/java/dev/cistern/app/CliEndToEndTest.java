@@ -348,6 +348,11 @@ class CliEndToEndTest {
                 PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
         login("admin"); // pins now
+        assertThat(cli("--json", "storage-group", "add", "g-json").exit()).isZero();
+        assertThat(cli("--json", "storage-group", "delete", "g-json").out()).contains("\"deleted\"").contains("g-json");
+        CliRun out = cli("--json", "logout");
+        assertThat(out.out()).contains("\"loggedOut\" : true");
+        login("admin");
         String token = Files.readString(config.resolve("servers.json"));
         server.close();
         CliRun down = cli("logout");

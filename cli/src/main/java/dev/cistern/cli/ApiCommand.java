@@ -50,7 +50,8 @@ abstract class ApiCommand implements Callable<Integer> {
     /** Deletes the resource at {@code path}; says {@code done} unless JSON was asked for (then prints nothing). */
     int delete(Session s, String path, String done) {
         s.delete(path);
-        if (!out().json()) out().line(done);
+        if (out().json()) out().printJson(CliJson.MAPPER.createObjectNode().put("deleted", path));
+        else out().line(done);
         return 0;
     }
 

@@ -18,7 +18,7 @@ final class LogoutCommand implements Callable<Integer> {
         ServerConnection conn = new ServerConnection(cli, false);
         SessionStore.Entry e = conn.store().get(conn.url());
         if (e.token() == null) {
-            cli.env.out().println("Not logged in to " + conn.url());
+            say(cli, conn.url(), false, "Not logged in to " + conn.url());
             return 0;
         }
         conn.requirePinnedForToken();
@@ -30,7 +30,13 @@ final class LogoutCommand implements Callable<Integer> {
             if (failed.exitCode() == CliException.UNREACHABLE || !failed.getMessage().endsWith("[HTTP 401]")) throw failed;
         }
         conn.store().update(conn.url(), x -> x.withToken(null, null, null));
-        cli.env.out().println("Logged out of " + conn.url());
+        say(cli, conn.url(), true, "Logged out of " + conn.url());
         return 0;
+    }
+
+    private static void say(CisternCli cli, String url, boolean loggedOut, String line) {
+        Output out = new Output(cli.env.out(), cli.json);
+        if (out.json()) out.printJson(CliJson.MAPPER.createObjectNode().put("server", url).put("loggedOut", loggedOut));
+        else out.line(line);
     }
 }

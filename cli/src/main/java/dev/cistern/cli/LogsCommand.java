@@ -26,12 +26,13 @@ final class LogsCommand extends ApiCommand {
     int run(Session s) {
         String path = "api/v1/logs/" + Urls.segment(service);
         JsonNode r = s.get(path + "?lines=" + lines);
-        if (out().json() && !follow) {
+        if (out().json()) {
+            // one JSON object per answer, also when following: {"text": ..., "offset": ...}
             out().printJson(r);
-            return 0;
+            if (!follow) return 0;
         }
         PrintText print = new PrintText(cli().env.out());
-        print.text(r.get("text").asText());
+        if (!out().json()) print.text(ApiClient.text(r, "text"));
         long offset = r.get("offset").asLong();
         while (follow) {
             try {
@@ -41,7 +42,8 @@ final class LogsCommand extends ApiCommand {
                 return 0;
             }
             JsonNode more = s.get(path + "?offset=" + offset);
-            print.text(more.get("text").asText());
+            if (out().json()) out().printJson(more);
+            else print.text(ApiClient.text(more, "text"));
             offset = more.get("offset").asLong();
         }
         return 0;
