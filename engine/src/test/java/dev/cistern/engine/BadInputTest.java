@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,6 +68,33 @@ class BadInputTest {
             assertThat(reason(() -> e.openContainer("box").create(""))).isEqualTo(EngineException.Reason.INVALID_ARGUMENT);
             assertThat(e.listGroups()).extracting(StorageGroupInfo::name).containsExactly("main");
             assertThat(e.listContainers(null)).extracting(ContainerInfo::name).containsExactly("box");
+        }
+    }
+
+    /** Writers racing for the last of a quota cannot all pass the check and store together past it. */
+    @Test
+    void concurrentWritersStayWithinTheQuota() throws Exception {
+        long quota = 4_000_000;
+        try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
+            e.createGroup(new StorageGroupSpec("small", Compression.NONE, quota, null, null));
+            e.createContainer("small", new ContainerSpec("box", "client", Map.of()));
+            ContainerHandle c = e.openContainer("box");
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<Thread> writers = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int seed = 100 + t;
+                writers.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        go.await();
+                        TestData.store(c, "w" + seed, TestData.random(seed, 3_000_000));
+                    } catch (EngineException | InterruptedException refused) {
+                        // the quota refuses most of them
+                    }
+                }));
+            }
+            go.countDown();
+            for (Thread w : writers) w.join();
+            assertThat(e.groupStats("small").storedBytes()).isLessThanOrEqualTo(quota);
         }
     }
 

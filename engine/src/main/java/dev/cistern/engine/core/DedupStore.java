@@ -419,6 +419,7 @@ final class DedupStore {
         boolean indexedWritten = false;
         ChunkLocation[] locs = p.locs;
         Fingerprint[] fps = p.fps;
+        long reserved = 0;
         try {
             if (freeBytes() < DISK_RESERVE + g.store.targetSize()) {
                 throw new EngineException(EngineException.Reason.NO_SPACE, "the data disk is full ("
@@ -426,7 +427,7 @@ final class DedupStore {
             }
             long total = 0;
             for (Encoded e : records) total += e.record().length;
-            checkQuota(g, total);
+            reserved = reserveQuota(g, total);
             int done = 0;
             long rawSum = 0;
             long recSum = 0;
@@ -478,6 +479,8 @@ final class DedupStore {
             // chunks indexed before a later append failed are stored: their waiters get their locations
             settle(g, claimed, records, fps, locs, ex, indexedWritten ? indexed : List.of());
             throw ex;
+        } finally {
+            g.quotaReserved.addAndGet(-reserved); // counted in storedBytes by now, if stored
         }
     }
 
@@ -523,13 +526,23 @@ final class DedupStore {
         return out;
     }
 
-    private static void checkQuota(GroupState g, long more) {
+    /**
+     * Reserves {@code more} bytes of the group's quota for a write now under way; QUOTA_EXCEEDED if what is
+     * stored plus what writers have reserved would pass it. A check alone let concurrent writers each pass
+     * it and all store. Returns what to release once the bytes are counted as stored (0 without a quota).
+     */
+    private static long reserveQuota(GroupState g, long more) {
         long quota = g.record.quotaBytes();
-        if (quota > 0 && g.storedBytes.get() + more > quota) {
+        if (quota <= 0) return 0;
+        long reserved = g.quotaReserved.addAndGet(more);
+        long stored = g.storedBytes.get();
+        if (stored + reserved > quota) {
+            g.quotaReserved.addAndGet(-more);
             throw new EngineException(EngineException.Reason.QUOTA_EXCEEDED, "storage group '" + g.name()
-                    + "' is at its quota of " + quota + " bytes (" + g.storedBytes.get()
+                    + "' is at its quota of " + quota + " bytes (" + stored
                     + " stored): raise the quota, or delete data and run clean");
         }
+        return more;
     }
 
     /**

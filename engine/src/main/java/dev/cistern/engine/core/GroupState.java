@@ -25,6 +25,8 @@ final class GroupState {
     final AtomicLong uniqueBytes = new AtomicLong();
     final AtomicLong storedBytes = new AtomicLong();
     final AtomicLong chunkCount = new AtomicLong();
+    /** Quota bytes that writes under way have reserved and not yet counted in {@link #storedBytes}. */
+    final AtomicLong quotaReserved = new AtomicLong();
     volatile FastCdc chunker;
 
     GroupState(GroupRecord record, ChunkStore store, int localityContainers) {
