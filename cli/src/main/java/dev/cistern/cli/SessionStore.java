@@ -102,7 +102,7 @@ public final class SessionStore {
             return new TreeMap<>(CliJson.MAPPER.readValue(file.toFile(), new TypeReference<Map<String, Entry>>() { }));
         } catch (IOException e) {
             String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-            throw new CliException(CliException.FAILED, "cannot read " + file + ": " + String.valueOf(why).replaceAll("\\s+", " ")
+            throw new CliException(CliException.FAILED, "cannot read " + file + ": " + ApiClient.oneLine(why)
                     + "; delete it and run 'cistern login' again");
         }
     }

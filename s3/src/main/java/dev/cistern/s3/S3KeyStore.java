@@ -67,9 +67,7 @@ public final class S3KeyStore implements S3Credentials {
             id = "CK" + randomString(ID_ALPHABET, 18);
         } while (keys.containsKey(id));
         Key key = new Key(id, randomString(SECRET_ALPHABET, 40), user);
-        Map<String, Key> next = new LinkedHashMap<>(keys);
-        next.put(id, key);
-        commit(next);
+        change(next -> next.put(key.accessKeyId(), key));
         return key;
     }
 
@@ -79,9 +77,7 @@ public final class S3KeyStore implements S3Credentials {
             throw new IllegalArgumentException("invalid access key id or secret for user " + user);
         }
         Key key = new Key(accessKeyId, secretKey, user);
-        Map<String, Key> next = new LinkedHashMap<>(keys);
-        next.put(accessKeyId, key);
-        commit(next);
+        change(next -> next.put(accessKeyId, key));
         return key;
     }
 
@@ -97,9 +93,7 @@ public final class S3KeyStore implements S3Credentials {
     /** Revokes a key; false when no such key exists. Requests signed with it fail from now on. */
     public synchronized boolean revoke(String accessKeyId) {
         if (!keys.containsKey(accessKeyId)) return false;
-        Map<String, Key> next = new LinkedHashMap<>(keys);
-        next.remove(accessKeyId);
-        commit(next);
+        change(next -> next.remove(accessKeyId));
         return true;
     }
 
@@ -110,11 +104,10 @@ public final class S3KeyStore implements S3Credentials {
 
     /** Revokes the keys of users {@code keep} says no to; returns how many. */
     public synchronized int retainUsers(java.util.function.Predicate<String> keep) {
-        Map<String, Key> next = new LinkedHashMap<>(keys);
-        next.values().removeIf(k -> !keep.test(k.user()));
-        int gone = keys.size() - next.size();
-        if (gone > 0) commit(next);
-        return gone;
+        int before = keys.size();
+        if (keys.values().stream().allMatch(k -> keep.test(k.user()))) return 0;
+        change(next -> next.values().removeIf(k -> !keep.test(k.user())));
+        return before - keys.size();
     }
 
     @Override
@@ -128,8 +121,10 @@ public final class S3KeyStore implements S3Credentials {
         return sb.toString();
     }
 
-    /** Saves {@code next}, then makes it the keys in use: a save that fails changes nothing. */
-    private void commit(Map<String, Key> next) {
+    /** Applies {@code edit} to a copy of the keys, saves it, then makes it the keys in use: a save that fails changes nothing. */
+    private void change(java.util.function.Consumer<Map<String, Key>> edit) {
+        Map<String, Key> next = new LinkedHashMap<>(keys);
+        edit.accept(next);
         save(next);
         keys.clear();
         keys.putAll(next);

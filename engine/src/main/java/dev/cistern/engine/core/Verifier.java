@@ -137,7 +137,7 @@ final class Verifier {
                 byte[] rec = g.store.readRecord(loc);
                 ChunkRecord.checkRecord(rec, 0, () -> "chunk");
                 lastChecksumOnly = g.encrypted() && g.key == null; // read once: the group may be unlocked meanwhile
-                if (ChunkRecord.encrypted(rec, 0) != g.encrypted()) return false; // planted: see ChunkRecord.decodeRaw
+                ChunkRecord.checkEncryption(rec, 0, g.encrypted(), () -> "chunk"); // checked here for locked groups too
                 if (!lastChecksumOnly) {
                     int rawLength = ChunkRecord.rawLength(rec, 0);
                     byte[] into = raw;

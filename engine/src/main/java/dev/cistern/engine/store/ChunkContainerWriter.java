@@ -128,9 +128,7 @@ public final class ChunkContainerWriter {
      */
     private void nameDurably() throws IOException {
         if (named) return;
-        try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-            dir.force(true);
-        }
+        ChunkStore.forceDirectory(file.getParent());
         named = true;
     }
 

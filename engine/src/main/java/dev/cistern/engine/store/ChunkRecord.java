@@ -213,6 +213,17 @@ public final class ChunkRecord {
     }
 
     /**
+     * DAMAGED unless the record is encrypted exactly when its group is: the bit is covered only by the
+     * record's CRC, which anyone can recompute, so a record planted without it would be served as the chunk.
+     */
+    public static void checkEncryption(byte[] rec, int off, boolean encryptedGroup, Supplier<String> what) {
+        if (encrypted(rec, off) != encryptedGroup) {
+            throw damaged(what.get(), encryptedGroup ? "is not encrypted, in an encrypted storage group"
+                    : "is encrypted, in a storage group without encryption");
+        }
+    }
+
+    /**
      * Decodes the chunk alone in the record at {@code rec[off..]}, checking checksum and expected
      * fingerprint. {@code what} names the chunk for error messages. DAMAGED on any mismatch.
      * {@code encryptedGroup}: see {@link #decodeRaw}.
@@ -275,9 +286,7 @@ public final class ChunkRecord {
      * Decodes all raw data of the record at {@code rec[off..]} (one chunk, or a frame's chunks back to
      * back) into {@code dst[dstOff..]}, which must have room for {@link #rawLength}. Call
      * {@link #checkRecord} first. In an {@code encryptedGroup} (whose {@code key} is null while it is
-     * locked) every record must be encrypted: the encrypted bit is covered only by the record's CRC, which
-     * anyone can recompute, so a record planted without it would otherwise be served as the chunk, locked
-     * or not. Outside one, an encrypted record cannot be ours either.
+     * locked) every record must be encrypted, outside one none: see {@link #checkEncryption}.
      */
     public static void decodeRaw(byte[] rec, int off, boolean encryptedGroup, DataKey key, Supplier<String> what,
                                  byte[] dst, int dstOff) {
@@ -288,10 +297,7 @@ public final class ChunkRecord {
         byte[] src = rec;
         int srcOff = off + HEADER + tableLen;
         int srcLen = payloadLength(rec, off) - tableLen;
-        if (((codec & ENCRYPTED) != 0) != encryptedGroup) {
-            throw damaged(what.get(), encryptedGroup ? "is not encrypted, in an encrypted storage group"
-                    : "is encrypted, in a storage group without encryption");
-        }
+        checkEncryption(rec, off, encryptedGroup, what);
         if ((codec & ENCRYPTED) != 0) {
             if (key == null) {
                 throw new EngineException(EngineException.Reason.LOCKED, what.get() + " is encrypted and the group is locked");

@@ -77,10 +77,13 @@ public final class ChunkStore implements AutoCloseable {
             if (!Files.isDirectory(abs)) throw e;
             return; // made meanwhile by another thread, which forces its parent
         }
-        if (parent != null) {
-            try (FileChannel ch = FileChannel.open(parent, StandardOpenOption.READ)) {
-                ch.force(true);
-            }
+        if (parent != null) forceDirectory(parent);
+    }
+
+    /** Makes the names in {@code dir} durable (a new file's or directory's entry is lost on power failure until then). */
+    static void forceDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
         }
     }
 

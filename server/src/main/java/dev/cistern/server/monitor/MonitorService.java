@@ -37,6 +37,8 @@ public final class MonitorService implements Service {
     private volatile StatsDatabase db;
     private volatile Snapshot latest = Snapshot.NONE;
     private volatile String lastError;
+    /** The subjects of the last sample: files are pruned only when they change, not at every sample. */
+    private volatile java.util.Set<String> lastSubjects = java.util.Set.of();
     private ScheduledExecutorService timer;
 
     public MonitorService(Path dir, Supplier<Engine> engine, Duration interval, Clock clock) {
@@ -118,7 +120,10 @@ public final class MonitorService implements Service {
         }
         java.util.Set<String> live = new java.util.HashSet<>();
         for (Subject s : all.keySet()) live.add(s.fileName());
-        d.forgetAllBut(live); // deleted groups and containers: their files go, and so do their open handles
+        if (!live.equals(lastSubjects)) {
+            d.forgetAllBut(live); // deleted groups and containers: their files go, and so do their open handles
+            lastSubjects = live;
+        }
         if (first != null) throw first;
     }
 
