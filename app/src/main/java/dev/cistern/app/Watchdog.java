@@ -43,8 +43,11 @@ public final class Watchdog {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // the same native library path: RocksDB's library unpacked once, not into /tmp at every respawn
-        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                "-Djava.library.path=" + System.getProperty("java.library.path"), "-cp",
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        // the server's heap and collector, from the launcher: the watcher's own JVM is a small one
+        String serverJvm = System.getProperty("cistern.server.jvm", "").strip();
+        if (!serverJvm.isEmpty()) cmd.addAll(List.of(serverJvm.split("\\s+")));
+        cmd.addAll(List.of("-Djava.library.path=" + System.getProperty("java.library.path"), "-cp",
                 System.getProperty("java.class.path"), CisternMain.class.getName(), "serve"));
         cmd.addAll(serveArgs);
         return cmd;

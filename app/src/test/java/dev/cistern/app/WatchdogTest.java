@@ -67,6 +67,20 @@ class WatchdogTest {
         assertThat(w.child().isAlive()).isFalse();
     }
 
+    @Test
+    void childrenGetTheServerHeapTheLauncherChose() {
+        String before = System.getProperty("cistern.server.jvm");
+        System.setProperty("cistern.server.jvm", " -XX:+UseG1GC -Xms1024m  -Xmx1024m ");
+        try {
+            List<String> cmd = new Watchdog(List.of("--data", "d"), System.err).childCommand();
+            assertThat(cmd).containsSubsequence("-XX:+UseG1GC", "-Xms1024m", "-Xmx1024m", "serve", "--data", "d");
+            assertThat(cmd).doesNotContain("");
+        } finally {
+            if (before == null) System.clearProperty("cistern.server.jvm");
+            else System.setProperty("cistern.server.jvm", before);
+        }
+    }
+
     private static String loginWithin(String base, Duration d) throws Exception {
         long deadline = System.nanoTime() + d.toNanos();
         while (System.nanoTime() < deadline) {
