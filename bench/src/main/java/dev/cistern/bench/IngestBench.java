@@ -37,6 +37,8 @@ final class IngestBench implements Callable<Integer> {
     /** Warm-up rounds go on until the JIT threads use less than this in one, or there were this many. */
     private static final double WARM_JIT_SECONDS = 0.1;
     private static final int MAX_WARM_ROUNDS = 4;
+    /** Passes of the compressor alone over the first PATH. */
+    private static final int ALONE_PASSES = 3;
     /** The chosen decompressor alone on one core, measured with the compressor: what restores are compared with. */
     private double decompressorMbs;
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "files or directory trees, one generation each, in order")
@@ -271,10 +273,30 @@ final class IngestBench implements Callable<Integer> {
      * The chosen compressor alone, on one core, over the first PATH's stream cut into blocks as large as
      * the engine's frames (256 KiB, 512 KiB for best): what a generation of new data is compared with.
      * The decompressor is timed on the same blocks, for the restore. Both include the record's checksum.
+     * Each is the fastest of {@link #ALONE_PASSES} passes: one pass varied by 10% between runs, and the
+     * fastest is the figure least kind to the engine.
      */
     private double compressorAlone(Path first) throws IOException {
+        double best = 0;
+        double bestDecompressor = 0;
+        for (int pass = 0; pass < ALONE_PASSES; pass++) {
+            best = Math.max(best, compressorPass(first));
+            bestDecompressor = Math.max(bestDecompressor, decompressorMbs);
+        }
+        decompressorMbs = bestDecompressor;
+        System.out.printf(Locale.ROOT, "compressor alone (%s, one core, %d KiB blocks, fastest of %d): %.0f MB/s; decompressor alone: %.0f MB/s%n",
+                compression, frameBlock() >> 10, ALONE_PASSES, best, decompressorMbs);
+        return best;
+    }
+
+    private int frameBlock() {
+        return Compression.valueOf(compression.toUpperCase(Locale.ROOT)) == Compression.BEST ? 512 << 10 : 256 << 10;
+    }
+
+    /** One pass of the compressor and decompressor alone; returns the compressor's MB/s, sets the decompressor's. */
+    private double compressorPass(Path first) throws IOException {
         Compression c = Compression.valueOf(compression.toUpperCase(Locale.ROOT));
-        int block = c == Compression.BEST ? 512 << 10 : 256 << 10;
+        int block = frameBlock();
         byte[] buf = new byte[block];
         byte[] back = new byte[block];
         int[] fill = {0};
@@ -302,8 +324,6 @@ final class IngestBench implements Callable<Integer> {
         if (fill[0] > 0) oneBlock.accept(fill[0]);
         double mbs = n / 1e6 / (nanos[0] / 1e9);
         decompressorMbs = n / 1e6 / (nanos[1] / 1e9);
-        System.out.printf(Locale.ROOT, "compressor alone (%s, one core, %d KiB blocks): %.0f MB/s; decompressor alone: %.0f MB/s%n",
-                compression, block >> 10, mbs, decompressorMbs);
         return mbs;
     }
 
