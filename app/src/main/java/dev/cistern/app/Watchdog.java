@@ -26,6 +26,12 @@ public final class Watchdog {
     private final PrintStream log;
     private volatile boolean stopping;
     private volatile Process child;
+    /**
+     * Held to start a child and to stop: a stop that came between the check of {@link #stopping} and
+     * the start, or between the start and {@link #child} being set, left that server running on its
+     * own after the watch ended (and holding the data directory's lock).
+     */
+    private final Object spawnLock = new Object();
 
     Watchdog(List<String> serveArgs, PrintStream log) {
         this.serveArgs = List.copyOf(serveArgs);
@@ -61,9 +67,13 @@ public final class Watchdog {
             long began = System.nanoTime();
             int code;
             try {
-                starts++;
-                Process p = new ProcessBuilder(childCommand()).inheritIO().start();
-                child = p;
+                Process p;
+                synchronized (spawnLock) {
+                    if (stopping) break;
+                    starts++;
+                    p = new ProcessBuilder(childCommand()).inheritIO().start();
+                    child = p;
+                }
                 log.println("cistern watch: started server (pid " + p.pid() + ", start " + starts + ")");
                 code = p.waitFor();
             } catch (IOException e) {
@@ -98,8 +108,11 @@ public final class Watchdog {
 
     /** Stops the watch and its child: SIGTERM, then SIGKILL after 30 s. */
     void stop() {
-        stopping = true;
-        Process p = child;
+        Process p;
+        synchronized (spawnLock) {
+            stopping = true;
+            p = child;
+        }
         if (p == null || !p.isAlive()) return;
         p.destroy();
         try {

@@ -68,6 +68,15 @@ class WatchdogTest {
     }
 
     @Test
+    void aWatchStoppedBeforeItsFirstStartStartsNoServer() {
+        Watchdog w = new Watchdog(List.of("--data", dir.resolve("never").toString()), System.err);
+        w.stop();
+        assertThat(w.watch()).isZero();
+        assertThat(w.child()).isNull();
+        assertThat(dir.resolve("never")).doesNotExist();
+    }
+
+    @Test
     void childrenGetTheServerHeapTheLauncherChose() {
         String before = System.getProperty("cistern.server.jvm");
         System.setProperty("cistern.server.jvm", " -XX:+UseG1GC -Xms1024m  -Xmx1024m ");
