@@ -95,8 +95,21 @@ public final class BodyStream extends BlockReadStream {
             current.readBytes(b, off, n);
             queued -= n;
             consumed += n;
-            if (queued < LOW && channel != null && !channel.config().isAutoRead()) channel.config().setAutoRead(true);
+            // once the body has ended, what arrives belongs to a later request: the handler decides when to read it
+            if (queued < LOW && !ended && channel != null && !channel.config().isAutoRead()) {
+                channel.config().setAutoRead(true);
+            }
             return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Event loop: true unless this body has ended or its backlog holds reading back. */
+    boolean wantsMore() {
+        lock.lock();
+        try {
+            return !ended && queued <= HIGH;
         } finally {
             lock.unlock();
         }

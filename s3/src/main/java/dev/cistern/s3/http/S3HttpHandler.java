@@ -20,7 +20,8 @@ import java.util.concurrent.Executor;
  * The only handler that runs on the event loop: it starts each request on the worker executor and
  * feeds the request body to it through a {@link BodyStream}. It never touches the engine. Requests of
  * one connection are served one at a time, in order: a pipelined request waits (queued here, its body
- * too) until the response before it has been written.
+ * too) until the response before it has been written; while one waits, the socket is not read, so
+ * a client that pipelines behind a response it does not read cannot fill the heap.
  */
 public final class S3HttpHandler extends ChannelInboundHandlerAdapter {
     private final Executor workers;
@@ -40,8 +41,10 @@ public final class S3HttpHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!pending.isEmpty() || (busy && !bodyOpen)) {
-            // a pipelined request: its response must follow the current one, so it waits its turn
+            // a pipelined request: its response must follow the current one, so it waits its turn, and
+            // the socket is not read meanwhile (TCP holds the client back instead of this queue growing)
             pending.add(msg);
+            ctx.channel().config().setAutoRead(false);
             return;
         }
         handle(ctx, msg);
@@ -96,6 +99,12 @@ public final class S3HttpHandler extends ChannelInboundHandlerAdapter {
                 continue;
             }
             handle(ctx, m);
+        }
+        // read on once nothing waits here and the current request, if any, still needs body
+        // (while its body stream holds back, that stream resumes reading when drained)
+        boolean waitingForResponse = busy && !bodyOpen;
+        if (pending.isEmpty() && !waitingForResponse && (!bodyOpen || body == null || body.wantsMore())) {
+            ctx.channel().config().setAutoRead(true);
         }
     }
 
