@@ -166,4 +166,24 @@ class MultipartTest {
         assertThat(got.length).isEqualTo(6 * MIB + 100);
         assertThat(java.util.Arrays.copyOfRange(got, 6 * MIB, 6 * MIB + 100)).isEqualTo(java.util.Arrays.copyOf(src, 100));
     }
+
+    /** A part number above 10000 is refused, never taken as part 10000 (which it would overwrite). */
+    @Test
+    void partNumberAboveTheLimitIsRefusedAndChangesNothing() {
+        c.putObject(b -> b.bucket("mpu").key("numbers-src"), RequestBody.fromString("intruder"));
+        String id = c.createMultipartUpload(b -> b.bucket("mpu").key("numbers")).uploadId();
+        String kept = c.uploadPart(b -> b.bucket("mpu").key("numbers").uploadId(id).partNumber(10000),
+                RequestBody.fromString("part ten thousand")).eTag();
+        for (int n : new int[] {10001, 99999, Integer.MAX_VALUE}) {
+            assertThatThrownBy(() -> c.uploadPart(b -> b.bucket("mpu").key("numbers").uploadId(id).partNumber(n),
+                    RequestBody.fromString("intruder"))).as("part %d", n).satisfies(t -> assertThat(code(t)).isEqualTo("InvalidArgument"));
+            assertThatThrownBy(() -> c.uploadPartCopy(b -> b.sourceBucket("mpu").sourceKey("numbers-src").destinationBucket("mpu")
+                    .destinationKey("numbers").uploadId(id).partNumber(n))).as("copied part %d", n)
+                    .satisfies(t -> assertThat(code(t)).isEqualTo("InvalidArgument"));
+        }
+        var parts = c.listParts(b -> b.bucket("mpu").key("numbers").uploadId(id)).parts();
+        assertThat(parts).hasSize(1);
+        assertThat(parts.get(0).partNumber()).isEqualTo(10000);
+        assertThat(parts.get(0).eTag()).isEqualTo(kept);
+    }
 }

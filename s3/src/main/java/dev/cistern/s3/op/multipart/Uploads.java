@@ -25,8 +25,14 @@ final class Uploads {
         return meta;
     }
 
+    /** The partNumber query parameter, 1 to 10000; anything else is refused, never clamped onto part 10000. */
     static int partNumber(S3Call call) {
-        return call.intQuery("partNumber", 0, 1, MAX_PARTS);
+        int n = call.intQuery("partNumber", 0, 1, Integer.MAX_VALUE);
+        if (n > MAX_PARTS) {
+            throw new S3Exception(S3Error.INVALID_ARGUMENT, "part number must be an integer between 1 and " + MAX_PARTS
+                    + ", inclusive; got " + n, call.req().resource());
+        }
+        return n;
     }
 
     static S3Exception noSuchUpload(S3Call call, String uploadId) {
