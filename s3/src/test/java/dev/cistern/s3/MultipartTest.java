@@ -186,4 +186,18 @@ class MultipartTest {
         assertThat(parts.get(0).partNumber()).isEqualTo(10000);
         assertThat(parts.get(0).eTag()).isEqualTo(kept);
     }
+
+    /** Copy-part ranges and copy sources that do not parse are 400s, not internal errors. */
+    @Test
+    void malformedCopyPartRangeAndSourceAreClientErrors() {
+        c.putObject(b -> b.bucket("mpu").key("range-src"), RequestBody.fromString("0123456789"));
+        String id = c.createMultipartUpload(b -> b.bucket("mpu").key("range-dst")).uploadId();
+        assertThatThrownBy(() -> c.uploadPartCopy(b -> b.sourceBucket("mpu").sourceKey("range-src").destinationBucket("mpu")
+                .destinationKey("range-dst").uploadId(id).partNumber(1).copySourceRange("bytes=0-99999999999999999999")))
+                .satisfies(t -> assertThat(((S3Exception) t).statusCode()).isEqualTo(400));
+        assertThatThrownBy(() -> c.uploadPartCopy(b -> b.copySource("mpu/range-src?versionId=%zz").destinationBucket("mpu")
+                .destinationKey("range-dst").uploadId(id).partNumber(1)))
+                .satisfies(t -> assertThat(((S3Exception) t).statusCode()).isEqualTo(400));
+        assertThat(c.listParts(b -> b.bucket("mpu").key("range-dst").uploadId(id)).parts()).isEmpty();
+    }
 }

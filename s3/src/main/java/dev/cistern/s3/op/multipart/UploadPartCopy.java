@@ -31,8 +31,14 @@ public final class UploadPartCopy implements S3Operation {
             if (!m.matches()) {
                 throw new S3Exception(S3Error.INVALID_ARGUMENT, "x-amz-copy-source-range must be bytes=first-last", call.req().resource());
             }
-            offset = Long.parseLong(m.group(1));
-            long last = Long.parseLong(m.group(2));
+            long last;
+            try {
+                offset = Long.parseLong(m.group(1));
+                last = Long.parseLong(m.group(2));
+            } catch (NumberFormatException e) {
+                throw new S3Exception(S3Error.INVALID_ARGUMENT, "x-amz-copy-source-range " + range + " has a position beyond"
+                        + " any object's size", call.req().resource());
+            }
             if (last < offset || last >= src.size()) {
                 throw new S3Exception(S3Error.INVALID_RANGE, "the copy range " + range + " is outside the source's "
                         + src.size() + " bytes", call.req().resource());

@@ -21,14 +21,13 @@ public record CopySource(Bucket bucket, String key, ObjectStore.Version version)
     public static CopySource resolve(S3Call call) {
         String raw = call.header("x-amz-copy-source");
         String versionId = null;
-        int q = raw.indexOf('?');
-        if (q >= 0) {
-            String query = raw.substring(q + 1);
-            raw = raw.substring(0, q);
-            versionId = Uri.parseQuery(query).get("versionId");
-        }
         String path;
         try {
+            int q = raw.indexOf('?');
+            if (q >= 0) {
+                versionId = Uri.parseQuery(raw.substring(q + 1)).get("versionId");
+                raw = raw.substring(0, q);
+            }
             path = Uri.decode(raw, false);
         } catch (IllegalArgumentException e) {
             throw new S3Exception(S3Error.INVALID_ARGUMENT, "x-amz-copy-source is not valid URL encoding", call.req().resource());
