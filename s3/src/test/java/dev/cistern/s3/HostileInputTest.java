@@ -119,6 +119,25 @@ class HostileInputTest {
         assertThat(exists("framing")).isFalse();
     }
 
+    /**
+     * A key whose percent-escapes are not UTF-8 is refused: decoded leniently, %FF and %FE both became
+     * U+FFFD, so two different keys named the same object and one PUT replaced the other's data.
+     */
+    @Test
+    void keysThatAreNotUtf8AreRefused() throws Exception {
+        String replacement = "/hostile/%EF%BF%BD"; // what the server made of them: sign that, send the raw bytes
+        for (String path : new String[] {"/hostile/%FF", "/hostile/%FE", "/hostile/a%C3", "/hostile/%ED%A0%80"}) {
+            Map<String, String> h = raw.sign("PUT", replacement, "", "UNSIGNED-PAYLOAD", Map.of());
+            RawS3.Response r = sendWithHeaders("PUT", path, h, path.getBytes(StandardCharsets.UTF_8));
+            assertThat(r.status()).as(path).isEqualTo(400);
+            assertThat(r.code()).as(path).isEqualTo("InvalidArgument");
+        }
+        assertThat(exists("\uFFFD")).isFalse();
+        assertThat(exists("a\uFFFD")).isFalse();
+        RawS3.Response r = raw.send("GET", "/hostile", "list-type=2&prefix=%FF", new byte[0], Map.of());
+        assertThat(r.status()).isEqualTo(400);
+    }
+
     private static RawS3.Response sendWithHeaders(String method, String path, Map<String, String> h, byte[] body)
             throws Exception {
         h.remove("__signature");

@@ -1,6 +1,9 @@
 package dev.cistern.s3.http;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,7 +15,10 @@ public final class Uri {
     private Uri() {
     }
 
-    /** Decodes %XX escapes as UTF-8; with {@code plusIsSpace} a '+' becomes a space (query strings). */
+    /**
+     * Decodes %XX escapes as UTF-8; with {@code plusIsSpace} a '+' becomes a space (query strings).
+     * Escapes that are not valid UTF-8 are an IllegalArgumentException, like a malformed escape.
+     */
     public static String decode(String s, boolean plusIsSpace) {
         if (s.indexOf('%') < 0 && !(plusIsSpace && s.indexOf('+') >= 0)) return s;
         ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
@@ -36,7 +42,13 @@ public final class Uri {
                 out.writeBytes(b);
             }
         }
-        return out.toString(StandardCharsets.UTF_8);
+        try {
+            // strict: lenient decoding turned every invalid sequence into U+FFFD, so different names became one
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(out.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("percent escapes in '" + s + "' are not UTF-8");
+        }
     }
 
     /** SigV4 encoding; {@code keepSlash} leaves '/' as is (paths). */
