@@ -96,4 +96,29 @@ class ObjectLockTest {
                 .versioningConfiguration(v -> v.status(BucketVersioningStatus.SUSPENDED))))
                 .satisfies(e -> assertThat(code(e)).isEqualTo("InvalidBucketState"));
     }
+
+    /**
+     * A default retention beyond what a date can hold is refused when configured: Years=2147483647 was
+     * stored, and every later PUT to the bucket failed with 500 computing the retain-until date.
+     */
+    @Test
+    void defaultRetentionBeyondTheLimitsIsRefused() {
+        c.createBucket(b -> b.bucket("lockcfg").objectLockEnabledForBucket(true));
+        for (var rule : java.util.List.<java.util.function.Consumer<DefaultRetention.Builder>>of(
+                d -> d.mode(ObjectLockRetentionMode.GOVERNANCE).years(Integer.MAX_VALUE),
+                d -> d.mode(ObjectLockRetentionMode.GOVERNANCE).years(101),
+                d -> d.mode(ObjectLockRetentionMode.COMPLIANCE).days(Integer.MAX_VALUE),
+                d -> d.mode(ObjectLockRetentionMode.COMPLIANCE).days(36501))) {
+            assertThatThrownBy(() -> c.putObjectLockConfiguration(b -> b.bucket("lockcfg").objectLockConfiguration(o -> o
+                    .objectLockEnabled(ObjectLockEnabled.ENABLED).rule(r -> r.defaultRetention(rule)))))
+                    .satisfies(e -> assertThat(code(e)).isEqualTo("InvalidArgument"));
+        }
+        String v = c.putObject(b -> b.bucket("lockcfg").key("still-writable"), RequestBody.fromString("x")).versionId();
+        c.deleteObject(b -> b.bucket("lockcfg").key("still-writable").versionId(v));
+        c.putObjectLockConfiguration(b -> b.bucket("lockcfg").objectLockConfiguration(o -> o
+                .objectLockEnabled(ObjectLockEnabled.ENABLED).rule(r -> r.defaultRetention(d -> d
+                        .mode(ObjectLockRetentionMode.GOVERNANCE).years(100)))));
+        assertThat(c.getObjectLockConfiguration(b -> b.bucket("lockcfg")).objectLockConfiguration().rule().defaultRetention()
+                .years()).isEqualTo(100);
+    }
 }

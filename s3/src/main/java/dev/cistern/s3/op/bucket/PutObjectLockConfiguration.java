@@ -15,6 +15,9 @@ import java.util.Map;
  * turned on here for a versioned bucket; it can never be turned off.
  */
 public final class PutObjectLockConfiguration implements S3Operation {
+    static final int MAX_DAYS = 36500;
+    static final int MAX_YEARS = 100;
+
     @Override
     public S3Response handle(S3Call call) throws Exception {
         Bucket b = call.bucket();
@@ -45,10 +48,14 @@ public final class PutObjectLockConfiguration implements S3Operation {
                 throw new S3Exception(S3Error.MALFORMED_XML, "DefaultRetention needs exactly one of Days and Years", b.name());
             }
             String n = days != null ? days : years;
+            // S3's limits; they also keep every retain-until date computed from the default representable
+            int max = days != null ? MAX_DAYS : MAX_YEARS;
             try {
-                if (Integer.parseInt(n.trim()) <= 0) throw new NumberFormatException();
+                int v = Integer.parseInt(n.trim());
+                if (v <= 0 || v > max) throw new NumberFormatException();
             } catch (NumberFormatException e) {
-                throw new S3Exception(S3Error.INVALID_ARGUMENT, "the default retention period must be a positive integer", b.name());
+                throw new S3Exception(S3Error.INVALID_ARGUMENT, "the default retention period must be 1 to " + max
+                        + (days != null ? " days" : " years") + ", got '" + n.trim() + "'", b.name());
             }
             changes.put("lock.mode", mode);
             changes.put(days != null ? "lock.days" : "lock.years", n.trim());
