@@ -138,6 +138,18 @@ class HostileInputTest {
         assertThat(r.status()).isEqualTo(400);
     }
 
+    /** An x-amz-tagging header that is not a valid query string is a 400 and stores nothing (was 500). */
+    @Test
+    void malformedTaggingHeaderIsRefused() throws Exception {
+        for (String tagging : new String[] {"a=%zz", "a=%", "%FF=b"}) {
+            RawS3.Response r = raw.send("PUT", "/hostile/tagged", "", "x".getBytes(StandardCharsets.UTF_8),
+                    Map.of("x-amz-tagging", tagging));
+            assertThat(r.status()).as(tagging).isEqualTo(400);
+            assertThat(r.code()).as(tagging).isEqualTo("InvalidArgument");
+        }
+        assertThat(exists("tagged")).isFalse();
+    }
+
     private static RawS3.Response sendWithHeaders(String method, String path, Map<String, String> h, byte[] body)
             throws Exception {
         h.remove("__signature");

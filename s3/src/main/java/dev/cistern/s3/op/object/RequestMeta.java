@@ -53,7 +53,13 @@ public final class RequestMeta {
     /** x-amz-tagging (a query string) into the stored tag form. */
     public static void tagging(S3Call call, ObjectMeta meta) {
         String t = call.header("x-amz-tagging");
-        if (t != null) meta.tags(Tagging.encode(Uri.parseQuery(t)));
+        if (t == null) return;
+        try {
+            meta.tags(Tagging.encode(Uri.parseQuery(t)));
+        } catch (IllegalArgumentException e) {
+            throw new S3Exception(S3Error.INVALID_ARGUMENT, "x-amz-tagging is not a URL-encoded query string: "
+                    + e.getMessage(), call.req().resource());
+        }
     }
 
     /** Object Lock headers, or the bucket's default retention; InvalidRequest on a bucket without Object Lock. */
