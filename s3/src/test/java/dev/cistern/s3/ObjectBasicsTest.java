@@ -63,6 +63,16 @@ class ObjectBasicsTest {
         assertThatThrownBy(() -> c.getObjectAsBytes(b -> b.bucket("basics").key("range").range("bytes=20000-")))
                 .isInstanceOf(software.amazon.awssdk.services.s3.model.S3Exception.class)
                 .satisfies(e -> assertThat(((software.amazon.awssdk.services.s3.model.S3Exception) e).awsErrorDetails().errorCode()).isEqualTo("InvalidRange"));
+        // an empty object has no last bytes: a suffix range is unsatisfiable (was 206 with "bytes 0--1/0")
+        c.putObject(b -> b.bucket("basics").key("empty-range"), RequestBody.empty());
+        for (String r : new String[] {"bytes=-5", "bytes=0-"}) {
+            assertThatThrownBy(() -> c.getObjectAsBytes(b -> b.bucket("basics").key("empty-range").range(r)))
+                    .as(r).satisfies(e -> {
+                        var s3e = (software.amazon.awssdk.services.s3.model.S3Exception) e;
+                        assertThat(s3e.statusCode()).isEqualTo(416);
+                        assertThat(s3e.awsErrorDetails().errorCode()).isEqualTo("InvalidRange");
+                    });
+        }
     }
 
     @Test

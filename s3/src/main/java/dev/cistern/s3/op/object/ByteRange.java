@@ -6,7 +6,7 @@ import dev.cistern.s3.S3Exception;
 /**
  * A single HTTP byte range resolved against an object's size. Forms: bytes=a-b, bytes=a-, bytes=-n.
  * A header that is not a single byte range is ignored (the whole object is sent), as S3 does;
- * a range starting beyond the end is InvalidRange (416).
+ * a range starting beyond the end, or a suffix of an empty object, is InvalidRange (416).
  */
 record ByteRange(long start, long length) {
 
@@ -24,7 +24,7 @@ record ByteRange(long start, long length) {
             if (a.isEmpty()) {
                 if (b.isEmpty()) return null;
                 long n = Long.parseLong(b);
-                if (n == 0) throw invalid(size, resource);
+                if (n == 0 || size == 0) throw invalid(size, resource); // no last bytes to send
                 n = Math.min(n, size);
                 return new ByteRange(size - n, n);
             }
