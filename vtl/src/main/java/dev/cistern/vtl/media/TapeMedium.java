@@ -86,6 +86,14 @@ public final class TapeMedium implements AutoCloseable {
         return dataEnd;
     }
 
+    /**
+     * Payload bytes before object {@code n} (0 <= n <= endOfData): what stays on the tape when it is cut
+     * at {@code n}, so where a write at {@code n} starts.
+     */
+    public long bytesBefore(long n) {
+        return n >= objects.count() ? dataEnd : object(n).offset();
+    }
+
     public long filemarkCount() {
         return marks.count();
     }
@@ -197,7 +205,7 @@ public final class TapeMedium implements AutoCloseable {
     /** Object number of filemark number {@code k} (0-based), or -1 when there are fewer. */
     public long markNumber(long k) {
         settle();
-        return k < marks.count() ? marks.readLong(k) : -1;
+        return k >= 0 && k < marks.count() ? marks.readLong(k) : -1;
     }
 
     @Override

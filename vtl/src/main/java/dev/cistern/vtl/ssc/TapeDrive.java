@@ -22,6 +22,11 @@ public final class TapeDrive {
     long position;
     int blockSize;
     boolean compression = true;
+    /**
+     * BUFFERED MODE of the mode parameter header (SSC-3 8.3.2): 1, a WRITE is acknowledged once the engine
+     * holds its data; 0, once it is durable.
+     */
+    int bufferedMode = 1;
     boolean preventRemoval;
     boolean descriptorSense;
     long bytesWritten;
@@ -86,8 +91,9 @@ public final class TapeDrive {
         return medium != null && medium.cartridge().writeProtected();
     }
 
+    /** Whether the logical position is past early warning: the payload before it, not the tape's whole contents. */
     boolean pastEarlyWarning() {
-        return medium != null && medium.usedBytes() >= medium.cartridge().earlyWarning();
+        return medium != null && medium.bytesBefore(position) >= medium.cartridge().earlyWarning();
     }
 
     /** Closes the mounted cartridge (library shutdown); it stays in the drive for the next start. */

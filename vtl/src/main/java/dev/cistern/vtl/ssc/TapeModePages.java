@@ -55,9 +55,9 @@ final class TapeModePages {
         }
     }
 
-    /** WP, buffered mode 1 (SSC-3 8.3.2). */
+    /** WP, BUFFERED MODE (SSC-3 8.3.2). */
     private static int deviceSpecific(TapeDrive d) {
-        return (d.writeProtected() ? 0x80 : 0) | 0x10;
+        return (d.writeProtected() ? 0x80 : 0) | d.bufferedMode << 4;
     }
 
     private static byte[] descriptor(TapeDrive d, int pc) {
@@ -162,6 +162,10 @@ final class TapeModePages {
         if (len < header) throw CheckCondition.parameterListLength();
         int descLen = ten ? Bytes.u16(data, 6) : data[3] & 0xff;
         if (descLen != 0 && descLen != 8 || header + descLen > len) throw CheckCondition.invalidFieldInParameterList();
+        // BUFFERED MODE: 0 (unbuffered) and 1 are supported, 2 (multi-initiator ordering) and the reserved
+        // values are not; WP and SPEED are ignored, as SSC-3 allows
+        int bufferedMode = (data[ten ? 3 : 2] >> 4) & 0x07;
+        if (bufferedMode > 1) throw CheckCondition.invalidFieldInParameterList();
         synchronized (d) {
             int blockSize = d.blockSize;
             if (descLen == 8) {
@@ -192,6 +196,7 @@ final class TapeModePages {
                 at += 2 + plen;
             }
             d.blockSize = blockSize;
+            d.bufferedMode = bufferedMode;
             d.compression = compression;
             d.descriptorSense = dsense;
             lu.mode().descriptorSense = dsense;

@@ -40,8 +40,8 @@ final class TapePositioning {
             if (reserved != 0) throw CheckCondition.invalidFieldInCdb();
             m.flush();
             Sense s = switch (code) {
-                case BLOCKS -> count >= 0 ? blocksForward(d, m, count) : blocksBackward(d, m, -count);
-                case FILEMARKS -> count >= 0 ? marksForward(d, m, count) : marksBackward(d, m, -count);
+                case BLOCKS -> count >= 0 ? blocksForward(d, m, count) : blocksBackward(d, m, count);
+                case FILEMARKS -> count >= 0 ? marksForward(d, m, count) : marksBackward(d, m, count);
                 case END_OF_DATA -> {
                     d.position = m.endOfData();
                     yield null;
@@ -52,61 +52,64 @@ final class TapePositioning {
         }
     }
 
+    // Counts span the whole signed 64-bit range of SPACE(16): the helpers compare the count with the room
+    // there is (never add it to the position before they know it fits) and keep backward counts negative,
+    // so neither Long.MAX_VALUE nor Long.MIN_VALUE overflows.
+
     private static Sense blocksForward(TapeDrive d, TapeMedium m, long n) {
         if (n == 0) return null;
         long eod = m.endOfData();
         long mark = m.nextMark(d.position);
-        long stop = mark < 0 ? eod : mark;
-        if (d.position + n <= stop) {
+        long room = (mark < 0 ? eod : mark) - d.position; // blocks before the filemark or end of data
+        if (n <= room) {
             d.position += n;
             return null;
         }
-        long spaced = stop - d.position;
         if (mark >= 0) {
             d.position = mark + 1;
-            return TapeSense.filemark(n - spaced);
+            return TapeSense.filemark(n - room);
         }
         d.position = eod;
-        return TapeSense.endOfData(n - spaced);
+        return TapeSense.endOfData(n - room);
     }
 
-    private static Sense blocksBackward(TapeDrive d, TapeMedium m, long n) {
+    /** {@code count} < 0. */
+    private static Sense blocksBackward(TapeDrive d, TapeMedium m, long count) {
         long mark = m.previousMark(d.position);
-        long blocksBefore = d.position - mark - 1; // blocks between the filemark (or BOP) and here
-        if (n <= blocksBefore) {
-            d.position -= n;
+        long room = d.position - mark - 1; // blocks between the filemark (or BOP) and here
+        if (count >= -room) {
+            d.position += count;
             return null;
         }
         if (mark >= 0) {
             d.position = mark;
-            return TapeSense.filemark(-(n - blocksBefore));
+            return TapeSense.filemark(count + room);
         }
         d.position = 0;
-        return TapeSense.beginningOfPartition(-(n - blocksBefore));
+        return TapeSense.beginningOfPartition(count + room);
     }
 
     private static Sense marksForward(TapeDrive d, TapeMedium m, long n) {
         if (n == 0) return null;
         long first = m.marksBefore(d.position); // index of the first mark at or after the position
-        long target = first + n - 1;
-        long at = m.markNumber(target);
-        if (at >= 0) {
-            d.position = at + 1;
+        long ahead = m.filemarkCount() - first;
+        if (n <= ahead) {
+            d.position = m.markNumber(first + n - 1) + 1;
             return null;
         }
-        long spaced = m.filemarkCount() - first;
         d.position = m.endOfData();
-        return TapeSense.endOfData(n - spaced);
+        return TapeSense.endOfData(n - ahead);
     }
 
-    private static Sense marksBackward(TapeDrive d, TapeMedium m, long n) {
+    /** {@code count} < 0. */
+    private static Sense marksBackward(TapeDrive d, TapeMedium m, long count) {
         long before = m.marksBefore(d.position); // marks strictly before the position
-        if (n <= before) {
-            d.position = m.markNumber(before - n);
+        if (count >= -before) {
+            d.position = m.markNumber(before + count);
             return null;
         }
         d.position = 0;
-        return TapeSense.beginningOfPartition(-(n - before));
+        return TapeSense.beginningOfPartition(count + before);
     }
 
     static ScsiResponse rewind(LogicalUnit lu, ScsiRequest r) {

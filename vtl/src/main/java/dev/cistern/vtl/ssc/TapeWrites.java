@@ -12,7 +12,8 @@ import dev.cistern.vtl.media.TapeMedium;
 /**
  * WRITE(6) (SSC-3 7.x), WRITE FILEMARKS(6) and ERASE(6). Writing anywhere but at end of data first
  * discards everything after the position (a tape has no overwrite in place). Buffered mode 1: WRITE is
- * acknowledged once the engine holds the data; WRITE FILEMARKS makes everything durable. Past early
+ * acknowledged once the engine holds the data; buffered mode 0: once it is durable; WRITE FILEMARKS
+ * makes everything durable in either. Past early
  * warning, writes succeed with EOM set; at the end of the cartridge's capacity they fail with VOLUME
  * OVERFLOW and write nothing (SSC-3 4.2.5).
  */
@@ -34,7 +35,8 @@ final class TapeWrites {
             if (len == 0) return ScsiResponse.good();
             byte[] data = r.dataOut();
             if (data.length < bytes) throw CheckCondition.invalidFieldInCdb();
-            if (m.usedBytes() + bytes > m.cartridge().capacity()) {
+            // the tape is cut at the position first: what comes after it does not take up capacity
+            if (m.bytesBefore(d.position) + bytes > m.cartridge().capacity()) {
                 return new ScsiResponse(ScsiStatus.CHECK_CONDITION, new byte[0], TapeSense.volumeOverflow(len),
                         (int) bytes);
             }
@@ -46,6 +48,7 @@ final class TapeWrites {
             }
             d.position = m.endOfData();
             d.bytesWritten += bytes;
+            if (d.bufferedMode == 0) m.flush(); // unbuffered: durable before the status says written
             if (d.pastEarlyWarning()) {
                 return new ScsiResponse(ScsiStatus.CHECK_CONDITION, new byte[0], TapeSense.earlyWarning(0),
                         (int) bytes);

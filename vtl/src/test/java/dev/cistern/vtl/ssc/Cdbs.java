@@ -57,6 +57,7 @@ final class Cdbs {
     /** MODE SELECT(6) with a block descriptor setting the block length (0 = variable). */
     static ScsiResponse setBlockSize(LogicalUnit lu, int bs) {
         byte[] p = new byte[12];
+        p[2] = 0x10; // buffered mode 1, as MODE SENSE reports it
         p[3] = 8;
         p[9] = (byte) (bs >> 16);
         p[10] = (byte) (bs >> 8);

@@ -168,6 +168,89 @@ class TapeDriveTest {
         assertThat(r.dataIn()).isEqualTo(pattern(0, 80_000));
     }
 
+    /**
+     * Rewinding a cartridge filled past early warning and writing from BOP replaces its contents: the
+     * capacity check counts the bytes left after the cut, not the old contents (it used to refuse with
+     * VOLUME OVERFLOW), and at BOP neither READ POSITION nor REQUEST SENSE reports early warning.
+     */
+    @Test
+    void aFullCartridgeRewoundIsWrittenFromTheStartAndIsNotPastEarlyWarningAtBop() {
+        TapeLibraries.addCartridge(f.engine, f.library, "SMALL1L5", 256 * 1024);
+        TapeLibraries.moveCartridge(f.engine, f.library, "SMALL1L5", 0x101);
+        for (int i = 0; i < 3; i++) good(write(f.drive2, false, 80_000, pattern(i, 80_000)));
+        sense(write(f.drive2, false, 16_000, pattern(5, 16_000)), Sense.NO_SENSE, 0, 2, Sense.EOM, 0L);
+        sense(write(f.drive2, false, 16_000, pattern(6, 16_000)), Sense.VOLUME_OVERFLOW, 0, 2, Sense.EOM, 16_000L);
+        assertThat(readPosition(f.drive2, 0).dataIn()[0] & 0x01).isEqualTo(0x01); // BPEW at end of data
+        good(rewind(f.drive2));
+        assertThat(readPosition(f.drive2, 0).dataIn()[0] & 0xff).isEqualTo(0x80); // BOP, not BPEW
+        assertThat(run(f.drive2, 0x03, 0, 0, 0, 18, 0).dataIn()[2] & Sense.EOM).isZero();
+        // in the middle: the bytes after the position do not count either
+        good(locate10(f.drive2, 3));
+        sense(write(f.drive2, false, 20_000, pattern(7, 20_000)), Sense.NO_SENSE, 0, 2, Sense.EOM, 0L);
+        good(rewind(f.drive2));
+        good(write(f.drive2, false, 80_000, pattern(8, 80_000)));
+        good(filemarks(f.drive2, 1));
+        good(rewind(f.drive2));
+        ScsiResponse r = read(f.drive2, false, false, 80_000);
+        good(r);
+        assertThat(r.dataIn()).isEqualTo(pattern(8, 80_000));
+        sense(read(f.drive2, false, false, 10), Sense.NO_SENSE, 0, 1, Sense.FILEMARK, 10L);
+        sense(read(f.drive2, false, false, 10), Sense.BLANK_CHECK, 0, 5, 0, 10L);
+        assertThat(TapeLibraries.cartridge(f.engine, f.library, "SMALL1L5").usedBytes()).isEqualTo(80_000);
+    }
+
+    /**
+     * SPACE(16) and LOCATE(16) take 64-bit counts and identifiers: the extreme ones stop at BOP or end of
+     * data with the exact residue (the sums used to overflow, leaving a negative position or reporting
+     * INVALID FIELD IN CDB).
+     */
+    @Test
+    void spaceAndLocateWithExtremeCountsStopAtTheEnds() {
+        for (int i = 0; i < 3; i++) good(write(f.drive1, false, 100, pattern(i, 100)));
+        good(locate10(f.drive1, 1));
+        sense(space16(f.drive1, 0, Long.MAX_VALUE), Sense.BLANK_CHECK, 0, 5, 0, Long.MAX_VALUE - 2);
+        assertThat(position()).isEqualTo(3);
+        good(locate10(f.drive1, 2));
+        sense(space16(f.drive1, 0, Long.MIN_VALUE), Sense.NO_SENSE, 0, 4, Sense.EOM, Long.MIN_VALUE + 2);
+        assertThat(position()).isZero();
+        good(space16(f.drive1, 3, 0));
+        good(filemarks(f.drive1, 2));
+        good(write(f.drive1, false, 100, pattern(3, 100)));
+        good(space16(f.drive1, 1, -2));
+        assertThat(position()).isEqualTo(3);
+        sense(space16(f.drive1, 1, Long.MAX_VALUE), Sense.BLANK_CHECK, 0, 5, 0, Long.MAX_VALUE - 2);
+        assertThat(position()).isEqualTo(6);
+        sense(space16(f.drive1, 1, Long.MIN_VALUE), Sense.NO_SENSE, 0, 4, Sense.EOM, Long.MIN_VALUE + 2);
+        assertThat(position()).isZero();
+        sense(locate16(f.drive1, 1, Long.MIN_VALUE + 5), Sense.BLANK_CHECK, 0, 5, 0, 0L);
+        assertThat(position()).isEqualTo(6);
+        good(rewind(f.drive1));
+        ScsiResponse r = read(f.drive1, false, false, 100);
+        good(r);
+        assertThat(r.dataIn()).isEqualTo(pattern(0, 100));
+    }
+
+    /**
+     * MODE SELECT's BUFFERED MODE: 0 (unbuffered) makes every acknowledged WRITE durable before GOOD, as
+     * a host that selects it relies on; MODE SENSE reports what is in force; reserved values are refused
+     * and change nothing. (The field used to be ignored: mode 0 was accepted and writes stayed buffered.)
+     */
+    @Test
+    void unbufferedModeMakesEveryWriteDurable() {
+        good(write(f.drive1, false, 1000, pattern(1, 1000)));
+        assertThat(TapeLibraries.cartridge(f.engine, f.library, "CST001L5").usedBytes()).isZero(); // buffered
+        good(run(f.drive1, 1 << 24, new byte[] {0, 0, 0x00, 0}, 0x15, 0x10, 0, 0, 4, 0));
+        assertThat(run(f.drive1, 0x1a, 0x08, 0, 0, 255, 0).dataIn()[2] & 0x70).isZero();
+        good(write(f.drive1, false, 2000, pattern(2, 2000)));
+        assertThat(TapeLibraries.cartridge(f.engine, f.library, "CST001L5").usedBytes()).isEqualTo(3000);
+        ScsiResponse bad = run(f.drive1, 1 << 24, new byte[] {0, 0, 0x30, 0}, 0x15, 0x10, 0, 0, 4, 0);
+        assertThat(bad.status()).isEqualTo(ScsiStatus.CHECK_CONDITION);
+        assertThat(bad.sense()).isEqualTo(new Sense(Sense.ILLEGAL_REQUEST, 0x26, 0));
+        assertThat(run(f.drive1, 0x1a, 0x08, 0, 0, 255, 0).dataIn()[2] & 0x70).isZero();
+        good(run(f.drive1, 1 << 24, new byte[] {0, 0, 0x10, 0}, 0x15, 0x10, 0, 0, 4, 0));
+        assertThat(run(f.drive1, 0x1a, 0x08, 0, 0, 255, 0).dataIn()[2] & 0x70).isEqualTo(0x10);
+    }
+
     @Test
     void contentsSurviveARestartOfTheEngine() {
         writeThreeFiles();
