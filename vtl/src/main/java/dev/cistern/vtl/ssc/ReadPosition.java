@@ -36,7 +36,7 @@ final class ReadPosition {
                 }
                 case 6 -> {
                     byte[] b = new byte[32];
-                    b[0] = (byte) (flags & 0x80 | (d.pastEarlyWarning() ? 0x40 : 0));
+                    b[0] = (byte) flags; // BOP, BPEW (bit 6 is EOP: never set, a write past the end fails)
                     Bytes.putLong(b, 8, pos);
                     Bytes.putLong(b, 16, m.marksBefore(pos));
                     return ScsiResponse.data(b);

@@ -181,6 +181,7 @@ class TapeDriveTest {
         sense(write(f.drive2, false, 16_000, pattern(5, 16_000)), Sense.NO_SENSE, 0, 2, Sense.EOM, 0L);
         sense(write(f.drive2, false, 16_000, pattern(6, 16_000)), Sense.VOLUME_OVERFLOW, 0, 2, Sense.EOM, 16_000L);
         assertThat(readPosition(f.drive2, 0).dataIn()[0] & 0x01).isEqualTo(0x01); // BPEW at end of data
+        assertThat(readPosition(f.drive2, 6).dataIn()[0] & 0xff).isEqualTo(0x01); // long form: BPEW, not EOP
         good(rewind(f.drive2));
         assertThat(readPosition(f.drive2, 0).dataIn()[0] & 0xff).isEqualTo(0x80); // BOP, not BPEW
         assertThat(run(f.drive2, 0x03, 0, 0, 0, 18, 0).dataIn()[2] & Sense.EOM).isZero();
