@@ -145,7 +145,9 @@ public final class Library implements AutoCloseable {
         if (e == null) throw new EngineException(EngineException.Reason.INVALID_ARGUMENT, barcode + " is already exported");
         if (e.type() == ElementType.IMPORT_EXPORT) {
             if (preventRemoval) {
-                throw new MoveException(MoveException.REMOVAL_PREVENTED, "library '" + name() + "' prevents removal");
+                throw new EngineException(EngineException.Reason.BUSY, "cannot export " + barcode + ": library '"
+                        + name() + "' prevents medium removal (its changer got PREVENT MEDIUM REMOVAL); retry once "
+                        + "the backup application allows it");
             }
             state.full.remove(e.address());
             state.vault.add(barcode);

@@ -132,6 +132,24 @@ class ChangerTest {
         assertThat(f.cartridges()).extracting(c -> c.barcode()).containsExactly("CST002L5", "CST003L5");
     }
 
+    /**
+     * Exporting through the API from a mail slot the changer has locked (PREVENT MEDIUM REMOVAL) is
+     * refused with an EngineException the REST layer maps to 409 (it used to escape as a MoveException:
+     * HTTP 500), and the cartridge stays where it is.
+     */
+    @Test
+    void exportFromALockedMailSlotIsRefusedAsAConflict() {
+        assertThat(move(f, 0x1000, 0x300).status()).isEqualTo(ScsiStatus.GOOD);
+        assertThat(run(f.changer, 0x1e, 0, 0, 0, 1, 0).status()).isEqualTo(ScsiStatus.GOOD);
+        assertThatThrownBy(() -> TapeLibraries.exportCartridge(f.engine, f.library, "CST001L5"))
+                .isInstanceOf(EngineException.class).hasMessageContaining("CST001L5").hasMessageContaining("prevents")
+                .extracting(e -> ((EngineException) e).reason()).isEqualTo(EngineException.Reason.BUSY);
+        assertThat(TapeLibraries.cartridge(f.engine, f.library, "CST001L5").address()).isEqualTo(0x300);
+        assertThat(run(f.changer, 0x1e, 0, 0, 0, 0, 0).status()).isEqualTo(ScsiStatus.GOOD);
+        TapeLibraries.exportCartridge(f.engine, f.library, "CST001L5");
+        assertThat(TapeLibraries.cartridge(f.engine, f.library, "CST001L5").location()).isEqualTo("exported");
+    }
+
     @Test
     void identityAndModePages() {
         byte[] inq = run(f.changer, 0x12, 0, 0, 0, 96, 0).dataIn();
