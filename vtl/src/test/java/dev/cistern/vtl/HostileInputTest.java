@@ -49,6 +49,11 @@ class HostileInputTest {
             byte[] badDensity = {0, 0, 0, 8, 0x33, 0, 0, 0, 0, 0, 0, 0};
             check(run(f.drive1, 0, badDensity, 0x15, 0x10, 0, 0, 12, 0), Sense.ILLEGAL_REQUEST, 0x26, 0);
             check(run(f.drive1, 0, new byte[3], 0x15, 0x10, 0, 0, 12, 0), Sense.ILLEGAL_REQUEST, 0x1a, 0);
+            // a data compression page shorter than MODE SENSE reports it is refused and changes nothing
+            // (it used to turn compression off)
+            check(run(f.drive1, 0, new byte[] {0, 0, 0x10, 0, 0x0f, 0}, 0x15, 0x10, 0, 0, 6, 0), Sense.ILLEGAL_REQUEST,
+                    0x26, 0);
+            assertThat(run(f.drive1, 0x1a, 0x08, 0x0f, 0, 255, 0).dataIn()[6] & 0x80).isEqualTo(0x80); // DCE still on
             check(run(f.drive1, 0x4d, 0, 0x17, 0, 0, 0, 0, 1, 0, 0), Sense.ILLEGAL_REQUEST, 0x24, 0); // no such log page
             check(run(f.drive1, 0x0a, 0, 0, 0x13, 0x88, 0), Sense.ILLEGAL_REQUEST, 0x24, 0); // WRITE without the data
             check(run(f.changer, 0xa5, 0, 0, 7, 0x10, 0, 0x10, 1, 0, 0, 0, 0), Sense.ILLEGAL_REQUEST, 0x21, 1);

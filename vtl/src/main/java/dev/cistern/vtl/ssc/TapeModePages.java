@@ -141,6 +141,11 @@ final class TapeModePages {
         };
     }
 
+    /** PAGE LENGTH of the changeable pages, as {@link #page} builds them. */
+    private static int pageLength(int page) {
+        return page == 0x0a ? 10 : 14;
+    }
+
     static ScsiResponse select6(LogicalUnit lu, ScsiRequest r) {
         byte[] cdb = r.cdb();
         if ((cdb[1] & 0x01) != 0) throw CheckCondition.savingNotSupported();
@@ -184,10 +189,15 @@ final class TapeModePages {
                 int page = data[at] & 0x3f;
                 int plen = data[at + 1] & 0xff;
                 if (at + 2 + plen > len) throw CheckCondition.parameterListLength();
+                // a page must have the length MODE SENSE reports for it (SPC-4 MODE SELECT): a short one
+                // would otherwise clear the fields it leaves out
+                if ((page == 0x0a || page == 0x0f || page == 0x10) && plen != pageLength(page)) {
+                    throw CheckCondition.invalidFieldInParameterList();
+                }
                 switch (page) {
-                    case 0x0a -> dsense = plen >= 1 && (data[at + 2] & 0x04) != 0;
-                    case 0x0f -> compression = plen >= 1 && (data[at + 2] & 0x80) != 0;
-                    case 0x10 -> compression = plen >= 13 ? data[at + 14] != 0 : compression;
+                    case 0x0a -> dsense = (data[at + 2] & 0x04) != 0;
+                    case 0x0f -> compression = (data[at + 2] & 0x80) != 0;
+                    case 0x10 -> compression = data[at + 14] != 0;
                     case 0x11 -> {
                         if (plen >= 2 && data[at + 3] != 0) throw CheckCondition.invalidFieldInParameterList();
                     }
