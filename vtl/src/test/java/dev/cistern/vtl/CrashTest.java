@@ -59,6 +59,47 @@ class CrashTest {
         assertThat(acked).as("files acknowledged over all rounds").isGreaterThan(3);
     }
 
+    /**
+     * kill -9 in the middle of a WRITE FILEMARKS of 16,777,215 filemarks, once the engine has published
+     * part of the object index by its own auto-flush ({@link FilemarkCrashWriter}). After the restart the
+     * object index and the marks list must agree: every filemark READ meets is one SPACE and READ
+     * POSITION count (the object index used to hold filemarks the marks list did not: READ hit a filemark,
+     * SPACE FILEMARKS went to end of data, READ POSITION said file 0).
+     */
+    @Test
+    void aKillDuringAHugeWriteFilemarksLeavesIndexAndMarksInAgreement() throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                FilemarkCrashWriter.class.getName(), dir.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("child halted after the object index was auto-flushed").isEqualTo(3);
+        try (VtlFixture f = new VtlFixture(dir, false)) {
+            run(f.drive1, 0x11, 3, 0, 0, 0, 0); // end of data
+            byte[] pos = run(f.drive1, 0x34, 6, 0, 0, 0, 0, 0, 0, 0, 0).dataIn();
+            long objects = dev.cistern.iscsi.scsi.Bytes.u64(pos, 8);
+            long files = dev.cistern.iscsi.scsi.Bytes.u64(pos, 16);
+            // one block, then filemarks only: each object after the block is a filemark
+            assertThat(files).as("filemarks counted at end of data (%d objects)", objects).isEqualTo(objects - 1);
+            run(f.drive1, 0x01, 0, 0, 0, 0, 0);
+            assertThat(run(f.drive1, 0x08, 0, 0, 0x03, 0xe8, 0).status()).isEqualTo(ScsiStatus.GOOD);
+            if (objects > 1) {
+                assertThat(run(f.drive1, 0x08, 0, 0, 0x03, 0xe8, 0).sense().streamBits()).isEqualTo(Sense.FILEMARK);
+            }
+            // the tape goes on from there: one more filemark is found by SPACE
+            run(f.drive1, 0x11, 3, 0, 0, 0, 0);
+            assertThat(run(f.drive1, 0x10, 0, 0, 0, 1, 0).status()).isEqualTo(ScsiStatus.GOOD);
+            run(f.drive1, 0x01, 0, 0, 0, 0, 0);
+            int[] space = new int[16];
+            space[0] = 0x91;
+            space[1] = 1;
+            for (int i = 0; i < 8; i++) space[4 + i] = (int) (files >>> (56 - 8 * i)) & 0xff;
+            assertThat(run(f.drive1, space).status()).isEqualTo(ScsiStatus.GOOD);
+            assertThat(dev.cistern.iscsi.scsi.Bytes.u64(run(f.drive1, 0x34, 6, 0, 0, 0, 0, 0, 0, 0, 0).dataIn(), 8))
+                    .isEqualTo(objects);
+        }
+    }
+
     private void verify(long acked) {
         try (VtlFixture f = new VtlFixture(dir, false)) {
             run(f.drive1, 0x01, 0, 0, 0, 0, 0);

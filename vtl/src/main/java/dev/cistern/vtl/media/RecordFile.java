@@ -90,6 +90,11 @@ final class RecordFile implements AutoCloseable {
         return lo;
     }
 
+    /** Cuts a partial record at the end (left by an auto-flush the engine made at any byte), durably. */
+    void dropPartialRecord() {
+        if (file.size() != count * recordBytes) truncate(count);
+    }
+
     /** Keeps the first {@code n} records, durably. */
     void truncate(long n) {
         if (writer != null) {

@@ -12,9 +12,11 @@ import java.nio.ByteBuffer;
  * <p><b>Crash consistency.</b> Invariants on what is durable: (1) every object in the object index lies
  * inside the durable data stream, (2) every filemark in the object index has its entry in the marks
  * list. They hold because {@link #flush} makes the data durable first, then the marks, then the objects;
- * because every filemark is followed by a flush; and because an overwrite in the middle truncates the
- * objects first, then the marks, then the data. {@link #open} repairs what a kill can leave beyond the
- * invariants: data past the last indexed object and marks past end of data are cut off. So after a
+ * because the marks of filemarks are durable before their object records are appended (the engine's
+ * auto-flush may publish an appended stream at any time, and at any byte); and because an overwrite in
+ * the middle truncates the objects first, then the marks, then the data. {@link #open} repairs what a
+ * kill can leave beyond the invariants: objects past the durable data, data past the last indexed
+ * object, marks past end of data and partial records at the end of either index are cut off. So after a
  * crash the tape reads back exactly up to the last flush (at the latest the last WRITE FILEMARKS), and
  * never returns bytes that were not written as a block. Not safe for concurrent use: the owning drive
  * serializes commands.
@@ -58,18 +60,16 @@ public final class TapeMedium implements AutoCloseable {
             }
             n--;
         }
-        if (n < objects.count() || objects.count() * TapeFormat.OBJECT_BYTES != objectsFileSize()) objects.truncate(n);
+        if (n < objects.count()) objects.truncate(n);
+        else objects.dropPartialRecord();
         long keepMarks = marks.lowerBound(n);
         if (keepMarks < marks.count()) marks.truncate(keepMarks);
+        else marks.dropPartialRecord();
         if (dataSize > end) {
             data.truncate(end);
             data.flush();
         }
         dataEnd = end;
-    }
-
-    private long objectsFileSize() {
-        return container.stat(TapeFormat.objects(cartridge.barcode())).map(e -> e.size()).orElse(0L);
     }
 
     public Cartridge cartridge() {
@@ -142,11 +142,20 @@ public final class TapeMedium implements AutoCloseable {
         dirty = true;
     }
 
-    /** Appends a filemark at end of data; the caller flushes (see the class invariants). */
-    public void appendFilemark() {
+    /**
+     * Appends {@code count} filemarks at end of data; the caller flushes (see the class invariants). The
+     * marks are appended and made durable before the first object record of a filemark is appended: the
+     * engine publishes an appended stream on its own every {@code autoFlushBytes}, and a large count
+     * (or many blocks before it) would otherwise let it publish filemark records whose marks are not.
+     */
+    public void appendFilemarks(long count) {
+        if (count <= 0) return;
         readAhead.discard();
-        marks.append(ByteBuffer.allocate(8).putLong(objects.count()).array());
-        objects.append(new ObjectRecord(dataEnd, 0, true).encode());
+        long first = objects.count();
+        for (long i = 0; i < count; i++) marks.append(ByteBuffer.allocate(8).putLong(first + i).array());
+        marks.flush();
+        byte[] record = new ObjectRecord(dataEnd, 0, true).encode();
+        for (long i = 0; i < count; i++) objects.append(record);
         dirty = true;
     }
 

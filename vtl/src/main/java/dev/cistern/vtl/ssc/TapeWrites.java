@@ -67,7 +67,7 @@ final class TapeWrites {
             if (d.writeProtected()) throw TapeSense.writeProtected();
             if (count > 0) {
                 if (d.position < m.endOfData()) m.truncate(d.position);
-                for (int i = 0; i < count; i++) m.appendFilemark();
+                m.appendFilemarks(count);
                 d.position = m.endOfData();
             }
             m.flush(); // IMMED or not, the filemarks and all data before them are durable now
