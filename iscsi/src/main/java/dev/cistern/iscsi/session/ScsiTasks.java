@@ -34,6 +34,10 @@ final class ScsiTasks {
     private final java.util.concurrent.ExecutorService workers =
             java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("iscsi-io-", 0).factory());
     private final TaskOrdering ordering = new TaskOrdering();
+    /** Write buffers from command to completion: a write that does not fit is answered TASK SET FULL. */
+    private final DataBudget writeData = new DataBudget(DataBudget.DEFAULT_LIMIT);
+    /** Data-In of concurrent reads: a read that does not fit waits (the reader thread with it). */
+    private final DataBudget readData = new DataBudget(DataBudget.DEFAULT_LIMIT);
 
     ScsiTasks(Connection conn) {
         this.conn = conn;
@@ -50,12 +54,17 @@ final class ScsiTasks {
             return;
         }
         if (!write) {
-            run(p.itt(), p.lun(), cdb, new byte[0], read, edtl, flags & 0x07);
+            run(p.itt(), p.lun(), cdb, new byte[0], read, edtl, flags & 0x07, 0);
             return;
         }
         if (edtl < 0 || edtl > MAX_WRITE_BYTES || pending.containsKey(p.itt())) {
             respond(p.itt(), edtl, false, ScsiResponse.checkCondition(CheckCondition.invalidFieldInCdb().sense()),
                     null);
+            return;
+        }
+        if (!writeData.tryTake(edtl)) {
+            // the buffer is taken before any data arrives: writes whose Data-Out never comes must not pile up
+            respond(p.itt(), edtl, false, ScsiResponse.status(ScsiStatus.TASK_SET_FULL), null);
             return;
         }
         WriteTask t = new WriteTask(p.itt(), p.lun(), cdb, p.getInt(24), read, edtl);
@@ -124,15 +133,23 @@ final class ScsiTasks {
     }
 
     boolean abort(int itt) {
-        return pending.remove(itt) != null;
+        WriteTask t = pending.remove(itt);
+        if (t == null) return false;
+        writeData.give(t.buffer.length);
+        return true;
     }
 
     void abortLun(long lunField) {
-        pending.values().removeIf(t -> t.lunField == lunField);
+        pending.values().removeIf(t -> t.lunField == lunField && released(t));
     }
 
     void abortAll() {
-        pending.clear();
+        pending.values().removeIf(this::released);
+    }
+
+    private boolean released(WriteTask t) {
+        writeData.give(t.buffer.length);
+        return true;
     }
 
     /** Waits until no command of this connection runs (task management, logout). */
@@ -149,24 +166,42 @@ final class ScsiTasks {
     }
 
     private void run(WriteTask t) throws IOException {
-        run(t.itt, t.lunField, t.cdb, t.buffer, t.readToo, t.buffer.length, t.attr);
+        run(t.itt, t.lunField, t.cdb, t.buffer, t.readToo, t.buffer.length, t.attr, t.buffer.length);
     }
 
-    /** Runs a command, concurrently when it is a plain block read or write of a SIMPLE task. */
-    private void run(int itt, long lunField, byte[] cdb, byte[] dataOut, boolean read, int edtl, int attr)
-            throws IOException {
+    /**
+     * Runs a command, concurrently when it is a plain block read or write of a SIMPLE task.
+     *
+     * @param written bytes of {@link #writeData} the command's Data-Out holds, given back once it ran
+     */
+    private void run(int itt, long lunField, byte[] cdb, byte[] dataOut, boolean read, int edtl, int attr,
+                     long written) throws IOException {
         TaskOrdering.Slot slot = attr <= 1 ? slotOf(lunField, cdb) : null;
+        long reading = 0;
         try {
             if (slot == null) {
-                ordering.drain();
-                execute(itt, lunField, cdb, dataOut, read, edtl);
+                try {
+                    ordering.drain();
+                    execute(itt, lunField, cdb, dataOut, read, edtl);
+                } finally {
+                    writeData.give(written);
+                }
                 return;
             }
-            ordering.admit(slot);
+            reading = slot.write() ? 0 : readBytes(slot, cdb);
+            readData.take(reading);
+            try {
+                ordering.admit(slot);
+            } catch (InterruptedException e) {
+                readData.give(reading);
+                throw e;
+            }
         } catch (InterruptedException e) {
+            writeData.give(written);
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("connection closing");
         }
+        long taken = reading;
         workers.execute(() -> {
             try {
                 execute(itt, lunField, cdb, dataOut, read, edtl);
@@ -174,8 +209,18 @@ final class ScsiTasks {
                 conn.close(); // the connection is broken; the reader thread sees it and cleans up
             } finally {
                 ordering.done(slot);
+                readData.give(taken);
+                writeData.give(written);
             }
         });
+    }
+
+    /** The buffer a READ/VERIFY-family command will fill: its blocks, up to the largest transfer accepted. */
+    private long readBytes(TaskOrdering.Slot slot, byte[] cdb) {
+        LogicalUnit lu = conn.luns().get(slot.lun());
+        long blocks = BlockRange.of(cdb).blocks();
+        if (lu == null || lu.volume() == null || blocks <= 0) return 0;
+        return Math.min(blocks * lu.blockSize(), BlockRange.MAX_TRANSFER_BYTES); // < 2^32 blocks: no overflow
     }
 
     /** The blocks a READ/WRITE/VERIFY-family command touches, or null for anything else (a barrier). */

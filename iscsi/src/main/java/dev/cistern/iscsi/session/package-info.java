@@ -19,6 +19,14 @@
  * still touching the volume. Responses from several threads go through {@code Connection.send}, which
  * assigns StatSN and writes each PDU whole.
  *
+ * <h2>Memory</h2>
+ * Running commands out of the reader thread means nothing stops an initiator from sending commands
+ * faster than they complete, each with a buffer of up to 16 MiB. {@code DataBudget} bounds what one
+ * connection holds: write buffers (from the command until it ran, or was aborted) up to 64 MiB, beyond
+ * which a write is answered TASK SET FULL before its buffer exists; and the Data-In of concurrent reads
+ * up to 64 MiB, beyond which the reader thread waits for running reads, so an initiator that stops
+ * collecting its Data-In stops its own connection, not the server. One command always fits.
+ *
  * <h2>Reset and nexus loss</h2>
  * A LUN or target reset releases SPC-2 reservations and queues one UNIT ATTENTION (29h/03h) for every
  * logged-in initiator port of the unit; persistent reservations survive resets and restarts. When a

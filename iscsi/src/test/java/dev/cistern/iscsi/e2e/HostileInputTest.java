@@ -1,9 +1,15 @@
 package dev.cistern.iscsi.e2e;
 
+import dev.cistern.engine.BlockVolume;
 import dev.cistern.iscsi.IscsiTarget;
+import dev.cistern.iscsi.LunDefinition;
+import dev.cistern.iscsi.ReservationStore;
+import dev.cistern.iscsi.TargetDefinition;
 import dev.cistern.iscsi.pdu.Opcode;
 import dev.cistern.iscsi.pdu.Pdu;
 import dev.cistern.iscsi.pdu.PduWriter;
+import dev.cistern.iscsi.testing.ForwardingVolume;
+import dev.cistern.iscsi.testing.MemoryBlockVolume;
 import dev.cistern.iscsi.testing.MemoryTargets;
 import dev.cistern.iscsi.testing.TestInitiator;
 import org.junit.jupiter.api.AfterEach;
@@ -12,8 +18,10 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -119,6 +127,70 @@ class HostileInputTest {
             t.send(p);
             assertThat(drain(t)).isEqualTo("quiet");
             assertThat(t.ping()).isTrue();
+        }
+    }
+
+    @Test
+    void writesWhoseDataNeverComesCannotExhaustTheHeap() throws Exception {
+        // each WRITE(10) of 16 MiB with no data made the target allocate its buffer and send an R2T: 59 of
+        // them took a 1 GiB server down with OutOfMemoryError
+        try (TestInitiator t = fuzzSession(4)) {
+            t.socket.setSoTimeout(3000);
+            int commands = 24;
+            for (int i = 0; i < commands; i++) {
+                Pdu w = Pdu.of(Opcode.SCSI_COMMAND).flags(0xa1).itt(1000 + i).putInt(20, 16 << 20)
+                        .putInt(24, t.nextCmdSn() + i).putInt(28, t.expStatSn());
+                w.putBytes(32, new byte[]{0x2a, 0, 0, 0, 0, 0, 0, (byte) 0x80, 0, 0});
+                t.send(w);
+            }
+            int r2t = 0;
+            int full = 0;
+            for (int i = 0; i < commands; i++) {
+                Pdu r = t.read();
+                if (r.opcode() == Opcode.R2T) r2t++;
+                else if (r.opcode() == Opcode.SCSI_RESPONSE && r.getByte(3) == 0x28) full++;
+            }
+            assertThat(r2t).isEqualTo(4); // 64 MiB of write buffers per connection
+            assertThat(full).isEqualTo(commands - 4); // TASK SET FULL for the rest
+        }
+        witnessStillWorks();
+    }
+
+    @Test
+    void readsWhoseDataInIsNotCollectedDoNotPileUp() throws Exception {
+        AtomicInteger reads = new AtomicInteger();
+        MemoryBlockVolume volume = new MemoryBlockVolume(16L << 20, 512);
+        BlockVolume counting = new ForwardingVolume(volume) {
+            @Override
+            public void read(long offset, java.nio.ByteBuffer dst) {
+                reads.incrementAndGet();
+                super.read(offset, dst);
+            }
+        };
+        String iqn = "iqn.2026-11.dev.cistern:slowreader";
+        IscsiTarget slow = MemoryTargets.start(new TargetDefinition(iqn,
+                List.of(new LunDefinition(0, () -> counting, ReservationStore.inMemory())), null, null, Set.of()));
+        try (TestInitiator t = new TestInitiator(slow.port())) {
+            assertThat(t.login("iqn.2026-11.test:slow", iqn, new byte[]{0x40, 0, 0, 0, 3, 1})).isZero();
+            int commands = 24;
+            for (int i = 0; i < commands; i++) { // READ(10) of 16 MiB each, none of the Data-In read yet
+                Pdu r = Pdu.of(Opcode.SCSI_COMMAND).flags(0xc1).itt(2000 + i).putInt(20, 16 << 20)
+                        .putInt(24, t.nextCmdSn() + i).putInt(28, t.expStatSn());
+                r.putBytes(32, new byte[]{0x28, 0, 0, 0, 0, 0, 0, (byte) 0x80, 0, 0});
+                t.send(r);
+            }
+            Thread.sleep(1500);
+            // every read took its 16 MiB buffer and filled it while the Data-In stayed unsent
+            assertThat(reads.get()).isLessThanOrEqualTo(4);
+            int good = 0;
+            while (good < commands) {
+                Pdu p = t.read();
+                if (p.opcode() == Opcode.DATA_IN && (p.flags() & 0x01) != 0 && p.getByte(3) == 0) good++;
+            }
+            assertThat(reads.get()).isEqualTo(commands);
+            assertThat(t.ping()).isTrue();
+        } finally {
+            slow.stop();
         }
     }
 
