@@ -87,4 +87,41 @@ class EngineDurabilityTest {
             assertThat(t.command(0, write10, new byte[512], 0).status()).isEqualTo(0x18); // conflict
         }
     }
+
+    @Test
+    void unmapAndWriteSameAcknowledgedWithTheWriteCacheOffSurviveKillMinus9(@TempDir Path dir) throws Exception {
+        int port = startChild(dir);
+        byte[] pattern = new byte[64 * 512];
+        java.util.Arrays.fill(pattern, (byte) 0x77);
+        try (TestInitiator t = new TestInitiator(port)) {
+            assertThat(t.login("iqn.2026-11.test:wce-off", IQN, new byte[]{0x40, 0, 0, 0, 0, 7})).isZero();
+            byte[] caching = new byte[4 + 20]; // MODE SELECT(6): header, caching page with WCE=0
+            caching[4] = 0x08;
+            caching[5] = 0x12;
+            assertThat(t.command(0, new byte[]{0x15, 0x10, 0, 0, (byte) caching.length, 0}, caching, 0).status())
+                    .isZero();
+            byte[] write10 = {0x2a, 0, 0, 0, 0, 0, 0, 0, 64, 0};
+            assertThat(t.command(0, write10, pattern, 0).status()).isZero(); // durable: the write cache is off
+            byte[] write10b = {0x2a, 0, 0, 0, 0, 64, 0, 0, 64, 0};
+            assertThat(t.command(0, write10b, pattern, 0).status()).isZero();
+            byte[] writeSame = {0x41, 0, 0, 0, 0, 0, 0, 0, 64, 0}; // zeros over LBA 0-63
+            assertThat(t.command(0, writeSame, new byte[512], 0).status()).isZero();
+            byte[] unmapList = new byte[24];
+            Bytes.putShort(unmapList, 0, 22);
+            Bytes.putShort(unmapList, 2, 16);
+            Bytes.putLong(unmapList, 8, 64);
+            Bytes.putInt(unmapList, 16, 64);
+            assertThat(t.command(0, new byte[]{0x42, 0, 0, 0, 0, 0, 0, 0, 24, 0}, unmapList, 0).status()).isZero();
+        }
+        child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+
+        port = startChild(dir);
+        try (TestInitiator t = new TestInitiator(port)) {
+            assertThat(t.login("iqn.2026-11.test:wce-off", IQN, new byte[]{0x40, 0, 0, 0, 0, 8})).isZero();
+            byte[] read10 = {0x28, 0, 0, 0, 0, 0, 0, 0, (byte) 128, 0};
+            var r = t.command(0, read10, null, 128 * 512);
+            assertThat(r.status()).isZero();
+            assertThat(r.data()).as("blocks zeroed by WRITE SAME and UNMAP while WCE=0").containsOnly(0);
+        }
+    }
 }

@@ -71,8 +71,9 @@ public final class Provisioning {
                 int n = (int) Math.min(piece, length - done);
                 v.write(offset + done, ByteBuffer.wrap(buf, 0, n), false);
             }
-            if (!lu.mode().writeCacheEnabled) v.flush();
         }
+        // with the write cache off, GOOD means on the medium: an unmap is a write of zeros like any other
+        if (!lu.mode().writeCacheEnabled) v.flush();
         return ScsiResponse.wrote(ndob ? -1 : bs);
     }
 
@@ -102,6 +103,7 @@ public final class Provisioning {
             long n = Bytes.u32(p, 16 + 16 * i);
             if (n > 0) lu.volume().unmap(lba * bs, n * bs);
         }
+        if (count > 0 && !lu.mode().writeCacheEnabled) lu.volume().flush(); // else a crash could bring data back
         return ScsiResponse.wrote(length);
     }
 
