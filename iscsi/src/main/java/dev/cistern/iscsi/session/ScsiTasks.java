@@ -219,14 +219,19 @@ final class ScsiTasks {
     private long readBytes(TaskOrdering.Slot slot, byte[] cdb) {
         LogicalUnit lu = conn.luns().get(slot.lun());
         long blocks = BlockRange.of(cdb).blocks();
-        if (lu == null || lu.volume() == null || blocks <= 0) return 0;
+        if (blocks <= 0) return 0;
         return Math.min(blocks * lu.blockSize(), BlockRange.MAX_TRANSFER_BYTES); // < 2^32 blocks: no overflow
     }
 
-    /** The blocks a READ/WRITE/VERIFY-family command touches, or null for anything else (a barrier). */
+    /**
+     * The blocks a READ/WRITE/VERIFY-family command to a disk touches, or null for anything else (a
+     * barrier). Only disks: the same opcodes mean other things to other device types (a tape drive's
+     * READ(6) and WRITE(6) move along the tape and must run one after the other).
+     */
     private TaskOrdering.Slot slotOf(long lunField, byte[] cdb) {
         int lun = Lun.decode(lunField);
-        if (!conn.luns().containsKey(lun)) return null;
+        LogicalUnit lu = conn.luns().get(lun);
+        if (lu == null || lu.volume() == null) return null;
         boolean write;
         switch (cdb[0] & 0xff) {
             case 0x08, 0x28, 0xa8, 0x88, 0x2f, 0xaf, 0x8f -> write = false;

@@ -10,8 +10,8 @@
  * with consecutive DataSNs per sequence, else the connection is dropped (ErrorRecoveryLevel 0).
  *
  * <h2>Concurrency</h2>
- * Block READ/WRITE/VERIFY commands of SIMPLE tasks run on their own virtual threads, admitted by
- * {@code TaskOrdering}: one whose LBA range overlaps a running command, with a write on either side,
+ * Block READ/WRITE/VERIFY commands of SIMPLE tasks to disks run on their own virtual threads, admitted
+ * by {@code TaskOrdering}: one whose LBA range overlaps a running command, with a write on either side,
  * waits for it (holding up the reader thread, so nothing later overtakes it). Every other command is a
  * barrier: it waits until nothing runs and then runs alone on the reader thread. Hence no command
  * overtakes an earlier write to the same blocks, a reservation change or a mode change. Task management

@@ -6,6 +6,10 @@ import dev.cistern.iscsi.LunDefinition;
 import dev.cistern.iscsi.ReservationStore;
 import dev.cistern.iscsi.TargetDefinition;
 import dev.cistern.iscsi.pdu.Opcode;
+import dev.cistern.iscsi.scsi.Command;
+import dev.cistern.iscsi.scsi.CommandTable;
+import dev.cistern.iscsi.scsi.LogicalUnit;
+import dev.cistern.iscsi.scsi.ScsiResponse;
 import dev.cistern.iscsi.pdu.Pdu;
 import dev.cistern.iscsi.pdu.PduWriter;
 import dev.cistern.iscsi.testing.ForwardingVolume;
@@ -191,6 +195,48 @@ class HostileInputTest {
             assertThat(t.ping()).isTrue();
         } finally {
             slow.stop();
+        }
+    }
+
+    @Test
+    void pipelinedCommandsToANonDiskUnitRunInCmdSnOrder() throws Exception {
+        // a tape drive's WRITE(6) (0x0a) was taken for a block write with an LBA made of its transfer
+        // length: records of different lengths ran concurrently and reached the tape out of order
+        List<Integer> written = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        CommandTable table = new CommandTable();
+        table.add(new Command(0x0a, -1, Command.usage(0x0a, 0x01, 0xff, 0xff, 0xff, 0x07), Command.Access.WRITE,
+                (lu, r) -> {
+                    int tag = r.dataOut()[0];
+                    if (tag % 2 == 0) {
+                        try {
+                            Thread.sleep(50); // a slow record: the next one would overtake it
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    written.add(tag);
+                    return ScsiResponse.wrote(r.dataOut().length);
+                }));
+        String iqn = "iqn.2026-11.dev.cistern:sequential";
+        IscsiTarget tape = MemoryTargets.start(new TargetDefinition(iqn, List.of(LunDefinition.ofDevice(0,
+                ReservationStore.inMemory(), (n, res) -> new LogicalUnit(n, new Object(), table, res, "SEQ0"))),
+                null, null, Set.of()));
+        try (TestInitiator t = new TestInitiator(tape.port())) {
+            assertThat(t.login("iqn.2026-11.test:tape", iqn, new byte[]{0x40, 0, 0, 0, 4, 1})).isZero();
+            int records = 10;
+            for (int k = 0; k < records; k++) {
+                int len = 0x200 * (k + 1) + 1; // as a block range: LBA 2(k+1), 1 block, all disjoint
+                byte[] data = new byte[len];
+                data[0] = (byte) k;
+                Pdu w = Pdu.of(Opcode.SCSI_COMMAND).flags(0xa1).itt(3000 + k).putInt(20, len)
+                        .putInt(24, t.nextCmdSn() + k).putInt(28, t.expStatSn());
+                w.putBytes(32, new byte[]{0x0a, 0, (byte) (len >>> 16), (byte) (len >>> 8), (byte) len, 0});
+                t.send(w.data(data));
+            }
+            for (int k = 0; k < records; k++) assertThat(t.read().opcode()).isEqualTo(Opcode.SCSI_RESPONSE);
+            assertThat(written).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        } finally {
+            tape.stop();
         }
     }
 
