@@ -61,13 +61,26 @@ final class Keepalive {
                     outstanding = tag;
                     pingSent = now;
                     // ITT reserved (0xffffffff), TTT set: the initiator must answer; StatSN is not advanced
-                    conn.send(Pdu.of(Opcode.NOP_IN).flags(0x80).itt(Pdu.NO_TAG).putInt(20, tag), false);
+                    ping(Pdu.of(Opcode.NOP_IN).flags(0x80).itt(Pdu.NO_TAG).putInt(20, tag));
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            conn.close();
         }
+    }
+
+    /**
+     * Sends the ping from a thread of its own: an initiator that stops reading leaves sends blocked on a
+     * full socket, and this loop must go on watching so it can close the connection when the ping goes
+     * unanswered (only one ping is outstanding at a time, so at most one such thread).
+     */
+    private void ping(Pdu nopIn) {
+        Thread.ofVirtual().name("iscsi-keepalive-ping").start(() -> {
+            try {
+                conn.send(nopIn, false);
+            } catch (IOException e) {
+                conn.close();
+            }
+        });
     }
 }

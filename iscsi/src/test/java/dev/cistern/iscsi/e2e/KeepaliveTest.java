@@ -55,4 +55,28 @@ class KeepaliveTest {
             target.stop();
         }
     }
+
+    @Test
+    void anInitiatorThatStopsReadingIsDroppedToo() throws Exception {
+        // the ping went out through the same blocking send as the stuck Data-In, so the keepalive thread
+        // blocked behind it and never closed the connection: the session and its buffers stayed forever
+        var def = MemoryTargets.definition(IQN, 1, 16L << 20, null, null, Set.of());
+        IscsiTarget target = new IscsiTarget(() -> List.of(def), new InetSocketAddress("127.0.0.1", 0),
+                Duration.ofMillis(300));
+        target.start();
+        try (TestInitiator t = new TestInitiator(target.port())) {
+            assertThat(t.login("iqn.2026-11.test:deaf", IQN, new byte[]{0x40, 0, 0, 0, 0, 4})).isZero();
+            for (int i = 0; i < 16; i++) { // 256 MiB of Data-In, far more than the socket buffers hold
+                Pdu r = Pdu.of(Opcode.SCSI_COMMAND).flags(0xc1).itt(100 + i).putInt(20, 16 << 20)
+                        .putInt(24, t.nextCmdSn() + i).putInt(28, t.expStatSn());
+                r.putBytes(32, new byte[]{0x28, 0, 0, 0, 0, 0, 0, (byte) 0x80, 0, 0});
+                t.send(r);
+            }
+            long deadline = System.currentTimeMillis() + 5000;
+            while (!target.sessions().isEmpty() && System.currentTimeMillis() < deadline) Thread.sleep(20);
+            assertThat(target.sessions()).as("session of an initiator that reads nothing").isEmpty();
+        } finally {
+            target.stop();
+        }
+    }
 }
