@@ -241,6 +241,26 @@ class HostileInputTest {
     }
 
     @Test
+    void idleUnauthenticatedConnectionsCostLittleHeap() throws Exception {
+        // each accepted connection read through a 256 KiB buffer from its first byte: ~3000 idle TCP
+        // connections (no login at all) took a 1 GiB server to OutOfMemoryError, its HTTP threads included
+        java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        List<java.net.Socket> idle = new java.util.ArrayList<>();
+        try {
+            System.gc();
+            long before = memory.getHeapMemoryUsage().getUsed();
+            for (int i = 0; i < 1000; i++) idle.add(new java.net.Socket("127.0.0.1", target.port()));
+            Thread.sleep(1500); // every connection's thread is now blocked reading its first PDU
+            System.gc();
+            long grown = memory.getHeapMemoryUsage().getUsed() - before;
+            assertThat(grown).as("heap taken by 1000 idle connections").isLessThan(64L << 20);
+        } finally {
+            for (java.net.Socket s : idle) s.close();
+        }
+        witnessStillWorks();
+    }
+
+    @Test
     void randomMutationsNeverHurtTheTargetOrOtherSessions() throws Exception {
         Random rnd = new Random(7143);
         int closed = 0;
