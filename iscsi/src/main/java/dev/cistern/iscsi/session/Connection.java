@@ -150,6 +150,8 @@ public final class Connection implements Runnable {
                 p = reader.read();
             } catch (DataDigestException e) {
                 reject(e.pdu(), Reject.DATA_DIGEST_ERROR);
+                keepalive.received(e.pdu());
+                if (e.pdu().opcode() == Opcode.DATA_OUT && !info.discovery()) tasks.corruptDataOut(e.pdu());
                 continue;
             }
             if (p == null) return;

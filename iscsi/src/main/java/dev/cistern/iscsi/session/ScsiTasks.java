@@ -83,6 +83,20 @@ final class ScsiTasks {
     }
 
     void dataOut(Pdu p) throws IOException, ProtocolException {
+        dataOut(p, false);
+    }
+
+    /**
+     * A Data-Out whose data digest failed (the connection has answered it with a Reject). Its header is
+     * sound, so it still counts in the sequence, but its data is not used: once all the command's data
+     * came, the command ends in CHECK CONDITION, protocol service CRC error, with nothing written (RFC
+     * 7143 section 7.8; ErrorRecoveryLevel 0 has no recovery R2T).
+     */
+    void corruptDataOut(Pdu p) throws IOException, ProtocolException {
+        dataOut(p, true);
+    }
+
+    private void dataOut(Pdu p, boolean corrupt) throws IOException, ProtocolException {
         WriteTask t = pending.get(p.itt());
         if (t == null) return; // aborted, or data for a command already refused: nothing waits for it
         int ttt = p.getInt(20);
@@ -106,7 +120,8 @@ final class ScsiTasks {
             throw new ProtocolException("Data-Out at offset " + offset + " length " + len + " out of sequence");
         }
         t.expectedDataSn++;
-        System.arraycopy(p.data(), 0, t.buffer, offset, len);
+        if (corrupt) t.digestError = true;
+        else System.arraycopy(p.data(), 0, t.buffer, offset, len);
         t.received = (int) end;
         if (!p.finalBit()) return;
         t.expectedDataSn = 0;
@@ -114,7 +129,13 @@ final class ScsiTasks {
         else t.unsolicitedDone = true;
         if (t.complete()) {
             pending.remove(t.itt);
-            run(t);
+            if (t.digestError) {
+                writeData.give(t.buffer.length);
+                respond(t.itt, t.buffer.length, false, ScsiResponse.checkCondition(
+                        new Sense(Sense.ABORTED_COMMAND, 0x47, 0x05)), conn.luns().get(Lun.decode(t.lunField)));
+            } else {
+                run(t);
+            }
         } else if (!t.r2tOutstanding && t.unsolicitedDone) {
             r2t(t);
         }

@@ -20,6 +20,8 @@ final class WriteTask {
     int r2tOffset;
     int r2tLength;
     int expectedDataSn;
+    /** A Data-Out of this command failed its data digest: the command must not run. */
+    boolean digestError;
     /** SCSI task attribute (SIMPLE, ORDERED...) from the command PDU. */
     int attr;
 

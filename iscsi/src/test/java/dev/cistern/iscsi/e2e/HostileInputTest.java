@@ -125,6 +125,47 @@ class HostileInputTest {
     }
 
     @Test
+    void dataOutWithADataDigestErrorEndsItsCommandInCheckConditionAndWritesNothing() throws Exception {
+        // RFC 7143 7.8: Reject, then (at ErrorRecoveryLevel 0) the task ends in CHECK CONDITION "protocol
+        // service CRC error" once all its data came. The target rejected the PDU and then dropped the
+        // connection at the next Data-Out's offset, or, when the bad PDU was the last, never answered
+        try (TestInitiator t = new TestInitiator(target.port())) {
+            assertThat(t.login("iqn.2026-11.test:crc", IQN, new byte[]{0x40, 0, 0, 0, 2, 3}, true)).isZero();
+            t.socket.setSoTimeout(3000);
+            Pdu w = Pdu.of(Opcode.SCSI_COMMAND).flags(0xa1).itt(55).putInt(20, 8192)
+                    .putInt(24, t.nextCmdSn()).putInt(28, t.expStatSn());
+            w.putBytes(32, new byte[]{0x2a, 0, 0, 0, 0, 0, 0, 0, 16, 0}); // 16 blocks from LBA 0, no immediate data
+            t.send(w);
+            Pdu r2t = t.read();
+            assertThat(r2t.opcode()).isEqualTo(Opcode.R2T);
+            for (int i = 0; i < 2; i++) {
+                byte[] data = new byte[4096];
+                java.util.Arrays.fill(data, (byte) 0x5a);
+                Pdu d = Pdu.of(Opcode.DATA_OUT).flags(i == 1 ? 0x80 : 0).itt(55).putInt(20, r2t.getInt(20))
+                        .putInt(28, t.expStatSn()).putInt(36, i).putInt(40, 4096 * i);
+                byte[] wire = PduWriter.encode(d.data(data), true, true);
+                if (i == 0) wire[wire.length - 1] ^= 0x55; // the first Data-Out's data digest
+                t.sendRaw(wire);
+            }
+            Pdu reject = t.read();
+            assertThat(reject.opcode()).isEqualTo(Opcode.REJECT);
+            assertThat(reject.getByte(2)).isEqualTo(0x02);
+            Pdu status = t.read();
+            assertThat(status.opcode()).isEqualTo(Opcode.SCSI_RESPONSE);
+            assertThat(status.itt()).isEqualTo(55);
+            assertThat(status.getByte(3)).isEqualTo(0x02); // CHECK CONDITION
+            byte[] sense = java.util.Arrays.copyOfRange(status.data(), 2, status.data().length);
+            assertThat(sense[2] & 0x0f).isEqualTo(0x0b); // ABORTED COMMAND
+            assertThat(sense[12] & 0xff).isEqualTo(0x47);
+            assertThat(sense[13] & 0xff).isEqualTo(0x05); // protocol service CRC error
+            assertThat(t.ping()).isTrue();
+            var read = witness.command(0, new byte[]{0x28, 0, 0, 0, 0, 0, 0, 0, 16, 0}, null, 8192);
+            assertThat(read.data()).as("nothing of the failed write landed").containsOnly(0);
+        }
+        witnessStillWorks();
+    }
+
+    @Test
     void outOfWindowCmdSnIsIgnored() throws Exception {
         try (TestInitiator t = fuzzSession(3)) {
             Pdu p = validCommand(t).putInt(24, t.nextCmdSn() + 1000);
