@@ -34,7 +34,6 @@ public final class Provisioning {
         int flags = cdb[1] & 0xff;
         long lba = ws16 ? Bytes.u64(cdb, 2) : Bytes.u32(cdb, 2);
         long blocks = ws16 ? Bytes.u32(cdb, 10) : Bytes.u16(cdb, 7);
-        boolean unmap = (flags & 0x08) != 0;
         boolean anchor = (flags & 0x10) != 0;
         boolean ndob = ws16 && (flags & 0x01) != 0;
         if ((flags >>> 5) != 0 || anchor) throw CheckCondition.invalidFieldInCdb();
@@ -59,9 +58,10 @@ public final class Provisioning {
         boolean zero = isZero(block);
         BlockVolume v = lu.volume();
         if (blocks > maxWriteSameBlocks(lu)) throw CheckCondition.invalidFieldInCdb();
-        if (zero || unmap) {
-            // unmapped blocks read as zeros (LBPRZ): zeros are stored as holes, and with the UNMAP bit the
-            // range is deallocated whatever the data block held (SBC-3 5.44, LBPRZ=1)
+        if (zero) {
+            // unmapped blocks read as zeros (LBPRZ): zeros are stored as holes, UNMAP bit or not. The UNMAP
+            // bit only permits deallocation: reads must still return the block sent (SBC-4 5.53), so a
+            // block that is not all zeros is written, never turned into a hole that reads as zeros
             v.unmap(offset, length);
         } else {
             int piece = (int) Math.min(length, PIECE_BYTES / bs * bs);

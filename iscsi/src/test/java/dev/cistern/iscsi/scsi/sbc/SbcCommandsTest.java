@@ -108,6 +108,18 @@ class SbcCommandsTest {
     }
 
     @Test
+    void writeSameWithTheUnmapBitStillWritesANonZeroBlock() {
+        // the UNMAP bit permits deallocation, but reads must return the block sent: 0xAA read back as zeros
+        for (byte[] ws : new byte[][]{rw16(0x93, 64, 8, 0x08), cdb(0x41, 0x08, 0, 0, 0, 64, 0, 0, 8, 0)}) {
+            assertThat(f.run(ws, filled(512, 0xaa)).status()).isEqualTo(ScsiStatus.GOOD);
+            assertThat(f.run(rw10(0x28, 64, 8)).dataIn()).isEqualTo(filled(8 * 512, 0xaa));
+            f.run(rw10(0x2a, 64, 8), filled(8 * 512, 1));
+        }
+        assertThat(f.run(rw16(0x93, 64, 8, 0x08), filled(512, 0)).status()).isEqualTo(ScsiStatus.GOOD);
+        assertThat(f.run(rw10(0x28, 64, 8)).dataIn()).isEqualTo(new byte[8 * 512]);
+    }
+
+    @Test
     void verifyWithByteCheckComparesAgainstTheMedium() {
         f.run(rw10(0x2a, 5, 1), filled(512, 3));
         byte[] v = rw10(0x2f, 5, 1);
