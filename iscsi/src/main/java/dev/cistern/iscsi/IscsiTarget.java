@@ -1,5 +1,6 @@
 package dev.cistern.iscsi;
 
+import dev.cistern.iscsi.session.CommandMemory;
 import dev.cistern.iscsi.session.Connection;
 import dev.cistern.iscsi.session.SessionRegistry;
 import dev.cistern.iscsi.session.TargetLuns;
@@ -31,6 +32,7 @@ public final class IscsiTarget implements AutoCloseable {
     private Thread acceptor;
     private volatile boolean running;
     private final java.time.Duration keepaliveIdle;
+    private final CommandMemory memory;
 
     public IscsiTarget(TargetCatalog catalog, InetSocketAddress bind) {
         this(catalog, bind, java.time.Duration.ofSeconds(30));
@@ -41,9 +43,16 @@ public final class IscsiTarget implements AutoCloseable {
      *                      closes the connection when that ping goes unanswered as long again
      */
     public IscsiTarget(TargetCatalog catalog, InetSocketAddress bind, java.time.Duration keepaliveIdle) {
+        this(catalog, bind, keepaliveIdle, CommandMemory.forHeap());
+    }
+
+    /** @param memory how much command data all connections together may hold (write buffers, read Data-In) */
+    public IscsiTarget(TargetCatalog catalog, InetSocketAddress bind, java.time.Duration keepaliveIdle,
+                       CommandMemory memory) {
         this.catalog = catalog;
         this.bind = bind;
         this.keepaliveIdle = keepaliveIdle;
+        this.memory = memory;
     }
 
     public synchronized void start() {
@@ -65,7 +74,7 @@ public final class IscsiTarget implements AutoCloseable {
         while (running) {
             try {
                 Socket s = server.accept();
-                threads.execute(new Connection(s, catalog, registry, luns, keepaliveIdle));
+                threads.execute(new Connection(s, catalog, registry, luns, keepaliveIdle, memory));
             } catch (IOException e) {
                 if (running) LOG.log(System.Logger.Level.WARNING, "iSCSI accept failed: {0}", e.getMessage());
             } catch (RuntimeException e) {

@@ -45,6 +45,7 @@ public final class Connection implements Runnable {
     private volatile boolean closing;
     private boolean registered;
     private final Keepalive keepalive;
+    private final CommandMemory memory;
     private SessionParams params;
     private TargetDefinition target;
     private ItNexus nexus;
@@ -55,12 +56,16 @@ public final class Connection implements Runnable {
     private int expCmdSn;
 
     public Connection(Socket socket, TargetCatalog catalog, SessionRegistry registry, TargetLuns targetLuns) {
-        this(socket, catalog, registry, targetLuns, Keepalive.DEFAULT_IDLE);
+        this(socket, catalog, registry, targetLuns, Keepalive.DEFAULT_IDLE, CommandMemory.forHeap());
     }
 
-    /** @param keepaliveIdle silence after which the target pings the initiator with a NOP-In */
+    /**
+     * @param keepaliveIdle silence after which the target pings the initiator with a NOP-In
+     * @param memory        the target's budgets for command data, shared by all its connections
+     */
     public Connection(Socket socket, TargetCatalog catalog, SessionRegistry registry, TargetLuns targetLuns,
-                      java.time.Duration keepaliveIdle) {
+                      java.time.Duration keepaliveIdle, CommandMemory memory) {
+        this.memory = memory;
         this.keepalive = new Keepalive(this, keepaliveIdle);
         this.socket = socket;
         this.catalog = catalog;
@@ -137,7 +142,7 @@ public final class Connection implements Runnable {
             luns = targetLuns.refresh(target);
             luns.values().forEach(lu -> lu.attach(nexus));
         }
-        tasks = new ScsiTasks(this);
+        tasks = new ScsiTasks(this, memory);
         taskManagement = new TaskManagement(this);
         registry.register(this);
         registered = true;

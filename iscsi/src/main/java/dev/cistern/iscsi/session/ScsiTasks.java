@@ -35,12 +35,14 @@ final class ScsiTasks {
             java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("iscsi-io-", 0).factory());
     private final TaskOrdering ordering = new TaskOrdering();
     /** Write buffers from command to completion: a write that does not fit is answered TASK SET FULL. */
-    private final DataBudget writeData = new DataBudget(DataBudget.DEFAULT_LIMIT);
+    private final DataBudget writeData;
     /** Data-In of concurrent reads: a read that does not fit waits (the reader thread with it). */
-    private final DataBudget readData = new DataBudget(DataBudget.DEFAULT_LIMIT);
+    private final DataBudget readData;
 
-    ScsiTasks(Connection conn) {
+    ScsiTasks(Connection conn, CommandMemory memory) {
         this.conn = conn;
+        this.writeData = new DataBudget(DataBudget.CONNECTION_LIMIT, memory.writes);
+        this.readData = new DataBudget(DataBudget.CONNECTION_LIMIT, memory.reads);
     }
 
     void command(Pdu p) throws IOException {
@@ -182,7 +184,9 @@ final class ScsiTasks {
         }
     }
 
+    /** The connection ended: writes still waiting for data give their budget back, running commands stop. */
     void shutdown() {
+        abortAll();
         workers.shutdownNow();
     }
 

@@ -25,7 +25,9 @@
  * connection holds: write buffers (from the command until it ran, or was aborted) up to 64 MiB, beyond
  * which a write is answered TASK SET FULL before its buffer exists; and the Data-In of concurrent reads
  * up to 64 MiB, beyond which the reader thread waits for running reads, so an initiator that stops
- * collecting its Data-In stops its own connection, not the server. One command always fits.
+ * collecting its Data-In stops its own connection, not the server. Each connection's budgets draw on
+ * target-wide ones ({@code CommandMemory}, an eighth of the heap each), so many connections together
+ * stay within the heap too. An empty budget always lets one command through.
  *
  * <h2>Reset and nexus loss</h2>
  * A LUN or target reset releases SPC-2 reservations and queues one UNIT ATTENTION (29h/03h) for every

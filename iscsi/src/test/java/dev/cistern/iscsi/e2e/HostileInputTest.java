@@ -202,6 +202,47 @@ class HostileInputTest {
     }
 
     @Test
+    void manyConnectionsTogetherStayWithinTheTargetsWriteBudget() throws Exception {
+        // the per-connection bound alone let 15 connections with 64 MiB of pending writes each take a
+        // 1 GiB server to OutOfMemoryError; all connections now draw on one target-wide budget
+        String iqn = "iqn.2026-11.dev.cistern:shared";
+        var def = MemoryTargets.definition(iqn, 1, 16L << 20, null, null, Set.of());
+        IscsiTarget small = new IscsiTarget(() -> List.of(def), new java.net.InetSocketAddress("127.0.0.1", 0),
+                java.time.Duration.ofSeconds(30), new dev.cistern.iscsi.session.CommandMemory(32L << 20));
+        small.start();
+        try (TestInitiator a = new TestInitiator(small.port()); TestInitiator b = new TestInitiator(small.port())) {
+            assertThat(a.login("iqn.2026-11.test:a", iqn, new byte[]{0x40, 0, 0, 0, 5, 1})).isZero();
+            assertThat(b.login("iqn.2026-11.test:b", iqn, new byte[]{0x40, 0, 0, 0, 5, 2})).isZero();
+            int[] r2ts = new int[2];
+            TestInitiator[] both = {a, b};
+            for (int c = 0; c < 2; c++) {
+                TestInitiator t = both[c];
+                for (int i = 0; i < 3; i++) {
+                    Pdu w = Pdu.of(Opcode.SCSI_COMMAND).flags(0xa1).itt(4000 + i).putInt(20, 16 << 20)
+                            .putInt(24, t.nextCmdSn() + i).putInt(28, t.expStatSn());
+                    w.putBytes(32, new byte[]{0x2a, 0, 0, 0, 0, 0, 0, (byte) 0x80, 0, 0});
+                    t.send(w);
+                }
+                for (int i = 0; i < 3; i++) if (t.read().opcode() == Opcode.R2T) r2ts[c]++;
+            }
+            assertThat(r2ts).containsExactly(2, 0); // 32 MiB in all: b's writes are TASK SET FULL
+            a.close(); // a's writes never got their data: its connection's end gives their budget back
+            int r2t = 0;
+            for (int i = 0; i < 50 && r2t == 0; i++) {
+                Thread.sleep(20);
+                Pdu w = Pdu.of(Opcode.SCSI_COMMAND).flags(0xa1).itt(4100 + i).putInt(20, 16 << 20)
+                        .putInt(24, b.nextCmdSn() + 3 + i).putInt(28, b.expStatSn());
+                w.putBytes(32, new byte[]{0x2a, 0, 0, 0, 0, 0, 0, (byte) 0x80, 0, 0});
+                b.send(w);
+                if (b.read().opcode() == Opcode.R2T) r2t++;
+            }
+            assertThat(r2t).as("a write once the other connection is gone").isEqualTo(1);
+        } finally {
+            small.stop();
+        }
+    }
+
+    @Test
     void readsWhoseDataInIsNotCollectedDoNotPileUp() throws Exception {
         AtomicInteger reads = new AtomicInteger();
         MemoryBlockVolume volume = new MemoryBlockVolume(16L << 20, 512);

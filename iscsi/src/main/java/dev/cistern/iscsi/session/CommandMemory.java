@@ -1,0 +1,23 @@
+package dev.cistern.iscsi.session;
+
+/**
+ * The heap all connections of a target may hold for command data together: one budget for write
+ * buffers (a write beyond it is answered TASK SET FULL), one for the Data-In of running reads (a read
+ * beyond it waits). Per-connection budgets alone still let a few dozen connections exhaust the heap
+ * (15 connections with 64 MiB of writes each did so on a 1 GiB server).
+ */
+public final class CommandMemory {
+    final DataBudget writes;
+    final DataBudget reads;
+
+    /** Budgets of {@code bytes} each for writes and for reads. */
+    public CommandMemory(long bytes) {
+        this.writes = new DataBudget(bytes);
+        this.reads = new DataBudget(bytes);
+    }
+
+    /** An eighth of the maximum heap each for writes and reads, at least 64 MiB. */
+    public static CommandMemory forHeap() {
+        return new CommandMemory(Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 8));
+    }
+}
