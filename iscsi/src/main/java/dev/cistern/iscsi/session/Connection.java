@@ -31,6 +31,8 @@ import java.util.TreeMap;
 public final class Connection implements Runnable {
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
     private static final int LOGIN_TIMEOUT_MS = 30_000;
+    /** Stands in the CmdSN queue for a command aborted before its turn. */
+    private static final Pdu ABORTED = Pdu.of(Opcode.NOP_OUT);
     /** Read buffer of a logged-in connection: batches small PDUs (commands, headers); data goes around it. */
     private static final int FULL_FEATURE_BUFFER = 16 * 1024;
 
@@ -188,7 +190,7 @@ public final class Connection implements Runnable {
             while (!closing && !waiting.isEmpty() && waiting.firstKey() == expCmdSn) {
                 Pdu next = waiting.pollFirstEntry().getValue();
                 expCmdSn++;
-                execute(next);
+                if (next != ABORTED) execute(next);
             }
         } else if (ahead > 0 && ahead < LoginHandler.CMD_WINDOW) {
             waiting.putIfAbsent(cmdSn, p);
@@ -287,9 +289,20 @@ public final class Connection implements Runnable {
         return expCmdSn;
     }
 
-    /** Drops queued out-of-order commands matching {@code itt}, for ABORT TASK. */
+    /**
+     * Aborts queued out-of-order commands matching {@code itt}, for ABORT TASK. Each keeps its place in
+     * the queue as {@link #ABORTED}: its CmdSN was used, and ExpCmdSN must still move past it when the
+     * commands before it arrive (removing it left a gap no command would ever fill, stalling the session).
+     */
     boolean dropWaiting(int itt) {
-        return waiting.values().removeIf(p -> p.itt() == itt);
+        boolean found = false;
+        for (Map.Entry<Integer, Pdu> e : waiting.entrySet()) {
+            if (e.getValue() != ABORTED && e.getValue().itt() == itt) {
+                e.setValue(ABORTED);
+                found = true;
+            }
+        }
+        return found;
     }
 
     private String remote() {

@@ -166,6 +166,39 @@ class HostileInputTest {
     }
 
     @Test
+    void abortingACommandQueuedAheadOfItsTurnDoesNotStallTheCommandsAfterIt() throws Exception {
+        // ABORT TASK removed the queued command and with it its CmdSN: once the gap before it filled,
+        // ExpCmdSN stopped there and every later command waited for ever
+        try (TestInitiator t = fuzzSession(5)) {
+            t.socket.setSoTimeout(3000);
+            int sn = t.nextCmdSn();
+            byte[] read10 = {0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0};
+            Pdu ahead = Pdu.of(Opcode.SCSI_COMMAND).flags(0xc1).itt(601).putInt(20, 512).putInt(24, sn + 1)
+                    .putInt(28, t.expStatSn());
+            t.send(ahead.putBytes(32, read10)); // CmdSN n+1 before n: queued
+            Pdu abort = Pdu.of(Opcode.TASK_MGMT_REQUEST).flags(0x80 | 1).itt(602).putInt(20, 601)
+                    .putInt(24, sn).putInt(28, t.expStatSn()).putInt(32, sn + 1);
+            abort.bhs()[0] |= 0x40; // immediate
+            t.send(abort);
+            Pdu tmf = t.read();
+            assertThat(tmf.opcode()).isEqualTo(Opcode.TASK_MGMT_RESPONSE);
+            assertThat(tmf.getByte(2)).isZero(); // function complete
+            for (int k : new int[]{0, 2}) { // CmdSN n, then n+2: n+1 was used up by the aborted command
+                Pdu c = Pdu.of(Opcode.SCSI_COMMAND).flags(0xc1).itt(610 + k).putInt(20, 512).putInt(24, sn + k)
+                        .putInt(28, t.expStatSn());
+                t.send(c.putBytes(32, read10));
+                Pdu in = t.read();
+                assertThat(in.itt()).isEqualTo(610 + k);
+                assertThat(in.opcode()).isEqualTo(Opcode.DATA_IN);
+                assertThat(in.getByte(3)).isZero();
+            }
+            assertThat(drain(t)).as("the aborted command never runs").isEqualTo("quiet");
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("a command after the aborted one was never answered", e);
+        }
+    }
+
+    @Test
     void outOfWindowCmdSnIsIgnored() throws Exception {
         try (TestInitiator t = fuzzSession(3)) {
             Pdu p = validCommand(t).putInt(24, t.nextCmdSn() + 1000);
