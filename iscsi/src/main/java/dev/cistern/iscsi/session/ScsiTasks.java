@@ -49,7 +49,7 @@ final class ScsiTasks {
         int flags = p.flags();
         boolean read = (flags & 0x40) != 0;
         boolean write = (flags & 0x20) != 0;
-        int edtl = p.getInt(20);
+        long edtl = Integer.toUnsignedLong(p.getInt(20)); // unsigned: 2 GiB and more is no error
         byte[] cdb = cdb(p);
         if (cdb == null) {
             conn.reject(p, Reject.INVALID_PDU_FIELD);
@@ -59,7 +59,7 @@ final class ScsiTasks {
             run(p.itt(), p.lun(), cdb, new byte[0], read, edtl, flags & 0x07, 0);
             return;
         }
-        if (edtl < 0 || edtl > MAX_WRITE_BYTES || pending.containsKey(p.itt())) {
+        if (edtl > MAX_WRITE_BYTES || pending.containsKey(p.itt())) {
             respond(p.itt(), edtl, false, ScsiResponse.checkCondition(CheckCondition.invalidFieldInCdb().sense()),
                     null);
             return;
@@ -69,10 +69,10 @@ final class ScsiTasks {
             respond(p.itt(), edtl, false, ScsiResponse.status(ScsiStatus.TASK_SET_FULL), null);
             return;
         }
-        WriteTask t = new WriteTask(p.itt(), p.lun(), cdb, p.getInt(24), read, edtl);
+        WriteTask t = new WriteTask(p.itt(), p.lun(), cdb, p.getInt(24), read, (int) edtl);
         t.attr = flags & 0x07;
         byte[] imm = p.data();
-        int n = Math.min(imm.length, edtl);
+        int n = (int) Math.min(imm.length, edtl);
         System.arraycopy(imm, 0, t.buffer, 0, n);
         t.received = n;
         t.unsolicitedDone = (flags & 0x80) != 0;
@@ -199,7 +199,7 @@ final class ScsiTasks {
      *
      * @param written bytes of {@link #writeData} the command's Data-Out holds, given back once it ran
      */
-    private void run(int itt, long lunField, byte[] cdb, byte[] dataOut, boolean read, int edtl, int attr,
+    private void run(int itt, long lunField, byte[] cdb, byte[] dataOut, boolean read, long edtl, int attr,
                      long written) throws IOException {
         TaskOrdering.Slot slot = attr <= 1 ? slotOf(lunField, cdb) : null;
         long reading = 0;
@@ -272,12 +272,13 @@ final class ScsiTasks {
         return new TaskOrdering.Slot(lun, r.lba(), end, write);
     }
 
-    private void execute(int itt, long lunField, byte[] cdb, byte[] dataOut, boolean read, int edtl)
+    private void execute(int itt, long lunField, byte[] cdb, byte[] dataOut, boolean read, long edtl)
             throws IOException {
         int lun = Lun.decode(lunField);
         LogicalUnit lu = conn.luns().get(lun);
         int[] all = conn.luns().keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
-        ScsiRequest req = new ScsiRequest(cdb, dataOut, read ? edtl : 0, conn.nexus(), all);
+        int allocation = read ? (int) Math.min(edtl, Integer.MAX_VALUE) : 0;
+        ScsiRequest req = new ScsiRequest(cdb, dataOut, allocation, conn.nexus(), all);
         ScsiResponse resp;
         if (lu != null) {
             resp = lu.execute(req);
@@ -309,7 +310,7 @@ final class ScsiTasks {
         }
     }
 
-    private void respond(int itt, int edtl, boolean read, ScsiResponse resp, LogicalUnit lu) throws IOException {
+    private void respond(int itt, long edtl, boolean read, ScsiResponse resp, LogicalUnit lu) throws IOException {
         byte[] data = resp.dataIn();
         boolean good = resp.status() == ScsiStatus.GOOD || resp.status() == ScsiStatus.CONDITION_MET;
         int residualFlags = 0;
@@ -324,19 +325,19 @@ final class ScsiTasks {
         }
         if (moved < edtl) {
             residualFlags = 0x02;
-            residual = (int) (edtl - moved);
+            residual = (int) (edtl - moved); // both below 2^32: the unsigned 32-bit field
         } else if (moved > edtl) {
             residualFlags = 0x04;
             residual = (int) Math.min(moved - edtl, Integer.MAX_VALUE);
         }
         if (read && good && data.length > 0 && edtl > 0) {
-            sendDataIn(itt, data, Math.min(data.length, edtl), resp.status(), residualFlags, residual);
+            sendDataIn(itt, data, (int) Math.min(data.length, edtl), resp.status(), residualFlags, residual);
             return;
         }
         if (read && data.length > 0 && edtl > 0) {
             // data with CHECK CONDITION (a tape READ meeting a filemark or a short block): Data-In without
             // status, then the SCSI Response carrying the sense (RFC 7143 11.7.4)
-            sendDataIn(itt, data, Math.min(data.length, edtl), -1, 0, 0);
+            sendDataIn(itt, data, (int) Math.min(data.length, edtl), -1, 0, 0);
         }
         Pdu r = Pdu.of(Opcode.SCSI_RESPONSE).flags(0x80 | residualFlags).itt(itt);
         r.putByte(3, resp.status());

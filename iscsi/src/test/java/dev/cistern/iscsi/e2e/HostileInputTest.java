@@ -199,6 +199,23 @@ class HostileInputTest {
     }
 
     @Test
+    void anExpectedLengthOf2GiBOrMoreIsUnsigned() throws Exception {
+        // EDTL was read as a signed int: a READ of one block with EDTL 0x80000000 answered GOOD with no
+        // data at all and an overflow residual of 0x7fffffff
+        try (TestInitiator t = fuzzSession(6)) {
+            Pdu r = Pdu.of(Opcode.SCSI_COMMAND).flags(0xc1).itt(701).putInt(20, 0x80000000)
+                    .putInt(24, t.nextCmdSn()).putInt(28, t.expStatSn());
+            t.send(r.putBytes(32, new byte[]{0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0}));
+            Pdu in = t.read();
+            assertThat(in.opcode()).isEqualTo(Opcode.DATA_IN);
+            assertThat(in.data()).hasSize(512);
+            assertThat(in.flags() & 0x07).isEqualTo(0x03); // status in this PDU, underflow
+            assertThat(in.getByte(3)).isZero();
+            assertThat(Integer.toUnsignedLong(in.getInt(44))).isEqualTo(0x80000000L - 512);
+        }
+    }
+
+    @Test
     void outOfWindowCmdSnIsIgnored() throws Exception {
         try (TestInitiator t = fuzzSession(3)) {
             Pdu p = validCommand(t).putInt(24, t.nextCmdSn() + 1000);
