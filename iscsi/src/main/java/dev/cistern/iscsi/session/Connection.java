@@ -101,7 +101,10 @@ public final class Connection implements Runnable {
             LOG.log(System.Logger.Level.WARNING, "iSCSI connection from " + remote() + " failed", e);
         } finally {
             if (registered) registry.remove(this);
-            if (tasks != null) tasks.shutdown();
+            if (tasks != null) {
+                for (Pdu queued : waiting.values()) tasks.releaseQueued(queued.data().length);
+                tasks.shutdown();
+            }
             if (nexus != null) luns.values().forEach(lu -> lu.detach(nexus));
             close();
         }
@@ -190,10 +193,17 @@ public final class Connection implements Runnable {
             while (!closing && !waiting.isEmpty() && waiting.firstKey() == expCmdSn) {
                 Pdu next = waiting.pollFirstEntry().getValue();
                 expCmdSn++;
+                tasks.releaseQueued(next.data().length);
                 if (next != ABORTED) execute(next);
             }
-        } else if (ahead > 0 && ahead < LoginHandler.CMD_WINDOW) {
-            waiting.putIfAbsent(cmdSn, p);
+        } else if (ahead > 0 && ahead < LoginHandler.CMD_WINDOW && !waiting.containsKey(cmdSn)) {
+            // a queued command's data counts as write data: 63 of them with 256 KiB each, on a few dozen
+            // connections leaving a CmdSN hole, ran a 1 GiB server out of heap
+            if (!tasks.holdQueued(p.data().length)) {
+                throw new ProtocolException("commands queued ahead of CmdSN " + Integer.toUnsignedString(expCmdSn)
+                        + " hold more data than the target buffers");
+            }
+            waiting.put(cmdSn, p);
         }
         // else: outside the window, silently ignored (RFC 7143 section 4.2.2.1)
     }
@@ -298,6 +308,7 @@ public final class Connection implements Runnable {
         boolean found = false;
         for (Map.Entry<Integer, Pdu> e : waiting.entrySet()) {
             if (e.getValue() != ABORTED && e.getValue().itt() == itt) {
+                tasks.releaseQueued(e.getValue().data().length);
                 e.setValue(ABORTED);
                 found = true;
             }

@@ -155,6 +155,16 @@ final class ScsiTasks {
         conn.send(r, false);
     }
 
+    /** Takes the data of a command queued ahead of its CmdSN from the write budget; false if it does not fit. */
+    boolean holdQueued(long bytes) {
+        return writeData.tryTake(bytes);
+    }
+
+    /** Gives back what {@link #holdQueued} took, when the command leaves the queue. */
+    void releaseQueued(long bytes) {
+        writeData.give(bytes);
+    }
+
     boolean abort(int itt) {
         WriteTask t = pending.remove(itt);
         if (t == null) return false;

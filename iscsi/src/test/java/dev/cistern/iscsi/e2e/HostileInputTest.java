@@ -293,6 +293,35 @@ class HostileInputTest {
     }
 
     @Test
+    void commandsQueuedBehindACmdSnHoleCannotHoardData() throws Exception {
+        // commands ahead of ExpCmdSN wait in a queue of up to 63 with their immediate data (up to 256 KiB
+        // each): 49 connections leaving a hole ran a 1 GiB server out of heap. Their data now counts
+        // against the target's write budget and a connection that overruns it is closed
+        String iqn = "iqn.2026-11.dev.cistern:queued";
+        var def = MemoryTargets.definition(iqn, 1, 16L << 20, null, null, Set.of());
+        IscsiTarget small = new IscsiTarget(() -> List.of(def), new java.net.InetSocketAddress("127.0.0.1", 0),
+                java.time.Duration.ofSeconds(30), new dev.cistern.iscsi.session.CommandMemory(4L << 20));
+        small.start();
+        try (TestInitiator t = new TestInitiator(small.port())) {
+            assertThat(t.login("iqn.2026-11.test:holes", iqn, new byte[]{0x40, 0, 0, 0, 6, 1})).isZero();
+            t.socket.setSoTimeout(3000);
+            try {
+                for (int i = 1; i <= 40; i++) { // CmdSN n is never sent
+                    Pdu w = Pdu.of(Opcode.SCSI_COMMAND).flags(0xa1).itt(800 + i).putInt(20, 256 * 1024)
+                            .putInt(24, t.nextCmdSn() + i).putInt(28, t.expStatSn());
+                    w.putBytes(32, new byte[]{0x2a, 0, 0, 0, 0, 0, 0, 2, 0, 0});
+                    t.send(w.data(new byte[256 * 1024]));
+                }
+            } catch (IOException e) {
+                // the target hung up while the commands were still being sent
+            }
+            assertThat(drain(t)).endsWith("closed");
+        } finally {
+            small.stop();
+        }
+    }
+
+    @Test
     void readsWhoseDataInIsNotCollectedDoNotPileUp() throws Exception {
         AtomicInteger reads = new AtomicInteger();
         MemoryBlockVolume volume = new MemoryBlockVolume(16L << 20, 512);
