@@ -2,8 +2,8 @@ package dev.cistern.iscsi.session;
 
 /**
  * The heap all connections of a target may hold for command data together: one budget for write
- * buffers (a write beyond it is answered TASK SET FULL), one for the Data-In of running reads (a read
- * beyond it waits). Per-connection budgets alone still let a few dozen connections exhaust the heap
+ * buffers, one for the Data-In of running reads; a command beyond either is answered TASK SET FULL
+ * (waiting would tie one connection to others whose initiators may have stopped reading). Per-connection budgets alone still let a few dozen connections exhaust the heap
  * (15 connections with 64 MiB of writes each did so on a 1 GiB server).
  */
 public final class CommandMemory {

@@ -37,25 +37,28 @@ final class DataBudget {
 
     /** Takes {@code n} bytes if they fit now, here and in the shared budget; false (nothing taken) if not. */
     synchronized boolean tryTake(long n) {
+        if (n == 0) return true;
         if (!fits(n)) return false;
         if (shared != null && !shared.tryTake(n)) return false;
         used += n;
         return true;
     }
 
-    /** Takes {@code n} bytes, waiting for others to give theirs back first when they do not fit. */
-    void take(long n) throws InterruptedException {
+    /**
+     * Takes {@code n} bytes, waiting for this connection's own commands to give theirs back when they do
+     * not fit here; false (nothing taken) when they do not fit in the shared budget. Waiting on the
+     * shared budget would make one connection wait for others, whose initiators may not be reading
+     * (and meanwhile nobody reads this connection's keepalive answers).
+     */
+    boolean take(long n) throws InterruptedException {
+        if (n == 0) return true;
         synchronized (this) {
             while (!fits(n)) wait();
             used += n;
         }
-        if (shared == null) return;
-        try {
-            shared.take(n);
-        } catch (InterruptedException e) {
-            giveHere(n);
-            throw e;
-        }
+        if (shared == null || shared.tryTake(n)) return true;
+        giveHere(n);
+        return false;
     }
 
     void give(long n) {

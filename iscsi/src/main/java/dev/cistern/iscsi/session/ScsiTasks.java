@@ -36,7 +36,10 @@ final class ScsiTasks {
     private final TaskOrdering ordering = new TaskOrdering();
     /** Write buffers from command to completion: a write that does not fit is answered TASK SET FULL. */
     private final DataBudget writeData;
-    /** Data-In of concurrent reads: a read that does not fit waits (the reader thread with it). */
+    /**
+     * Data-In of concurrent reads: a read that does not fit this connection's budget waits (the reader
+     * thread with it), one that does not fit the target's is answered TASK SET FULL.
+     */
     private final DataBudget readData;
 
     ScsiTasks(Connection conn, CommandMemory memory) {
@@ -224,7 +227,11 @@ final class ScsiTasks {
                 return;
             }
             reading = slot.write() ? 0 : readBytes(slot, cdb);
-            readData.take(reading);
+            if (!readData.take(reading)) {
+                writeData.give(written);
+                respond(itt, edtl, read, ScsiResponse.status(ScsiStatus.TASK_SET_FULL), null);
+                return;
+            }
             try {
                 ordering.admit(slot);
             } catch (InterruptedException e) {

@@ -27,7 +27,8 @@
  * up to 64 MiB, beyond which the reader thread waits for running reads, so an initiator that stops
  * collecting its Data-In stops its own connection, not the server. Each connection's budgets draw on
  * target-wide ones ({@code CommandMemory}, an eighth of the heap each), so many connections together
- * stay within the heap too. An empty budget always lets one command through.
+ * stay within the heap too; a command the target-wide budget cannot take is answered TASK SET FULL,
+ * never made to wait for other connections. An empty budget always lets one command through.
  *
  * <h2>Reset and nexus loss</h2>
  * A LUN or target reset releases SPC-2 reservations and queues one UNIT ATTENTION (29h/03h) for every

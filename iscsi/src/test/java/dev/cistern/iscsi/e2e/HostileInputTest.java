@@ -293,6 +293,33 @@ class HostileInputTest {
     }
 
     @Test
+    void aReadBeyondTheTargetsReadBudgetIsRefusedNotMadeToWaitForAnotherConnection() throws Exception {
+        // with a blocking target-wide read budget, connection b's reader thread waited for a's reads, whose
+        // initiator was not collecting its Data-In: b hung (and stopped reading its keepalive answers)
+        String iqn = "iqn.2026-11.dev.cistern:readbudget";
+        var def = MemoryTargets.definition(iqn, 1, 16L << 20, null, null, Set.of());
+        IscsiTarget small = new IscsiTarget(() -> List.of(def), new java.net.InetSocketAddress("127.0.0.1", 0),
+                java.time.Duration.ofSeconds(30), new dev.cistern.iscsi.session.CommandMemory(16L << 20));
+        small.start();
+        try (TestInitiator a = new TestInitiator(small.port()); TestInitiator b = new TestInitiator(small.port())) {
+            assertThat(a.login("iqn.2026-11.test:a", iqn, new byte[]{0x40, 0, 0, 0, 7, 1})).isZero();
+            assertThat(b.login("iqn.2026-11.test:b", iqn, new byte[]{0x40, 0, 0, 0, 7, 2})).isZero();
+            for (int i = 0; i < 4; i++) { // 64 MiB of Data-In that a never reads
+                Pdu r = Pdu.of(Opcode.SCSI_COMMAND).flags(0xc1).itt(900 + i).putInt(20, 16 << 20)
+                        .putInt(24, a.nextCmdSn() + i).putInt(28, a.expStatSn());
+                a.send(r.putBytes(32, new byte[]{0x28, 0, 0, 0, 0, 0, 0, (byte) 0x80, 0, 0}));
+            }
+            Thread.sleep(500);
+            b.socket.setSoTimeout(3000);
+            var r = b.command(0, new byte[]{0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0}, null, 512);
+            assertThat(r.status()).isEqualTo(0x28); // TASK SET FULL: the initiator retries later
+            assertThat(b.ping()).isTrue();
+        } finally {
+            small.stop();
+        }
+    }
+
+    @Test
     void commandsQueuedBehindACmdSnHoleCannotHoardData() throws Exception {
         // commands ahead of ExpCmdSN wait in a queue of up to 63 with their immediate data (up to 256 KiB
         // each): 49 connections leaving a hole ran a 1 GiB server out of heap. Their data now counts
