@@ -21,6 +21,7 @@ public enum S3Error {
     INVALID_RANGE("InvalidRange", 416),
     INVALID_REQUEST("InvalidRequest", 400),
     KEY_TOO_LONG("KeyTooLongError", 400),
+    MALFORMED_TRAILER("MalformedTrailerError", 400),
     MALFORMED_XML("MalformedXML", 400),
     METHOD_NOT_ALLOWED("MethodNotAllowed", 405),
     MISSING_CONTENT_LENGTH("MissingContentLength", 411),

@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Decodes an {@code aws-chunked} body: {@code hex-size[;chunk-signature=sig]CRLF data CRLF}, ending with a
@@ -18,8 +19,10 @@ import java.util.Map;
  *
  * <p>With signed chunks every chunk's signature is checked against the chain seeded by the request
  * signature; a chunk's data is passed on before its signature is known, which is safe because the
- * operation only commits after the stream has ended without error. A bad signature, bad framing or a
- * body that ends early is an S3Exception from {@code read}, so nothing is stored.
+ * operation only commits after the stream has ended without error. A bad signature, bad framing, a
+ * body that ends early or a trailer that lacks a header x-amz-trailer declared is an S3Exception from
+ * {@code read}, so nothing is stored: the declared checksum is the client's only integrity claim in
+ * the unsigned trailer mode, and accepting its absence would store the body unchecked.
  */
 public final class AwsChunkedStream extends BlockReadStream {
     private static final int MAX_LINE = 8192;
@@ -29,6 +32,7 @@ public final class AwsChunkedStream extends BlockReadStream {
     private final AuthResult auth;
     private final boolean signedChunks;
     private final boolean trailer;
+    private final Set<String> declaredTrailers;
     private final Map<String, String> trailers = new LinkedHashMap<>();
     private String previousSignature;
     private String chunkSignature;
@@ -37,11 +41,16 @@ public final class AwsChunkedStream extends BlockReadStream {
     private boolean done;
     private long decoded;
 
-    public AwsChunkedStream(InputStream in, AuthResult auth, boolean signedChunks, boolean trailer) {
+    /**
+     * @param declaredTrailers the trailing headers x-amz-trailer declared (lower case), each required;
+     *                         null when the mode has no trailer
+     */
+    public AwsChunkedStream(InputStream in, AuthResult auth, boolean signedChunks, Set<String> declaredTrailers) {
         this.in = in;
         this.auth = auth;
         this.signedChunks = signedChunks;
-        this.trailer = trailer;
+        this.trailer = declaredTrailers != null;
+        this.declaredTrailers = declaredTrailers == null ? Set.of() : declaredTrailers;
         this.previousSignature = auth == null ? null : auth.seedSignature();
     }
 
@@ -149,6 +158,12 @@ public final class AwsChunkedStream extends BlockReadStream {
             String expected = SigV4.hex(SigV4.hmac(auth.signingKey(), stringToSign));
             if (!SigV4.same(expected, trailerSignature)) {
                 throw new S3Exception(S3Error.SIGNATURE_DOES_NOT_MATCH, "the trailer signature does not match");
+            }
+        }
+        for (String name : declaredTrailers) {
+            if (!trailers.containsKey(name)) {
+                throw new S3Exception(S3Error.MALFORMED_TRAILER, "x-amz-trailer declared '" + name
+                        + "' but the body's trailer does not carry it; send the trailing header or do not declare it");
             }
         }
     }

@@ -9,7 +9,10 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
+import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Chooses how to read a request body from its x-amz-content-sha256 mode: a plain body checked against
@@ -24,13 +27,18 @@ public final class PayloadDecoder {
         String encoding = req.header("Content-Encoding");
         boolean chunked = mode.startsWith("STREAMING-") || (encoding != null && encoding.contains("aws-chunked"));
         long declared = parseLength(req.header("Content-Length"));
+        if (req.header("x-amz-trailer") != null && !(chunked && mode.endsWith("-TRAILER"))) {
+            throw new S3Exception(S3Error.INVALID_REQUEST, "x-amz-trailer is set but x-amz-content-sha256 '" + mode
+                    + "' is not a -TRAILER mode of an aws-chunked body, so the declared trailer cannot arrive", req.resource());
+        }
         if (chunked) {
             boolean signed = mode.equals(SigV4.STREAMING_SIGNED) || mode.equals(SigV4.STREAMING_SIGNED_TRAILER);
             boolean trailer = mode.endsWith("-TRAILER");
             if (!signed && !trailer && !mode.equals(SigV4.UNSIGNED_PAYLOAD)) {
                 throw new S3Exception(S3Error.INVALID_ARGUMENT, "unsupported x-amz-content-sha256 mode '" + mode + "'");
             }
-            AwsChunkedStream s = new AwsChunkedStream(new BufferedInputStream(raw, 65536), auth, signed, trailer);
+            AwsChunkedStream s = new AwsChunkedStream(new BufferedInputStream(raw, 65536), auth, signed,
+                    trailer ? declaredTrailers(req) : null);
             long decoded = parseLength(req.header("x-amz-decoded-content-length"));
             return new RequestBody(new LengthCheck(s, decoded), decoded, s::trailers);
         }
@@ -43,6 +51,18 @@ public final class PayloadDecoder {
             in = new Sha256Check(raw, mode.toLowerCase());
         }
         return new RequestBody(new LengthCheck(in, declared), declared, Map::of);
+    }
+
+    /** The trailing headers x-amz-trailer promises (lower case); each must arrive or the body is refused. */
+    private static Set<String> declaredTrailers(S3Request req) {
+        Set<String> out = new LinkedHashSet<>();
+        String h = req.header("x-amz-trailer");
+        if (h == null) return out;
+        for (String name : h.split(",")) {
+            name = name.trim().toLowerCase(Locale.ROOT);
+            if (!name.isEmpty()) out.add(name);
+        }
+        return out;
     }
 
     private static long parseLength(String s) {

@@ -86,19 +86,50 @@ public final class RawS3 {
      * trailing x-amz-checksum-crc32 header carrying {@code crc32Base64}.
      */
     public Response sendUnsignedTrailer(String path, byte[] data, int chunk, String crc32Base64) throws IOException {
+        return sendTrailer(path, data, chunk, false, "x-amz-checksum-crc32", crc32Base64);
+    }
+
+    /**
+     * Sends an aws-chunked body with a trailer: STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER when
+     * {@code signed} (chunk and trailer signatures all valid), else STREAMING-UNSIGNED-PAYLOAD-TRAILER.
+     * x-amz-trailer declares {@code declared}; the trailer carries it with {@code value}, or nothing at
+     * all when {@code value} is null (a declared trailer that never arrives).
+     */
+    public Response sendTrailer(String path, byte[] data, int chunk, boolean signed, String declared, String value)
+            throws IOException {
         Map<String, String> extra = new LinkedHashMap<>();
         extra.put("content-encoding", "aws-chunked");
         extra.put("x-amz-decoded-content-length", Integer.toString(data.length));
-        extra.put("x-amz-trailer", "x-amz-checksum-crc32");
-        Map<String, String> h = sign("PUT", path, "", SigV4.STREAMING_UNSIGNED_TRAILER, extra);
+        extra.put("x-amz-trailer", declared);
+        Map<String, String> h = sign("PUT", path, "", signed ? SigV4.STREAMING_SIGNED_TRAILER : SigV4.STREAMING_UNSIGNED_TRAILER,
+                extra);
+        String date = h.get("x-amz-date");
+        String scope = date.substring(0, 8) + "/us-east-1/s3/aws4_request";
+        byte[] key = SigV4.signingKey(secret, date.substring(0, 8), "us-east-1", "s3");
+        String prev = h.get("__signature");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (int off = 0; off < data.length; off += chunk) {
-            int len = Math.min(chunk, data.length - off);
-            out.writeBytes((Integer.toHexString(len) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(data, off, len);
+        for (int off = 0; ; off += chunk) {
+            int len = Math.max(0, Math.min(chunk, data.length - off));
+            byte[] piece = java.util.Arrays.copyOfRange(data, Math.min(off, data.length), Math.min(off, data.length) + len);
+            String ext = "";
+            if (signed) {
+                String sts = "AWS4-HMAC-SHA256-PAYLOAD\n" + date + "\n" + scope + "\n" + prev + "\n" + SigV4.EMPTY_SHA256 + "\n"
+                        + SigV4.hex(SigV4.sha256().digest(piece));
+                prev = SigV4.hex(SigV4.hmac(key, sts));
+                ext = ";chunk-signature=" + prev;
+            }
+            out.writeBytes((Integer.toHexString(len) + ext + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            if (len == 0) break;
+            out.writeBytes(piece);
             out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
         }
-        out.writeBytes(("0\r\nx-amz-checksum-crc32:" + crc32Base64 + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        String trailer = value == null ? "" : declared + ":" + value + "\n";
+        out.writeBytes(trailer.replace("\n", "\r\n").getBytes(StandardCharsets.US_ASCII));
+        if (signed) {
+            String sts = "AWS4-HMAC-SHA256-TRAILER\n" + date + "\n" + scope + "\n" + prev + "\n" + SigV4.sha256Hex(trailer);
+            out.writeBytes(("x-amz-trailer-signature:" + SigV4.hex(SigV4.hmac(key, sts)) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        }
+        out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
         byte[] body = out.toByteArray();
         return exchange("PUT", path, "", h, body, body.length, false);
     }
