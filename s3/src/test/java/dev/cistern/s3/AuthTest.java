@@ -166,4 +166,22 @@ class AuthTest {
             assertThat(put.eTag()).isEqualTo(head.eTag());
         }
     }
+
+    @Test
+    void headerSignedRequestWithoutContentSha256IsRefused() throws Exception {
+        RawS3 noHash = new RawS3(s3.get().server.port(), S3Fixture.ACCESS_KEY, S3Fixture.SECRET_KEY);
+        noHash.omitContentSha256 = true;
+        byte[] body = "signed as UNSIGNED-PAYLOAD without saying so".getBytes(StandardCharsets.UTF_8);
+        RawS3.Response put = noHash.sendUnsignedPayload("PUT", "/auth/no-content-sha256", "", body, Map.of());
+        assertThat(put.status()).as(put.body()).isEqualTo(400);
+        assertThat(put.code()).isEqualTo("InvalidRequest");
+        assertThat(put.body()).contains("x-amz-content-sha256");
+        assertThatThrownBy(() -> s3.get().client.headObject(b -> b.bucket("auth").key("no-content-sha256")))
+                .isInstanceOf(S3Exception.class);
+        RawS3.Response get = noHash.sendUnsignedPayload("GET", "/auth/", "", new byte[0], Map.of());
+        assertThat(get.status()).isEqualTo(400);
+        // the same request with the header is fine: UNSIGNED-PAYLOAD must be said, not assumed
+        RawS3.Response ok = raw.sendUnsignedPayload("PUT", "/auth/no-content-sha256", "", body, Map.of());
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+    }
 }

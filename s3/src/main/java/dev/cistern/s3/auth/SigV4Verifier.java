@@ -90,8 +90,13 @@ public final class SigV4Verifier {
             throw new S3Exception(S3Error.REQUEST_TIME_TOO_SKEWED, "the request time " + time + " differs from the server time "
                     + now + " by more than " + maxSkew.toMinutes() + " minutes; fix the client's clock");
         }
+        // S3 requires the header with Authorization-header signing: a default would let a body the
+        // client meant to sign be taken as UNSIGNED-PAYLOAD (presigned URLs, below, are the exception)
         String payload = req.header("x-amz-content-sha256");
-        if (payload == null) payload = SigV4.UNSIGNED_PAYLOAD;
+        if (payload == null) {
+            throw new S3Exception(S3Error.INVALID_REQUEST, "Missing required header for this request: x-amz-content-sha256;"
+                    + " send the body's SHA-256, UNSIGNED-PAYLOAD or a STREAMING-* mode", req.resource());
+        }
         return check(req, credential, signedHeaders, signature, amzDate, payload, false, S3Error.AUTHORIZATION_HEADER_MALFORMED);
     }
 

@@ -29,6 +29,8 @@ public final class RawS3 {
     public Instant time = null;
     /** The Host header to sign and send; null for 127.0.0.1:port (virtual-host tests set bucket.domain:port). */
     public String host = null;
+    /** Sign as usual but leave x-amz-content-sha256 out of the request (the payload mode still goes into the signature). */
+    public boolean omitContentSha256 = false;
 
     public RawS3(int port, String accessKey, String secret) {
         this.port = port;
@@ -47,6 +49,13 @@ public final class RawS3 {
     /** A request signed over a single-chunk payload (its SHA-256 in x-amz-content-sha256). */
     public Response send(String method, String path, String query, byte[] body, Map<String, String> extra) throws IOException {
         Map<String, String> h = sign(method, path, query, SigV4.hex(SigV4.sha256().digest(body)), extra);
+        return exchange(method, path, query, h, body, body.length, false);
+    }
+
+    /** A request signed with UNSIGNED-PAYLOAD: the body is not covered by the signature. */
+    public Response sendUnsignedPayload(String method, String path, String query, byte[] body, Map<String, String> extra)
+            throws IOException {
+        Map<String, String> h = sign(method, path, query, SigV4.UNSIGNED_PAYLOAD, extra);
         return exchange(method, path, query, h, body, body.length, false);
     }
 
@@ -150,7 +159,7 @@ public final class RawS3 {
         TreeMap<String, String> h = new TreeMap<>();
         h.put("host", host != null ? host : "127.0.0.1:" + port);
         h.put("x-amz-date", date);
-        h.put("x-amz-content-sha256", payload);
+        if (!omitContentSha256) h.put("x-amz-content-sha256", payload);
         extra.forEach((k, v) -> h.put(k.toLowerCase(Locale.ROOT), v));
         StringBuilder canon = new StringBuilder(method).append('\n').append(path).append('\n').append(query).append('\n');
         h.forEach((k, v) -> canon.append(k).append(':').append(v.trim()).append('\n'));
