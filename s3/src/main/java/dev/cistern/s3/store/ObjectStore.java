@@ -94,6 +94,21 @@ public final class ObjectStore {
         }
     }
 
+    /**
+     * Runs {@code action} under the lock that serializes every publish of {@code key} in this server
+     * (the lock is reentrant: {@code action} may publish). Multipart uploads use it so that an upload's
+     * entry only disappears, and its parts only appear, between publishes of its key.
+     */
+    public <T> T withKeyLock(String key, java.util.function.Supplier<T> action) {
+        ReentrantLock lock = locks.of(bucket.name(), key);
+        lock.lock();
+        try {
+            return action.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** DELETE of {@code key}, or of one version of it. */
     public Deleted delete(String key, String versionId, boolean bypassGovernance) {
         ReentrantLock lock = locks.of(bucket.name(), key);

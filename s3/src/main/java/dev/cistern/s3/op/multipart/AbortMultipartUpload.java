@@ -12,10 +12,14 @@ public final class AbortMultipartUpload implements S3Operation {
     public S3Response handle(S3Call call) {
         String key = call.key();
         String uploadId = call.query("uploadId");
-        Uploads.find(call, uploadId, key);
         var h = call.bucket().handle();
-        // the upload entry goes first, so a crash half way leaves orphan parts, never a half-aborted upload
-        h.delete(ObjectNames.upload(uploadId));
+        // the upload entry goes first, so a crash half way leaves orphan parts, never a half-aborted upload;
+        // under the key lock, so a Complete of the same upload either published before or finds it gone
+        call.objects().withKeyLock(key, () -> {
+            Uploads.find(call, uploadId, key);
+            h.delete(ObjectNames.upload(uploadId));
+            return null;
+        });
         deleteParts(h, uploadId);
         return S3Response.noContent();
     }

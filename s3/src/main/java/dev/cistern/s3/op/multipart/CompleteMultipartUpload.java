@@ -69,6 +69,8 @@ public final class CompleteMultipartUpload implements S3Operation {
             EntryInfo part = h.stat(ObjectNames.part(uploadId, number)).orElse(null);
             ObjectMeta pm = part == null ? null : new ObjectMeta(part.attributes());
             if (pm == null || !pm.etag().equals(etag)) {
+                // a part gone because a concurrent Complete or Abort ended the upload is NoSuchUpload
+                Uploads.find(call, uploadId, key);
                 throw new S3Exception(S3Error.INVALID_PART, "part " + number + " was not found or its ETag '" + etag
                         + "' does not match the uploaded part's", call.req().resource());
             }
@@ -104,19 +106,28 @@ public final class CompleteMultipartUpload implements S3Operation {
         });
     }
 
-    /** Streams the parts, in order, into one new version, publishes it, then drops the upload and its parts. */
+    /**
+     * Streams the parts, in order, into one new version, publishes it, then drops the upload and its parts.
+     * The publish and the removal of the upload entry happen together under the key lock, after checking
+     * the entry is still there: of two Completes of one upload (or a Complete and an Abort) only the
+     * first gets to publish, the other gets NoSuchUpload and its uncommitted copy of the parts is dropped.
+     */
     private static void assemble(S3Call call, ObjectStore store, String uploadId, String key, List<EntryInfo> parts,
                                  ObjectMeta meta) {
         ContainerHandle h = store.bucket().handle();
         try (StreamWriter w = h.create(ObjectNames.current(key))) {
             // by reference: the parts' chunks are neither read nor stored again, only their recipes copied
             for (EntryInfo part : parts) w.writeCopyOf(part.name());
-            store.publish(key, w, meta, cur -> Preconditions.checkWrite(call, cur));
+            store.withKeyLock(key, () -> {
+                Uploads.find(call, uploadId, key);
+                store.publish(key, w, meta, cur -> Preconditions.checkWrite(call, cur));
+                h.delete(ObjectNames.upload(uploadId));
+                return null;
+            });
         } catch (EngineException e) {
             if (e.reason() == EngineException.Reason.NOT_FOUND) throw Uploads.noSuchUpload(call, uploadId);
             throw e;
         }
-        h.delete(ObjectNames.upload(uploadId));
         AbortMultipartUpload.deleteParts(h, uploadId);
     }
 

@@ -20,7 +20,7 @@ public final class UploadPart implements S3Operation {
             BodyWriter.Written written = BodyWriter.write(call.body(), call.req().headers(), w, call.req().resource());
             ObjectMeta meta = new ObjectMeta().etag(written.md5Hex()).modified(call.ctx().clock().instant());
             written.checksums().forEach(meta::checksum);
-            w.commit(meta.toMap());
+            Uploads.commitPart(call, uploadId, key, w, meta);
             S3Response r = S3Response.ok().header("ETag", "\"" + written.md5Hex() + "\"");
             written.checksums().forEach((a, v) -> r.header("x-amz-checksum-" + a, v));
             return r;

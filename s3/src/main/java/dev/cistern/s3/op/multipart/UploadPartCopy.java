@@ -48,7 +48,7 @@ public final class UploadPartCopy implements S3Operation {
         Instant now = call.ctx().clock().instant();
         try (StreamWriter w = call.bucket().handle().create(ObjectNames.part(uploadId, part))) {
             String etag = Digests.hex(src.copyTo(w, offset, length));
-            w.commit(new ObjectMeta().etag(etag).modified(now).toMap());
+            Uploads.commitPart(call, uploadId, key, w, new ObjectMeta().etag(etag).modified(now));
             return S3Response.xml(XmlWriter.document("CopyPartResult").element("LastModified", Dates.iso(now))
                     .element("ETag", "\"" + etag + "\"").bytes());
         }

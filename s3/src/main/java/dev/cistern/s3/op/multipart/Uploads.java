@@ -1,13 +1,21 @@
 package dev.cistern.s3.op.multipart;
 
 import dev.cistern.engine.EntryInfo;
+import dev.cistern.engine.StreamWriter;
 import dev.cistern.s3.S3Error;
 import dev.cistern.s3.S3Exception;
 import dev.cistern.s3.op.S3Call;
 import dev.cistern.s3.store.ObjectMeta;
 import dev.cistern.s3.store.ObjectNames;
 
-/** Looking up a multipart upload in progress and checking that it belongs to the addressed key. */
+/**
+ * Looking up a multipart upload in progress and checking that it belongs to the addressed key.
+ *
+ * <p>Invariant: a part entry ({@code p/ID/N}) is committed only while its upload entry ({@code u/ID})
+ * exists, and the upload entry is removed (by Complete or Abort) only under the key lock, which part
+ * commits also take. So once Complete or Abort removed the upload entry no part of it can appear any
+ * more, and their sweep of {@code p/ID/} is final: nothing is left to hold chunks the cleaner should free.
+ */
 final class Uploads {
     static final String KEY = "up.key";
     static final String INITIATED = "up.initiated";
@@ -33,6 +41,14 @@ final class Uploads {
                     + ", inclusive; got " + n, call.req().resource());
         }
         return n;
+    }
+
+    /** Commits a part written to {@code w}, unless the upload was completed or aborted meanwhile (NoSuchUpload). */
+    static void commitPart(S3Call call, String uploadId, String key, StreamWriter w, ObjectMeta meta) {
+        call.objects().withKeyLock(key, () -> {
+            find(call, uploadId, key);
+            return w.commit(meta.toMap());
+        });
     }
 
     static S3Exception noSuchUpload(S3Call call, String uploadId) {
