@@ -26,9 +26,11 @@ public final class CreateMultipartUpload implements S3Operation {
         ObjectMeta meta = RequestMeta.describe(call, new ObjectMeta());
         RequestMeta.tagging(call, meta);
         RequestMeta.lock(call, bucket, meta);
+        // the initiation time first (12 hex digits of milliseconds), so that ids sort in initiation order
+        // and ListMultipartUploads can page by id; then 128 random bits
         byte[] id = new byte[16];
         RANDOM.nextBytes(id);
-        String uploadId = HexFormat.of().formatHex(id);
+        String uploadId = String.format("%012x", call.ctx().clock().millis()) + HexFormat.of().formatHex(id);
         meta.attrs.put(Uploads.KEY, key);
         meta.attrs.put(Uploads.INITIATED, Long.toString(call.ctx().clock().millis()));
         try (StreamWriter w = bucket.handle().create(ObjectNames.upload(uploadId))) {

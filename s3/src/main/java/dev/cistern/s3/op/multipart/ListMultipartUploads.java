@@ -14,9 +14,14 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * GET /bucket?uploads: uploads in progress ordered by key, then initiation time, with prefix,
+ * GET /bucket?uploads: uploads in progress ordered by key, then upload id, with prefix,
  * key-marker/upload-id-marker and max-uploads. Uploads are few (clients complete or abort them), so
  * they are read whole and sorted here.
+ *
+ * <p>Within a key the order is the upload id's, because upload-id-marker is defined as "ids
+ * lexicographically greater": any other order (initiation time) would make a page boundary skip or
+ * repeat uploads. Upload ids begin with their initiation time (see CreateMultipartUpload), so the
+ * id order is also the initiation order S3 documents.
  */
 public final class ListMultipartUploads implements S3Operation {
     private record Upload(String key, String id, Instant initiated) {
@@ -44,7 +49,7 @@ public final class ListMultipartUploads implements S3Operation {
             if (page.size() < 1000) break;
             after = page.getLast().name();
         }
-        all.sort(Comparator.comparing(Upload::key).thenComparing(Upload::initiated).thenComparing(Upload::id));
+        all.sort(Comparator.comparing(Upload::key).thenComparing(Upload::id));
         if (keyMarker != null) {
             all.removeIf(u -> u.key().compareTo(keyMarker) < 0 || u.key().equals(keyMarker)
                     && (idMarker == null || u.id().compareTo(idMarker) <= 0));
