@@ -95,4 +95,44 @@ class VersioningTest {
         c.deleteBucketTagging(b -> b.bucket("ver"));
         assertThatThrownBy(() -> c.getBucketTagging(b -> b.bucket("ver"))).isInstanceOf(S3Exception.class);
     }
+
+    /**
+     * An object written before versioning was enabled is the "null" version; the first overwrite with
+     * versioning enabled must keep it as a noncurrent version, not destroy it.
+     */
+    @Test
+    void enablingVersioningKeepsTheNullVersionOnOverwrite() {
+        c.createBucket(b -> b.bucket("ver-null"));
+        c.putObject(b -> b.bucket("ver-null").key("k"), RequestBody.fromString("before versioning"));
+        c.putBucketVersioning(b -> b.bucket("ver-null").versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        String v2 = c.putObject(b -> b.bucket("ver-null").key("k"), RequestBody.fromString("after")).versionId();
+        assertThat(c.listObjectVersions(b -> b.bucket("ver-null")).versions()).extracting(ObjectVersion::versionId)
+                .containsExactly(v2, "null");
+        assertThat(c.getObjectAsBytes(b -> b.bucket("ver-null").key("k").versionId("null")).asUtf8String())
+                .isEqualTo("before versioning");
+        // deleting the current version by id brings the null version back as current
+        c.deleteObject(b -> b.bucket("ver-null").key("k").versionId(v2));
+        assertThat(c.getObjectAsBytes(b -> b.bucket("ver-null").key("k")).asUtf8String()).isEqualTo("before versioning");
+        assertThat(c.listObjectVersions(b -> b.bucket("ver-null")).versions()).extracting(ObjectVersion::versionId)
+                .containsExactly("null");
+        // and a delete marker over it keeps it too
+        c.deleteObject(b -> b.bucket("ver-null").key("k"));
+        assertThat(c.getObjectAsBytes(b -> b.bucket("ver-null").key("k").versionId("null")).asUtf8String())
+                .isEqualTo("before versioning");
+    }
+
+    /** Enabled, suspended, enabled again: deleting the current version promotes the newer "null" one, not an older id. */
+    @Test
+    void deletingTheCurrentVersionPromotesTheNewestEvenWhenItIsNull() {
+        c.createBucket(b -> b.bucket("ver-null2"));
+        c.putBucketVersioning(b -> b.bucket("ver-null2").versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        c.putObject(b -> b.bucket("ver-null2").key("k"), RequestBody.fromString("oldest"));
+        c.putBucketVersioning(b -> b.bucket("ver-null2").versioningConfiguration(v -> v.status(BucketVersioningStatus.SUSPENDED)));
+        c.putObject(b -> b.bucket("ver-null2").key("k"), RequestBody.fromString("null"));
+        c.putBucketVersioning(b -> b.bucket("ver-null2").versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        String v3 = c.putObject(b -> b.bucket("ver-null2").key("k"), RequestBody.fromString("newest")).versionId();
+        assertThat(c.listObjectVersions(b -> b.bucket("ver-null2")).versions()).hasSize(3);
+        c.deleteObject(b -> b.bucket("ver-null2").key("k").versionId(v3));
+        assertThat(c.getObjectAsBytes(b -> b.bucket("ver-null2").key("k")).asUtf8String()).isEqualTo("null");
+    }
 }

@@ -172,10 +172,15 @@ public final class ObjectStore {
     private String prepareForNewCurrent(String key, Optional<Version> cur) {
         String state = bucket.versioning();
         if (state == null) return null;
+        if ("Enabled".equals(state)) {
+            // every current version is kept, the "null" one (written before versioning or while it was
+            // suspended) included
+            if (cur.isPresent()) keepAsNoncurrent(key, cur.get());
+            return VersionIds.next(clock.instant());
+        }
         if (cur.isPresent() && !cur.get().versionId().equals("null")) {
             keepAsNoncurrent(key, cur.get());
         }
-        if ("Enabled".equals(state)) return VersionIds.next(clock.instant());
         // Suspended: the new version is the "null" version, which replaces any earlier "null" version
         handle.stat(ObjectNames.version(key, "null")).ifPresent(e -> deleteEntry(e.name()));
         return null;
@@ -194,13 +199,21 @@ public final class ObjectStore {
      * range. A crash between leaves a noncurrent copy with the current id, which readers skip.
      */
     private void promoteNewestNoncurrentOrDelete(String key, Version cur) {
-        List<EntryInfo> newest = handle.list(ObjectNames.versionsOf(key), null, 1);
-        if (newest.isEmpty()) {
+        List<EntryInfo> first = handle.list(ObjectNames.versionsOf(key), null, 1);
+        if (first.isEmpty()) {
             deleteEntry(cur.entryName());
             return;
         }
-        handle.copy(newest.get(0).name(), ObjectNames.current(key));
-        deleteEntry(newest.get(0).name());
+        EntryInfo newest = first.get(0);
+        // the id "null" sorts after every generated id whatever its age: compare it by time
+        Optional<EntryInfo> nullVersion = handle.stat(ObjectNames.version(key, "null"));
+        if (nullVersion.isPresent() && modified(nullVersion.get()).isAfter(modified(newest))) newest = nullVersion.get();
+        handle.copy(newest.name(), ObjectNames.current(key));
+        deleteEntry(newest.name());
+    }
+
+    private static Instant modified(EntryInfo e) {
+        return new ObjectMeta(e.attributes()).modifiedOr(e.modifiedAt());
     }
 
     /**
