@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cistern.s3.testing.S3Fixture;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -134,5 +135,39 @@ class VersioningTest {
         assertThat(c.listObjectVersions(b -> b.bucket("ver-null2")).versions()).hasSize(3);
         c.deleteObject(b -> b.bucket("ver-null2").key("k").versionId(v3));
         assertThat(c.getObjectAsBytes(b -> b.bucket("ver-null2").key("k")).asUtf8String()).isEqualTo("null");
+    }
+
+    /** Paging ListObjectVersions one version at a time visits each version once, the "null" one included, in time order. */
+    @Test
+    void listObjectVersionsPagesThroughNullVersions() {
+        c.createBucket(b -> b.bucket("ver-page"));
+        c.putBucketVersioning(b -> b.bucket("ver-page").versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        String v1 = c.putObject(b -> b.bucket("ver-page").key("k"), RequestBody.fromString("1")).versionId();
+        c.putBucketVersioning(b -> b.bucket("ver-page").versioningConfiguration(v -> v.status(BucketVersioningStatus.SUSPENDED)));
+        c.putObject(b -> b.bucket("ver-page").key("k"), RequestBody.fromString("null"));
+        List<String> suspended = pageVersions("ver-page");
+        assertThat(suspended).containsExactly("null", v1);
+        c.putBucketVersioning(b -> b.bucket("ver-page").versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        String v3 = c.putObject(b -> b.bucket("ver-page").key("k"), RequestBody.fromString("3")).versionId();
+        assertThat(pageVersions("ver-page")).containsExactly(v3, "null", v1);
+        assertThat(c.listObjectVersions(b -> b.bucket("ver-page")).versions()).extracting(ObjectVersion::versionId)
+                .containsExactly(v3, "null", v1);
+    }
+
+    private static List<String> pageVersions(String bucket) {
+        List<String> seen = new java.util.ArrayList<>();
+        String km = null;
+        String vm = null;
+        for (int page = 0; page < 10; page++) {
+            String k = km;
+            String v = vm;
+            var r = c.listObjectVersions(b -> b.bucket(bucket).maxKeys(1).keyMarker(k).versionIdMarker(v));
+            r.versions().forEach(o -> seen.add(o.versionId()));
+            if (!r.isTruncated()) return seen;
+            km = r.nextKeyMarker();
+            vm = r.nextVersionIdMarker();
+        }
+        seen.add("(still truncated after 10 pages)");
+        return seen;
     }
 }

@@ -55,11 +55,9 @@ public final class ListObjectVersions implements S3Operation {
                     continue;
                 }
             }
-            for (Row r : versionsOf(h, key)) {
-                if (key.equals(keyMarker) && vidMarker != null && r.meta().versionId().compareTo(vidMarker) <= 0
-                        && !"null".equals(vidMarker)) {
-                    continue;
-                }
+            List<Row> versions = versionsOf(h, key);
+            if (key.equals(keyMarker) && vidMarker != null) versions = after(versions, vidMarker);
+            for (Row r : versions) {
                 if (rows.size() + prefixes.size() >= max) {
                     truncated = true;
                     break outer;
@@ -90,6 +88,29 @@ public final class ListObjectVersions implements S3Operation {
         return S3Response.xml(x.bytes());
     }
 
+    /**
+     * The versions listed after {@code vidMarker}: by its position in this listing's own order, which is
+     * not the id order when "null" versions are involved. A marker that has gone (deleted since the
+     * previous page) falls back to the id order of generated ids, which is their age.
+     */
+    private static java.time.Instant modified(Row r) {
+        return r.meta().modifiedOr(r.entry().modifiedAt());
+    }
+
+    private static List<Row> after(List<Row> versions, String vidMarker) {
+        for (int i = 0; i < versions.size(); i++) {
+            if (versions.get(i).meta().versionId().equals(vidMarker)) return versions.subList(i + 1, versions.size());
+        }
+        if ("null".equals(vidMarker)) return versions;
+        return versions.stream().filter(r -> r.meta().versionId().equals("null") ? !r.latest()
+                : r.meta().versionId().compareTo(vidMarker) > 0).toList();
+    }
+
+    /**
+     * The versions of {@code key}, newest first: the current one, then the noncurrent ones in name
+     * order (generated ids sort newest first), with a noncurrent "null" version, whose id sorts after
+     * every generated one, placed by its time.
+     */
     private static List<Row> versionsOf(ContainerHandle h, String key) {
         List<Row> out = new ArrayList<>();
         String currentVid = null;
@@ -103,6 +124,18 @@ public final class ListObjectVersions implements S3Operation {
             ObjectMeta m = new ObjectMeta(e.attributes());
             if (m.versionId().equals(currentVid)) continue;
             out.add(new Row(key, e, m, false));
+        }
+        Row nullRow = out.stream().filter(r -> !r.latest() && r.meta().versionId().equals("null")).findFirst().orElse(null);
+        if (nullRow != null) {
+            out.remove(nullRow);
+            int at = out.size();
+            for (int i = 0; i < out.size(); i++) {
+                if (!out.get(i).latest() && modified(out.get(i)).isBefore(modified(nullRow))) {
+                    at = i;
+                    break;
+                }
+            }
+            out.add(at, nullRow);
         }
         return out;
     }
