@@ -226,4 +226,20 @@ class MultipartTest {
         }
         assertThat(seen).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(created);
     }
+
+    /**
+     * A Complete listing the full 10000 parts, each with the SHA-256 checksum the SDK adds, is a ~1.7 MB
+     * document: it must be read and judged (here: the parts were never uploaded), not refused as too large.
+     */
+    @Test
+    void completeListingTenThousandChecksummedPartsIsRead() {
+        String id = c.createMultipartUpload(b -> b.bucket("mpu").key("ten-thousand")).uploadId();
+        String sha = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        List<CompletedPart> listed = new ArrayList<>();
+        for (int n = 1; n <= 10_000; n++) {
+            listed.add(CompletedPart.builder().partNumber(n).eTag("\"0123456789abcdef0123456789abcdef\"").checksumSHA256(sha).build());
+        }
+        assertThatThrownBy(() -> c.completeMultipartUpload(b -> b.bucket("mpu").key("ten-thousand").uploadId(id)
+                .multipartUpload(m -> m.parts(listed)))).satisfies(e -> assertThat(code(e)).isEqualTo("InvalidPart"));
+    }
 }

@@ -32,13 +32,15 @@ import java.util.List;
 public final class CompleteMultipartUpload implements S3Operation {
     /** Objects at least this large are assembled behind a 200 kept alive with whitespace (SDK read timeouts are ~30 s). */
     static final long DEFERRED_ABOVE = 64L << 20;
+    /** Room for all 10000 parts, each with ETag and every checksum element an SDK may add (~300 bytes). */
+    static final int MAX_DOCUMENT = 4 << 20;
 
     @Override
     public S3Response handle(S3Call call) throws Exception {
         String key = call.key();
         String uploadId = call.query("uploadId");
         ObjectMeta uploadMeta = Uploads.find(call, uploadId, key);
-        XmlDoc doc = XmlDoc.parse(call.body().readAll(1 << 20), "CompleteMultipartUpload");
+        XmlDoc doc = XmlDoc.parse(call.body().readAll(MAX_DOCUMENT), "CompleteMultipartUpload");
         List<XmlDoc> listed = doc.children("Part");
         if (listed.isEmpty()) {
             throw new S3Exception(S3Error.MALFORMED_XML, "the part list is empty", call.req().resource());
