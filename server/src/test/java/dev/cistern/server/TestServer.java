@@ -23,7 +23,12 @@ public final class TestServer implements AutoCloseable {
     public final CisternServer server;
     private final HttpClient client;
 
-    public record Reply(int status, JsonNode json, String text) {
+    public record Reply(int status, JsonNode json, String text, java.net.http.HttpHeaders headers) {
+        /** A response header's first value, or null. */
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
         public String error() {
             return json == null || json.get("error") == null ? null : json.get("error").asText();
         }
@@ -81,8 +86,9 @@ public final class TestServer implements AutoCloseable {
         try {
             HttpResponse<String> resp = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
             String body = resp.body();
-            JsonNode node = body == null || body.isEmpty() ? null : Json.mapper().readTree(body);
-            return new Reply(resp.statusCode(), node, body);
+            String type = resp.headers().firstValue("Content-Type").orElse("");
+            JsonNode node = body == null || body.isEmpty() || !type.startsWith("application/json") ? null : Json.mapper().readTree(body);
+            return new Reply(resp.statusCode(), node, body, resp.headers());
         } catch (Exception e) {
             throw new IllegalStateException(method + " " + path + " failed", e);
         }

@@ -13,6 +13,7 @@ import java.util.Map;
  * Serves the web UI's files from the class path (the {@code ui} module puts them under
  * {@code dev/cistern/server/ui/}). Unknown paths without a file extension get {@code index.html}, so a
  * bookmarked page of the single-page app loads. Only GET and HEAD; no directory listing; ".." refused.
+ * Its Content-Security-Policy replaces the stricter one {@link SecurityHeaders} sets on everything else.
  */
 public final class StaticFiles implements HttpHandler {
     static final String ROOT = "/dev/cistern/server/ui";

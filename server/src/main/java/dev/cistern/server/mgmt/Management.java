@@ -8,6 +8,7 @@ import dev.cistern.server.health.HealthStore;
 import dev.cistern.server.health.Webhook;
 import dev.cistern.server.http.FrontDoor;
 import dev.cistern.server.http.Router;
+import dev.cistern.server.http.SecurityHeaders;
 import dev.cistern.server.http.StaticFiles;
 import dev.cistern.server.jobs.JobManager;
 import dev.cistern.server.monitor.MonitorService;
@@ -83,9 +84,9 @@ public final class Management {
         return router;
     }
 
-    /** What listens on the HTTPS port: the audited API, /metrics and the UI's files. */
+    /** What listens on the HTTPS port: the audited API, /metrics and the UI's files, all with the security headers. */
     public HttpHandler frontDoor(Router api) {
-        return new FrontDoor(new AuditFilter(addRoutes(api), config, store),
-                new MetricsHandler(config, monitor, services, store), new StaticFiles());
+        return new SecurityHeaders(new FrontDoor(new AuditFilter(addRoutes(api), config, store),
+                new MetricsHandler(config, monitor, services, store), new StaticFiles()));
     }
 }
