@@ -2,24 +2,24 @@ package dev.cistern.server;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
 import ch.qos.logback.core.util.FileSize;
+import dev.cistern.server.logs.OneLineMessage;
+import dev.cistern.server.logs.ServiceLogs;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 
 /**
  * Logging for {@code cistern serve}, set up in code because the log directory comes from {@code --data}:
- * INFO and above to {@code <data>/logs/cistern.log} (rolled daily or at 50 MB, 14 days and 1 GB kept) and
- * to stderr. The CLI, in the same jar, never calls this and so never writes a log.
+ * INFO and above, one line per event ({@link dev.cistern.server.logs.OneLineMessage}), to
+ * {@code <data>/logs/cistern.log} (rolled daily or at 50 MB, 14 days and 1 GB kept) and to stderr. The CLI, in the same jar, never calls this and so never writes a log.
  */
 public final class LogSetup {
-    private static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36} - %msg%n";
-
     private LogSetup() {
     }
 
@@ -56,11 +56,7 @@ public final class LogSetup {
         root.addAppender(console);
     }
 
-    private static PatternLayoutEncoder encoder(LoggerContext ctx) {
-        PatternLayoutEncoder e = new PatternLayoutEncoder();
-        e.setContext(ctx);
-        e.setPattern(PATTERN);
-        e.start();
-        return e;
+    private static Encoder<ILoggingEvent> encoder(LoggerContext ctx) {
+        return OneLineMessage.encoder(ctx, ServiceLogs.PATTERN);
     }
 }

@@ -2,7 +2,6 @@ package dev.cistern.server.logs;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
@@ -25,7 +24,8 @@ import java.util.Map;
 public final class ServiceLogs {
     /** File name (without ".log") → logger names whose events it collects. */
     public static final Map<String, List<String>> FILES = files();
-    static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36} - %msg%n";
+    /** One line per event ({@link OneLineMessage}), a stack trace after it. */
+    public static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36} - %msg%n";
 
     private ServiceLogs() {
     }
@@ -70,11 +70,7 @@ public final class ServiceLogs {
         rolling.setTotalSizeCap(new FileSize(policy.totalSizeCap()));
         rolling.start();
         file.setRollingPolicy(rolling);
-        PatternLayoutEncoder enc = new PatternLayoutEncoder();
-        enc.setContext(ctx);
-        enc.setPattern(PATTERN);
-        enc.start();
-        file.setEncoder(enc);
+        file.setEncoder(OneLineMessage.encoder(ctx, PATTERN));
         file.start();
         return file;
     }

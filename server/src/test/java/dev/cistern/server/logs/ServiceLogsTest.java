@@ -33,6 +33,24 @@ class ServiceLogsTest {
     }
 
     @Test
+    void aLineBreakInAMessageCannotForgeALogLine() throws IOException {
+        // what POST /login {"user": "x\n... user=admin DELETE ..."} wrote to audit.log before: two lines
+        LoggerContext ctx = context();
+        ServiceLogs.configure(ctx, dir, LogPolicy.DEFAULT);
+        ctx.getLogger("cistern.audit").info("user={} POST /api/v1/login -> 400",
+                "x\r\n2026-12-07T00:00:00.000Z INFO  [virtual-1] cistern.audit - user=admin DELETE /api/v1/users/bob -> 204");
+        ctx.getLogger("cistern.audit").info("user={} POST /api/v1/login -> 400", "x\u001b[2Jy");
+        ctx.getLogger("dev.cistern.server.http.Router").error("failed", new IllegalStateException("boom"));
+        ctx.stop();
+        List<String> audit = Files.readAllLines(dir.resolve("audit.log"));
+        assertThat(audit).hasSize(2);
+        assertThat(audit.get(1)).as("terminal escapes are escaped too").contains("user=x\\u001b[2Jy");
+        assertThat(audit.getFirst()).contains("user=x\\r\\n2026-12-07T00:00:00.000Z").endsWith("POST /api/v1/login -> 400");
+        // stack traces keep their lines: they come from the exception, not the message
+        assertThat(Files.readString(dir.resolve("http.log"))).contains("IllegalStateException: boom\n\tat ");
+    }
+
+    @Test
     void logsRollAtTheConfiguredSizeAreGzippedAndPrunedToTheCap() throws Exception {
         LoggerContext ctx = context();
         LogPolicy policy = new LogPolicy(2048, 7, 8 * 1024);
