@@ -10,7 +10,6 @@ import picocli.CommandLine.Option;
 
 import java.io.Console;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -117,7 +116,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ServerSettings settings = settings();
-        Files.createDirectories(data);
+        String tightened = DataLayout.createPrivate(data);
+        if (tightened != null) out.println("Cistern: " + tightened);
         // first of all: a second server on this directory must change nothing (not the logs, the events,
         // nor the admin's password) before the engine's own lock would refuse it
         try (java.nio.channels.FileChannel lockFile = java.nio.channels.FileChannel.open(data.resolve("cistern.lock"),
