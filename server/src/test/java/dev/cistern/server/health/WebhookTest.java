@@ -46,4 +46,32 @@ class WebhookTest {
             hook.stop(0);
         }
     }
+
+    @Test
+    void aFailedDeliveryIsLoggedWithoutTheWebhooksSecretPath() throws Exception {
+        // operators read the logs over the API; the path of a chat webhook is what lets anyone post to it
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Webhook.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        HttpServer refusing = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        refusing.createContext("/", ex -> {
+            ex.sendResponseHeaders(403, -1);
+            ex.close();
+        });
+        refusing.start();
+        try {
+            String port = String.valueOf(refusing.getAddress().getPort());
+            new Webhook(URI.create("http://127.0.0.1:" + port + "/services/T0/B0/SecretHookToken?key=k123"))
+                    .send(new HealthStore(dir, new MutableClock(), Duration.ofDays(1), 100).raise("x", Alert.Severity.WARNING, "x").orElseThrow());
+            for (int i = 0; i < 100 && logged.list.isEmpty(); i++) Thread.sleep(50);
+            assertThat(logged.list).hasSize(1);
+            String line = logged.list.getFirst().getFormattedMessage();
+            assertThat(line).contains("http://127.0.0.1:" + port + "/...").contains("HTTP 403")
+                    .doesNotContain("SecretHookToken").doesNotContain("k123");
+        } finally {
+            logger.detachAppender(logged);
+            refusing.stop(0);
+        }
+    }
 }
