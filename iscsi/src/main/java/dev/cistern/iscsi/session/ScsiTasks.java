@@ -27,6 +27,8 @@ final class ScsiTasks {
     /** Largest Expected Data Transfer Length accepted for a write: bounds one command's buffer. */
     static final int MAX_WRITE_BYTES = BlockRange.MAX_TRANSFER_BYTES + 4096;
 
+    private static final System.Logger LOG = System.getLogger(ScsiTasks.class.getName());
+
     private final Connection conn;
     private final Map<Integer, WriteTask> pending = new HashMap<>();
     private int nextTtt = 1;
@@ -67,6 +69,12 @@ final class ScsiTasks {
                     null);
             return;
         }
+        String broken = UnsolicitedData.brokenByCommand(conn.params(), p.data().length, edtl);
+        if (broken != null) {
+            LOG.log(System.Logger.Level.INFO, "write task 0x{0} ended: {1}", Integer.toHexString(p.itt()), broken);
+            respond(p.itt(), edtl, false, UnsolicitedData.unexpected(), conn.luns().get(Lun.decode(p.lun())));
+            return;
+        }
         if (!writeData.tryTake(edtl)) {
             // the buffer is taken before any data arrives: writes whose Data-Out never comes must not pile up
             respond(p.itt(), edtl, false, ScsiResponse.status(ScsiStatus.TASK_SET_FULL), null);
@@ -75,10 +83,10 @@ final class ScsiTasks {
         WriteTask t = new WriteTask(p.itt(), p.lun(), cdb, p.getInt(24), read, (int) edtl);
         t.attr = flags & 0x07;
         byte[] imm = p.data();
-        int n = (int) Math.min(imm.length, edtl);
-        System.arraycopy(imm, 0, t.buffer, 0, n);
-        t.received = n;
-        t.unsolicitedDone = (flags & 0x80) != 0;
+        System.arraycopy(imm, 0, t.buffer, 0, imm.length);
+        t.received = imm.length;
+        // with InitialR2T=Yes nothing unsolicited may follow whatever the F bit says: ask for the rest at once
+        t.unsolicitedDone = (flags & 0x80) != 0 || conn.params().initialR2T;
         if (t.complete()) {
             run(t);
         } else {
@@ -112,8 +120,13 @@ final class ScsiTasks {
         if (solicited && (!t.r2tOutstanding || ttt != t.ttt)) {
             throw new ProtocolException("Data-Out for task 0x" + Integer.toHexString(t.itt) + " with unknown TTT");
         }
-        if (!solicited && t.unsolicitedDone) {
-            throw new ProtocolException("unsolicited Data-Out after the unsolicited burst ended");
+        String broken = solicited ? null : UnsolicitedData.brokenByDataOut(conn.params(), t, len);
+        if (broken != null) {
+            LOG.log(System.Logger.Level.INFO, "write task 0x{0} ended: {1}", Integer.toHexString(t.itt), broken);
+            pending.remove(t.itt);
+            writeData.give(t.buffer.length);
+            respond(t.itt, t.buffer.length, false, UnsolicitedData.unexpected(), conn.luns().get(Lun.decode(t.lunField)));
+            return;
         }
         if (dataSn != t.expectedDataSn) {
             // ErrorRecoveryLevel 0 has no way to recover a lost Data-Out: the connection goes

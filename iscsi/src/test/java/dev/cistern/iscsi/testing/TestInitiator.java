@@ -46,6 +46,15 @@ public final class TestInitiator implements AutoCloseable {
 
     /** As {@link #login(String, String, byte[])}, optionally with CRC32C header and data digests. */
     public int login(String initiatorName, String target, byte[] isid, boolean crc) throws Exception {
+        return login(initiatorName, target, isid, crc, Map.of());
+    }
+
+    /**
+     * As {@link #login(String, String, byte[], boolean)}, with {@code operational} replacing or adding
+     * operational keys (ImmediateData, InitialR2T, FirstBurstLength...).
+     */
+    public int login(String initiatorName, String target, byte[] isid, boolean crc, Map<String, String> operational)
+            throws Exception {
         Map<String, String> keys = new LinkedHashMap<>();
         keys.put("InitiatorName", initiatorName);
         keys.put("SessionType", "Normal");
@@ -61,6 +70,7 @@ public final class TestInitiator implements AutoCloseable {
         keys.put("MaxRecvDataSegmentLength", "262144");
         keys.put("InitialR2T", "Yes");
         keys.put("ImmediateData", "Yes");
+        keys.putAll(operational);
         Pdu op = loginPdu(0x80 | (1 << 2) | 3, isid, keys);
         r = exchange(op);
         if (r.getShort(36) == 0 && crc) digests.set(true, true);
@@ -164,6 +174,11 @@ public final class TestInitiator implements AutoCloseable {
 
     public int nextCmdSn() {
         return cmdSn;
+    }
+
+    /** Uses up the next CmdSN, for a PDU the test builds itself. */
+    public int takeCmdSn() {
+        return cmdSn++;
     }
 
     public int expStatSn() {
