@@ -305,9 +305,25 @@ public final class Connection implements Runnable {
      * commands before it arrive (removing it left a gap no command would ever fill, stalling the session).
      */
     boolean dropWaiting(int itt) {
+        return dropWaiting(p -> p.itt() == itt);
+    }
+
+    /**
+     * Aborts the SCSI commands queued ahead of their turn for logical unit {@code lun} (ABORT TASK SET,
+     * CLEAR TASK SET, LOGICAL UNIT RESET), or for every unit when {@code lun} is -1 (target resets). The
+     * function covers the commands with a CmdSN before its own (RFC 7143 11.5.1; an immediate function
+     * carries the next CmdSN, so every command the initiator sent before it): those must not run once
+     * the function has answered. Commands sent after it keep their place.
+     */
+    void dropWaitingCommands(int lun, int tmfCmdSn) {
+        dropWaiting(p -> p.opcode() == Opcode.SCSI_COMMAND && before(p.getInt(24), tmfCmdSn)
+                && (lun == -1 || Lun.decode(p.lun()) == lun));
+    }
+
+    private boolean dropWaiting(java.util.function.Predicate<Pdu> which) {
         boolean found = false;
         for (Map.Entry<Integer, Pdu> e : waiting.entrySet()) {
-            if (e.getValue() != ABORTED && e.getValue().itt() == itt) {
+            if (e.getValue() != ABORTED && which.test(e.getValue())) {
                 tasks.releaseQueued(e.getValue().data().length);
                 e.setValue(ABORTED);
                 found = true;

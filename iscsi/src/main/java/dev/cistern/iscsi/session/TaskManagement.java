@@ -7,8 +7,9 @@ import dev.cistern.iscsi.scsi.LogicalUnit;
 import java.io.IOException;
 
 /**
- * Task management functions (RFC 7143 section 11.5). Commands run to completion on the reader thread,
- * so the only tasks left to abort are those still waiting for Data-Out or queued out of CmdSN order.
+ * Task management functions (RFC 7143 section 11.5). Running commands are waited for, so the only tasks
+ * left to abort are those still waiting for Data-Out or queued out of CmdSN order; ABORT TASK SET, CLEAR
+ * TASK SET and the resets abort both kinds (the queued ones keep their CmdSN, see Connection).
  * Resets clear SPC-2 reservations (persistent ones survive, as SPC-4 requires); a cold reset also drops
  * every session of the target.
  */
@@ -44,6 +45,7 @@ final class TaskManagement {
             case ABORT_TASK_SET, CLEAR_TASK_SET -> {
                 if (!conn.luns().containsKey(lun)) yield NO_LUN;
                 conn.tasks().abortLun(p.lun());
+                conn.dropWaitingCommands(lun, p.getInt(24));
                 yield COMPLETE;
             }
             case CLEAR_ACA -> conn.luns().containsKey(lun) ? COMPLETE : NO_LUN;
@@ -51,11 +53,13 @@ final class TaskManagement {
                 LogicalUnit lu = conn.luns().get(lun);
                 if (lu == null) yield NO_LUN;
                 conn.tasks().abortLun(p.lun());
+                conn.dropWaitingCommands(lun, p.getInt(24));
                 lu.reset();
                 yield COMPLETE;
             }
             case TARGET_WARM_RESET, TARGET_COLD_RESET -> {
                 conn.tasks().abortAll();
+                conn.dropWaitingCommands(-1, p.getInt(24));
                 conn.targetLuns().current(conn.target().iqn()).values().forEach(LogicalUnit::reset);
                 yield COMPLETE;
             }

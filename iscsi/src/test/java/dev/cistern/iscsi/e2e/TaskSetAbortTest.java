@@ -1,0 +1,79 @@
+package dev.cistern.iscsi.e2e;
+
+import dev.cistern.iscsi.IscsiTarget;
+import dev.cistern.iscsi.pdu.Opcode;
+import dev.cistern.iscsi.pdu.Pdu;
+import dev.cistern.iscsi.testing.MemoryTargets;
+import dev.cistern.iscsi.testing.TestInitiator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.net.SocketTimeoutException;
+import java.util.Arrays;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * ABORT TASK SET, CLEAR TASK SET, LOGICAL UNIT RESET and TARGET WARM RESET abort the commands queued
+ * behind a CmdSN hole as well (RFC 7143 11.5.1: every command with a CmdSN before the function's). They
+ * aborted only writes waiting for Data-Out: a queued WRITE ran once the hole filled, after the initiator
+ * had been told its task set was gone.
+ */
+class TaskSetAbortTest {
+    private static final String IQN = "iqn.2026-11.dev.cistern:taskset";
+    private IscsiTarget target;
+
+    @BeforeEach
+    void start() {
+        target = MemoryTargets.start(MemoryTargets.definition(IQN, 1, 16L << 20, null, null, Set.of()));
+    }
+
+    @AfterEach
+    void stop() {
+        target.stop();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 4, 5, 6}) // ABORT TASK SET, CLEAR TASK SET, LOGICAL UNIT RESET, TARGET WARM RESET
+    void queuedCommandsAreAbortedWithoutStallingTheSession(int function) throws Exception {
+        byte[] block = new byte[512];
+        Arrays.fill(block, (byte) 0x99);
+        try (TestInitiator t = new TestInitiator(target.port())) {
+            assertThat(t.login("iqn.2026-11.test:ts" + function, IQN, new byte[]{0x40, 0, 0, 0, 4, (byte) function}))
+                    .isZero();
+            t.socket.setSoTimeout(3000);
+            int sn = t.nextCmdSn();
+            Pdu queued = Pdu.of(Opcode.SCSI_COMMAND).flags(0xa1).itt(801).putInt(20, 512).putInt(24, sn + 1)
+                    .putInt(28, t.expStatSn());
+            queued.putBytes(32, new byte[]{0x2a, 0, 0, 0, 0, 5, 0, 0, 1, 0}).data(block); // WRITE(10) LBA 5
+            t.send(queued); // CmdSN n+1 before n: waits for its turn
+            Pdu tmf = Pdu.of(Opcode.TASK_MGMT_REQUEST).flags(0x80 | function).itt(802).putInt(20, Pdu.NO_TAG)
+                    .putInt(24, sn + 2).putInt(28, t.expStatSn());
+            tmf.bhs()[0] |= 0x40; // immediate: carries the next CmdSN, so it covers n and n+1
+            t.send(tmf);
+            Pdu r = t.read();
+            assertThat(r.opcode()).isEqualTo(Opcode.TASK_MGMT_RESPONSE);
+            assertThat(r.getByte(2)).as("function complete").isZero();
+            byte[] tur = {0, 0, 0, 0, 0, 0};
+            for (int k : new int[]{0, 2}) { // CmdSN n fills the hole; n+2 shows ExpCmdSN moved past n+1
+                Pdu c = Pdu.of(Opcode.SCSI_COMMAND).flags(0x81).itt(810 + k).putInt(24, sn + k)
+                        .putInt(28, t.expStatSn());
+                t.send(c.putBytes(32, tur));
+                Pdu resp = t.read();
+                assertThat(resp.opcode()).isEqualTo(Opcode.SCSI_RESPONSE);
+                assertThat(resp.itt()).as("answer to CmdSN n+" + k).isEqualTo(810 + k);
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("a command after the aborted one was never answered", e);
+        }
+        try (TestInitiator reader = new TestInitiator(target.port())) {
+            assertThat(reader.login("iqn.2026-11.test:reader", IQN, new byte[]{0x40, 0, 0, 0, 5, 1})).isZero();
+            var read = reader.command(0, new byte[]{0x28, 0, 0, 0, 0, 5, 0, 0, 1, 0}, null, 512);
+            assertThat(read.status()).isZero();
+            assertThat(read.data()).as("the aborted WRITE never ran").containsOnly(0);
+        }
+    }
+}
