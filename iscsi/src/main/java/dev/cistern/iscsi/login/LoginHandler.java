@@ -5,9 +5,11 @@ import dev.cistern.iscsi.TargetDefinition;
 import dev.cistern.iscsi.pdu.Opcode;
 import dev.cistern.iscsi.pdu.Pdu;
 
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntSupplier;
 
 /**
@@ -29,6 +31,15 @@ public final class LoginHandler {
     private final OperationalNegotiator negotiator = new OperationalNegotiator(params);
     private final ChapAuthenticator chap = new ChapAuthenticator();
 
+    /**
+     * Keys the initiator may repeat in later PDUs of the login with the same value: who it is and what
+     * it logs in to (libiscsi sends InitiatorName and TargetName again in the operational stage).
+     */
+    private static final Set<String> RESTATABLE = Set.of("InitiatorName", "InitiatorAlias", "TargetName",
+            "SessionType", "AuthMethod");
+
+    /** Every key the initiator sent so far in this login, with its value. */
+    private final Map<String, String> declared = new HashMap<>();
     private boolean first = true;
     private boolean complete;
     private boolean failed;
@@ -65,8 +76,9 @@ public final class LoginHandler {
         try {
             keys = TextParams.parse(req.data());
         } catch (IllegalArgumentException e) {
-            return fail(req, LoginStatus.INITIATOR_ERROR);
+            return fail(req, LoginStatus.INITIATOR_ERROR); // malformed, or a key twice in this PDU
         }
+        if (redeclares(keys)) return fail(req, LoginStatus.INITIATOR_ERROR);
         Map<String, String> answer = new LinkedHashMap<>();
         if (first) {
             first = false;
@@ -97,6 +109,19 @@ public final class LoginHandler {
         }
         resp.data(TextParams.encode(answer));
         return resp;
+    }
+
+    /**
+     * Whether {@code keys} negotiates or declares again a key of an earlier PDU of this login, which RFC
+     * 7143 section 6.2 makes a protocol error the target answers with Initiator Error. Restating who is
+     * logging in to what with the same value is tolerated.
+     */
+    private boolean redeclares(Map<String, String> keys) {
+        for (Map.Entry<String, String> e : keys.entrySet()) {
+            String before = declared.putIfAbsent(e.getKey(), e.getValue());
+            if (before != null && !(RESTATABLE.contains(e.getKey()) && before.equals(e.getValue()))) return true;
+        }
+        return false;
     }
 
     /** First PDU: who is logging in to what, and may they. */

@@ -13,8 +13,8 @@ public final class TextParams {
     }
 
     /**
-     * Parses a data segment. Pairs without '=' or with an empty key are malformed and raise
-     * {@link IllegalArgumentException}; a key sent twice keeps its first value.
+     * Parses a data segment. Pairs without '=' or with an empty key are malformed, and a key sent twice
+     * is a protocol error (RFC 7143 section 6.2): both raise {@link IllegalArgumentException}.
      */
     public static Map<String, String> parse(byte[] data) {
         Map<String, String> out = new LinkedHashMap<>();
@@ -25,7 +25,10 @@ public final class TextParams {
                     String pair = new String(data, start, i - start, StandardCharsets.UTF_8);
                     int eq = pair.indexOf('=');
                     if (eq <= 0) throw new IllegalArgumentException("malformed text key-value pair '" + pair + "'");
-                    out.putIfAbsent(pair.substring(0, eq), pair.substring(eq + 1));
+                    String key = pair.substring(0, eq);
+                    if (out.putIfAbsent(key, pair.substring(eq + 1)) != null) {
+                        throw new IllegalArgumentException("text key '" + key + "' sent twice");
+                    }
                 }
                 start = i + 1;
             }

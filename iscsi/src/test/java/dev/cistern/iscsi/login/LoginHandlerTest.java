@@ -148,4 +148,42 @@ class LoginHandlerTest {
         assertThat(Chap.decode("0bAQL/")).containsExactly(1, 2, 0xff);
         assertThat(Chap.encode(new byte[]{1, 2, (byte) 0xff})).isEqualTo("0x0102ff");
     }
+
+    @Test
+    void aKeySentTwiceInOnePduIsAnInitiatorError() {
+        LoginHandler h = handler(target(null, null, Set.of()));
+        Pdu req = request(0, 1, true, Map.of());
+        req.data("InitiatorName=iqn.1994-05.com.example:host1\0TargetName=iqn.2026-11.dev.cistern:t1\0AuthMethod=None\0AuthMethod=CHAP\0"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Pdu r = h.handle(req);
+        assertThat(status(r)).isEqualTo(LoginStatus.INITIATOR_ERROR);
+        assertThat(h.failed()).isTrue();
+    }
+
+    @Test
+    void aKeyNegotiatedAgainInALaterPduIsAnInitiatorError() {
+        LoginHandler h = handler(target(null, null, Set.of()));
+        assertThat(status(h.handle(request(0, 1, true, keys("InitiatorName", INITIATOR, "TargetName", TARGET,
+                "AuthMethod", "None"))))).isZero();
+        assertThat(status(h.handle(request(1, 3, false, keys("MaxBurstLength", "65536"))))).isZero();
+        Pdu r = h.handle(request(1, 3, true, keys("MaxBurstLength", "131072")));
+        assertThat(status(r)).isEqualTo(LoginStatus.INITIATOR_ERROR);
+        assertThat(h.complete()).isFalse();
+    }
+
+    @Test
+    void restatingWhoLogsInToWhatWithTheSameValueIsTolerated() {
+        // libiscsi sends InitiatorName and TargetName again in the operational stage
+        LoginHandler h = handler(target(null, null, Set.of()));
+        assertThat(status(h.handle(request(0, 1, true, keys("InitiatorName", INITIATOR, "TargetName", TARGET,
+                "AuthMethod", "None"))))).isZero();
+        Pdu r = h.handle(request(1, 3, true, keys("InitiatorName", INITIATOR, "TargetName", TARGET,
+                "MaxRecvDataSegmentLength", "65536")));
+        assertThat(status(r)).isZero();
+        assertThat(h.complete()).isTrue();
+        LoginHandler h2 = handler(target(null, null, Set.of()));
+        h2.handle(request(0, 1, true, keys("InitiatorName", INITIATOR, "TargetName", TARGET, "AuthMethod", "None")));
+        Pdu r2 = h2.handle(request(1, 3, true, keys("TargetName", "iqn.2026-11.dev.cistern:other")));
+        assertThat(status(r2)).isEqualTo(LoginStatus.INITIATOR_ERROR);
+    }
 }

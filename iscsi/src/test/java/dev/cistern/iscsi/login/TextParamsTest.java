@@ -12,9 +12,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class TextParamsTest {
 
     @Test
-    void parsesNulSeparatedPairsKeepingOrderAndFirstValue() {
-        byte[] d = "A=1\0B=x=y\0A=2\0\0".getBytes(StandardCharsets.UTF_8);
+    void parsesNulSeparatedPairsKeepingOrder() {
+        byte[] d = "A=1\0B=x=y\0\0".getBytes(StandardCharsets.UTF_8);
         assertThat(TextParams.parse(d)).containsExactly(Map.entry("A", "1"), Map.entry("B", "x=y"));
+    }
+
+    @Test
+    void refusesAKeySentTwice() {
+        // RFC 7143 6.2: a key declared or negotiated twice is a protocol error; the first value used to win
+        assertThatThrownBy(() -> TextParams.parse("A=1\0B=2\0A=2\0".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'A' sent twice");
     }
 
     @Test
