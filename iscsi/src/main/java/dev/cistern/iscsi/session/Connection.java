@@ -54,6 +54,7 @@ public final class Connection implements Runnable {
     private Map<Integer, LogicalUnit> luns = Map.of();
     private ScsiTasks tasks;
     private TaskManagement taskManagement;
+    private TextExchange text;
     private int statSn;
     private int expCmdSn;
 
@@ -149,6 +150,8 @@ public final class Connection implements Runnable {
         }
         tasks = new ScsiTasks(this, memory);
         taskManagement = new TaskManagement(this);
+        SessionInfo session = info;
+        text = new TextExchange(request -> Discovery.answer(request, catalog, session, socket.getLocalSocketAddress()));
         registry.register(this);
         registered = true;
     }
@@ -219,7 +222,11 @@ public final class Connection implements Runnable {
                 if (info.discovery()) reject(p, Reject.PROTOCOL_ERROR);
                 else taskManagement.handle(p);
             }
-            case Opcode.TEXT_REQUEST -> send(Discovery.answer(p, catalog, info, socket.getLocalSocketAddress()), true);
+            case Opcode.TEXT_REQUEST -> {
+                Pdu r = text.handle(p, params.initiatorMaxRecvDataSegment);
+                if (r == null) reject(p, text.rejectReason());
+                else send(r, true);
+            }
             case Opcode.LOGOUT_REQUEST -> logout(p);
             default -> throw new IllegalStateException("not an ordered opcode " + p.opcode());
         }

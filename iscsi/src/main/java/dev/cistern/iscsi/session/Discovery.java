@@ -4,8 +4,6 @@ import dev.cistern.iscsi.SessionInfo;
 import dev.cistern.iscsi.TargetCatalog;
 import dev.cistern.iscsi.TargetDefinition;
 import dev.cistern.iscsi.login.TextParams;
-import dev.cistern.iscsi.pdu.Opcode;
-import dev.cistern.iscsi.pdu.Pdu;
 
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -22,10 +20,11 @@ final class Discovery {
     private Discovery() {
     }
 
-    static Pdu answer(Pdu req, TargetCatalog catalog, SessionInfo session, SocketAddress local) {
+    /** The text answering a whole (possibly reassembled) Text Request's key=value pairs. */
+    static byte[] answer(byte[] request, TargetCatalog catalog, SessionInfo session, SocketAddress local) {
         Map<String, String> keys;
         try {
-            keys = TextParams.parse(req.data());
+            keys = TextParams.parse(request);
         } catch (IllegalArgumentException e) {
             keys = Map.of();
         }
@@ -49,9 +48,7 @@ final class Discovery {
                 out.append(new String(TextParams.encode(nu), java.nio.charset.StandardCharsets.UTF_8));
             }
         }
-        Pdu r = Pdu.of(Opcode.TEXT_RESPONSE).flags(0x80).lun(req.lun()).itt(req.itt()).putInt(20, Pdu.NO_TAG);
-        r.data(out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return r;
+        return out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static String portal(InetSocketAddress a) {

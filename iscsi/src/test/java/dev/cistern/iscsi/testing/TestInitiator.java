@@ -39,7 +39,10 @@ public final class TestInitiator implements AutoCloseable {
         writer = new PduWriter(raw, digests);
     }
 
-    /** Logs in to {@code target} straight to full feature phase; returns the final login status. */
+    /**
+     * Logs in to {@code target} (a discovery session when null) straight to full feature phase; returns
+     * the final login status.
+     */
     public int login(String initiatorName, String target, byte[] isid) throws Exception {
         return login(initiatorName, target, isid, false);
     }
@@ -57,8 +60,12 @@ public final class TestInitiator implements AutoCloseable {
             throws Exception {
         Map<String, String> keys = new LinkedHashMap<>();
         keys.put("InitiatorName", initiatorName);
-        keys.put("SessionType", "Normal");
-        keys.put("TargetName", target);
+        if (target == null) {
+            keys.put("SessionType", "Discovery");
+        } else {
+            keys.put("SessionType", "Normal");
+            keys.put("TargetName", target);
+        }
         keys.put("AuthMethod", "None");
         Pdu sec = loginPdu(0x80 | (0 << 2) | 1, isid, keys);
         Pdu r = exchange(sec);
