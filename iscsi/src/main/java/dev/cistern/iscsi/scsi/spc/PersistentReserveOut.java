@@ -55,6 +55,8 @@ public final class PersistentReserveOut {
             case CONFLICT -> ScsiResponse.status(ScsiStatus.RESERVATION_CONFLICT);
             case INVALID_RELEASE -> throw new CheckCondition(new Sense(Sense.ILLEGAL_REQUEST, 0x26, 0x04));
             case INVALID_PARAMETER -> throw CheckCondition.invalidFieldInParameterList();
+            // SPC-4 5.14.7: the device server has no room for another registration
+            case INSUFFICIENT_RESOURCES -> throw new CheckCondition(new Sense(Sense.ILLEGAL_REQUEST, 0x55, 0x04));
         };
     }
 }

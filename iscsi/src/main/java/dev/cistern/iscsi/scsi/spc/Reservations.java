@@ -22,6 +22,14 @@ public final class Reservations {
     public static final int WRITE_EXCLUSIVE_ALL_REGISTRANTS = 7;
     public static final int EXCLUSIVE_ACCESS_ALL_REGISTRANTS = 8;
 
+    /**
+     * Registrations one logical unit keeps. They outlive sessions and restarts, so without a bound any
+     * initiator allowed on the target could grow the state (and the store) by logging in under new
+     * initiator ports and registering each. 256 is far beyond a cluster's nodes times paths, and a READ
+     * FULL STATUS of that many iSCSI TransportIDs still fits the 64 KiB allocation length.
+     */
+    public static final int MAX_REGISTRATIONS = 256;
+
     private final ReservationStore store;
     /** Initiator port → reservation key, in registration order (READ KEYS lists them that way). */
     private final Map<String, Long> registrations = new LinkedHashMap<>();
@@ -127,7 +135,7 @@ public final class Reservations {
     // ---- persistent reservations: PERSISTENT RESERVE OUT service actions ----
 
     /** Outcome of a PR OUT action: good, conflict, or a sense-worthy error. */
-    public enum Result { GOOD, CONFLICT, INVALID_RELEASE, INVALID_PARAMETER }
+    public enum Result { GOOD, CONFLICT, INVALID_RELEASE, INVALID_PARAMETER, INSUFFICIENT_RESOURCES }
 
     public synchronized Result register(ItNexus nexus, long key, long newKey, boolean ignoreExisting, boolean aptplBit) {
         String port = nexus.initiatorPort();
@@ -135,6 +143,7 @@ public final class Reservations {
         if (current == null) {
             if (!ignoreExisting && key != 0) return Result.CONFLICT;
             if (newKey == 0) return Result.GOOD;
+            if (registrations.size() >= MAX_REGISTRATIONS) return Result.INSUFFICIENT_RESOURCES;
             registrations.put(port, newKey);
         } else {
             if (!ignoreExisting && current != key) return Result.CONFLICT;

@@ -92,4 +92,28 @@ class PersistentReservationsTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ReservationCodec.decode("cistern-pr 9\n".getBytes()))
                 .isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void registrationsAreBoundedWithInsufficientRegistrationResources() {
+        // registrations outlive sessions: initiator ports registering one after another grew them without end
+        for (int i = 0; i < Reservations.MAX_REGISTRATIONS; i++) {
+            ItNexus n = new ItNexus("iqn.1994-05.com.example:h" + i, "400001020304", "iqn.t:x");
+            assertThat(prOut(f, n, 0, 0, 0, 0x1000 + i)).isEqualTo(ScsiStatus.GOOD);
+        }
+        ItNexus extra = new ItNexus("iqn.1994-05.com.example:one-too-many", "400001020304", "iqn.t:x");
+        byte[] p = new byte[24];
+        Bytes.putLong(p, 8, 0xbeef);
+        var r = f.run(extra, cdb(0x5f, 0, 0, 0, 0, 0, 0, 0, 24, 0), p, 0);
+        assertThat(r.status()).isEqualTo(ScsiStatus.CHECK_CONDITION);
+        assertThat(r.sense().key()).isEqualTo(0x05); // ILLEGAL REQUEST
+        assertThat(r.sense().asc()).isEqualTo(0x55);
+        assertThat(r.sense().ascq()).isEqualTo(0x04); // INSUFFICIENT REGISTRATION RESOURCES
+        assertThat(f.lu.reservations().registrations()).hasSize(Reservations.MAX_REGISTRATIONS)
+                .doesNotContainKey(extra.initiatorPort());
+        // a registered port may still change or drop its key, after which another port may register
+        ItNexus first = new ItNexus("iqn.1994-05.com.example:h0", "400001020304", "iqn.t:x");
+        assertThat(prOut(f, first, 0, 0, 0x1000, 0x2000)).isEqualTo(ScsiStatus.GOOD);
+        assertThat(prOut(f, first, 0, 0, 0x2000, 0)).isEqualTo(ScsiStatus.GOOD);
+        assertThat(f.run(extra, cdb(0x5f, 0, 0, 0, 0, 0, 0, 0, 24, 0), p, 0).status()).isEqualTo(ScsiStatus.GOOD);
+    }
 }
