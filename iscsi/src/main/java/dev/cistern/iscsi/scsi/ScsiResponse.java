@@ -34,6 +34,11 @@ public record ScsiResponse(int status, byte[] dataIn, Sense sense, int dataOutWa
         return new ScsiResponse(ScsiStatus.CHECK_CONDITION, NONE, sense, -1);
     }
 
+    /** CHECK CONDITION for a command that asked for {@code bytesWanted} of Data-Out, for the residual. */
+    public static ScsiResponse checkCondition(Sense sense, int bytesWanted) {
+        return new ScsiResponse(ScsiStatus.CHECK_CONDITION, NONE, sense, bytesWanted);
+    }
+
     public static ScsiResponse status(int status) {
         return new ScsiResponse(status, NONE, null, -1);
     }

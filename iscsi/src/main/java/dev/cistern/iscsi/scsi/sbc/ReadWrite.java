@@ -4,6 +4,7 @@ import dev.cistern.iscsi.scsi.CheckCondition;
 import dev.cistern.iscsi.scsi.LogicalUnit;
 import dev.cistern.iscsi.scsi.ScsiRequest;
 import dev.cistern.iscsi.scsi.ScsiResponse;
+import dev.cistern.iscsi.scsi.Sense;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -14,6 +15,8 @@ import java.util.concurrent.locks.Lock;
  * FUA writes, and all writes while the write cache is disabled, are durable before GOOD status.
  */
 public final class ReadWrite {
+    private static final Sense INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT = new Sense(Sense.ILLEGAL_REQUEST, 0x0e, 0x03);
+
     private ReadWrite() {
     }
 
@@ -30,8 +33,16 @@ public final class ReadWrite {
         if (lu.writeProtected()) throw CheckCondition.writeProtected();
         range.checkRange(lu).checkTransferSize(lu);
         int wanted = range.bytes(lu);
-        // write only whole blocks the initiator actually sent (iSCSI EDTL may be shorter than the CDB's length)
-        int have = Math.min(wanted, r.dataOut().length / lu.blockSize() * lu.blockSize());
+        int sent = r.dataOut().length;
+        if (sent < wanted && sent % lu.blockSize() != 0) {
+            // the data ends inside a block: writing the whole blocks before it under GOOD would report the
+            // torn block's bytes as transferred though they were dropped. Nothing is written (FCP-4's
+            // rule for a short FCP_DL, which libiscsi accepts), the residual still says overflow
+            return ScsiResponse.checkCondition(INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT, wanted);
+        }
+        // an iSCSI EDTL shorter than the CDB's length, in whole blocks: RFC 7143 11.4.5.1 residual overflow,
+        // the blocks sent are written and GOOD comes with the overflow residual saying the rest was not
+        int have = Math.min(wanted, sent);
         if (have > 0) {
             boolean durable = range.fua() || !lu.mode().writeCacheEnabled;
             Lock l = lu.atomicity().readLock();

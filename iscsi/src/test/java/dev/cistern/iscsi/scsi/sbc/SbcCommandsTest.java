@@ -174,4 +174,27 @@ class SbcCommandsTest {
         System.arraycopy(naa, 0, p, 24, 16);
         assertSense(f.run(xcopy, p), 0x0a, 0x0d);
     }
+
+    @Test
+    void aWriteWhoseDataEndsInsideABlockWritesNothing() {
+        // iSCSI EDTL of 768 bytes for a 2-block WRITE: the first block was written, the half block dropped,
+        // and GOOD with an overflow residual of 256 told the initiator 768 bytes had gone to the medium
+        ScsiResponse r = f.run(rw10(0x2a, 4, 2), filled(768, 0x6b));
+        assertSense(r, Sense.ILLEGAL_REQUEST, 0x0e);
+        assertThat(r.sense().ascq()).isEqualTo(0x03); // INVALID FIELD IN COMMAND INFORMATION UNIT
+        assertThat(r.dataOutWanted()).as("the transport reports the overflow residual").isEqualTo(1024);
+        byte[] back = f.run(ScsiFixture.A, rw10(0x28, 4, 2), null, 1024).dataIn();
+        assertThat(back).as("nothing written").containsOnly(0);
+    }
+
+    @Test
+    void aWriteWithFewerWholeBlocksThanTheCdbWritesThoseUnderAnOverflowResidual() {
+        // RFC 7143 11.4.5.1 overflow, as libiscsi's Write10Residuals expects: 1 block of 2 sent
+        ScsiResponse r = f.run(rw10(0x2a, 8, 2), filled(512, 0x6c));
+        assertThat(r.status()).isEqualTo(ScsiStatus.GOOD);
+        assertThat(r.dataOutWanted()).isEqualTo(1024);
+        byte[] back = f.run(ScsiFixture.A, rw10(0x28, 8, 2), null, 1024).dataIn();
+        assertThat(java.util.Arrays.copyOfRange(back, 0, 512)).containsOnly(0x6c);
+        assertThat(java.util.Arrays.copyOfRange(back, 512, 1024)).containsOnly(0);
+    }
 }
