@@ -125,7 +125,8 @@ final class ScsiTasks {
             LOG.log(System.Logger.Level.INFO, "write task 0x{0} ended: {1}", Integer.toHexString(t.itt), broken);
             pending.remove(t.itt);
             writeData.give(t.buffer.length);
-            respond(t.itt, t.buffer.length, false, UnsolicitedData.unexpected(), conn.luns().get(Lun.decode(t.lunField)));
+            LogicalUnit lu = conn.luns().get(Lun.decode(t.lunField));
+            respond(t.itt, t.buffer.length, false, UnsolicitedData.unexpected(), lu);
             return;
         }
         if (dataSn != t.expectedDataSn) {

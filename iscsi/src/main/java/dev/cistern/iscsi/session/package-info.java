@@ -8,6 +8,9 @@
  * silently (RFC 7143 4.2.2.1). MaxCmdSN is ExpCmdSN plus the window minus what is queued, so the
  * queue is bounded. Data-Out PDUs are not numbered; they must arrive in order (DataPDUInOrder=Yes)
  * with consecutive DataSNs per sequence, else the connection is dropped (ErrorRecoveryLevel 0).
+ * Write data sent without an R2T must keep to ImmediateData, InitialR2T and FirstBurstLength as
+ * negotiated, else its task ends in CHECK CONDITION with nothing written ({@code UnsolicitedData}).
+ * Text requests and answers may span PDUs ({@code TextExchange}).
  *
  * <h2>Concurrency</h2>
  * Block READ/WRITE/VERIFY commands of SIMPLE tasks to disks run on their own virtual threads, admitted
@@ -32,7 +35,9 @@
  *
  * <h2>Reset and nexus loss</h2>
  * A LUN or target reset releases SPC-2 reservations and queues one UNIT ATTENTION (29h/03h) for every
- * logged-in initiator port of the unit; persistent reservations survive resets and restarts. When a
+ * logged-in initiator port of the unit; persistent reservations survive resets and restarts. ABORT
+ * TASK SET, CLEAR TASK SET and the resets also abort commands queued behind a CmdSN hole whose CmdSN
+ * precedes the function's; each keeps its queue slot, so ExpCmdSN still moves past it. When a
  * connection ends, its initiator port's SPC-2 reservation and pending unit attention go with it.
  */
 package dev.cistern.iscsi.session;

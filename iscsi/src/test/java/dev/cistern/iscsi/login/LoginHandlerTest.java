@@ -153,8 +153,8 @@ class LoginHandlerTest {
     void aKeySentTwiceInOnePduIsAnInitiatorError() {
         LoginHandler h = handler(target(null, null, Set.of()));
         Pdu req = request(0, 1, true, Map.of());
-        req.data("InitiatorName=iqn.1994-05.com.example:host1\0TargetName=iqn.2026-11.dev.cistern:t1\0AuthMethod=None\0AuthMethod=CHAP\0"
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String text = "InitiatorName=" + INITIATOR + "\0TargetName=" + TARGET + "\0AuthMethod=None\0AuthMethod=CHAP\0";
+        req.data(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Pdu r = h.handle(req);
         assertThat(status(r)).isEqualTo(LoginStatus.INITIATOR_ERROR);
         assertThat(h.failed()).isTrue();
