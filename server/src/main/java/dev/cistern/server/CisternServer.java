@@ -6,6 +6,7 @@ import dev.cistern.server.config.ConfigStore;
 import dev.cistern.server.config.PasswordHasher;
 import dev.cistern.server.http.ApiContext;
 import dev.cistern.server.http.HttpService;
+import dev.cistern.server.http.PasswordCheckGate;
 import dev.cistern.server.http.api.Resources;
 import dev.cistern.server.jobs.JobManager;
 import dev.cistern.server.mgmt.Management;
@@ -56,7 +57,7 @@ public final class CisternServer implements AutoCloseable {
         this.jobs = new JobManager(engine::engine, settings.clock());
         this.registry = new ServiceRegistry(settings.clock());
         ApiContext api = new ApiContext(engine::engine, config, jobs, registry, settings.clock(), startedAt, layout.root(),
-                tls.fingerprint());
+                tls.fingerprint(), PasswordCheckGate.standard());
         this.management = new Management(MgmtSettings.load(layout.root().resolve("config").resolve("management.json"), mgmtSettings),
                 layout.root(), engine::engine, config, registry, jobs, tls, settings.clock());
         this.http = new HttpService(new InetSocketAddress(settings.bindAddress(), settings.httpPort()), tls.sslContext(),

@@ -21,7 +21,9 @@ import java.util.function.Function;
  */
 public final class TestServer implements AutoCloseable {
     public final CisternServer server;
+    private final SSLContext ssl;
     private final HttpClient client;
+    private final java.util.Map<String, HttpClient> clientsFrom = new java.util.concurrent.ConcurrentHashMap<>();
 
     public record Reply(int status, JsonNode json, String text, java.net.http.HttpHeaders headers) {
         /** A response header's first value, or null. */
@@ -56,7 +58,7 @@ public final class TestServer implements AutoCloseable {
         try {
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(server.tls().trustStore());
-            SSLContext ssl = SSLContext.getInstance("TLS");
+            ssl = SSLContext.getInstance("TLS");
             ssl.init(null, tmf.getTrustManagers(), null);
             client = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
         } catch (Exception e) {
@@ -79,6 +81,26 @@ public final class TestServer implements AutoCloseable {
     }
 
     public Reply send(String method, String path, String token, String json) {
+        return send(client, method, path, token, json);
+    }
+
+    /**
+     * {@link #send} from another loopback address ("127.0.0.2"...), as a second machine would: the server
+     * listens on 127.0.0.1 and sees the request come from {@code localAddress}.
+     */
+    public Reply sendFrom(String localAddress, String method, String path, String token, String json) {
+        HttpClient c = clientsFrom.computeIfAbsent(localAddress, a -> {
+            try {
+                return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5))
+                        .localAddress(java.net.InetAddress.getByName(a)).build();
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalArgumentException(a, e);
+            }
+        });
+        return send(c, method, path, token, json);
+    }
+
+    private Reply send(HttpClient client, String method, String path, String token, String json) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(30))
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         if (token != null) b.header("Authorization", "Bearer " + token);

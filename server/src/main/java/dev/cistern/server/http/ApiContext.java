@@ -15,7 +15,9 @@ import java.util.function.Supplier;
  * fetch it per request.
  *
  * @param certificateFingerprint SHA-256 of the server's TLS certificate, shown so users can check their pin
+ * @param passwordChecks         the server-wide bound on password checks a client can ask for
  */
 public record ApiContext(Supplier<Engine> engine, ConfigService config, JobManager jobs, ServiceRegistry services,
-                         Clock clock, Instant startedAt, Path dataDir, String certificateFingerprint) {
+                         Clock clock, Instant startedAt, Path dataDir, String certificateFingerprint,
+                         PasswordCheckGate passwordChecks) {
 }

@@ -7,6 +7,7 @@ import dev.cistern.server.config.Principal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -22,15 +23,17 @@ public final class ApiRequest {
     private final Map<String, String> pathParams;
     private final Map<String, String> query;
     private final Principal principal;
+    private final InetAddress client;
     private final InputStream bodyStream;
 
     ApiRequest(String method, String path, Map<String, String> pathParams, String rawQuery, Principal principal,
-               InputStream body) {
+               InetAddress client, InputStream body) {
         this.method = method;
         this.path = path;
         this.pathParams = pathParams;
         this.query = parseQuery(rawQuery);
         this.principal = principal;
+        this.client = client;
         this.bodyStream = body;
     }
 
@@ -57,6 +60,11 @@ public final class ApiRequest {
     /** The caller; null only on PUBLIC routes. */
     public Principal principal() {
         return principal;
+    }
+
+    /** The address the request came from (the peer of the connection: a proxy in front is the client here). */
+    public InetAddress client() {
+        return client;
     }
 
     /** The JSON body as {@code type}; 400 with the parser's reason for a missing, malformed or unknown field. */

@@ -57,6 +57,7 @@ public final class Router implements HttpHandler {
         } catch (ApiException e) {
             status = e.status();
             body = error(e.getMessage());
+            if (e.retryAfterSeconds() > 0) ex.getResponseHeaders().set("Retry-After", Long.toString(e.retryAfterSeconds()));
         } catch (EngineException e) {
             status = ErrorStatus.of(e.reason());
             body = error(e.getMessage());
@@ -88,7 +89,8 @@ public final class Router implements HttpHandler {
             }
             Principal p = authorize(ex, r);
             if (p != null) ex.setAttribute(CALLER, p.user());
-            ApiRequest req = new ApiRequest(method, path, params, ex.getRequestURI().getRawQuery(), p, ex.getRequestBody());
+            ApiRequest req = new ApiRequest(method, path, params, ex.getRequestURI().getRawQuery(), p,
+                    ex.getRemoteAddress().getAddress(), ex.getRequestBody());
             return r.handler().handle(req);
         }
         if (!allowed.isEmpty()) {

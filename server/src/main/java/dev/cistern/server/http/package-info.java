@@ -7,7 +7,11 @@
  * validate, convert and call the engine or the config service.
  *
  * <p>Access: {@code login} and {@code openapi.json} are public; every other route needs a token; monitors
- * may only read; user management is for admins (a user may set its own password). The OpenAPI document is
- * written by hand and a test keeps it equal to the router's routes.
+ * may only read; user management is for admins (a user may set its own password). Password checks, half a
+ * second of CPU each and free to ask for, are bounded before they start: per name
+ * ({@link dev.cistern.server.http.LoginThrottle}), per client address
+ * ({@link dev.cistern.server.http.AddressThrottle}) and server-wide
+ * ({@link dev.cistern.server.http.PasswordCheckGate}); over a bound the answer is 429 with Retry-After. The
+ * OpenAPI document is written by hand and a test keeps it equal to the router's routes.
  */
 package dev.cistern.server.http;

@@ -78,7 +78,8 @@ public final class AuditFilter implements HttpHandler {
         audit.info("user={} POST {} -> {}", who, LOGIN, status);
         if (status == 200) health.event("login", who, "logged in");
         else if (status == 401) health.event("login-failed", who, "wrong user name or password");
-        else if (status == 429) health.event("login-failed", who, "refused: too many failed logins in a row");
+        else if (status == 429) health.event("login-failed", who, "refused before the password check: too many failed logins"
+                + " (for the name or from the address) or too many logins at once");
     }
 
     private String caller(HttpExchange ex) {

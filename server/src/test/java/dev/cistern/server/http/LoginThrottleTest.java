@@ -39,4 +39,13 @@ class LoginThrottleTest {
         throttle.failed("admin");
         assertThatCode(() -> throttle.check("admin")).doesNotThrowAnyException();
     }
+
+    /** A spray of names tried once each must not push a name out of its back-off (which would reset it). */
+    @Test
+    void sprayingNamesDoesNotEvictANameInBackOff() {
+        for (int i = 0; i < 4; i++) throttle.failed("admin");
+        assertThatThrownBy(() -> throttle.check("admin")).isInstanceOf(ApiException.class);
+        for (int i = 0; i <= LoginThrottle.MAX_TRACKED; i++) throttle.failed("spray-" + i);
+        assertThatThrownBy(() -> throttle.check("admin")).hasMessageStartingWith("too many failed logins for user 'admin' (4 in a row)");
+    }
 }

@@ -25,7 +25,8 @@ class OpenApiDocumentTest {
     @Test
     void documentAndRouterAgree() throws Exception {
         ConfigService config = new ConfigService(new ConfigStore(dir.resolve("c.json")), new PasswordHasher(1), Clock.systemUTC());
-        Router router = Resources.router(new ApiContext(null, config, null, null, Clock.systemUTC(), null, dir, "fp"));
+        Router router = Resources.router(new ApiContext(null, config, null, null, Clock.systemUTC(), null, dir, "fp",
+                PasswordCheckGate.standard()));
         JsonNode doc = Json.mapper().readTree(getClass().getResourceAsStream("/dev/cistern/server/http/openapi.json"));
 
         Set<String> routed = new TreeSet<>();

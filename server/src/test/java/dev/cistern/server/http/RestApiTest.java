@@ -77,7 +77,32 @@ class RestApiTest {
         Reply r = t.send("POST", "/api/v1/login", null, "{\"user\":\"ghost\",\"password\":\"guess-6\"}");
         assertThat(r.status()).isEqualTo(429);
         assertThat(r.error()).startsWith("too many failed logins for user 'ghost' (6 in a row); try again in ");
+        assertThat(r.header("Retry-After")).matches("[1-9][0-9]*");
         assertThat(t.login("monitor")).startsWith("cst_");
+    }
+
+    /**
+     * One address spraying unknown names runs out of failed logins, and from then on its logins are refused
+     * before any password is checked, with the same answer for an existing name (even with its right password)
+     * as for an unknown one; other addresses are not affected.
+     */
+    @Test
+    void anAddressSprayingNamesIsRefusedAlikeForExistingAndUnknownNames() {
+        String from = "127.0.0.9";
+        for (int i = 0; i < 30; i++) {
+            assertThat(t.sendFrom(from, "POST", "/api/v1/login", null, "{\"user\":\"spray-" + i + "\",\"password\":\"guess-guess\"}").status())
+                    .isEqualTo(401);
+        }
+        Reply known = t.sendFrom(from, "POST", "/api/v1/login", null, "{\"user\":\"admin\",\"password\":\"password-admin\"}");
+        Reply unknown = t.sendFrom(from, "POST", "/api/v1/login", null, "{\"user\":\"nobody\",\"password\":\"password-admin\"}");
+        assertThat(known.status()).isEqualTo(429);
+        assertThat(known.error()).isEqualTo("too many failed logins from 127.0.0.9 (allowance of 30 used up, one more every 10 s);"
+                + " try again in 10 s").isEqualTo(unknown.error());
+        assertThat(known.header("Retry-After")).isEqualTo("10").isEqualTo(unknown.header("Retry-After"));
+        assertThat(t.login("admin")).startsWith("cst_");
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(t.sendFrom(from, "POST", "/api/v1/login", null, "{\"user\":\"admin\",\"password\":\"password-admin\"}").status())
+                .isEqualTo(200);
     }
 
     @Test

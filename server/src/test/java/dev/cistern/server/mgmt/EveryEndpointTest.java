@@ -8,6 +8,7 @@ import dev.cistern.server.TestServer.Reply;
 import dev.cistern.server.config.Role;
 import dev.cistern.server.http.Access;
 import dev.cistern.server.http.ApiContext;
+import dev.cistern.server.http.PasswordCheckGate;
 import dev.cistern.server.http.Route;
 import dev.cistern.server.http.Router;
 import dev.cistern.server.http.api.Resources;
@@ -78,7 +79,8 @@ class EveryEndpointTest {
     private static List<Route> routes(TestServer t) {
         var s = t.server;
         Router router = Resources.router(new ApiContext(() -> s.engine().engine(), s.config(), s.jobs(), s.services(),
-                s.settings().clock(), s.settings().clock().instant(), s.layout().root(), s.tls().fingerprint()));
+                s.settings().clock(), s.settings().clock().instant(), s.layout().root(), s.tls().fingerprint(),
+                PasswordCheckGate.standard()));
         return s.management().addRoutes(router).routes();
     }
 

@@ -4,18 +4,23 @@ import dev.cistern.server.config.ConfigException;
 import dev.cistern.server.config.ConfigService;
 import dev.cistern.server.config.LoginResult;
 import dev.cistern.server.http.Access;
+import dev.cistern.server.http.AddressThrottle;
 import dev.cistern.server.http.ApiContext;
 import dev.cistern.server.http.ApiException;
 import dev.cistern.server.http.ApiRequest;
 import dev.cistern.server.http.LoginThrottle;
+import dev.cistern.server.http.PasswordCheckGate;
 import dev.cistern.server.http.Response;
 import dev.cistern.server.http.Router;
 
 import java.time.Duration;
 
 /**
- * {@code POST /login} trades a user name and password for a bearer token (repeated failures for one name are
- * throttled by {@link LoginThrottle}); {@code POST /logout} revokes it.
+ * {@code POST /login} trades a user name and password for a bearer token; {@code POST /logout} revokes it.
+ * Before a password is checked, three limits may refuse the login with 429 and {@code Retry-After}, none of
+ * which depends on whether the name exists: repeated failures for the name ({@link LoginThrottle}), failed
+ * logins from the client's address ({@link AddressThrottle}), and the server-wide bound on password checks
+ * running at once ({@link PasswordCheckGate}).
  */
 final class LoginResource implements Resource {
     static final Duration DEFAULT_TTL = Duration.ofHours(12);
@@ -25,10 +30,12 @@ final class LoginResource implements Resource {
 
     private final ApiContext ctx;
     private final LoginThrottle throttle;
+    private final AddressThrottle addresses;
 
     LoginResource(ApiContext ctx) {
         this.ctx = ctx;
         this.throttle = LoginThrottle.standard(ctx.clock());
+        this.addresses = AddressThrottle.standard(ctx.clock());
     }
 
     @Override
@@ -47,14 +54,22 @@ final class LoginResource implements Resource {
             throw ApiException.badRequest("invalid user name '" + ConfigService.clip(body.user()) + "'");
         }
         Duration ttl = body.ttlSeconds() == null ? DEFAULT_TTL : Duration.ofSeconds(body.ttlSeconds());
-        throttle.check(body.user());
+        String client = AddressThrottle.key(req.client());
+        boolean wrongPassword = false;
         try {
-            LoginResult r = ctx.config().login(body.user(), body.password(), ttl);
-            throttle.succeeded(body.user());
-            return Response.ok(r);
-        } catch (ConfigException e) {
-            if (e.kind() == ConfigException.Kind.UNAUTHORIZED) throttle.failed(body.user());
-            throw e;
+            throttle.check(body.user());
+            addresses.take(client);
+            try (PasswordCheckGate.Permit ignored = ctx.passwordChecks().enter(client)) {
+                LoginResult r = ctx.config().login(body.user(), body.password(), ttl);
+                throttle.succeeded(body.user());
+                return Response.ok(r);
+            } catch (ConfigException e) {
+                wrongPassword = e.kind() == ConfigException.Kind.UNAUTHORIZED;
+                if (wrongPassword) throttle.failed(body.user());
+                throw e;
+            } finally {
+                if (!wrongPassword) addresses.giveBack(client);
+            }
         } finally {
             java.util.Arrays.fill(body.password(), '\0');
         }

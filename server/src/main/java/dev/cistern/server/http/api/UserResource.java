@@ -5,9 +5,11 @@ import dev.cistern.server.config.Role;
 import dev.cistern.server.config.User;
 import dev.cistern.server.frontend.S3Keys;
 import dev.cistern.server.http.Access;
+import dev.cistern.server.http.AddressThrottle;
 import dev.cistern.server.http.ApiContext;
 import dev.cistern.server.http.ApiException;
 import dev.cistern.server.http.ApiRequest;
+import dev.cistern.server.http.PasswordCheckGate;
 import dev.cistern.server.http.Response;
 import dev.cistern.server.http.Router;
 
@@ -82,8 +84,11 @@ final class UserResource implements Resource {
                 if (b.currentPassword() == null) {
                     throw ApiException.badRequest("changing your own password needs your current one: send 'currentPassword'");
                 }
-                if (!ctx.config().checkPassword(name, b.currentPassword())) {
-                    throw ApiException.forbidden("the current password is wrong; nothing was changed");
+                // any user may ask for this check, so it counts against the server-wide bound like a login
+                try (PasswordCheckGate.Permit ignored = ctx.passwordChecks().enter(AddressThrottle.key(req.client()))) {
+                    if (!ctx.config().checkPassword(name, b.currentPassword())) {
+                        throw ApiException.forbidden("the current password is wrong; nothing was changed");
+                    }
                 }
             }
             ctx.config().setPassword(name, b.password());

@@ -1,0 +1,59 @@
+package dev.cistern.server.http;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PasswordCheckGateTest {
+    @Test
+    void checksBeyondTheRunningAndWaitingPlacesAreRefusedAtOnce() throws Exception {
+        PasswordCheckGate gate = new PasswordCheckGate(1, 1, 2, Duration.ofSeconds(10));
+        PasswordCheckGate.Permit first = gate.enter("10.0.0.1");
+        try (ExecutorService pool = Executors.newSingleThreadExecutor()) {
+            CompletableFuture<PasswordCheckGate.Permit> second = CompletableFuture.supplyAsync(() -> gate.enter("10.0.0.2"), pool);
+            while (gate.waiting() == 0) Thread.sleep(1);
+            assertThatThrownBy(() -> gate.enter("10.0.0.3"))
+                    .isInstanceOf(ApiException.class)
+                    .hasMessage("the server is busy checking other logins' passwords (1 at once, 1 more waiting); try again in 1 s")
+                    .satisfies(e -> {
+                        assertThat(((ApiException) e).status()).isEqualTo(429);
+                        assertThat(((ApiException) e).retryAfterSeconds()).isEqualTo(1);
+                    });
+            assertThat(second).isNotDone();
+            first.close();
+            second.get(5, TimeUnit.SECONDS).close();
+        }
+        gate.enter("10.0.0.3").close();
+    }
+
+    @Test
+    void oneClientHoldsAtMostItsShareOfThePlaces() {
+        PasswordCheckGate gate = new PasswordCheckGate(4, 4, 2, Duration.ofSeconds(10));
+        PasswordCheckGate.Permit a = gate.enter("10.0.0.1");
+        gate.enter("10.0.0.1");
+        assertThatThrownBy(() -> gate.enter("10.0.0.1"))
+                .hasMessage("too many password checks at once from 10.0.0.1 (2 in progress, at most 2); try again in 1 s, after they finish");
+        gate.enter("10.0.0.2").close();  // others still get in
+        a.close();
+        a.close();                       // a second close gives back nothing more
+        gate.enter("10.0.0.1");
+        assertThatThrownBy(() -> gate.enter("10.0.0.1")).isInstanceOf(ApiException.class);
+    }
+
+    @Test
+    void aWaitThatRunsOutIsRefusedAndLeavesNoPlaceTaken() {
+        PasswordCheckGate gate = new PasswordCheckGate(1, 1, 1, Duration.ofMillis(50));
+        PasswordCheckGate.Permit first = gate.enter("10.0.0.1");
+        assertThatThrownBy(() -> gate.enter("10.0.0.2")).hasMessageStartingWith("the server is busy");
+        assertThat(gate.waiting()).isZero();
+        first.close();
+        gate.enter("10.0.0.2").close();
+    }
+}
