@@ -30,6 +30,22 @@ public final class OperationalNegotiator {
             String answer = answer(key, e.getValue());
             if (answer != null) response.put(key, answer);
         }
+        capFirstBurst(response);
+    }
+
+    /**
+     * FirstBurstLength must not exceed MaxBurstLength (RFC 7143 section 13.14), yet each is negotiated
+     * on its own (and either may keep its default), so the pair can come out inverted: FirstBurstLength
+     * is then lowered to MaxBurstLength, in the answer too when this PDU negotiated it. A value answered
+     * in an earlier PDU of the login cannot be negotiated again; the target just holds the initiator to
+     * the lower one, which a conforming initiator keeps to anyway (no sequence exceeds MaxBurstLength).
+     */
+    private void capFirstBurst(Map<String, String> response) {
+        if (params.firstBurstLength <= params.maxBurstLength) return;
+        params.firstBurstLength = params.maxBurstLength;
+        if (response.containsKey("FirstBurstLength") && !response.get("FirstBurstLength").equals("Reject")) {
+            response.put("FirstBurstLength", Integer.toString(params.firstBurstLength));
+        }
     }
 
     private String answer(String key, String v) {

@@ -140,4 +140,15 @@ class UnsolicitedDataTest {
             assertThat(read.data()).containsOnly(0x77);
         }
     }
+
+    @Test
+    void firstBurstLengthAboveMaxBurstLengthCountsAsMaxBurstLength() throws Exception {
+        try (TestInitiator t = session(Map.of("InitialR2T", "No", "FirstBurstLength", "8192",
+                "MaxBurstLength", "4096"))) {
+            t.send(write(t, 906, false, new byte[0]));
+            t.send(unsolicitedDataOut(t, 906, 0, 8192)); // within the FirstBurstLength asked, beyond MaxBurstLength
+            assertUnexpectedUnsolicitedData(t, 906);
+            assertNothingWritten(t);
+        }
+    }
 }

@@ -186,4 +186,21 @@ class LoginHandlerTest {
         Pdu r2 = h2.handle(request(1, 3, true, keys("TargetName", "iqn.2026-11.dev.cistern:other")));
         assertThat(status(r2)).isEqualTo(LoginStatus.INITIATOR_ERROR);
     }
+
+    @Test
+    void firstBurstLengthIsCappedAtMaxBurstLength() {
+        // RFC 7143 13.14: FirstBurstLength MUST NOT exceed MaxBurstLength; it was negotiated on its own
+        LoginHandler h = handler(target(null, null, Set.of()));
+        h.handle(request(0, 1, true, keys("InitiatorName", INITIATOR, "TargetName", TARGET, "AuthMethod", "None")));
+        Pdu r = h.handle(request(1, 3, true, keys("FirstBurstLength", "65536", "MaxBurstLength", "16384")));
+        assertThat(status(r)).isZero();
+        assertThat(TextParams.parse(r.data())).containsEntry("MaxBurstLength", "16384")
+                .containsEntry("FirstBurstLength", "16384");
+        assertThat(h.params().firstBurstLength).isEqualTo(16384);
+        LoginHandler defaults = handler(target(null, null, Set.of()));
+        defaults.handle(request(0, 1, true, keys("InitiatorName", INITIATOR, "TargetName", TARGET,
+                "AuthMethod", "None")));
+        defaults.handle(request(1, 3, true, keys("MaxBurstLength", "8192"))); // FirstBurstLength left at 65536
+        assertThat(defaults.params().firstBurstLength).isEqualTo(8192);
+    }
 }
