@@ -42,6 +42,13 @@ public final class Connection implements Runnable {
     private final TargetLuns targetLuns;
     private final DigestSettings digests = new DigestSettings();
     private final TreeMap<Integer, Pdu> waiting = new TreeMap<>(Integer::compareUnsigned);
+    /**
+     * By LUN (-1: every LUN), the CmdSN of an immediate ABORT TASK SET, CLEAR TASK SET or reset that
+     * answered while ExpCmdSN was still behind it: a command numbered before it that arrives only now
+     * (filling a CmdSN hole) belongs to the aborted task set and must not run. An entry goes once
+     * ExpCmdSN reaches its CmdSN: no command before it can arrive any more (it would be out of window).
+     */
+    private final Map<Integer, Integer> abortedBefore = new java.util.HashMap<>();
     private PduWriter writer;
     private volatile SessionInfo info;
     private volatile boolean closing;
@@ -192,13 +199,14 @@ public final class Connection implements Runnable {
         int ahead = cmdSn - expCmdSn;
         if (ahead == 0) {
             expCmdSn++;
-            execute(p);
+            if (!abortedLate(p)) execute(p);
             while (!closing && !waiting.isEmpty() && waiting.firstKey() == expCmdSn) {
                 Pdu next = waiting.pollFirstEntry().getValue();
                 expCmdSn++;
                 tasks.releaseQueued(next.data().length);
-                if (next != ABORTED) execute(next);
+                if (next != ABORTED && !abortedLate(next)) execute(next);
             }
+            abortedBefore.values().removeIf(sn -> !before(expCmdSn, sn));
         } else if (ahead > 0 && ahead < LoginHandler.CMD_WINDOW && !waiting.containsKey(cmdSn)) {
             // a queued command's data counts as write data: 63 of them with 256 KiB each, on a few dozen
             // connections leaving a CmdSN hole, ran a 1 GiB server out of heap
@@ -209,6 +217,15 @@ public final class Connection implements Runnable {
             waiting.put(cmdSn, p);
         }
         // else: outside the window, silently ignored (RFC 7143 section 4.2.2.1)
+    }
+
+    /** Whether {@code p}, a command now taking its CmdSN turn, was covered by a task-set function before it came. */
+    private boolean abortedLate(Pdu p) {
+        if (p.opcode() != Opcode.SCSI_COMMAND || abortedBefore.isEmpty()) return false;
+        int cmdSn = p.getInt(24);
+        Integer all = abortedBefore.get(-1);
+        Integer unit = abortedBefore.get(Lun.decode(p.lun()));
+        return all != null && before(cmdSn, all) || unit != null && before(cmdSn, unit);
     }
 
     private void execute(Pdu p) throws IOException, ProtocolException {
@@ -320,11 +337,13 @@ public final class Connection implements Runnable {
      * CLEAR TASK SET, LOGICAL UNIT RESET), or for every unit when {@code lun} is -1 (target resets). The
      * function covers the commands with a CmdSN before its own (RFC 7143 11.5.1; an immediate function
      * carries the next CmdSN, so every command the initiator sent before it): those must not run once
-     * the function has answered. Commands sent after it keep their place.
+     * the function has answered. Commands sent after it keep their place. Those before it not yet
+     * received (behind a CmdSN hole) are aborted when they come ({@link #abortedBefore}).
      */
     void dropWaitingCommands(int lun, int tmfCmdSn) {
         dropWaiting(p -> p.opcode() == Opcode.SCSI_COMMAND && before(p.getInt(24), tmfCmdSn)
                 && (lun == -1 || Lun.decode(p.lun()) == lun));
+        if (before(expCmdSn, tmfCmdSn)) abortedBefore.merge(lun, tmfCmdSn, (a, b) -> before(a, b) ? b : a);
     }
 
     private boolean dropWaiting(java.util.function.Predicate<Pdu> which) {

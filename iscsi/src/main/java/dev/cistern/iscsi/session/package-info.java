@@ -37,7 +37,9 @@
  * A LUN or target reset releases SPC-2 reservations and queues one UNIT ATTENTION (29h/03h) for every
  * logged-in initiator port of the unit; persistent reservations survive resets and restarts. ABORT
  * TASK SET, CLEAR TASK SET and the resets also abort commands queued behind a CmdSN hole whose CmdSN
- * precedes the function's; each keeps its queue slot, so ExpCmdSN still moves past it. When a
+ * precedes the function's; each keeps its queue slot, so ExpCmdSN still moves past it. A command
+ * before an immediate function that arrives only after it (the one filling the CmdSN hole) is aborted
+ * when its turn comes, without a response, as it would have been had it come in time. When a
  * connection ends, its initiator port's SPC-2 reservation and pending unit attention go with it.
  */
 package dev.cistern.iscsi.session;
