@@ -199,12 +199,15 @@ public final class Connection implements Runnable {
         int ahead = cmdSn - expCmdSn;
         if (ahead == 0) {
             expCmdSn++;
-            if (!abortedLate(p)) execute(p);
+            if (abortedLate(p)) tasks.abortQueued(p.itt());
+            else execute(p);
             while (!closing && !waiting.isEmpty() && waiting.firstKey() == expCmdSn) {
                 Pdu next = waiting.pollFirstEntry().getValue();
                 expCmdSn++;
                 tasks.releaseQueued(next.data().length);
-                if (next != ABORTED && !abortedLate(next)) execute(next);
+                if (next == ABORTED) continue;
+                if (abortedLate(next)) tasks.abortQueued(next.itt());
+                else execute(next);
             }
             abortedBefore.values().removeIf(sn -> !before(expCmdSn, sn));
         } else if (ahead > 0 && ahead < LoginHandler.CMD_WINDOW && !waiting.containsKey(cmdSn)) {
@@ -319,6 +322,16 @@ public final class Connection implements Runnable {
         return a - b < 0;
     }
 
+    /** Whether a write command with task tag {@code itt} is queued for its CmdSN turn (its Data-Out is kept). */
+    boolean queuedWrite(int itt) {
+        for (Pdu p : waiting.values()) {
+            if (p != ABORTED && p.opcode() == Opcode.SCSI_COMMAND && p.itt() == itt && (p.flags() & 0x20) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     int expCmdSn() {
         return expCmdSn;
     }
@@ -351,6 +364,7 @@ public final class Connection implements Runnable {
         for (Map.Entry<Integer, Pdu> e : waiting.entrySet()) {
             if (e.getValue() != ABORTED && which.test(e.getValue())) {
                 tasks.releaseQueued(e.getValue().data().length);
+                if (e.getValue().opcode() == Opcode.SCSI_COMMAND) tasks.abortQueued(e.getValue().itt());
                 e.setValue(ABORTED);
                 found = true;
             }

@@ -15,6 +15,7 @@ import dev.cistern.iscsi.scsi.spc.SpcCommands;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,14 +44,27 @@ final class ScsiTasks {
      * thread with it), one that does not fit the target's is answered TASK SET FULL.
      */
     private final DataBudget readData;
+    /** Unsolicited Data-Out that came for commands still queued for their CmdSN, in {@link #writeData}. */
+    private final QueuedDataOut queuedData;
 
     ScsiTasks(Connection conn, CommandMemory memory) {
         this.conn = conn;
         this.writeData = new DataBudget(DataBudget.CONNECTION_LIMIT, memory.writes);
         this.readData = new DataBudget(DataBudget.CONNECTION_LIMIT, memory.reads);
+        this.queuedData = new QueuedDataOut(writeData);
     }
 
-    void command(Pdu p) throws IOException {
+    /**
+     * A SCSI command taking its CmdSN turn. Data-Out that came for it while it was queued is applied
+     * as if it came now; if the command ends before needing it, it is dropped.
+     */
+    void command(Pdu p) throws IOException, ProtocolException {
+        List<QueuedDataOut.Held> early = queuedData.take(p.itt());
+        start(p);
+        for (QueuedDataOut.Held h : early) dataOut(h.pdu(), h.corrupt());
+    }
+
+    private void start(Pdu p) throws IOException {
         int flags = p.flags();
         boolean read = (flags & 0x40) != 0;
         boolean write = (flags & 0x20) != 0;
@@ -111,9 +125,17 @@ final class ScsiTasks {
 
     private void dataOut(Pdu p, boolean corrupt) throws IOException, ProtocolException {
         WriteTask t = pending.get(p.itt());
-        if (t == null) return; // aborted, or data for a command already refused: nothing waits for it
         int ttt = p.getInt(20);
         boolean solicited = ttt != Pdu.NO_TAG;
+        if (t == null) {
+            if (!solicited && conn.queuedWrite(p.itt())) {
+                if (!queuedData.hold(p, corrupt)) {
+                    throw new ProtocolException("Data-Out for commands queued ahead of CmdSN "
+                            + Integer.toUnsignedString(conn.expCmdSn()) + " holds more data than the target buffers");
+                }
+            }
+            return; // else aborted, or data for a command already refused: nothing waits for it
+        }
         int dataSn = p.getInt(36);
         int offset = p.getInt(40);
         int len = p.data().length;
@@ -182,6 +204,11 @@ final class ScsiTasks {
         writeData.give(bytes);
     }
 
+    /** A command queued for its CmdSN was aborted: the Data-Out kept for it goes. */
+    void abortQueued(int itt) {
+        queuedData.take(itt);
+    }
+
     boolean abort(int itt) {
         WriteTask t = pending.remove(itt);
         if (t == null) return false;
@@ -214,6 +241,7 @@ final class ScsiTasks {
     /** The connection ended: writes still waiting for data give their budget back, running commands stop. */
     void shutdown() {
         abortAll();
+        queuedData.clear();
         workers.shutdownNow();
     }
 

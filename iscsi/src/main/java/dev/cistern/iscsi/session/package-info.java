@@ -8,6 +8,9 @@
  * silently (RFC 7143 4.2.2.1). MaxCmdSN is ExpCmdSN plus the window minus what is queued, so the
  * queue is bounded. Data-Out PDUs are not numbered; they must arrive in order (DataPDUInOrder=Yes)
  * with consecutive DataSNs per sequence, else the connection is dropped (ErrorRecoveryLevel 0).
+ * Unsolicited Data-Out of a write still queued for its CmdSN is kept, in the write budget, until the
+ * write runs ({@code QueuedDataOut}); more than the budget takes drops the connection, as queued
+ * commands do.
  * Write data sent without an R2T must keep to ImmediateData, InitialR2T and FirstBurstLength as
  * negotiated, else its task ends in CHECK CONDITION with nothing written ({@code UnsolicitedData}).
  * Text requests and answers may span PDUs ({@code TextExchange}).

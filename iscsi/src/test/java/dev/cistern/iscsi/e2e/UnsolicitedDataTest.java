@@ -151,4 +151,33 @@ class UnsolicitedDataTest {
             assertNothingWritten(t);
         }
     }
+
+    /**
+     * Unsolicited Data-Out of a command still queued behind a CmdSN hole was dropped: with F=0 the command
+     * then waited for it forever, holding its write buffer.
+     */
+    @Test
+    void unsolicitedDataOutOfACommandQueuedForItsCmdSnIsKept() throws Exception {
+        try (TestInitiator t = session(Map.of("InitialR2T", "No", "FirstBurstLength", "8192"))) {
+            int sn = t.nextCmdSn();
+            Pdu w = Pdu.of(Opcode.SCSI_COMMAND).flags(0x21).itt(907).putInt(20, 8192).putInt(24, sn + 1)
+                    .putInt(28, t.expStatSn());
+            t.send(w.putBytes(32, WRITE_16_BLOCKS)); // CmdSN n+1 before n: queued
+            t.send(unsolicitedDataOut(t, 907, 0, 8192));
+            Pdu tur = Pdu.of(Opcode.SCSI_COMMAND).flags(0x81).itt(908).putInt(24, sn).putInt(28, t.expStatSn());
+            t.send(tur.putBytes(32, new byte[6])); // fills the hole
+            t.takeCmdSn();
+            t.takeCmdSn();
+            java.util.Set<Integer> answered = new java.util.HashSet<>();
+            for (int i = 0; i < 2; i++) {
+                Pdu r = t.read();
+                assertThat(r.opcode()).isEqualTo(Opcode.SCSI_RESPONSE);
+                assertThat(r.getByte(3)).as("status of 0x" + Integer.toHexString(r.itt())).isZero();
+                answered.add(r.itt());
+            }
+            assertThat(answered).containsExactlyInAnyOrder(907, 908);
+            var read = t.command(0, new byte[]{0x28, 0, 0, 0, 0, 0, 0, 0, 16, 0}, null, 8192);
+            assertThat(read.data()).containsOnly(0x77);
+        }
+    }
 }
