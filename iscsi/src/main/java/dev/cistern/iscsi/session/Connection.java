@@ -49,6 +49,12 @@ public final class Connection implements Runnable {
      * ExpCmdSN reaches its CmdSN: no command before it can arrive any more (it would be out of window).
      */
     private final Map<Integer, Integer> abortedBefore = new java.util.HashMap<>();
+    /**
+     * Units another session reset (LOGICAL UNIT RESET, TARGET WARM RESET): this connection's tasks for
+     * them are aborted by its reader thread before it handles its next PDU, the only thread that touches
+     * them. A set, so resets repeated while this connection reads nothing cannot pile up.
+     */
+    private final java.util.Set<LogicalUnit> resetElsewhere = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private PduWriter writer;
     private volatile SessionInfo info;
     private volatile boolean closing;
@@ -169,12 +175,14 @@ public final class Connection implements Runnable {
             try {
                 p = reader.read();
             } catch (DataDigestException e) {
+                abortTasksOfUnitsResetElsewhere();
                 reject(e.pdu(), Reject.DATA_DIGEST_ERROR);
                 keepalive.received(e.pdu());
                 if (e.pdu().opcode() == Opcode.DATA_OUT && !info.discovery()) tasks.corruptDataOut(e.pdu());
                 continue;
             }
             if (p == null) return;
+            abortTasksOfUnitsResetElsewhere();
             keepalive.received(p);
             switch (p.opcode()) {
                 case Opcode.DATA_OUT -> {
@@ -205,6 +213,7 @@ public final class Connection implements Runnable {
                 Pdu next = waiting.pollFirstEntry().getValue();
                 expCmdSn++;
                 tasks.releaseQueued(next.data().length);
+                abortTasksOfUnitsResetElsewhere();
                 if (next == ABORTED) continue;
                 if (abortedLate(next)) tasks.abortQueued(next.itt());
                 else execute(next);
@@ -220,6 +229,34 @@ public final class Connection implements Runnable {
             waiting.put(cmdSn, p);
         }
         // else: outside the window, silently ignored (RFC 7143 section 4.2.2.1)
+    }
+
+    /**
+     * Another session reset {@code lu}, to which this session may have tasks: SAM-5 has a reset abort
+     * every task of the unit, whichever I_T nexus sent it (they learn of it from the UNIT ATTENTION the
+     * reset queued for them). Safe from any thread; takes effect before this connection's next PDU is
+     * handled. Commands of this connection already running finish: waiting for them would make the
+     * resetting session wait on this one's initiator, which may not be reading its Data-In.
+     */
+    void unitResetElsewhere(LogicalUnit lu) {
+        if (tasks != null && luns.containsValue(lu)) resetElsewhere.add(lu);
+    }
+
+    /**
+     * Aborts, without responses, the writes waiting for Data-Out and the commands queued for their
+     * CmdSN turn (each keeping its queue slot) of units {@link #unitResetElsewhere} named.
+     */
+    private void abortTasksOfUnitsResetElsewhere() {
+        if (resetElsewhere.isEmpty()) return;
+        for (LogicalUnit lu : resetElsewhere) {
+            resetElsewhere.remove(lu);
+            for (Map.Entry<Integer, LogicalUnit> e : luns.entrySet()) {
+                if (e.getValue() != lu) continue;
+                int lun = e.getKey();
+                tasks.abortLun(lun);
+                dropWaiting(p -> p.opcode() == Opcode.SCSI_COMMAND && Lun.decode(p.lun()) == lun);
+            }
+        }
     }
 
     /** Whether {@code p}, a command now taking its CmdSN turn, was covered by a task-set function before it came. */

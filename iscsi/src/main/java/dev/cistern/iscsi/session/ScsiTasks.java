@@ -216,8 +216,9 @@ final class ScsiTasks {
         return true;
     }
 
-    void abortLun(long lunField) {
-        pending.values().removeIf(t -> t.lunField == lunField && released(t));
+    /** Aborts the writes of logical unit {@code lun} waiting for Data-Out. */
+    void abortLun(int lun) {
+        pending.values().removeIf(t -> Lun.decode(t.lunField) == lun && released(t));
     }
 
     void abortAll() {

@@ -10,8 +10,9 @@ import java.io.IOException;
  * Task management functions (RFC 7143 section 11.5). Running commands are waited for, so the only tasks
  * left to abort are those still waiting for Data-Out or queued out of CmdSN order; ABORT TASK SET, CLEAR
  * TASK SET and the resets abort both kinds (the queued ones keep their CmdSN, see Connection).
- * Resets clear SPC-2 reservations (persistent ones survive, as SPC-4 requires); a cold reset also drops
- * every session of the target.
+ * Resets clear SPC-2 reservations (persistent ones survive, as SPC-4 requires) and abort the unit's
+ * waiting and queued tasks of the other sessions too (SAM-5), which learn of it from the UNIT ATTENTION;
+ * a cold reset also drops every session of the target.
  */
 final class TaskManagement {
     static final int ABORT_TASK = 1;
@@ -44,7 +45,7 @@ final class TaskManagement {
             case ABORT_TASK -> abortTask(p);
             case ABORT_TASK_SET, CLEAR_TASK_SET -> {
                 if (!conn.luns().containsKey(lun)) yield NO_LUN;
-                conn.tasks().abortLun(p.lun());
+                conn.tasks().abortLun(lun);
                 conn.dropWaitingCommands(lun, p.getInt(24));
                 yield COMPLETE;
             }
@@ -52,15 +53,18 @@ final class TaskManagement {
             case LOGICAL_UNIT_RESET -> {
                 LogicalUnit lu = conn.luns().get(lun);
                 if (lu == null) yield NO_LUN;
-                conn.tasks().abortLun(p.lun());
+                conn.tasks().abortLun(lun);
                 conn.dropWaitingCommands(lun, p.getInt(24));
                 lu.reset();
+                abortElsewhere(java.util.List.of(lu));
                 yield COMPLETE;
             }
             case TARGET_WARM_RESET, TARGET_COLD_RESET -> {
                 conn.tasks().abortAll();
                 conn.dropWaitingCommands(-1, p.getInt(24));
-                conn.targetLuns().current(conn.target().iqn()).values().forEach(LogicalUnit::reset);
+                var units = conn.targetLuns().current(conn.target().iqn()).values();
+                units.forEach(LogicalUnit::reset);
+                abortElsewhere(units);
                 yield COMPLETE;
             }
             case TASK_REASSIGN -> REASSIGN_NOT_SUPPORTED;
@@ -74,6 +78,17 @@ final class TaskManagement {
                 if (c != conn && c.info().targetIqn().equalsIgnoreCase(conn.target().iqn())) c.close();
             }
             conn.closeAfterResponse();
+        }
+    }
+
+    /**
+     * SAM-5: a reset aborts the unit's tasks of every I_T nexus, not only the requester's; the other
+     * sessions drop theirs before they handle their next PDU (see {@link Connection#unitResetElsewhere}).
+     */
+    private void abortElsewhere(java.util.Collection<LogicalUnit> units) {
+        for (Connection c : conn.registry().connections()) {
+            if (c == conn) continue;
+            for (LogicalUnit lu : units) c.unitResetElsewhere(lu);
         }
     }
 

@@ -42,7 +42,10 @@
  * TASK SET, CLEAR TASK SET and the resets also abort commands queued behind a CmdSN hole whose CmdSN
  * precedes the function's; each keeps its queue slot, so ExpCmdSN still moves past it. A command
  * before an immediate function that arrives only after it (the one filling the CmdSN hole) is aborted
- * when its turn comes, without a response, as it would have been had it come in time. When a
+ * when its turn comes, without a response, as it would have been had it come in time. The resets
+ * abort the same tasks of other sessions of the unit (all task sets, SAM-5): the resetting thread only
+ * names the unit to each other connection, whose own reader thread aborts them before handling its next
+ * PDU (nothing of theirs can start before that); their running commands finish. When a
  * connection ends, its initiator port's SPC-2 reservation and pending unit attention go with it.
  */
 package dev.cistern.iscsi.session;

@@ -115,4 +115,54 @@ class TaskSetAbortTest {
             assertThat(read.data()).as("the late WRITE never ran").containsOnly(0);
         }
     }
+
+    /**
+     * SAM-5: a LOGICAL UNIT RESET aborts every task of the unit, other initiators' too (they learn of it
+     * from the UNIT ATTENTION 29h/03h). A command another session had queued behind a CmdSN hole ran.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {5, 6}) // LOGICAL UNIT RESET, TARGET WARM RESET
+    void aResetAbortsCommandsQueuedByOtherSessions(int function) throws Exception {
+        byte[] block = new byte[512];
+        Arrays.fill(block, (byte) 0x55);
+        try (TestInitiator other = new TestInitiator(target.port());
+             TestInitiator resetter = new TestInitiator(target.port())) {
+            assertThat(other.login("iqn.2026-11.test:other", IQN, new byte[]{0x40, 0, 0, 0, 8, 1})).isZero();
+            assertThat(resetter.login("iqn.2026-11.test:resetter", IQN, new byte[]{0x40, 0, 0, 0, 8, 2})).isZero();
+            other.socket.setSoTimeout(3000);
+            int sn = other.nextCmdSn();
+            Pdu queued = Pdu.of(Opcode.SCSI_COMMAND).flags(0xa1).itt(830).putInt(20, 512).putInt(24, sn + 1)
+                    .putInt(28, other.expStatSn());
+            other.send(queued.putBytes(32, new byte[]{0x2a, 0, 0, 0, 0, 7, 0, 0, 1, 0}).data(block)); // LBA 7
+            assertThat(other.ping()).isTrue(); // the target has the queued WRITE
+            Pdu tmf = Pdu.of(Opcode.TASK_MGMT_REQUEST).flags(0x80 | function).itt(831).putInt(20, Pdu.NO_TAG)
+                    .putInt(24, resetter.takeCmdSn()).putInt(28, resetter.expStatSn());
+            resetter.send(tmf);
+            Pdu r = resetter.read();
+            assertThat(r.opcode()).isEqualTo(Opcode.TASK_MGMT_RESPONSE);
+            assertThat(r.getByte(2)).as("function complete").isZero();
+            for (int k : new int[]{0, 2}) { // n fills the hole; n+2 shows ExpCmdSN moved past the aborted n+1
+                Pdu c = Pdu.of(Opcode.SCSI_COMMAND).flags(0x81).itt(840 + k).putInt(24, sn + k)
+                        .putInt(28, other.expStatSn());
+                other.send(c.putBytes(32, new byte[6]));
+                Pdu resp = other.read();
+                assertThat(resp.opcode()).isEqualTo(Opcode.SCSI_RESPONSE);
+                assertThat(resp.itt()).as("answer to CmdSN n+" + k).isEqualTo(840 + k);
+                if (k == 0) {
+                    assertThat(resp.getByte(3)).as("CHECK CONDITION").isEqualTo(0x02);
+                    byte[] sense = Arrays.copyOfRange(resp.data(), 2, resp.data().length);
+                    assertThat(sense[2] & 0x0f).as("UNIT ATTENTION").isEqualTo(0x06);
+                    assertThat(sense[12] & 0xff).as("ASC").isEqualTo(0x29);
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("a command after the aborted one was never answered", e);
+        }
+        try (TestInitiator reader = new TestInitiator(target.port())) {
+            assertThat(reader.login("iqn.2026-11.test:reader", IQN, new byte[]{0x40, 0, 0, 0, 9, 1})).isZero();
+            var read = reader.command(0, new byte[]{0x28, 0, 0, 0, 0, 7, 0, 0, 1, 0}, null, 512);
+            assertThat(read.status()).isZero();
+            assertThat(read.data()).as("the other session's queued WRITE never ran").containsOnly(0);
+        }
+    }
 }
