@@ -82,7 +82,18 @@ public final class HttpService implements Service {
     public synchronized void stop() {
         // give requests in flight a second to finish; jobs keep running on their own threads
         if (server != null) server.stop(1);
-        if (executor != null) executor.shutdownNow();
+        if (executor != null) {
+            // handlers still running (a login waiting its turn to hash, say) are interrupted and waited for:
+            // left running, they wrote events and audit lines after the services behind them had stopped
+            executor.shutdownNow();
+            try {
+                if (!executor.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    org.slf4j.LoggerFactory.getLogger(HttpService.class).warn("HTTP handlers still running 10 s after stop");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         server = null;
         executor = null;
     }
