@@ -219,6 +219,8 @@ final class VolumeImpl {
         io.readLock().lock();
         for (int s : stripeIdx) stripes[s].lock();
         try {
+            // again under the lock: a shrink (which holds the write lock) may have cut the range since
+            check(offset, length);
             byte[] buf = new byte[n * unit];
             int[] off = new int[n];
             int[] len = new int[n];
@@ -376,52 +378,46 @@ final class VolumeImpl {
         }
     }
 
+    /**
+     * All under the write lock, so no write lands between zeroing the cut unit's tail, flushing and
+     * dropping the units past the new size (a write there would come back when the volume grows again);
+     * writes that passed their range check before then find the range gone (see {@link #apply}).
+     */
     private void resizeLocked(long newSize) {
         if (newSize <= 0 || newSize % blockSize != 0) {
             throw new EngineException(EngineException.Reason.INVALID_ARGUMENT,
                     "new size of " + describe() + " must be a positive multiple of " + blockSize);
         }
-        flush();
         io.writeLock().lock();
         try {
-            if (newSize < size) {
-                long firstDropped = (newSize + unit - 1) / unit;
-                if (newSize % unit != 0) {
-                    long tailStart = newSize;
-                    long tailEnd = Math.min(size, firstDropped * unit);
-                    io.writeLock().unlock();
-                    try {
-                        apply(tailStart, null, true, (int) (tailEnd - tailStart));
-                    } finally {
-                        io.writeLock().lock();
-                    }
-                }
+            check(0, 0);
+            long firstDropped = (newSize + unit - 1) / unit;
+            if (newSize < size && newSize % unit != 0) {
+                // the unit the new end cuts: its bytes past the end become zeros (apply may take the read
+                // lock while this thread holds the write lock)
+                apply(newSize, null, true, (int) (Math.min(size, firstDropped * unit) - newSize));
             }
-        } finally {
-            io.writeLock().unlock();
-        }
-        flush();
-        io.writeLock().lock();
-        try (WriteBatch b = engine.meta.batch()) {
-            if (newSize < size) {
-                long firstDropped = (newSize + unit - 1) / unit;
-                long dropped = 0;
-                try (Scanner sc = engine.meta.scan(Family.BLOCKS, Keys.id(entryId))) {
-                    sc.seek(Keys.id2(entryId, firstDropped));
-                    while (sc.valid()) {
-                        dropped += unitBytes(Keys.longAt(sc.key(), 8));
-                        sc.advance();
+            flushLocked();
+            try (WriteBatch b = engine.meta.batch()) {
+                if (newSize < size) {
+                    long dropped = 0;
+                    try (Scanner sc = engine.meta.scan(Family.BLOCKS, Keys.id(entryId))) {
+                        sc.seek(Keys.id2(entryId, firstDropped));
+                        while (sc.valid()) {
+                            dropped += unitBytes(Keys.longAt(sc.key(), 8));
+                            sc.advance();
+                        }
                     }
+                    b.deleteRange(engine.meta.cf(Family.BLOCKS), Keys.id2(entryId, firstDropped), Keys.id(entryId + 1));
+                    Counters.add(b, engine.meta, GroupCounters.volumeMapped(entryId), -dropped);
+                    Counters.add(b, engine.meta, GroupCounters.containerLogical(container.id()), -dropped);
                 }
-                b.deleteRange(engine.meta.cf(Family.BLOCKS), Keys.id2(entryId, firstDropped), Keys.id(entryId + 1));
-                Counters.add(b, engine.meta, GroupCounters.volumeMapped(entryId), -dropped);
-                Counters.add(b, engine.meta, GroupCounters.containerLogical(container.id()), -dropped);
+                container.putVolumeSize(b, name, entryId, newSize);
+                engine.meta.write(b, true);
+                size = newSize;
+            } catch (RocksDBException e) {
+                throw new EngineException(EngineException.Reason.IO_ERROR, "resize of " + describe() + " failed", e);
             }
-            container.putVolumeSize(b, name, entryId, newSize);
-            engine.meta.write(b, true);
-            size = newSize;
-        } catch (RocksDBException e) {
-            throw new EngineException(EngineException.Reason.IO_ERROR, "resize of " + describe() + " failed", e);
         } finally {
             io.writeLock().unlock();
         }
