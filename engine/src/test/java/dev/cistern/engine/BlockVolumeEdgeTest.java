@@ -1,9 +1,11 @@
 package dev.cistern.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Volumes at their extremes: huge sparse ones, and resizes racing I/O. */
 class BlockVolumeEdgeTest {
     private static final int MB = 1024 * 1024;
+    private static final long TB = 1024L * 1024 * MB;
     @TempDir
     Path dir;
 
@@ -22,6 +25,153 @@ class BlockVolumeEdgeTest {
         ByteBuffer b = ByteBuffer.allocate(len);
         v.read(off, b);
         return b.array();
+    }
+
+    /**
+     * A 10 TB volume with a few units written: unmapping all of it (what mkfs and a full-disk TRIM do) and
+     * listing its extents take time and memory for its mapped units, not for its size.
+     */
+    @Test
+    void unmapAndExtentsOfAHugeSparseVolumeAreCheap() {
+        long size = 10 * TB;
+        try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
+            e.createGroup(StorageGroupSpec.of("grp"));
+            e.createContainer("grp", new ContainerSpec("lun-box", "iscsi", Map.of()));
+            try (BlockVolume v = e.openContainer("lun-box").createVolume("big", size, 4096, false)) {
+                int unit = v.allocationUnit();
+                byte[] d = TestData.random(1, unit);
+                v.write(0, ByteBuffer.wrap(d), false);
+                v.write(5 * TB, ByteBuffer.wrap(d), true);
+                v.write(size - unit, ByteBuffer.wrap(d), false);
+                assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+                    assertThat(v.extents(0, size)).hasSize(5);
+                    v.unmap(4096, size - 8192); // the first and last block stay
+                    assertThat(v.extents(0, size)).hasSize(3);
+                });
+                assertThat(read(v, 5 * TB, unit)).containsOnly(0);
+                assertThat(read(v, 0, 4096)).isEqualTo(java.util.Arrays.copyOf(d, 4096));
+                assertThat(read(v, 4096, unit - 4096)).containsOnly(0);
+                v.flush();
+                assertThat(e.containerStats("lun-box").logicalBytes()).isEqualTo(2L * unit);
+            }
+        }
+        try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
+            try (BlockVolume v = e.openContainer("lun-box").openVolume("big")) {
+                assertThat(read(v, 5 * TB, 4096)).containsOnly(0);
+                assertThat(read(v, size - 4096, 4096)).isEqualTo(java.util.Arrays.copyOfRange(TestData.random(1, v.allocationUnit()),
+                        v.allocationUnit() - 4096, v.allocationUnit()));
+            }
+        }
+    }
+
+    /**
+     * Writes, large unmaps (dropped from the block map at once) and small ones (through the unflushed map)
+     * mixed with flushes: reads match a model, and the extents cover the range in order with every
+     * non-zero byte in a mapped one; after a restart too.
+     */
+    @Test
+    void largeAndSmallUnmapsMixedWithWritesMatchAModel() {
+        int size = 64 * MB;
+        byte[] model = new byte[size];
+        java.util.Random r = new java.util.Random(5);
+        try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
+            e.createGroup(StorageGroupSpec.of("grp"));
+            e.createContainer("grp", new ContainerSpec("lun-box", "iscsi", Map.of()));
+            try (BlockVolume v = e.openContainer("lun-box").createVolume("lun-0", size, 512, false)) {
+                for (int i = 0; i < 300; i++) {
+                    int op = r.nextInt(10);
+                    int len = 512 * (1 + r.nextInt(op < 2 ? 40_000 : 400));
+                    int off = 512 * r.nextInt((size - len) / 512);
+                    if (op < 4) {
+                        v.unmap(off, len);
+                        java.util.Arrays.fill(model, off, off + len, (byte) 0);
+                    } else {
+                        byte[] d = TestData.random(i, len);
+                        v.write(off, ByteBuffer.wrap(d), false);
+                        System.arraycopy(d, 0, model, off, len);
+                    }
+                    if (r.nextInt(20) == 0) v.flush();
+                    if (i % 30 == 0) checkExtents(v, model);
+                }
+                assertThat(read(v, 0, size)).isEqualTo(model);
+                checkExtents(v, model);
+            }
+        }
+        try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
+            try (BlockVolume v = e.openContainer("lun-box").openVolume("lun-0")) {
+                assertThat(read(v, 0, size)).isEqualTo(model);
+                checkExtents(v, model);
+            }
+        }
+    }
+
+    private static void checkExtents(BlockVolume v, byte[] model) {
+        java.util.Random r = new java.util.Random(model.length);
+        for (int k = 0; k < 5; k++) {
+            int off = k == 0 ? 0 : 512 * r.nextInt(model.length / 512);
+            int len = k == 0 ? model.length : 512 * r.nextInt((model.length - off) / 512 + 1);
+            long pos = off;
+            boolean lastMapped = false;
+            for (BlockVolume.Extent x : v.extents(off, len)) {
+                assertThat(x.offset()).isEqualTo(pos);
+                assertThat(x.length()).isPositive();
+                if (pos > off) assertThat(x.mapped()).isNotEqualTo(lastMapped);
+                if (!x.mapped()) {
+                    byte[] part = java.util.Arrays.copyOfRange(model, (int) x.offset(), (int) (x.offset() + x.length()));
+                    assertThat(java.util.Arrays.mismatch(part, new byte[part.length])).as("unmapped extent %s holds data", x).isEqualTo(-1);
+                }
+                lastMapped = x.mapped();
+                pos += x.length();
+            }
+            assertThat(pos).isEqualTo(off + len);
+        }
+    }
+
+    /**
+     * A large unmap over units whose newest data is unflushed (the block map holds older data): a read
+     * racing it sees the newest data or zeros, never the older flushed data the unflushed write replaced.
+     */
+    @Test
+    void readsRacingALargeUnmapNeverSeeDataOlderThanTheLastWrite() throws Exception {
+        try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
+            e.createGroup(StorageGroupSpec.of("grp"));
+            e.createContainer("grp", new ContainerSpec("lun-box", "iscsi", Map.of()));
+            try (BlockVolume v = e.openContainer("lun-box").createVolume("lun-0", 32L * MB, 4096, false)) {
+                int unit = v.allocationUnit();
+                int len = 512 * unit;
+                byte[] older = TestData.random(1, unit);
+                byte[] newer = TestData.random(2, unit);
+                byte[] zeros = new byte[unit];
+                for (int round = 0; round < 6; round++) {
+                    for (int u = 0; u < 512; u++) v.write((long) u * unit, ByteBuffer.wrap(older), false);
+                    v.flush();
+                    for (int u = 0; u < 512; u++) v.write((long) u * unit, ByteBuffer.wrap(newer), false);
+                    AtomicBoolean stop = new AtomicBoolean();
+                    AtomicReference<Throwable> failure = new AtomicReference<>();
+                    Thread reader = Thread.ofPlatform().start(() -> {
+                        java.util.Random r = new java.util.Random();
+                        while (!stop.get() && failure.get() == null) {
+                            long u = r.nextInt(512);
+                            try {
+                                byte[] got = read(v, u * unit, unit);
+                                if (!java.util.Arrays.equals(got, newer) && !java.util.Arrays.equals(got, zeros)) {
+                                    failure.set(new AssertionError("unit " + u + " read "
+                                            + (java.util.Arrays.equals(got, older) ? "the older data" : "garbage")));
+                                }
+                            } catch (Throwable t) {
+                                failure.set(t);
+                            }
+                        }
+                    });
+                    Thread.sleep(2);
+                    v.unmap(0, len);
+                    stop.set(true);
+                    reader.join();
+                    assertThat(failure.get()).as("round %d", round).isNull();
+                    assertThat(read(v, 0, len)).containsOnly(0);
+                }
+            }
+        }
     }
 
     /**

@@ -197,13 +197,64 @@ final class VolumeImpl {
     void unmap(long offset, long length) {
         check(offset, length);
         checkWritable();
-        // in pieces, so a huge unmap does not need a huge buffer
-        long piece = 256L * unit;
+        long end = offset + length;
+        long w0 = (offset + unit - 1) / unit; // whole units [w0, w1) of the range
+        long w1 = end / unit;
+        if (w1 - w0 > UNMAP_PIECE) {
+            // a large range (a whole-disk TRIM): dropped from the block map at once, in time and memory
+            // for its mapped units; only the partial units at its edges are zero-filled
+            if (offset < w0 * unit) unmapInPieces(offset, w0 * unit - offset);
+            dropUnits(w0, w1);
+            if (end > w1 * unit) unmapInPieces(w1 * unit, end - w1 * unit);
+        } else {
+            unmapInPieces(offset, length);
+        }
+        if (overlay.size() >= flushUnits) flush();
+    }
+
+    private static final int UNMAP_PIECE = 256;
+
+    /** Zero-writes the range through the overlay, in pieces, so an unmap does not need a huge buffer. */
+    private void unmapInPieces(long offset, long length) {
+        long piece = (long) UNMAP_PIECE * unit;
         for (long p = offset; p < offset + length; p += piece) {
             long n = Math.min(piece, offset + length - p);
             apply(p, null, true, (int) n);
         }
-        if (overlay.size() >= flushUnits) flush();
+    }
+
+    /**
+     * Unmaps units [w0, w1) in one synced batch: a range delete in the block map, then their unflushed
+     * writes dropped from the overlay (they are older than this unmap). Under the entry's lock and the
+     * write lock, as a flush, so no write or flush of those units interleaves.
+     */
+    private void dropUnits(long w0, long w1) {
+        synchronized (engine.entryLock(container.id(), name)) {
+            io.writeLock().lock();
+            try (WriteBatch b = engine.meta.batch()) {
+                check(w0 * unit, (w1 - w0) * unit); // a shrink may have cut the range since
+                long dropped = 0;
+                try (Scanner sc = engine.meta.scan(Family.BLOCKS, Keys.id(entryId))) {
+                    sc.seek(Keys.id2(entryId, w0));
+                    for (; sc.valid(); sc.advance()) {
+                        long u = Keys.longAt(sc.key(), 8);
+                        if (u >= w1) break;
+                        dropped += unitBytes(u);
+                    }
+                }
+                b.deleteRange(engine.meta.cf(Family.BLOCKS), Keys.id2(entryId, w0), Keys.id2(entryId, w1));
+                Counters.add(b, engine.meta, GroupCounters.volumeMapped(entryId), -dropped);
+                Counters.add(b, engine.meta, GroupCounters.containerLogical(container.id()), -dropped);
+                engine.meta.write(b, true);
+                // only now: a read that misses the overlay must find the units gone from the map, not
+                // their flushed data older than the unflushed writes dropped here
+                overlay.keySet().removeIf(u -> u >= w0 && u < w1);
+            } catch (RocksDBException e) {
+                throw new EngineException(EngineException.Reason.IO_ERROR, "unmap of " + describe() + " failed", e);
+            } finally {
+                io.writeLock().unlock();
+            }
+        }
     }
 
     private void apply(long offset, byte[] data, boolean zero) {
@@ -280,47 +331,68 @@ final class VolumeImpl {
 
     private static final byte[] ZEROS = new byte[64 * 1024];
 
+    /**
+     * Walks the mapped units of the range in order (the block map's keys merged with the overlay's
+     * entries), so time and memory follow the mapped units and the extents returned, not the range.
+     */
     List<BlockVolume.Extent> extents(long offset, long length) {
         check(offset, length);
         List<BlockVolume.Extent> out = new ArrayList<>();
         if (length == 0) return out;
+        long end = offset + length;
         long u0 = offset / unit;
-        long u1 = (offset + length - 1) / unit;
-        TreeMap<Long, Boolean> state = new TreeMap<>();
-        try (Scanner sc = engine.meta.scan(Family.BLOCKS, Keys.id(entryId))) {
-            sc.seek(Keys.id2(entryId, u0));
-            while (sc.valid()) {
-                long u = Keys.longAt(sc.key(), 8);
-                if (u > u1) break;
-                state.put(u, true);
-                sc.advance();
-            }
-        }
+        long u1 = (end - 1) / unit;
+        TreeMap<Long, Boolean> unflushed = new TreeMap<>();
         if (u1 - u0 < overlay.size()) {
             // a short range (what an initiator asks before a read) of a volume with many unflushed units
             for (long u = u0; u <= u1; u++) {
                 Mapping m = overlay.get(u);
-                if (m != null) state.put(u, m.mapped());
+                if (m != null) unflushed.put(u, m.mapped());
             }
         } else {
             for (Map.Entry<Long, Mapping> e : overlay.entrySet()) {
                 long u = e.getKey();
-                if (u >= u0 && u <= u1) state.put(u, e.getValue().mapped());
+                if (u >= u0 && u <= u1) unflushed.put(u, e.getValue().mapped());
             }
         }
-        long pos = offset;
-        long end = offset + length;
-        while (pos < end) {
-            long u = pos / unit;
-            boolean mapped = Boolean.TRUE.equals(state.get(u));
-            long runEnd = Math.min(end, (u + 1) * unit);
-            while (runEnd < end && Boolean.TRUE.equals(state.get(runEnd / unit)) == mapped) {
-                runEnd = Math.min(end, runEnd + unit);
+        long pos = offset; // [offset, pos) is in out
+        long runStart = -1; // first unit of the mapped run being gathered, -1 if none
+        long runEnd = -1; // and its last
+        var pending = unflushed.entrySet().iterator();
+        Map.Entry<Long, Boolean> next = pending.hasNext() ? pending.next() : null;
+        try (Scanner sc = engine.meta.scan(Family.BLOCKS, Keys.id(entryId))) {
+            sc.seek(Keys.id2(entryId, u0));
+            while (true) {
+                long stored = sc.valid() ? Keys.longAt(sc.key(), 8) : Long.MAX_VALUE;
+                if (stored > u1) stored = Long.MAX_VALUE;
+                long over = next != null ? next.getKey() : Long.MAX_VALUE;
+                long u = Math.min(stored, over);
+                if (u == Long.MAX_VALUE) break;
+                boolean mapped = u == over ? next.getValue() : true; // the overlay is newer than the map
+                if (u == stored) sc.advance();
+                if (u == over) next = pending.hasNext() ? pending.next() : null;
+                if (!mapped) continue;
+                if (runStart >= 0 && runEnd == u - 1) {
+                    runEnd = u;
+                    continue;
+                }
+                if (runStart >= 0) pos = addRun(out, pos, offset, end, runStart, runEnd);
+                runStart = u;
+                runEnd = u;
             }
-            out.add(new BlockVolume.Extent(pos, runEnd - pos, mapped));
-            pos = runEnd;
         }
+        if (runStart >= 0) pos = addRun(out, pos, offset, end, runStart, runEnd);
+        if (pos < end) out.add(new BlockVolume.Extent(pos, end - pos, false));
         return out;
+    }
+
+    /** Adds the unmapped gap before mapped units [first, last] and their extent, cut to [offset, end). */
+    private long addRun(List<BlockVolume.Extent> out, long pos, long offset, long end, long first, long last) {
+        long from = Math.max(offset, first * unit);
+        long to = Math.min(end, (last + 1) * unit);
+        if (from > pos) out.add(new BlockVolume.Extent(pos, from - pos, false));
+        out.add(new BlockVolume.Extent(from, to - from, true));
+        return to;
     }
 
     void flush() {
