@@ -255,7 +255,11 @@ final class LocalContainerHandle implements ContainerHandle {
                         for (int i = 0, n = ChunkReferences.count(fam, v); i < n; i++) {
                             referenced.add(Fingerprint.read(v, ChunkReferences.fingerprintOffset(fam, i)));
                         }
-                        mapped += engine.config.volumeUnit();
+                        if (fam == Family.BLOCKS) {
+                            // a unit counts its bytes inside the volume: the last one may be short
+                            long unit = engine.config.volumeUnit();
+                            mapped += Math.max(0, Math.min(unit, src.size() - Keys.longAt(k, 8) * unit));
+                        }
                         // bounded by bytes: a recipe record holds up to 256 steps, a block map record one unit
                         if (b.getDataSize() >= COPY_BATCH_BYTES) {
                             referenceSourceChunks(session, referenced, from, src.entryId());

@@ -440,7 +440,12 @@ final class VolumeImpl {
     }
 
     private long unitBytes(long u) {
-        return Math.min(unit, size - u * unit);
+        return unitBytes(u, size);
+    }
+
+    /** Bytes of unit {@code u} inside a volume of {@code volumeSize} bytes. */
+    private long unitBytes(long u, long volumeSize) {
+        return Math.max(0, Math.min(unit, volumeSize - u * unit));
     }
 
     void resize(long newSize) {
@@ -471,19 +476,24 @@ final class VolumeImpl {
             }
             flushLocked();
             try (WriteBatch b = engine.meta.batch()) {
+                long delta = 0;
                 if (newSize < size) {
-                    long dropped = 0;
                     try (Scanner sc = engine.meta.scan(Family.BLOCKS, Keys.id(entryId))) {
                         sc.seek(Keys.id2(entryId, firstDropped));
                         while (sc.valid()) {
-                            dropped += unitBytes(Keys.longAt(sc.key(), 8));
+                            delta -= unitBytes(Keys.longAt(sc.key(), 8));
                             sc.advance();
                         }
                     }
                     b.deleteRange(engine.meta.cf(Family.BLOCKS), Keys.id2(entryId, firstDropped), Keys.id(entryId + 1));
-                    Counters.add(b, engine.meta, GroupCounters.volumeMapped(entryId), -dropped);
-                    Counters.add(b, engine.meta, GroupCounters.containerLogical(container.id()), -dropped);
                 }
+                // a mapped unit counts its bytes inside the volume: the last unit kept holds more or fewer now
+                long edge = (Math.min(size, newSize) - 1) / unit;
+                if (engine.meta.get(Family.BLOCKS, Keys.id2(entryId, edge)) != null) {
+                    delta += unitBytes(edge, newSize) - unitBytes(edge, size);
+                }
+                Counters.add(b, engine.meta, GroupCounters.volumeMapped(entryId), delta);
+                Counters.add(b, engine.meta, GroupCounters.containerLogical(container.id()), delta);
                 container.putVolumeSize(b, name, entryId, newSize);
                 engine.meta.write(b, true);
                 size = newSize;
