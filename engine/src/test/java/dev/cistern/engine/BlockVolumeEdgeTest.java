@@ -237,6 +237,39 @@ class BlockVolumeEdgeTest {
     }
 
     /**
+     * A volume renamed while open (an admin renames a LUN in use): its open handle keeps working, resize
+     * and flush included, and a delete of the new name makes the old handle fail and leaves nothing behind.
+     */
+    @Test
+    void aVolumeRenamedWhileOpenCanStillBeResizedFlushedAndDeleted() {
+        try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
+            e.createGroup(StorageGroupSpec.of("grp"));
+            e.createContainer("grp", new ContainerSpec("lun-box", "iscsi", Map.of()));
+            ContainerHandle c = e.openContainer("lun-box");
+            byte[] d = TestData.random(3, 64 * 1024);
+            try (BlockVolume v = c.createVolume("a", 4L * MB, 4096, false)) {
+                v.write(0, ByteBuffer.wrap(d), false);
+                c.rename("a", "b");
+                v.resize(8L * MB);
+                v.write(6L * MB, ByteBuffer.wrap(d), false);
+                v.flush();
+                assertThat(v.size()).isEqualTo(8L * MB);
+            }
+            try (BlockVolume v = c.openVolume("b")) {
+                assertThat(v.size()).isEqualTo(8L * MB);
+                assertThat(read(v, 0, d.length)).isEqualTo(d);
+                assertThat(read(v, 6L * MB, d.length)).isEqualTo(d);
+                assertThat(e.containerStats("lun-box").logicalBytes()).isEqualTo(2L * d.length);
+                c.rename("b", "c");
+                c.delete("c");
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> v.write(0, ByteBuffer.wrap(d), true))
+                        .extracting(t -> ((EngineException) t).reason()).isEqualTo(EngineException.Reason.NOT_FOUND);
+            }
+            assertThat(e.containerStats("lun-box").logicalBytes()).isEqualTo(0L);
+        }
+    }
+
+    /**
      * Writers keep writing the end of a volume while it shrinks to a size that cuts a unit. A write either
      * lands before the shrink (and is dropped with the end) or is refused as out of range after it; none
      * fails otherwise. Grown back, the dropped end reads as zeros.

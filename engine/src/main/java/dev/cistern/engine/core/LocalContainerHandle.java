@@ -345,6 +345,7 @@ final class LocalContainerHandle implements ContainerHandle {
             b.delete(engine.meta.cf(Family.ENTRIES), entryKey(from));
             b.put(engine.meta.cf(Family.ENTRIES), entryKey(to), e.encode());
             engine.meta.write(b, true);
+            if (e.kind() == EntryInfo.Kind.VOLUME) engine.volumes.renamed(e.entryId(), to);
         } catch (RocksDBException ex) {
             throw new EngineException(EngineException.Reason.IO_ERROR, "rename failed", ex);
         }

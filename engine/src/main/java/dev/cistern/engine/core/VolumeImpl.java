@@ -41,7 +41,8 @@ final class VolumeImpl {
     final long entryId;
     private final LocalEngine engine;
     private final LocalContainerHandle container;
-    private final String name;
+    /** The entry's name; a rename of the open volume changes it, holding the locks of both names. */
+    volatile String name;
     private final int blockSize;
     private final boolean readOnly;
     private final int unit;
@@ -229,31 +230,33 @@ final class VolumeImpl {
      * write lock, as a flush, so no write or flush of those units interleaves.
      */
     private void dropUnits(long w0, long w1) {
-        synchronized (engine.entryLock(container.id(), name)) {
-            io.writeLock().lock();
-            try (WriteBatch b = engine.meta.batch()) {
-                check(w0 * unit, (w1 - w0) * unit); // a shrink may have cut the range since
-                long dropped = 0;
-                try (Scanner sc = engine.meta.scan(Family.BLOCKS, Keys.id(entryId))) {
-                    sc.seek(Keys.id2(entryId, w0));
-                    for (; sc.valid(); sc.advance()) {
-                        long u = Keys.longAt(sc.key(), 8);
-                        if (u >= w1) break;
-                        dropped += unitBytes(u);
-                    }
+        underEntryLock(() -> dropUnitsLocked(w0, w1));
+    }
+
+    private void dropUnitsLocked(long w0, long w1) {
+        io.writeLock().lock();
+        try (WriteBatch b = engine.meta.batch()) {
+            check(w0 * unit, (w1 - w0) * unit); // a shrink may have cut the range since
+            long dropped = 0;
+            try (Scanner sc = engine.meta.scan(Family.BLOCKS, Keys.id(entryId))) {
+                sc.seek(Keys.id2(entryId, w0));
+                for (; sc.valid(); sc.advance()) {
+                    long u = Keys.longAt(sc.key(), 8);
+                    if (u >= w1) break;
+                    dropped += unitBytes(u);
                 }
-                b.deleteRange(engine.meta.cf(Family.BLOCKS), Keys.id2(entryId, w0), Keys.id2(entryId, w1));
-                Counters.add(b, engine.meta, GroupCounters.volumeMapped(entryId), -dropped);
-                Counters.add(b, engine.meta, GroupCounters.containerLogical(container.id()), -dropped);
-                engine.meta.write(b, true);
-                // only now: a read that misses the overlay must find the units gone from the map, not
-                // their flushed data older than the unflushed writes dropped here
-                overlay.keySet().removeIf(u -> u >= w0 && u < w1);
-            } catch (RocksDBException e) {
-                throw new EngineException(EngineException.Reason.IO_ERROR, "unmap of " + describe() + " failed", e);
-            } finally {
-                io.writeLock().unlock();
             }
+            b.deleteRange(engine.meta.cf(Family.BLOCKS), Keys.id2(entryId, w0), Keys.id2(entryId, w1));
+            Counters.add(b, engine.meta, GroupCounters.volumeMapped(entryId), -dropped);
+            Counters.add(b, engine.meta, GroupCounters.containerLogical(container.id()), -dropped);
+            engine.meta.write(b, true);
+            // only now: a read that misses the overlay must find the units gone from the map, not
+            // their flushed data older than the unflushed writes dropped here
+            overlay.keySet().removeIf(u -> u >= w0 && u < w1);
+        } catch (RocksDBException e) {
+            throw new EngineException(EngineException.Reason.IO_ERROR, "unmap of " + describe() + " failed", e);
+        } finally {
+            io.writeLock().unlock();
         }
     }
 
@@ -398,8 +401,22 @@ final class VolumeImpl {
     void flush() {
         // the entry's lock first (as resize, delete and copy take it): a delete or replace of this entry
         // is then either before (deleted is set) or after, never between its reads and this batch
-        synchronized (engine.entryLock(container.id(), name)) {
-            flushLocked();
+        underEntryLock(this::flushLocked);
+    }
+
+    /**
+     * Runs {@code r} holding the entry lock of the volume's current name. A rename holds the locks of both
+     * names while it changes {@link #name}, so the name seen under its lock stays until it is released.
+     */
+    private void underEntryLock(Runnable r) {
+        while (true) {
+            String n = name;
+            synchronized (engine.entryLock(container.id(), n)) {
+                if (n.equals(name)) {
+                    r.run();
+                    return;
+                }
+            }
         }
     }
 
@@ -450,9 +467,7 @@ final class VolumeImpl {
 
     void resize(long newSize) {
         // the entry's lock first, as a delete or copy of the entry takes it, then the block map's
-        synchronized (engine.entryLock(container.id(), name)) {
-            resizeLocked(newSize);
-        }
+        underEntryLock(() -> resizeLocked(newSize));
     }
 
     /**

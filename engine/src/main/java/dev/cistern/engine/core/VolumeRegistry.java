@@ -29,6 +29,12 @@ final class VolumeRegistry {
         if (v != null) v.deleted = true;
     }
 
+    /** The entry was renamed (the caller holds the locks of both names): its open volume takes the new name. */
+    synchronized void renamed(long entryId, String to) {
+        VolumeImpl v = open.get(entryId);
+        if (v != null) v.name = to;
+    }
+
     /** Flushes the volume of entry {@code entryId} if it is open (before a copy reads its block map). */
     void flushOpen(long entryId) {
         VolumeImpl v;
