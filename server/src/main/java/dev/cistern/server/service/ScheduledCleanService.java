@@ -45,7 +45,7 @@ public final class ScheduledCleanService implements Service {
     @Override
     public synchronized void start() {
         timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("scheduled-clean").unstarted(r));
-        scheduleNext();
+        scheduleNext(clock.instant());
     }
 
     @Override
@@ -68,15 +68,21 @@ public final class ScheduledCleanService implements Service {
         return t.toInstant();
     }
 
-    private synchronized void scheduleNext() {
+    /**
+     * Schedules the first run strictly after {@code after} and after now. A timer can fire a little before
+     * the clock reaches the hour (its own clock is not the wall clock): the run that just fired passes its
+     * own time here, or the next run was that same hour again and the clean started twice.
+     */
+    private synchronized void scheduleNext(Instant after) {
         if (timer == null) return;
-        Instant next = nextRunAfter(ZonedDateTime.now(clock), hour);
+        Instant now = clock.instant();
+        Instant next = nextRunAfter(ZonedDateTime.ofInstant(after.isAfter(now) ? after : now, clock.getZone()), hour);
         nextRun = next;
-        long delay = Math.max(0, Duration.between(clock.instant(), next).toMillis());
-        timer.schedule(this::runClean, delay, TimeUnit.MILLISECONDS);
+        long delay = Math.max(0, Duration.between(now, next).toNanos());
+        timer.schedule(() -> runClean(next), delay, TimeUnit.NANOSECONDS);
     }
 
-    private void runClean() {
+    private void runClean(Instant planned) {
         try {
             long id = jobs.start(JobKind.CLEAN, "scheduler").id();
             lastOutcome = "last scheduled clean started as job " + id;
@@ -87,7 +93,7 @@ public final class ScheduledCleanService implements Service {
             lastOutcome = "last scheduled clean failed to start: " + e.getMessage();
             log.error("scheduled clean failed to start", e);
         } finally {
-            scheduleNext(); // the next one is scheduled whatever became of this one
+            scheduleNext(planned); // the next one is scheduled whatever became of this one
         }
     }
 }

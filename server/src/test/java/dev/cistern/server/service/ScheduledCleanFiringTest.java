@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 
@@ -35,5 +37,39 @@ class ScheduledCleanFiringTest {
             s.stop();
         }
         assertThat(s.health().status()).isEqualTo(Health.Status.DOWN);
+    }
+
+    @Test
+    void aTimerFiringBeforeTheClockReachesTheHourStartsOneClean() throws Exception {
+        // a wall clock at half the timer's pace: when the timer fires, the clock has not reached 04:00 yet
+        Instant start = ZonedDateTime.now(ZoneOffset.UTC).withHour(3).withMinute(59).withSecond(59).withNano(800_000_000).toInstant();
+        long t0 = System.nanoTime();
+        Clock slow = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Instant instant() {
+                return start.plusNanos((System.nanoTime() - t0) / 2);
+            }
+        };
+        JobManager jobs = new JobManager(FakeEngine::new, slow);
+        ScheduledCleanService s = new ScheduledCleanService(jobs, 4, slow);
+        s.start();
+        try {
+            for (int i = 0; i < 100 && jobs.jobs().isEmpty(); i++) Thread.sleep(20);
+            Thread.sleep(600); // the clock passes 04:00 meanwhile
+            assertThat(jobs.jobs()).extracting(Job::kind).containsExactly(JobKind.CLEAN);
+            assertThat(s.health().message()).contains("next clean at " + start.plus(Duration.ofDays(1)).plusMillis(200));
+        } finally {
+            s.stop();
+        }
     }
 }
