@@ -27,6 +27,11 @@ public final class Router implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
     /** Exchange attribute naming the authenticated user, for the audit line of successful changes. */
     private static final String CALLER = "cistern.caller";
+    /**
+     * Exchange attribute: an {@code IntConsumer} called with the status just before the answer is sent (the
+     * audit record, written before a change is acknowledged). A failure in it is logged; the answer still goes.
+     */
+    public static final String BEFORE_RESPONSE = "cistern.beforeResponse";
 
     private final List<Route> routes = new ArrayList<>();
     private final ConfigService config;
@@ -117,6 +122,13 @@ public final class Router implements HttpHandler {
     }
 
     private static void write(HttpExchange ex, int status, Object body) throws IOException {
+        if (ex.getAttribute(BEFORE_RESPONSE) instanceof java.util.function.IntConsumer hook) {
+            try {
+                hook.accept(status);
+            } catch (RuntimeException e) {
+                log.error("recording {} {} -> {} failed", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), status, e);
+            }
+        }
         try (ex) {
             if (body == null || status == 204) {
                 ex.sendResponseHeaders(status, -1);

@@ -7,6 +7,7 @@ import dev.cistern.server.Json;
 import dev.cistern.server.config.ConfigService;
 import dev.cistern.server.config.Principal;
 import dev.cistern.server.health.HealthStore;
+import dev.cistern.server.http.Router;
 import dev.cistern.server.http.api.Resources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,9 +21,10 @@ import java.nio.charset.StandardCharsets;
  * with who did it and how it ended; logins, failed logins (including those refused by the API's login
  * throttle), configuration changes and container creation and deletion become events.
  *
- * <p>A wrapper rather than code in each resource, so no resource can forget it. The record is written just
- * after the API has answered (the status is known only then), so a client may see its answer a moment before
- * the event is listed. The request body is buffered
+ * <p>A wrapper rather than code in each resource, so no resource can forget it. The record is written once the
+ * status is known and before the answer goes out ({@link Router#BEFORE_RESPONSE}): a change a client saw
+ * acknowledged is in the audit log and the events even if the server dies right after, and a client that lists
+ * events after its answer finds its own. The request body is buffered
  * (the API refuses bodies over 1 MiB anyway) to read the user or object name; passwords are never logged.
  */
 public final class AuditFilter implements HttpHandler {
@@ -57,8 +59,27 @@ public final class AuditFilter implements HttpHandler {
             return;
         }
         String user = caller(ex);
-        api.handle(ex);
-        int status = ex.getResponseCode();
+        beforeAnswer(ex, status -> record(user, method, path, nameInBody, status));
+    }
+
+    /**
+     * Runs the API with {@code record} called with the status just before the answer is sent; after it, if the
+     * answer went out another way (an I/O failure before the router's write).
+     */
+    private void beforeAnswer(HttpExchange ex, java.util.function.IntConsumer record) throws IOException {
+        java.util.concurrent.atomic.AtomicBoolean recorded = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.function.IntConsumer once = status -> {
+            if (recorded.compareAndSet(false, true)) record.accept(status);
+        };
+        ex.setAttribute(Router.BEFORE_RESPONSE, once);
+        try {
+            api.handle(ex);
+        } finally {
+            if (!recorded.get() && ex.getResponseCode() > 0) once.accept(ex.getResponseCode());
+        }
+    }
+
+    private void record(String user, String method, String path, String nameInBody, int status) {
         audit.info("user={} {} {} -> {}{}", user, method, path, status, nameInBody == null ? "" : " name=" + nameInBody);
         if (status >= 300 || user == null) return;
         if (path.equals(CONTAINERS) && method.equals("POST")) {
@@ -73,8 +94,10 @@ public final class AuditFilter implements HttpHandler {
 
     private void login(HttpExchange ex, String user) throws IOException {
         String who = user == null ? "?" : user;
-        api.handle(ex);
-        int status = ex.getResponseCode();
+        beforeAnswer(ex, status -> recordLogin(who, status));
+    }
+
+    private void recordLogin(String who, int status) {
         audit.info("user={} POST {} -> {}", who, LOGIN, status);
         if (status == 200) health.event("login", who, "logged in");
         else if (status == 401) health.event("login-failed", who, "wrong user name or password");
