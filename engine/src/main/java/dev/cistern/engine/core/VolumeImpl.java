@@ -423,10 +423,14 @@ final class VolumeImpl {
     private void flushLocked() {
         io.writeLock().lock();
         try {
-            if (overlay.isEmpty() || deleted) {
+            if (deleted) {
+                // the dropped writes' references go with them: left noted, every clean would keep their
+                // chunks as a writer's uncommitted ones until the last handle of the deleted volume closed
                 overlay.clear();
+                session.committed();
                 return;
             }
+            if (overlay.isEmpty()) return;
             Map<Long, Mapping> snap = new TreeMap<>(overlay);
             session.makeChunksDurable();
             List<byte[]> keys = new ArrayList<>(snap.size());

@@ -1,0 +1,123 @@
+package dev.cistern.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Whatever becomes unreachable (overwritten, unmapped, truncated, deleted, never committed) comes back
+ * at the next clean: once the last reachable data is gone too, the group holds nothing.
+ */
+class SpaceReclamationTest {
+    @TempDir
+    Path dir;
+
+    private static EngineConfig config(Path dir) {
+        return EngineConfig.defaults(dir).withContainerSize(256 * 1024);
+    }
+
+    private static Engine open(Path dir) {
+        Engine e = Engines.open(config(dir));
+        return e;
+    }
+
+    private static void assertEmpty(Engine e, String when) {
+        Stats s = e.groupStats("grp");
+        assertThat(s.chunkCount()).as("chunks " + when).isZero();
+        assertThat(s.storedBytes()).as("stored bytes " + when).isZero();
+        assertThat(s.uniqueBytes()).as("unique bytes " + when).isZero();
+        assertThat(s.logicalBytes()).as("logical bytes " + when).isZero();
+    }
+
+    private static byte[] read(BlockVolume v, long off, int len) {
+        ByteBuffer b = ByteBuffer.allocate(len);
+        v.read(off, b);
+        return b.array();
+    }
+
+    @Test
+    void overwrittenUnmappedAndShrunkVolumeBlocksAreReclaimed() {
+        try (Engine e = open(dir)) {
+            e.createGroup(StorageGroupSpec.of("grp"));
+            e.createContainer("grp", new ContainerSpec("luns", "iscsi", Map.of()));
+            ContainerHandle c = e.openContainer("luns");
+            int unit;
+            byte[] keep = TestData.random(9, 1 << 20);
+            try (BlockVolume v = c.createVolume("lun-0", 16L << 20, 512, false)) {
+                unit = v.allocationUnit();
+                v.write(0, ByteBuffer.wrap(TestData.random(1, 8 << 20)), false);
+                v.flush();
+                v.write(0, ByteBuffer.wrap(keep), false); // overwritten
+                v.unmap(1 << 20, 3 << 20);                // unmapped
+                v.write(4L << 20, ByteBuffer.wrap(TestData.random(2, 4 << 20)), false);
+                v.flush();
+                v.resize(2L << 20);                       // the rest dropped
+            }
+            e.clean(Progress.NONE);
+            try (BlockVolume v = c.openVolume("lun-0")) {
+                assertThat(read(v, 0, keep.length)).isEqualTo(keep);
+                assertThat(read(v, 1 << 20, 1 << 20)).containsOnly(0);
+            }
+            Stats s = e.groupStats("grp");
+            assertThat(s.storedBytes()).as("stored after clean: only the 1 MiB still mapped").isBetween((long) keep.length, keep.length + 64L * 1024);
+            assertThat(s.chunkCount()).isEqualTo(keep.length / unit);
+            c.delete("lun-0");
+            e.clean(Progress.NONE);
+            assertEmpty(e, "after the volume was deleted");
+        }
+    }
+
+    @Test
+    void aVolumeDeletedWhileOpenWithUnflushedWritesLeavesNothing() {
+        try (Engine e = open(dir)) {
+            e.createGroup(StorageGroupSpec.of("grp"));
+            e.createContainer("grp", new ContainerSpec("luns", "iscsi", Map.of()));
+            ContainerHandle c = e.openContainer("luns");
+            try (BlockVolume v = c.createVolume("lun-0", 16L << 20, 512, false)) {
+                v.write(0, ByteBuffer.wrap(TestData.random(1, 2 << 20)), false);
+                v.flush();
+                v.write(4L << 20, ByteBuffer.wrap(TestData.random(2, 2 << 20)), false); // never flushed
+                c.delete("lun-0"); // the LUN is removed while an initiator still has it open
+                e.clean(Progress.NONE);
+                assertEmpty(e, "after the open volume was deleted");
+            }
+        }
+    }
+
+    @Test
+    void rewrittenTruncatedAndAbortedStreamsAreReclaimed() {
+        try (Engine e = open(dir)) {
+            e.createGroup(StorageGroupSpec.of("grp"));
+            e.createContainer("grp", new ContainerSpec("files", "nfs", Map.of()));
+            ContainerHandle c = e.openContainer("files");
+            EngineRoundTripTest.put(c, "f", TestData.random(1, 4 << 20));
+            try (FileEntry f = c.openFile("f")) {
+                f.write(1 << 20, ByteBuffer.wrap(TestData.random(2, 1 << 20)));
+                f.truncate(3 << 20);
+                f.truncate(1 << 20);
+            }
+            try (StreamWriter w = c.create("never")) {
+                w.write(TestData.random(3, 3 << 20), 0, 3 << 20);
+                w.flush();
+            } // closed without commit: aborted
+            try (StreamWriter w = c.append("f")) {
+                w.write(TestData.random(4, 2 << 20), 0, 2 << 20);
+                w.commit(null);
+            }
+            try (FileEntry f = c.openFile("f")) {
+                f.truncate(0);
+            }
+            c.copy("f", "g");
+            e.clean(Progress.NONE);
+            assertEmpty(e, "after everything was truncated away");
+            c.delete("f");
+            c.delete("g");
+            e.clean(Progress.NONE);
+            assertEmpty(e, "after the entries were deleted");
+        }
+    }
+}
