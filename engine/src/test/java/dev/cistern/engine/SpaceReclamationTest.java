@@ -3,7 +3,9 @@ package dev.cistern.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -118,6 +120,34 @@ class SpaceReclamationTest {
             c.delete("g");
             e.clean(Progress.NONE);
             assertEmpty(e, "after the entries were deleted");
+        }
+    }
+
+    /** What a kill -9 leaves unfinished (staging entries, unflushed writes) is gone after restart and clean. */
+    @Test
+    void unfinishedWorkOfAKilledEngineIsReclaimedAfterRestart() throws Exception {
+        Path out = dir.resolve("child.out");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-Djava.io.tmpdir=" + dir,
+                "-cp", System.getProperty("java.class.path"), LeftoverWorker.class.getName(), dir.resolve("data").toString())
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!(Files.exists(out) && Files.readString(out).contains("READY")) && p.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(Files.readString(out)).contains("READY");
+        } finally {
+            p.destroyForcibly();
+            p.waitFor();
+        }
+        try (Engine e = open(dir.resolve("data"))) {
+            ContainerHandle c = e.openContainer("box");
+            assertThat(c.stat("staging")).isEmpty();
+            c.delete("committed");
+            c.delete("vol");
+            e.clean(Progress.NONE);
+            assertEmpty(e, "after a restart, deleting what was committed, and a clean");
         }
     }
 }
