@@ -199,6 +199,9 @@ public final class ObjectStore {
      * range. A crash between leaves a noncurrent copy with the current id, which readers skip.
      */
     private void promoteNewestNoncurrentOrDelete(String key, Version cur) {
+        // a crash-left copy of this very version under its noncurrent name (see keepAsNoncurrent) goes
+        // first: promoted, it would bring the deleted version back as current and keep its data
+        handle.stat(ObjectNames.version(key, cur.versionId())).ifPresent(e -> deleteEntry(e.name()));
         List<EntryInfo> first = handle.list(ObjectNames.versionsOf(key), null, 1);
         if (first.isEmpty()) {
             deleteEntry(cur.entryName());
