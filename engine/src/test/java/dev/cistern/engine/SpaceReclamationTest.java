@@ -123,6 +123,43 @@ class SpaceReclamationTest {
         }
     }
 
+    /**
+     * A chunk is counted in the stats of the container that stored it first. Once that container is
+     * deleted and cleaned, the chunks another container still uses must count there: the containers'
+     * figures add up to the group's.
+     */
+    @Test
+    void containerStatsAddUpToTheGroupAfterTheFirstOwnerIsDeleted() {
+        try (Engine e = open(dir)) {
+            e.createGroup(StorageGroupSpec.of("grp"));
+            e.createContainer("grp", new ContainerSpec("first", "client", Map.of()));
+            e.createContainer("grp", new ContainerSpec("second", "client", Map.of()));
+            byte[] shared = TestData.random(1, 2 << 20);
+            EngineRoundTripTest.put(e.openContainer("first"), "x", shared);
+            EngineRoundTripTest.put(e.openContainer("first"), "only-first", TestData.random(2, 1 << 20));
+            EngineRoundTripTest.put(e.openContainer("second"), "x", shared);
+            e.deleteContainer("first");
+            e.clean(Progress.NONE);
+            Stats g = e.groupStats("grp");
+            Stats c = e.containerStats("second");
+            assertThat(g.storedBytes()).isBetween((long) shared.length, shared.length + 64L * 1024);
+            assertThat(c.chunkCount()).as("chunks counted for the container left").isEqualTo(g.chunkCount());
+            assertThat(c.storedBytes()).as("stored bytes counted for the container left").isEqualTo(g.storedBytes());
+            assertThat(c.uniqueBytes()).as("unique bytes counted for the container left").isEqualTo(g.uniqueBytes());
+        }
+        try (Engine e = open(dir)) {
+            Stats g = e.groupStats("grp");
+            Stats c = e.containerStats("second");
+            assertThat(c.chunkCount()).as("chunks of the container left, after a restart").isEqualTo(g.chunkCount());
+            assertThat(c.storedBytes()).as("stored bytes of the container left, after a restart").isEqualTo(g.storedBytes());
+            e.openContainer("second").delete("x");
+            e.clean(Progress.NONE);
+            assertEmpty(e, "after the last reference was deleted");
+            assertThat(e.containerStats("second").chunkCount()).isZero();
+            assertThat(e.containerStats("second").storedBytes()).isZero();
+        }
+    }
+
     /** What a kill -9 leaves unfinished (staging entries, unflushed writes) is gone after restart and clean. */
     @Test
     void unfinishedWorkOfAKilledEngineIsReclaimedAfterRestart() throws Exception {

@@ -36,6 +36,9 @@ import org.rocksdb.WriteBatch;
  *     and the index points at this very record (other copies are duplicates). If enough is dead, under
  *     the tracker's write lock the dead records' index entries are removed; then live records are copied
  *     verbatim into a fresh container, forced, re-indexed, and the old file is deleted.</li>
+ * <li>Chunks still referenced whose owner container was deleted are listed under a container that
+ *     references them, with their space figures ({@link OwnerReattribution}: found before mark, a new
+ *     owner noted during it).</li>
  * </ol>
  * Cancelling ({@link Progress#cancelled()}) is checked during mark, before anything changes, and between
  * containers in sweep, never inside one: each container is swept whole or not at all, and the output
@@ -66,7 +69,12 @@ final class Cleaner {
         for (GroupState g : groups) touched.put(g.id(), g.tracker.beginClean());
         Snapshot snap = engine.meta.snapshot();
         try {
-            Map<Long, LongSet> live = mark(snap, progress);
+            // chunks whose owner container is gone get a container that references them (see OwnerReattribution)
+            Set<Long> existing = OwnerReattribution.containerIds(engine);
+            Map<Long, LongSet> orphans = new HashMap<>();
+            for (GroupState g : groups) orphans.put(g.id(), OwnerReattribution.orphans(engine, g, existing));
+            Map<Long, Map<Long, Long>> newOwners = new HashMap<>();
+            Map<Long, LongSet> live = mark(snap, progress, orphans, newOwners);
             Map<GroupState, List<ChunkContainerState>> sealed = new LinkedHashMap<>();
             engine.pausePoints.beforeSweep.run();
             for (GroupState g : groups) sealed.put(g, sealedContainers(g));
@@ -74,6 +82,9 @@ final class Cleaner {
             for (List<ChunkContainerState> l : sealed.values()) total += l.size();
             for (GroupState g : groups) {
                 sweep(g, sealed.get(g), total, live.getOrDefault(g.id(), new LongSet(16)), touched.get(g.id()), progress);
+            }
+            for (GroupState g : groups) {
+                OwnerReattribution.apply(engine, g, newOwners.getOrDefault(g.id(), Map.of()), existing);
             }
         } catch (IOException | RocksDBException e) {
             throw new EngineException(EngineException.Reason.IO_ERROR, "clean failed: " + e.getMessage(), e);
@@ -85,20 +96,26 @@ final class Cleaner {
                 Duration.ofNanos(System.nanoTime() - t0));
     }
 
-    private Map<Long, LongSet> mark(Snapshot snap, Progress progress) {
+    /**
+     * The live set of each group; also notes in {@code newOwners} (group → prefix → container) one
+     * container referencing each chunk of {@code orphans} (group → prefixes owned by a deleted container).
+     */
+    private Map<Long, LongSet> mark(Snapshot snap, Progress progress, Map<Long, LongSet> orphans,
+                                    Map<Long, Map<Long, Long>> newOwners) {
         Map<Long, Long> containerGroup = new HashMap<>();
         for (ContainerRecord r : engine.containerRecords()) containerGroup.put(r.id(), r.groupId());
-        Map<Long, Long> entryGroup = new HashMap<>();
+        // entry id → its container, for the entries of existing containers
+        Map<Long, Long> entryContainer = new HashMap<>();
         try (Scanner sc = engine.meta.scan(Family.ENTRIES, new byte[0], snap)) {
             while (sc.next()) {
-                Long gid = containerGroup.get(Keys.longAt(sc.key(), 0));
-                if (gid != null) entryGroup.put(EntryRecord.decode(sc.value()).entryId(), gid);
+                long cid = Keys.longAt(sc.key(), 0);
+                if (containerGroup.containsKey(cid)) entryContainer.put(EntryRecord.decode(sc.value()).entryId(), cid);
             }
         }
         try (Scanner sc = engine.meta.scan(Family.STAGING, new byte[0], snap)) {
             while (sc.next()) {
-                Long gid = containerGroup.get(Keys.longAt(sc.value(), 0));
-                if (gid != null) entryGroup.put(Keys.longAt(sc.key(), 0), gid);
+                long cid = Keys.longAt(sc.value(), 0);
+                if (containerGroup.containsKey(cid)) entryContainer.put(Keys.longAt(sc.key(), 0), cid);
             }
         }
         Map<Long, LongSet> live = new HashMap<>();
@@ -107,17 +124,29 @@ final class Cleaner {
             try (Scanner sc = engine.meta.scan(f, new byte[0], snap)) {
                 long lastEntry = -1;
                 LongSet set = null;
+                LongSet wanted = null;
+                Map<Long, Long> owners = null;
+                long cid = 0;
                 while (sc.next()) {
                     long entryId = Keys.longAt(sc.key(), 0);
                     if (entryId != lastEntry) {
                         lastEntry = entryId;
-                        Long gid = entryGroup.get(entryId);
+                        Long c = entryContainer.get(entryId);
+                        Long gid = c == null ? null : containerGroup.get(c);
                         set = gid == null ? null : live.computeIfAbsent(gid, k -> new LongSet(1 << 16));
+                        wanted = gid == null ? null : orphans.get(gid);
+                        if (wanted != null && wanted.size() == 0) wanted = null;
+                        owners = wanted == null ? null : newOwners.computeIfAbsent(gid, k -> new HashMap<>());
+                        cid = c == null ? 0 : c;
                     }
                     byte[] v = sc.value();
                     int refs = ChunkReferences.count(f, v);
                     if (set != null) {
-                        for (int i = 0; i < refs; i++) set.add(Keys.longAt(v, ChunkReferences.fingerprintOffset(f, i)));
+                        for (int i = 0; i < refs; i++) {
+                            long p = Keys.longAt(v, ChunkReferences.fingerprintOffset(f, i));
+                            set.add(p);
+                            if (wanted != null && wanted.contains(p)) owners.putIfAbsent(p, cid);
+                        }
                     }
                     long before = done;
                     done += refs;
