@@ -73,6 +73,9 @@ class DurabilityAndDedupTest {
                     c.putObject(b -> b.bucket("durable").key(key), RequestBody.fromBytes(data));
                     acknowledged.put(key, data);
                 }
+                // a multipart upload with one part, left unfinished by the kill
+                String up = c.createMultipartUpload(b -> b.bucket("durable").key("mp")).uploadId();
+                c.uploadPart(b -> b.bucket("durable").key("mp").uploadId(up).partNumber(1), RequestBody.fromBytes(random(900_000, 8)));
                 // an upload in flight: headers and half the body sent, never finished
                 RawS3 raw = new RawS3(port, S3Fixture.ACCESS_KEY, S3Fixture.SECRET_KEY);
                 Map<String, String> h = raw.sign("PUT", "/durable/in-flight", "", "UNSIGNED-PAYLOAD", Map.of());
@@ -101,6 +104,13 @@ class DurabilityAndDedupTest {
             assertThatThrownBy(() -> reopened.client.headObject(b -> b.bucket("durable").key("in-flight")))
                     .isInstanceOf(NoSuchKeyException.class);
             assertThat(reopened.client.listObjectsV2(b -> b.bucket("durable")).contents()).hasSize(acknowledged.size());
+            // nothing the kill interrupted holds space: once everything visible goes, a clean empties the group
+            for (var u : reopened.client.listMultipartUploads(b -> b.bucket("durable")).uploads()) {
+                reopened.client.abortMultipartUpload(b -> b.bucket("durable").key(u.key()).uploadId(u.uploadId()));
+            }
+            for (String key : acknowledged.keySet()) reopened.client.deleteObject(b -> b.bucket("durable").key(key));
+            reopened.engine.clean(dev.cistern.engine.Progress.NONE);
+            SpaceReclamationTest.assertEmpty(reopened.engine.groupStats("default"), "after kill -9, restart, deletes and a clean");
         }
     }
 
