@@ -36,6 +36,7 @@ import org.rocksdb.WriteBatch;
  *     and the index points at this very record (other copies are duplicates). If enough is dead, under
  *     the tracker's write lock the dead records' index entries are removed; then live records are copied
  *     verbatim into a fresh container, forced, re-indexed, and the old file is deleted.</li>
+ * <li>Entries committed into a container after it was deleted are dropped ({@link DeletedContainerEntries}).</li>
  * <li>Chunks still referenced whose owner container was deleted are listed under a container that
  *     references them, with their space figures ({@link OwnerReattribution}: found before mark, a new
  *     owner noted during it).</li>
@@ -50,6 +51,7 @@ final class Cleaner {
     private static final double DEAD_SHARE = 0.25;
 
     private final LocalEngine engine;
+    private final DeletedContainerEntries leftovers = new DeletedContainerEntries();
     private long scanned;
     private long rewritten;
     private long deleted;
@@ -86,6 +88,8 @@ final class Cleaner {
             for (GroupState g : groups) {
                 OwnerReattribution.apply(engine, g, newOwners.getOrDefault(g.id(), Map.of()), existing);
             }
+            int dropped = leftovers.drop(engine);
+            if (dropped > 0) LOG.info("dropped " + dropped + " entries committed into containers already deleted");
         } catch (IOException | RocksDBException e) {
             throw new EngineException(EngineException.Reason.IO_ERROR, "clean failed: " + e.getMessage(), e);
         } finally {
@@ -109,7 +113,9 @@ final class Cleaner {
         try (Scanner sc = engine.meta.scan(Family.ENTRIES, new byte[0], snap)) {
             while (sc.next()) {
                 long cid = Keys.longAt(sc.key(), 0);
-                if (containerGroup.containsKey(cid)) entryContainer.put(EntryRecord.decode(sc.value()).entryId(), cid);
+                long entryId = EntryRecord.decode(sc.value()).entryId();
+                if (containerGroup.containsKey(cid)) entryContainer.put(entryId, cid);
+                else leftovers.note(sc.key(), entryId);
             }
         }
         try (Scanner sc = engine.meta.scan(Family.STAGING, new byte[0], snap)) {
