@@ -90,6 +90,32 @@ class SpaceReclamationTest {
         }
     }
 
+    /**
+     * An open volume (a LUN in use) does not keep its chunk container from the cleaner: what its
+     * overwrites left dead is reclaimed while it stays open, and so is everything once it is deleted.
+     */
+    @Test
+    void overwrittenBlocksOfAVolumeStillOpenAreReclaimed() {
+        try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
+            e.createGroup(StorageGroupSpec.of("grp"));
+            e.createContainer("grp", new ContainerSpec("luns", "iscsi", Map.of()));
+            ContainerHandle c = e.openContainer("luns");
+            byte[] keep = TestData.random(2, 512 << 10);
+            try (BlockVolume v = c.createVolume("lun-0", 16L << 20, 512, false)) {
+                v.write(0, ByteBuffer.wrap(TestData.random(1, 512 << 10)), false);
+                v.flush();
+                v.write(0, ByteBuffer.wrap(keep), false);
+                v.flush();
+                e.clean(Progress.NONE);
+                assertThat(e.groupStats("grp").uniqueBytes()).as("unique bytes, volume open").isEqualTo(keep.length);
+                assertThat(read(v, 0, keep.length)).isEqualTo(keep);
+                c.delete("lun-0");
+                e.clean(Progress.NONE);
+                assertEmpty(e, "after the open volume was deleted");
+            }
+        }
+    }
+
     @Test
     void rewrittenTruncatedAndAbortedStreamsAreReclaimed() {
         try (Engine e = open(dir)) {

@@ -428,6 +428,7 @@ final class VolumeImpl {
                 // chunks as a writer's uncommitted ones until the last handle of the deleted volume closed
                 overlay.clear();
                 session.committed();
+                session.releaseContainer();
                 return;
             }
             if (overlay.isEmpty()) return;
@@ -455,6 +456,9 @@ final class VolumeImpl {
             }
             overlay.clear();
             session.committed();
+            // the container goes back to the store: held by an open volume, the chunks its overwrites and
+            // unmaps left dead in it could not be reclaimed until it filled up or the volume closed
+            session.releaseContainer();
         } finally {
             io.writeLock().unlock();
         }

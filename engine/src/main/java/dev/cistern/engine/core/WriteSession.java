@@ -52,9 +52,13 @@ final class WriteSession implements AutoCloseable {
         pending.clear();
     }
 
-    @Override
-    public void close() {
-        group.tracker.unregister(this);
+    /**
+     * Gives this session's open container back to the store (idle, or sealed when full), so a clean can
+     * seal and sweep it; the next store takes one again. A long-lived session (an open volume) that kept
+     * it would keep the dead chunks in it from every clean until it filled up or the session closed.
+     * Call only when no store of this session is in progress.
+     */
+    void releaseContainer() {
         ChunkContainerWriter w;
         synchronized (this) {
             w = current;
@@ -67,5 +71,11 @@ final class WriteSession implements AutoCloseable {
                 throw new EngineException(EngineException.Reason.IO_ERROR, "cannot release chunk container: " + e.getMessage(), e);
             }
         }
+    }
+
+    @Override
+    public void close() {
+        group.tracker.unregister(this);
+        releaseContainer();
     }
 }
