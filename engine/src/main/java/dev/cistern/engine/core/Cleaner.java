@@ -73,10 +73,9 @@ final class Cleaner {
         try {
             // chunks whose owner container is gone get a container that references them (see OwnerReattribution)
             Set<Long> existing = OwnerReattribution.containerIds(engine);
-            Map<Long, LongSet> orphans = new HashMap<>();
+            Map<Long, OwnerMap> orphans = new HashMap<>();
             for (GroupState g : groups) orphans.put(g.id(), OwnerReattribution.orphans(engine, g, existing));
-            Map<Long, Map<Long, Long>> newOwners = new HashMap<>();
-            Map<Long, LongSet> live = mark(snap, progress, orphans, newOwners);
+            Map<Long, LongSet> live = mark(snap, progress, orphans);
             Map<GroupState, List<ChunkContainerState>> sealed = new LinkedHashMap<>();
             engine.pausePoints.beforeSweep.run();
             for (GroupState g : groups) sealed.put(g, sealedContainers(g));
@@ -86,7 +85,7 @@ final class Cleaner {
                 sweep(g, sealed.get(g), total, live.getOrDefault(g.id(), new LongSet(16)), touched.get(g.id()), progress);
             }
             for (GroupState g : groups) {
-                OwnerReattribution.apply(engine, g, newOwners.getOrDefault(g.id(), Map.of()), existing);
+                OwnerReattribution.apply(engine, g, orphans.get(g.id()), existing);
             }
             int dropped = leftovers.drop(engine);
             if (dropped > 0) LOG.info("dropped " + dropped + " entries committed into containers already deleted");
@@ -101,11 +100,10 @@ final class Cleaner {
     }
 
     /**
-     * The live set of each group; also notes in {@code newOwners} (group → prefix → container) one
-     * container referencing each chunk of {@code orphans} (group → prefixes owned by a deleted container).
+     * The live set of each group; also offers {@code orphans} (group → prefixes of chunks owned by a
+     * deleted container) each container referencing them.
      */
-    private Map<Long, LongSet> mark(Snapshot snap, Progress progress, Map<Long, LongSet> orphans,
-                                    Map<Long, Map<Long, Long>> newOwners) {
+    private Map<Long, LongSet> mark(Snapshot snap, Progress progress, Map<Long, OwnerMap> orphans) {
         Map<Long, Long> containerGroup = new HashMap<>();
         for (ContainerRecord r : engine.containerRecords()) containerGroup.put(r.id(), r.groupId());
         // entry id → its container, for the entries of existing containers
@@ -130,8 +128,7 @@ final class Cleaner {
             try (Scanner sc = engine.meta.scan(f, new byte[0], snap)) {
                 long lastEntry = -1;
                 LongSet set = null;
-                LongSet wanted = null;
-                Map<Long, Long> owners = null;
+                OwnerMap wanted = null;
                 long cid = 0;
                 while (sc.next()) {
                     long entryId = Keys.longAt(sc.key(), 0);
@@ -141,8 +138,7 @@ final class Cleaner {
                         Long gid = c == null ? null : containerGroup.get(c);
                         set = gid == null ? null : live.computeIfAbsent(gid, k -> new LongSet(1 << 16));
                         wanted = gid == null ? null : orphans.get(gid);
-                        if (wanted != null && wanted.size() == 0) wanted = null;
-                        owners = wanted == null ? null : newOwners.computeIfAbsent(gid, k -> new HashMap<>());
+                        if (wanted != null && wanted.isEmpty()) wanted = null;
                         cid = c == null ? 0 : c;
                     }
                     byte[] v = sc.value();
@@ -151,7 +147,7 @@ final class Cleaner {
                         for (int i = 0; i < refs; i++) {
                             long p = Keys.longAt(v, ChunkReferences.fingerprintOffset(f, i));
                             set.add(p);
-                            if (wanted != null && wanted.contains(p)) owners.putIfAbsent(p, cid);
+                            if (wanted != null) wanted.offer(p, cid);
                         }
                     }
                     long before = done;

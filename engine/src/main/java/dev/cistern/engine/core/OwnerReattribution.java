@@ -6,7 +6,6 @@ import dev.cistern.engine.meta.MetaStore.Family;
 import dev.cistern.engine.meta.Scanner;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
@@ -18,8 +17,8 @@ import org.rocksdb.WriteBatch;
  * {@link ContainerChunk}). When that container is deleted, the chunks other containers share stay
  * stored; left with the deleted owner they would count for no container, and the containers' figures
  * would no longer add up to the group's. The cleaner finds such chunks before it marks
- * ({@link #orphans}), notes during mark one container that references each, and after its sweep lists
- * them under that container and moves their counters ({@link #apply}).
+ * ({@link #orphans}), notes during mark one container that references each ({@link OwnerMap#offer}),
+ * and after its sweep lists them under that container and moves their counters ({@link #apply}).
  *
  * <p>Only the cleaner (one at a time) and recovery change an existing listing; writers add new ones. The
  * change is still made under the group's write lock, from the listing read again there: one gone
@@ -33,23 +32,23 @@ final class OwnerReattribution {
     private OwnerReattribution() {
     }
 
-    /** Fingerprint prefixes of the chunks of {@code g} whose owner is not one of {@code existing}. */
-    static LongSet orphans(LocalEngine engine, GroupState g, Set<Long> existing) {
-        LongSet out = new LongSet(16);
+    /** The fingerprint prefixes of the chunks of {@code g} whose owner is not one of {@code existing}, no owner yet. */
+    static OwnerMap orphans(LocalEngine engine, GroupState g, Set<Long> existing) {
+        OwnerMap out = new OwnerMap();
         try (Scanner sc = engine.meta.scan(Family.CONTAINER_CHUNKS, Keys.id(g.id()))) {
             while (sc.next()) {
                 ContainerChunk c = ContainerChunk.decode(sc.key(), sc.value());
-                if (!existing.contains(c.ownerContainerId())) out.add(c.fingerprint().prefix());
+                if (!existing.contains(c.ownerContainerId())) out.addKey(c.fingerprint().prefix());
             }
         }
         return out;
     }
 
     /**
-     * Lists each chunk of {@code g} owned by a container no longer in {@code existing} under the container
-     * {@code newOwner} maps its fingerprint prefix to, moving its counters; returns how many moved.
+     * Lists each chunk of {@code g} owned by a container no longer in {@code existing} under the owner
+     * {@code newOwner} found for its fingerprint prefix, moving its counters; returns how many moved.
      */
-    static long apply(LocalEngine engine, GroupState g, Map<Long, Long> newOwner, Set<Long> existing)
+    static long apply(LocalEngine engine, GroupState g, OwnerMap newOwner, Set<Long> existing)
             throws RocksDBException {
         if (newOwner.isEmpty()) return 0;
         long moved = 0;
@@ -57,7 +56,7 @@ final class OwnerReattribution {
         try (Scanner sc = engine.meta.scan(Family.CONTAINER_CHUNKS, Keys.id(g.id()))) {
             while (sc.next()) {
                 ContainerChunk c = ContainerChunk.decode(sc.key(), sc.value());
-                if (!existing.contains(c.ownerContainerId()) && newOwner.containsKey(c.fingerprint().prefix())) {
+                if (!existing.contains(c.ownerContainerId()) && newOwner.owner(c.fingerprint().prefix()) != OwnerMap.NONE) {
                     page.add(c);
                     if (page.size() == PAGE) {
                         moved += applyPage(engine, g, page, newOwner, existing);
@@ -70,7 +69,7 @@ final class OwnerReattribution {
         return moved;
     }
 
-    private static long applyPage(LocalEngine engine, GroupState g, List<ContainerChunk> page, Map<Long, Long> newOwner,
+    private static long applyPage(LocalEngine engine, GroupState g, List<ContainerChunk> page, OwnerMap newOwner,
                                   Set<Long> existing) throws RocksDBException {
         Set<Long> now = containerIds(engine);
         long moved = 0;
@@ -80,8 +79,8 @@ final class OwnerReattribution {
                 byte[] v = engine.meta.get(Family.CONTAINER_CHUNKS, seen.key());
                 if (v == null) continue;
                 ContainerChunk c = ContainerChunk.decode(seen.key(), v);
-                long to = newOwner.get(c.fingerprint().prefix());
-                if (existing.contains(c.ownerContainerId()) || now.contains(c.ownerContainerId()) || !now.contains(to)) continue;
+                long to = newOwner.owner(c.fingerprint().prefix());
+                if (to == OwnerMap.NONE || existing.contains(c.ownerContainerId()) || now.contains(c.ownerContainerId()) || !now.contains(to)) continue;
                 ContainerChunk owned = new ContainerChunk(c.groupId(), c.location(), c.fingerprint(), to);
                 b.put(engine.meta.cf(Family.CONTAINER_CHUNKS), owned.key(), owned.value());
                 long raw = c.location().rawLength();
