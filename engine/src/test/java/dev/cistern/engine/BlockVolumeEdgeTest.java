@@ -22,12 +22,6 @@ class BlockVolumeEdgeTest {
     @TempDir
     Path dir;
 
-    private static byte[] read(BlockVolume v, long off, int len) {
-        ByteBuffer b = ByteBuffer.allocate(len);
-        v.read(off, b);
-        return b.array();
-    }
-
     /**
      * A 10 TB volume with a few units written: unmapping all of it (what mkfs and a full-disk TRIM do) and
      * listing its extents take time and memory for its mapped units, not for its size.
@@ -49,17 +43,17 @@ class BlockVolumeEdgeTest {
                     v.unmap(4096, size - 8192); // the first and last block stay
                     assertThat(v.extents(0, size)).hasSize(3);
                 });
-                assertThat(read(v, 5 * TB, unit)).containsOnly(0);
-                assertThat(read(v, 0, 4096)).isEqualTo(java.util.Arrays.copyOf(d, 4096));
-                assertThat(read(v, 4096, unit - 4096)).containsOnly(0);
+                assertThat(TestData.read(v, 5 * TB, unit)).containsOnly(0);
+                assertThat(TestData.read(v, 0, 4096)).isEqualTo(java.util.Arrays.copyOf(d, 4096));
+                assertThat(TestData.read(v, 4096, unit - 4096)).containsOnly(0);
                 v.flush();
                 assertThat(e.containerStats("lun-box").logicalBytes()).isEqualTo(2L * unit);
             }
         }
         try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
             try (BlockVolume v = e.openContainer("lun-box").openVolume("big")) {
-                assertThat(read(v, 5 * TB, 4096)).containsOnly(0);
-                assertThat(read(v, size - 4096, 4096)).isEqualTo(java.util.Arrays.copyOfRange(TestData.random(1, v.allocationUnit()),
+                assertThat(TestData.read(v, 5 * TB, 4096)).containsOnly(0);
+                assertThat(TestData.read(v, size - 4096, 4096)).isEqualTo(java.util.Arrays.copyOfRange(TestData.random(1, v.allocationUnit()),
                         v.allocationUnit() - 4096, v.allocationUnit()));
             }
         }
@@ -94,13 +88,13 @@ class BlockVolumeEdgeTest {
                     if (r.nextInt(20) == 0) v.flush();
                     if (i % 30 == 0) checkExtents(v, model);
                 }
-                assertThat(read(v, 0, size)).isEqualTo(model);
+                assertThat(TestData.read(v, 0, size)).isEqualTo(model);
                 checkExtents(v, model);
             }
         }
         try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
             try (BlockVolume v = e.openContainer("lun-box").openVolume("lun-0")) {
-                assertThat(read(v, 0, size)).isEqualTo(model);
+                assertThat(TestData.read(v, 0, size)).isEqualTo(model);
                 checkExtents(v, model);
             }
         }
@@ -155,7 +149,7 @@ class BlockVolumeEdgeTest {
                         while (!stop.get() && failure.get() == null) {
                             long u = r.nextInt(512);
                             try {
-                                byte[] got = read(v, u * unit, unit);
+                                byte[] got = TestData.read(v, u * unit, unit);
                                 if (!java.util.Arrays.equals(got, newer) && !java.util.Arrays.equals(got, zeros)) {
                                     failure.set(new AssertionError("unit " + u + " read "
                                             + (java.util.Arrays.equals(got, older) ? "the older data" : "garbage")));
@@ -170,7 +164,7 @@ class BlockVolumeEdgeTest {
                     stop.set(true);
                     reader.join();
                     assertThat(failure.get()).as("round %d", round).isNull();
-                    assertThat(read(v, 0, len)).containsOnly(0);
+                    assertThat(TestData.read(v, 0, len)).containsOnly(0);
                 }
             }
         }
@@ -211,7 +205,7 @@ class BlockVolumeEdgeTest {
                     }
                     if (r.nextInt(8) == 0) v.flush();
                     assertThat(v.size()).isEqualTo(model.length);
-                    if (i % 10 == 0) assertThat(java.util.Arrays.mismatch(read(v, 0, model.length), model)).as("step %d", i).isEqualTo(-1);
+                    if (i % 10 == 0) assertThat(java.util.Arrays.mismatch(TestData.read(v, 0, model.length), model)).as("step %d", i).isEqualTo(-1);
                 }
                 checkExtents(v, model);
                 v.flush();
@@ -231,7 +225,7 @@ class BlockVolumeEdgeTest {
         }
         try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
             try (BlockVolume v = e.openContainer("lun-box").openVolume("lun-0")) {
-                assertThat(java.util.Arrays.mismatch(read(v, 0, model.length), model)).isEqualTo(-1);
+                assertThat(java.util.Arrays.mismatch(TestData.read(v, 0, model.length), model)).isEqualTo(-1);
             }
         }
     }
@@ -257,8 +251,8 @@ class BlockVolumeEdgeTest {
             }
             try (BlockVolume v = c.openVolume("b")) {
                 assertThat(v.size()).isEqualTo(8L * MB);
-                assertThat(read(v, 0, d.length)).isEqualTo(d);
-                assertThat(read(v, 6L * MB, d.length)).isEqualTo(d);
+                assertThat(TestData.read(v, 0, d.length)).isEqualTo(d);
+                assertThat(TestData.read(v, 6L * MB, d.length)).isEqualTo(d);
                 assertThat(e.containerStats("lun-box").logicalBytes()).isEqualTo(2L * d.length);
                 c.rename("b", "c");
                 c.delete("c");
@@ -311,7 +305,7 @@ class BlockVolumeEdgeTest {
                     assertThat(failure.get()).as("round %d", round).isNull();
                     v.flush();
                     v.resize(4L * MB);
-                    byte[] end = read(v, small, (int) (4L * MB - small));
+                    byte[] end = TestData.read(v, small, (int) (4L * MB - small));
                     assertThat(java.util.Arrays.mismatch(end, new byte[end.length])).as("round %d: first non-zero byte past the cut", round)
                             .isEqualTo(-1);
                     v.flush();

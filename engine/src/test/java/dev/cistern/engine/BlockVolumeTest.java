@@ -15,12 +15,6 @@ class BlockVolumeTest {
     @TempDir
     Path dir;
 
-    private static byte[] read(BlockVolume v, long off, int len) {
-        ByteBuffer b = ByteBuffer.allocate(len);
-        v.read(off, b);
-        return b.array();
-    }
-
     @Test
     void randomWritesMatchAModelAcrossFlushAndRestart() {
         byte[] model = new byte[8 * MB];
@@ -29,7 +23,7 @@ class BlockVolumeTest {
             e.createGroup(StorageGroupSpec.of("grp"));
             e.createContainer("grp", new ContainerSpec("lun-box", "iscsi", Map.of()));
             try (BlockVolume v = e.openContainer("lun-box").createVolume("lun-0", model.length, 512, false)) {
-                assertThat(read(v, 0, 4096)).containsOnly(0);
+                assertThat(TestData.read(v, 0, 4096)).containsOnly(0);
                 for (int i = 0; i < 400; i++) {
                     int blocks = 1 + r.nextInt(200);
                     long off = 512L * r.nextInt(model.length / 512 - blocks);
@@ -38,16 +32,16 @@ class BlockVolumeTest {
                     System.arraycopy(d, 0, model, (int) off, d.length);
                     if (i % 7 == 0) {
                         long o = 512L * r.nextInt(model.length / 512 - 64);
-                        assertThat(read(v, o, 64 * 512)).isEqualTo(java.util.Arrays.copyOfRange(model, (int) o, (int) o + 64 * 512));
+                        assertThat(TestData.read(v, o, 64 * 512)).isEqualTo(java.util.Arrays.copyOfRange(model, (int) o, (int) o + 64 * 512));
                     }
                 }
                 v.flush();
-                assertThat(read(v, 0, model.length)).isEqualTo(model);
+                assertThat(TestData.read(v, 0, model.length)).isEqualTo(model);
             }
         }
         try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
             try (BlockVolume v = e.openContainer("lun-box").openVolume("lun-0")) {
-                assertThat(read(v, 0, model.length)).isEqualTo(model);
+                assertThat(TestData.read(v, 0, model.length)).isEqualTo(model);
             }
         }
     }
@@ -63,7 +57,7 @@ class BlockVolumeTest {
                 assertThat(v.extents(0, 4L * MB)).containsExactly(
                         new BlockVolume.Extent(0, MB, true), new BlockVolume.Extent(MB, 3L * MB, false));
                 v.unmap(unit, unit);
-                assertThat(read(v, unit, unit)).containsOnly(0);
+                assertThat(TestData.read(v, unit, unit)).containsOnly(0);
                 v.write(2L * unit, ByteBuffer.wrap(new byte[unit]), false);
                 v.flush();
                 assertThat(v.extents(0, 4L * unit)).containsExactly(new BlockVolume.Extent(0, unit, true),
@@ -86,7 +80,7 @@ class BlockVolumeTest {
                 long stored = e.groupStats("grp").storedBytes();
                 b.write(0, ByteBuffer.wrap(img), true);
                 assertThat(e.groupStats("grp").storedBytes()).isEqualTo(stored);
-                assertThat(read(b, 0, img.length)).isEqualTo(img);
+                assertThat(TestData.read(b, 0, img.length)).isEqualTo(img);
             }
         }
     }
@@ -138,11 +132,11 @@ class BlockVolumeTest {
                 java.util.Arrays.fill(model, unit, 3 * unit, (byte) 0);
                 Random r = new Random(11);
                 for (int round = 0; round < 3; round++) {
-                    assertThat(read(v, 0, model.length)).isEqualTo(model);
+                    assertThat(TestData.read(v, 0, model.length)).isEqualTo(model);
                     for (int i = 0; i < 20; i++) {
                         int len = 4096 * (1 + r.nextInt(300));
                         long off = 4096L * r.nextInt((model.length - len) / 4096);
-                        assertThat(read(v, off, len)).as("round %d, %d bytes at %d", round, len, off)
+                        assertThat(TestData.read(v, off, len)).as("round %d, %d bytes at %d", round, len, off)
                                 .isEqualTo(java.util.Arrays.copyOfRange(model, (int) off, (int) off + len));
                     }
                     if (round == 0) v.flush();
@@ -151,7 +145,7 @@ class BlockVolumeTest {
         }
         try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
             try (BlockVolume v = e.openContainer("lun-box").openVolume("lun-0")) {
-                byte[] all = read(v, 0, 8 * MB);
+                byte[] all = TestData.read(v, 0, 8 * MB);
                 assertThat(java.util.Arrays.copyOfRange(all, 4 * MB + 4096, 5 * MB)).containsOnly(0);
                 assertThat(java.util.Arrays.copyOfRange(all, 0, 4 * MB + 4096)).isEqualTo(patched(TestData.random(3, 4 * MB + 4096), v.allocationUnit()));
             }
@@ -168,16 +162,16 @@ class BlockVolumeTest {
             e.createContainer("sealed", new ContainerSpec("lun-box", "iscsi", Map.of()));
             try (BlockVolume v = e.openContainer("lun-box").createVolume("lun-0", 2L * MB, 4096, false)) {
                 v.write(0, ByteBuffer.wrap(data), true);
-                assertThat(read(v, 0, 2 * MB)).isEqualTo(data);
+                assertThat(TestData.read(v, 0, 2 * MB)).isEqualTo(data);
             }
         }
         try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
             try (BlockVolume v = e.openContainer("lun-box").openVolume("lun-0")) {
-                assertThatThrownBy(() -> read(v, 0, 2 * MB))
+                assertThatThrownBy(() -> TestData.read(v, 0, 2 * MB))
                         .extracting(t -> ((EngineException) t).reason()).isEqualTo(EngineException.Reason.LOCKED);
                 e.unlockGroup("sealed", pass);
-                assertThat(read(v, 0, 2 * MB)).isEqualTo(data);
-                assertThat(read(v, 12288, 300 * 1024)).isEqualTo(java.util.Arrays.copyOfRange(data, 12288, 12288 + 300 * 1024));
+                assertThat(TestData.read(v, 0, 2 * MB)).isEqualTo(data);
+                assertThat(TestData.read(v, 12288, 300 * 1024)).isEqualTo(java.util.Arrays.copyOfRange(data, 12288, 12288 + 300 * 1024));
             }
         }
     }

@@ -35,12 +35,6 @@ class SpaceReclamationTest {
         assertThat(s.logicalBytes()).as("logical bytes " + when).isZero();
     }
 
-    private static byte[] read(BlockVolume v, long off, int len) {
-        ByteBuffer b = ByteBuffer.allocate(len);
-        v.read(off, b);
-        return b.array();
-    }
-
     @Test
     void overwrittenUnmappedAndShrunkVolumeBlocksAreReclaimed() {
         try (Engine e = open(dir)) {
@@ -61,8 +55,8 @@ class SpaceReclamationTest {
             }
             e.clean(Progress.NONE);
             try (BlockVolume v = c.openVolume("lun-0")) {
-                assertThat(read(v, 0, keep.length)).isEqualTo(keep);
-                assertThat(read(v, 1 << 20, 1 << 20)).containsOnly(0);
+                assertThat(TestData.read(v, 0, keep.length)).isEqualTo(keep);
+                assertThat(TestData.read(v, 1 << 20, 1 << 20)).containsOnly(0);
             }
             Stats s = e.groupStats("grp");
             assertThat(s.storedBytes()).as("stored after clean: only the 1 MiB still mapped").isBetween((long) keep.length, keep.length + 64L * 1024);
@@ -108,7 +102,7 @@ class SpaceReclamationTest {
                 v.flush();
                 e.clean(Progress.NONE);
                 assertThat(e.groupStats("grp").uniqueBytes()).as("unique bytes, volume open").isEqualTo(keep.length);
-                assertThat(read(v, 0, keep.length)).isEqualTo(keep);
+                assertThat(TestData.read(v, 0, keep.length)).isEqualTo(keep);
                 c.delete("lun-0");
                 e.clean(Progress.NONE);
                 assertEmpty(e, "after the open volume was deleted");

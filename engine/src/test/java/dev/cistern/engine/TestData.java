@@ -32,6 +32,13 @@ public final class TestData {
         }
     }
 
+    /** {@code len} bytes of volume {@code v} from {@code off}. */
+    public static byte[] read(BlockVolume v, long off, int len) {
+        ByteBuffer b = ByteBuffer.allocate(len);
+        v.read(off, b);
+        return b.array();
+    }
+
     public static byte[] random(long seed, int n) {
         byte[] b = new byte[n];
         new Random(seed).nextBytes(b);
