@@ -90,6 +90,12 @@ final class DedupStore {
         long cacheStamp;
         /** Records of the chunks missing at lookup, in stream order. */
         final List<Encoded> encoded = new ArrayList<>();
+        /**
+         * What the writer puts beside this batch's index entries (a stream's recipe steps), in the same
+         * write when the batch stores new chunks; {@link #alsoWritten} says whether it went there.
+         */
+        BatchPut alsoPut;
+        boolean alsoWritten;
 
         Prepared(byte[] buf, int[] off, int[] len, Fingerprint[] fps, int n) {
             this.buf = buf;
@@ -106,6 +112,11 @@ final class DedupStore {
                     : ChunkRecord.encodeFrame(buf, off, len, fps, chunks, 0, chunks.length, compression, key);
             return new Encoded(chunks, rec);
         }
+    }
+
+    /** Puts into a metadata batch. */
+    interface BatchPut {
+        void put(org.rocksdb.WriteBatch b) throws org.rocksdb.RocksDBException;
     }
 
     /** One record to store: a chunk alone, or a frame of several (indices into the batch, in order). */
@@ -211,11 +222,8 @@ final class DedupStore {
                 for (Encoded e : p.encoded) {
                     for (int i : e.chunks()) {
                         newChunks.add(i);
-                        ChunkLocation now = g.cache.get(p.fps[i]);
-                        if (now != null) {
-                            locs[i] = now; // stored by another writer since the lookup
-                            continue;
-                        }
+                        // claimed first and looked for after (storedSinceLookup): a chunk another writer
+                        // stored since the lookup is then found there, and its claim given back
                         CompletableFuture<ChunkLocation> claim = new CompletableFuture<>();
                         CompletableFuture<ChunkLocation> other = g.inflight.putIfAbsent(p.fps[i], claim);
                         if (other == null) {
@@ -247,7 +255,10 @@ final class DedupStore {
                         toWrite.add(p.encode(toArray(owned), g.record.compression(), g.writeKey()));
                     }
                 }
+                // the writer's own puts ride along only if nothing else of the batch is still to store
+                if (!waiting.isEmpty()) p.alsoPut = null;
                 if (!toWrite.isEmpty()) writeNew(s, p, toWrite, mine);
+                p.alsoPut = null;
             } finally {
                 // claimed but not stored (encoding or the write failed): others waiting store it themselves
                 if (!mine.isEmpty()) {
@@ -346,12 +357,27 @@ final class DedupStore {
      */
     private static void noteReferences(WriteSession s, Prepared p, int[] which) {
         GroupState g = s.group;
+        // chunks of one container come in runs (a stream's new chunks, its neighbours found again):
+        // one look-up and one note per run, not per chunk
+        long runContainer = 0;
+        long runEnd = -1; // -1: no run yet
         for (int i : which) {
             ChunkLocation loc = p.locs[i];
-            ChunkContainerWriter open = g.store.openWriter(loc.containerId());
-            if (open != null) s.needs(open, (long) loc.offset() + loc.recordLength());
+            if (runEnd >= 0 && loc.containerId() != runContainer) {
+                needsOpen(s, runContainer, runEnd);
+                runEnd = -1;
+            }
+            runContainer = loc.containerId();
+            runEnd = Math.max(runEnd, (long) loc.offset() + loc.recordLength());
             g.tracker.referenced(s, p.fps[i].prefix());
         }
+        if (runEnd >= 0) needsOpen(s, runContainer, runEnd);
+    }
+
+    /** Notes that a commit must force container {@code containerId} up to {@code end}, if it is still open. */
+    private static void needsOpen(WriteSession s, long containerId, long end) {
+        ChunkContainerWriter open = s.group.store.openWriter(containerId);
+        if (open != null) s.needs(open, end);
     }
 
     /**
@@ -431,6 +457,7 @@ final class DedupStore {
             int done = 0;
             long rawSum = 0;
             long recSum = 0;
+            boolean complete = false;
             try (var batch = meta.batch()) {
                 try {
                     Appended appended = appendAll(s, records);
@@ -452,6 +479,7 @@ final class DedupStore {
                         recSum += e.record().length;
                     }
                     if (appended.failure() != null) throw appended.failure();
+                    complete = true;
                 } finally {
                     // index what was appended even if a later append failed, so counters match the files
                     if (done > 0) {
@@ -461,8 +489,13 @@ final class DedupStore {
                         Counters.add(batch, meta, GroupCounters.containerUnique(s.ownerContainerId), rawSum);
                         Counters.add(batch, meta, GroupCounters.containerStored(s.ownerContainerId), recSum);
                         Counters.add(batch, meta, GroupCounters.containerChunks(s.ownerContainerId), done);
+                        // one write per batch instead of two: only when every chunk made it, so the steps
+                        // never name a chunk this write does not index
+                        boolean also = complete && p.alsoPut != null;
+                        if (also) p.alsoPut.put(batch);
                         meta.write(batch, false);
                         indexedWritten = true;
+                        p.alsoWritten = also;
                         // cached only once indexed and listed: a writer deduplicating against the cache then
                         // never refers to a chunk the index lacks, and a listing read later includes it
                         for (int i : indexed) g.cache.add(fps[i], locs[i]);

@@ -217,17 +217,16 @@ final class StreamWriterImpl implements StreamWriter {
                 return engine.dedup.prepare(session, segment, cuts.off, cuts.len, cuts.fps, cuts.n, false, true);
             });
             lastStored = prepared.thenAcceptBothAsync(lastStored, (p, previous) -> {
-                engine.dedup.commit(session, p);
-                spares.offer(segment);
                 List<RecipeRecord> steps = new ArrayList<>(p.n);
                 for (int i = 0; i < p.n; i++) steps.add(new RecipeRecord(segStart + p.off[i], p.fps[i], p.len[i]));
-                if (creating) {
-                    // under the staging id nothing reads them, and Recovery drops them if the commit never
-                    // comes; the commit's synced batch also makes these earlier writes durable
-                    writeRecipe(steps, false);
-                } else {
-                    unflushed.addAll(steps);
-                }
+                // a creating writer's steps go under the staging id, where nothing reads them and Recovery
+                // drops them if the commit never comes (the commit's synced batch makes them durable):
+                // in the write that indexes the segment's new chunks, or one of their own if it has none
+                if (creating) p.alsoPut = b -> Recipe.put(b, engine.meta, entryId, steps);
+                engine.dedup.commit(session, p);
+                spares.offer(segment);
+                if (!creating) unflushed.addAll(steps);
+                else if (!p.alsoWritten) writeRecipe(steps, false);
             }, engine.stages);
             inFlight.add(lastStored);
         } else {
