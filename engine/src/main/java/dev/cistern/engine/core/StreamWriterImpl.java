@@ -30,6 +30,8 @@ import org.rocksdb.WriteBatch;
  */
 final class StreamWriterImpl implements StreamWriter {
     private static final int SEGMENT = 1024 * 1024;
+    /** The buffer a writer starts with (or two chunks of the maximum size, if more). */
+    private static final int FIRST_BUFFER = 64 * 1024;
     /**
      * Segments cut but not yet stored. Two are fingerprinted and encoded at once (one per core here) while
      * this thread cuts the next; stores happen one at a time, in order. Bounds memory to a few segments.
@@ -49,6 +51,8 @@ final class StreamWriterImpl implements StreamWriter {
     private final long entryId;
     private final WriteSession session;
     private final FastCdc chunker;
+    /** Bytes cut and handed to the store stage at a time, once the stream is that long. */
+    private final int segmentSize;
     /** Bytes written and not yet handed to the store stage; swapped for a spare when a segment is handed over. */
     private byte[] buf;
     private final List<RecipeRecord> unflushed = new ArrayList<>();
@@ -80,7 +84,10 @@ final class StreamWriterImpl implements StreamWriter {
         this.entryId = entryId;
         this.session = new WriteSession(container.group(), container.id());
         this.chunker = container.group().chunker;
-        this.buf = new byte[Math.max(SEGMENT, chunker.maxSize() * 2)];
+        this.segmentSize = Math.max(SEGMENT, chunker.maxSize() * 2);
+        // small at first: most objects and files are far smaller than a segment, and a segment-sized
+        // array for each would be a humongous allocation per write; grows as the stream does
+        this.buf = new byte[Math.min(segmentSize, Math.max(FIRST_BUFFER, chunker.maxSize() * 2))];
         this.bufStart = startOffset;
     }
 
@@ -89,10 +96,13 @@ final class StreamWriterImpl implements StreamWriter {
         checkOpen();
         int n = src.remaining();
         while (src.hasRemaining()) {
+            if (fill == buf.length) {
+                if (buf.length < segmentSize) buf = Arrays.copyOf(buf, Math.min(segmentSize, buf.length * 4));
+                else chunkSegment(false);
+            }
             int k = Math.min(src.remaining(), buf.length - fill);
             src.get(buf, fill, k);
             fill += k;
-            if (fill == buf.length) chunkSegment(false);
         }
         engine.traffic(container.id()).written(n);
         unflushedBytes += n;
