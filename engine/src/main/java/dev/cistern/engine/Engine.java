@@ -56,10 +56,16 @@ public interface Engine extends AutoCloseable {
     Stats containerStats(String name);
 
     /**
-     * Reclaims the space of deleted data while ingest goes on. BUSY if a clean is running; CANCELLED if
-     * {@code progress} asked it to stop (see {@link Progress#cancelled()}: nothing is lost).
+     * Reclaims the space of deleted data while ingest goes on, rewriting the chunk containers {@code mode}
+     * picks. BUSY if a clean is running; CANCELLED if {@code progress} asked it to stop (see
+     * {@link Progress#cancelled()}: nothing is lost).
      */
-    CleanReport clean(Progress progress);
+    CleanReport clean(CleanMode mode, Progress progress);
+
+    /** A clean in {@link CleanMode#THRESHOLD} mode. */
+    default CleanReport clean(Progress progress) {
+        return clean(CleanMode.THRESHOLD, progress);
+    }
 
     /**
      * Re-reads and checks all stored data; names every entry that references damaged data. BUSY if a verify

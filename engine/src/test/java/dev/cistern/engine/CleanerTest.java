@@ -49,6 +49,53 @@ class CleanerTest {
     }
 
     /**
+     * One small entry deleted out of a container of many: its dead share is far under the threshold, so a
+     * normal clean leaves the container, and a full one rewrites it without the dead record.
+     */
+    @Test
+    void aFullCleanRewritesAContainerThatANormalCleanLeaves() {
+        int files = 12;
+        int size = 16 * 1024; // a few chunks in one frame: one record per entry, all in one 256 KiB container
+        try (Engine e = Engines.open(smallContainers(dir))) {
+            e.createGroup(StorageGroupSpec.of("grp"));
+            e.createContainer("grp", new ContainerSpec("bkp", "client", Map.of()));
+            ContainerHandle c = e.openContainer("bkp");
+            for (int i = 0; i < files; i++) TestData.store(c, "f" + i, TestData.random(100 + i, size));
+            c.delete("f5");
+            long before = e.groupStats("grp").storedBytes();
+
+            CleanReport normal = e.clean(Progress.NONE);
+            assertThat(normal.bytesReclaimed()).as(normal.toString()).isZero();
+            assertThat(normal.containersRewritten()).isZero();
+            assertThat(e.groupStats("grp").storedBytes()).isEqualTo(before);
+
+            CleanReport full = e.clean(CleanMode.FULL, Progress.NONE);
+            assertThat(full.containersRewritten()).as(full.toString()).isEqualTo(1);
+            assertThat(full.chunksFreed()).isPositive();
+            assertThat(full.bytesReclaimed()).isGreaterThan(size);
+            assertThat(full.liveBytesCopied()).isGreaterThan((long) (files - 1) * size);
+            assertThat(e.groupStats("grp").storedBytes()).isEqualTo(before - full.bytesReclaimed());
+            for (int i = 0; i < files; i++) {
+                if (i != 5) assertThat(TestData.readAll(c, "f" + i)).as("f" + i).isEqualTo(TestData.random(100 + i, size));
+            }
+            VerifyReport v = e.verify(Progress.NONE);
+            assertThat(v.clean()).as(v.toString()).isTrue();
+
+            // nothing dead is left, so a second full clean copies nothing
+            CleanReport again = e.clean(CleanMode.FULL, Progress.NONE);
+            assertThat(again.containersRewritten() + again.containersDeleted()).as(again.toString()).isZero();
+            assertThat(again.liveBytesCopied()).isZero();
+        }
+        try (Engine e = Engines.open(smallContainers(dir))) {
+            ContainerHandle c = e.openContainer("bkp");
+            for (int i = 0; i < files; i++) {
+                if (i != 5) assertThat(TestData.readAll(c, "f" + i)).as("f" + i).isEqualTo(TestData.random(100 + i, size));
+            }
+            assertThat(e.verify(Progress.NONE).clean()).isTrue();
+        }
+    }
+
+    /**
      * A clean cancelled between chunk containers leaves each one swept or untouched: everything still reads
      * and verifies (also after a restart), ingest goes on, and the next clean finishes the job.
      */

@@ -1,5 +1,6 @@
 package dev.cistern.server;
 
+import dev.cistern.engine.CleanMode;
 import dev.cistern.engine.CleanReport;
 import dev.cistern.engine.Compression;
 import dev.cistern.engine.ContainerHandle;
@@ -36,6 +37,8 @@ public class FakeEngine implements Engine {
     /** Counted down to let a running clean finish (or stop, if cancelled); tests use it to hold a job in RUNNING. */
     public volatile CountDownLatch cleanGate = new CountDownLatch(0);
     public volatile boolean closed;
+    /** The mode of each clean asked for, in order. */
+    public final List<CleanMode> cleanModes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public synchronized StorageGroupInfo createGroup(StorageGroupSpec s) {
@@ -167,7 +170,8 @@ public class FakeEngine implements Engine {
     }
 
     @Override
-    public CleanReport clean(Progress progress) {
+    public CleanReport clean(CleanMode mode, Progress progress) {
+        cleanModes.add(mode);
         progress.update(1, 2, "mark");
         try {
             cleanGate.await();

@@ -1,5 +1,6 @@
 package dev.cistern.engine.core;
 
+import dev.cistern.engine.CleanMode;
 import dev.cistern.engine.CleanReport;
 import dev.cistern.engine.EngineException;
 import dev.cistern.engine.Progress;
@@ -33,8 +34,9 @@ import org.rocksdb.WriteBatch;
  * <li>Mark: every fingerprint in every recipe and block map of the snapshot (published and staging
  *     entries) goes into the group's live set.</li>
  * <li>Sweep each sealed container: a record is live if its fingerprint is live or touched since step 1
- *     and the index points at this very record (other copies are duplicates). If enough is dead, under
- *     the tracker's write lock the dead records' index entries are removed; then live records are copied
+ *     and the index points at this very record (other copies are duplicates). If enough is dead (a
+ *     {@link #DEAD_SHARE} of its bytes in {@link CleanMode#THRESHOLD} mode, any record in {@link CleanMode#FULL}
+ *     mode; a container with no live record always goes), under the tracker's write lock the dead records' index entries are removed; then live records are copied
  *     verbatim into a fresh container, forced, re-indexed, and the old file is deleted.</li>
  * <li>Entries committed into a container after it was deleted are dropped ({@link DeletedContainerEntries}).</li>
  * <li>Chunks still referenced whose owner container was deleted are listed under a container that
@@ -47,10 +49,11 @@ import org.rocksdb.WriteBatch;
  */
 final class Cleaner {
     private static final Logger LOG = Logger.getLogger(Cleaner.class.getName());
-    /** Rewrite a container when at least this share of its bytes is dead. */
+    /** In THRESHOLD mode, rewrite a container when at least this share of its bytes is dead. */
     private static final double DEAD_SHARE = 0.25;
 
     private final LocalEngine engine;
+    private final CleanMode mode;
     private final DeletedContainerEntries leftovers = new DeletedContainerEntries();
     private long scanned;
     private long rewritten;
@@ -60,8 +63,9 @@ final class Cleaner {
     private long liveCopied;
     private long damaged;
 
-    Cleaner(LocalEngine engine) {
+    Cleaner(LocalEngine engine, CleanMode mode) {
         this.engine = engine;
+        this.mode = mode;
     }
 
     CleanReport run(Progress progress) {
@@ -212,12 +216,7 @@ final class Cleaner {
         List<ContainerChunk> chunks = listChunks(g.id(), s.containerId());
         // A record is live if any chunk in it is: a frame is kept (and its chunks stay indexed) whole.
         // This first look only decides whether the container is worth rewriting.
-        Set<Integer> liveRecords = liveRecords(g, chunks, live, touched);
-        long liveBytes = 0;
-        for (ContainerChunk c : chunks) if (liveRecords.contains(c.location().offset())) liveBytes += c.location().storedLength();
-        long size = Math.max(1, s.size());
-        if (!chunks.isEmpty() && liveBytes > 0 && 1.0 - (double) liveBytes / size < DEAD_SHARE) return out;
-        if (chunks.isEmpty() && s.size() == 0) return out;
+        if (!worthRewriting(s, chunks, liveRecords(g, chunks, live, touched))) return out;
 
         List<ContainerChunk> keep = new ArrayList<>();
         List<ContainerChunk> dead = new ArrayList<>();
@@ -230,7 +229,7 @@ final class Cleaner {
         g.tracker.lock.writeLock().lock();
         try (WriteBatch b = engine.meta.batch()) {
             chunks = listChunks(g.id(), s.containerId());
-            liveRecords = liveRecords(g, chunks, live, touched);
+            Set<Integer> liveRecords = liveRecords(g, chunks, live, touched);
             for (ContainerChunk c : chunks) {
                 if (liveRecords.contains(c.location().offset())) {
                     keep.add(c);
@@ -332,6 +331,24 @@ final class Cleaner {
             throw new DamagedRecord(where + " is damaged; the cleaner left the container in place: run verify");
         }
         return rec;
+    }
+
+    /**
+     * Whether {@code s} is to be rewritten (or deleted, when nothing in it is live), given its listed
+     * {@code chunks} and the offsets of its {@code liveRecords}. FULL mode looks at listed records only: the
+     * file's header and trailer are not dead space, so a byte share would call every container dead.
+     */
+    private boolean worthRewriting(ChunkContainerState s, List<ContainerChunk> chunks, Set<Integer> liveRecords) {
+        if (chunks.isEmpty()) return s.size() > 0;
+        if (liveRecords.isEmpty()) return true;
+        if (mode == CleanMode.FULL) {
+            Set<Integer> records = new HashSet<>();
+            for (ContainerChunk c : chunks) records.add(c.location().offset());
+            return liveRecords.size() < records.size();
+        }
+        long liveBytes = 0;
+        for (ContainerChunk c : chunks) if (liveRecords.contains(c.location().offset())) liveBytes += c.location().storedLength();
+        return 1.0 - (double) liveBytes / Math.max(1, s.size()) >= DEAD_SHARE;
     }
 
     /** A live record cannot be read or failed its checksum: its container stays, nothing of it was copied. */

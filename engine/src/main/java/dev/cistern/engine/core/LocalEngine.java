@@ -1,5 +1,6 @@
 package dev.cistern.engine.core;
 
+import dev.cistern.engine.CleanMode;
 import dev.cistern.engine.CleanReport;
 import dev.cistern.engine.Compression;
 import dev.cistern.engine.ContainerHandle;
@@ -485,12 +486,13 @@ public final class LocalEngine implements Engine {
     // ---- maintenance
 
     @Override
-    public CleanReport clean(Progress progress) {
+    public CleanReport clean(CleanMode mode, Progress progress) {
         checkOpen();
+        if (mode == null) throw new EngineException(Reason.INVALID_ARGUMENT, "clean mode is null: pass THRESHOLD or FULL");
         if (!cleanLock.tryLock()) throw new EngineException(Reason.BUSY, "a clean is already running");
         try {
             volumes.flushAll(e -> LOG.log(Level.WARNING, "flush before clean failed", e));
-            return new Cleaner(this).run(progress == null ? Progress.NONE : progress);
+            return new Cleaner(this, mode).run(progress == null ? Progress.NONE : progress);
         } finally {
             cleanLock.unlock();
         }
