@@ -226,7 +226,7 @@ class CliEndToEndTest {
         return (Engine) Proxy.newProxyInstance(Engine.class.getClassLoader(), new Class<?>[]{Engine.class}, (p, m, args) -> {
             if (m.getName().equals("clean")) {
                 permits.acquire();
-                if (((Progress) args[0]).cancelled()) {
+                if (((Progress) args[args.length - 1]).cancelled()) {
                     throw new EngineException(EngineException.Reason.CANCELLED, "clean cancelled before it began (held by the test)");
                 }
             }

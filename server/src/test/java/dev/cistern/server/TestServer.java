@@ -80,6 +80,16 @@ public final class TestServer implements AutoCloseable {
         return send("GET", path, token, null);
     }
 
+    /** Job {@code id} once it has ended (or still running after 10 s, for the caller's assertion to name). */
+    public JsonNode awaitJob(long id, String token) throws InterruptedException {
+        JsonNode job = get("/api/v1/jobs/" + id, token).json();
+        for (int i = 0; i < 400 && job.get("state").asText().equals("running"); i++) {
+            Thread.sleep(25);
+            job = get("/api/v1/jobs/" + id, token).json();
+        }
+        return job;
+    }
+
     public Reply send(String method, String path, String token, String json) {
         return send(client, method, path, token, json);
     }

@@ -71,6 +71,16 @@ public final class ApiRequest {
     public <T> T body(Class<T> type) {
         byte[] bytes = readBody();
         if (bytes.length == 0) throw ApiException.badRequest("request body is empty: send a JSON object");
+        return parse(bytes, type);
+    }
+
+    /** As {@link #body}, but {@code ifEmpty} when there is no body (a request whose settings all have defaults). */
+    public <T> T bodyOr(Class<T> type, T ifEmpty) {
+        byte[] bytes = readBody();
+        return bytes.length == 0 ? ifEmpty : parse(bytes, type);
+    }
+
+    private static <T> T parse(byte[] bytes, Class<T> type) {
         try {
             T v = Json.mapper().readValue(bytes, type);
             if (v == null) throw ApiException.badRequest("request body is null: send a JSON object");

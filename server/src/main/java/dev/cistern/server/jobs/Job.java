@@ -1,5 +1,6 @@
 package dev.cistern.server.jobs;
 
+import dev.cistern.engine.CleanMode;
 import dev.cistern.engine.Progress;
 
 import java.time.Clock;
@@ -13,6 +14,8 @@ import java.time.Instant;
 public final class Job implements Progress {
     private final long id;
     private final JobKind kind;
+    /** Null for a verify. */
+    private final CleanMode cleanMode;
     private final String startedBy;
     private final Instant startedAt;
     private final Clock clock;
@@ -27,9 +30,10 @@ public final class Job implements Progress {
     /** Read by the engine's thread between units of work, without the lock. */
     private volatile boolean cancelRequested;
 
-    Job(long id, JobKind kind, String startedBy, Clock clock) {
+    Job(long id, JobKind kind, CleanMode cleanMode, String startedBy, Clock clock) {
         this.id = id;
         this.kind = kind;
+        this.cleanMode = cleanMode;
         this.startedBy = startedBy;
         this.clock = clock;
         this.startedAt = clock.instant();
@@ -41,6 +45,11 @@ public final class Job implements Progress {
 
     public JobKind kind() {
         return kind;
+    }
+
+    /** The mode of a clean job; null for a verify. */
+    public CleanMode cleanMode() {
+        return cleanMode;
     }
 
     @Override
@@ -89,7 +98,8 @@ public final class Job implements Progress {
 
     public synchronized JobView view() {
         double pct = total > 0 ? Math.min(100.0, 100.0 * done / total) : (state == JobState.SUCCEEDED ? 100.0 : 0.0);
-        return new JobView(id, kind.wireName(), state, phase, done, total, Math.round(pct * 10) / 10.0, startedBy,
+        String mode = cleanMode == null ? null : cleanMode.name().toLowerCase(java.util.Locale.ROOT);
+        return new JobView(id, kind.wireName(), mode, state, phase, done, total, Math.round(pct * 10) / 10.0, startedBy,
                 startedAt, finishedAt, report, error, cancelledBy);
     }
 }

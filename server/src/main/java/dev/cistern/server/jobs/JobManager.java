@@ -1,5 +1,6 @@
 package dev.cistern.server.jobs;
 
+import dev.cistern.engine.CleanMode;
 import dev.cistern.engine.Engine;
 import dev.cistern.engine.EngineException;
 import org.slf4j.Logger;
@@ -33,8 +34,17 @@ public final class JobManager {
         this.clock = clock;
     }
 
-    /** Starts a job; BUSY if one of the same kind is running. */
-    public synchronized Job start(JobKind kind, String startedBy) {
+    /** Starts a job (a clean in THRESHOLD mode); BUSY if one of the same kind is running. */
+    public Job start(JobKind kind, String startedBy) {
+        return start(kind, kind == JobKind.CLEAN ? CleanMode.THRESHOLD : null, startedBy);
+    }
+
+    /** Starts a clean in {@code mode}; BUSY if a clean is running, whatever its mode. */
+    public Job startClean(CleanMode mode, String startedBy) {
+        return start(JobKind.CLEAN, mode, startedBy);
+    }
+
+    private synchronized Job start(JobKind kind, CleanMode mode, String startedBy) {
         for (Job j : jobs.values()) {
             if (j.kind() == kind && j.running()) {
                 throw new EngineException(EngineException.Reason.BUSY, "a " + kind.wireName()
@@ -42,21 +52,21 @@ public final class JobManager {
             }
         }
         Engine e = engine.get();
-        Job job = new Job(ids.incrementAndGet(), kind, startedBy, clock);
+        Job job = new Job(ids.incrementAndGet(), kind, mode, startedBy, clock);
         jobs.put(job.id(), job);
         // the oldest finished ones go: a running job stays findable (to poll or cancel) however many end after it
         for (var it = jobs.values().iterator(); jobs.size() > KEPT && it.hasNext(); ) {
             if (!it.next().running()) it.remove();
         }
         Thread.ofPlatform().daemon().name("job-" + job.id() + "-" + kind.wireName()).start(() -> run(e, job));
-        log.info("job {} ({}) started by {}", job.id(), kind.wireName(), startedBy);
+        log.info("job {} ({}{}) started by {}", job.id(), kind.wireName(), mode == null ? "" : ", " + mode, startedBy);
         return job;
     }
 
     private void run(Engine e, Job job) {
         try {
             Object report = switch (job.kind()) {
-                case CLEAN -> e.clean(job);
+                case CLEAN -> e.clean(job.cleanMode(), job);
                 case VERIFY -> e.verify(job);
             };
             job.succeed(report);

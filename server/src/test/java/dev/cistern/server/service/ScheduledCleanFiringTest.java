@@ -1,5 +1,6 @@
 package dev.cistern.server.service;
 
+import dev.cistern.engine.CleanMode;
 import dev.cistern.server.FakeEngine;
 import dev.cistern.server.jobs.Job;
 import dev.cistern.server.jobs.JobKind;
@@ -30,6 +31,8 @@ class ScheduledCleanFiringTest {
             for (int i = 0; i < 100 && jobs.jobs().isEmpty(); i++) Thread.sleep(20);
             assertThat(jobs.jobs()).extracting(Job::kind).containsExactly(JobKind.CLEAN);
             assertThat(jobs.jobs().getFirst().view().startedBy()).isEqualTo("scheduler");
+            // a full clean copies the live data of every container with any dead record: never unasked
+            assertThat(jobs.jobs().getFirst().cleanMode()).isEqualTo(CleanMode.THRESHOLD);
             for (int i = 0; i < 100 && !s.health().message().contains("started as job"); i++) Thread.sleep(20);
             assertThat(s.health().message()).contains("next clean at " + justBefore.plusDays(1).withMinute(0).withSecond(0).withNano(0).plusHours(1).toInstant())
                     .contains("last scheduled clean started as job 1");

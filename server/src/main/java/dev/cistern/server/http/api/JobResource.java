@@ -1,5 +1,6 @@
 package dev.cistern.server.http.api;
 
+import dev.cistern.engine.CleanMode;
 import dev.cistern.server.http.Access;
 import dev.cistern.server.http.ApiContext;
 import dev.cistern.server.http.ApiException;
@@ -12,10 +13,14 @@ import dev.cistern.server.jobs.JobView;
 
 /**
  * Clean and verify run for minutes or hours, so {@code POST /clean} and {@code POST /verify} answer 202 with a
- * job at once; clients poll {@code GET /jobs/{id}} for progress and the final report. {@code POST
+ * job at once ({@code POST /clean} takes an optional body {@code {"full": true}} for a {@link CleanMode#FULL} clean); clients poll {@code GET /jobs/{id}} for progress and the final report. {@code POST
  * /jobs/{id}/cancel} answers 202 while the job winds down; the job stays listed, ending as cancelled.
  */
 final class JobResource implements Resource {
+    /** The body of {@code POST /clean}; none, {@code {}} or a null {@code full} is a threshold clean. */
+    record CleanRequest(Boolean full) {
+    }
+
     private final ApiContext ctx;
 
     JobResource(ApiContext ctx) {
@@ -24,7 +29,7 @@ final class JobResource implements Resource {
 
     @Override
     public void register(Router r) {
-        r.add("POST", Resources.BASE + "/clean", Access.WRITE, req -> start(req, JobKind.CLEAN));
+        r.add("POST", Resources.BASE + "/clean", Access.WRITE, this::startClean);
         r.add("POST", Resources.BASE + "/verify", Access.WRITE, req -> start(req, JobKind.VERIFY));
         r.add("GET", Resources.BASE + "/jobs", Access.READ, req -> Response.ok(ctx.jobs().jobs().stream().map(Job::view).toList()));
         r.add("GET", Resources.BASE + "/jobs/{id}", Access.READ, req -> Response.ok(job(req.param("id")).view()));
@@ -33,6 +38,16 @@ final class JobResource implements Resource {
 
     private Response start(ApiRequest req, JobKind kind) {
         return Response.accepted(ctx.jobs().start(kind, req.principal().user()).view());
+    }
+
+    private Response startClean(ApiRequest req) {
+        // a query parameter would otherwise be ignored, and a full clean asked for that way run as a normal one
+        if (req.query("full") != null) {
+            throw ApiException.badRequest("'full' is not a query parameter: send it in the JSON body, {\"full\": true}");
+        }
+        CleanRequest b = req.bodyOr(CleanRequest.class, new CleanRequest(false));
+        CleanMode mode = Boolean.TRUE.equals(b.full()) ? CleanMode.FULL : CleanMode.THRESHOLD;
+        return Response.accepted(ctx.jobs().startClean(mode, req.principal().user()).view());
     }
 
     /** Same access as starting a job: who may start a clean may stop one. */
