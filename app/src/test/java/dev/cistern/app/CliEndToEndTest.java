@@ -219,6 +219,15 @@ class CliEndToEndTest {
         assertThat(job.get("state").asText()).isEqualTo("succeeded");
         assertThat(job.get("kind").asText()).isEqualTo("clean");
         assertThat(job.at("/report/containersScanned").isNumber()).isTrue();
+        assertThat(job.get("mode").asText()).isEqualTo("threshold");
+
+        CliRun full = cli("clean", "--full");
+        assertThat(full.exit()).as(full.err()).isZero();
+        assertThat(full.out()).containsPattern("Clean job: +3 succeeded")
+                .containsPattern("Mode: +full \\(every container with any dead record\\)");
+        assertThat(cli("job", "show", "3").out()).containsPattern("Mode: +full").contains("bytesReclaimed");
+        assertThat(cli("job", "show", "2").out()).containsPattern("Mode: +threshold");
+        assertThat(cli("job", "show", "1").out()).doesNotContain("Mode:");
     }
 
     /** The real engine, except that each clean waits for a permit first and then stops if it was cancelled. */

@@ -33,11 +33,12 @@ abstract class ApiCommand implements Callable<Integer> {
     abstract int run(Session session);
 
     /**
-     * Starts job {@code kind} ({@code clean}, {@code verify}) on the server and, unless {@code noWait},
-     * waits for it with a progress bar; prints the job as JSON, or says it started when not waiting.
+     * Starts job {@code kind} ({@code clean}, {@code verify}) on the server with {@code body} (null: none) and,
+     * unless {@code noWait}, waits for it with a progress bar; prints the job as JSON, or says it started when
+     * not waiting.
      */
-    JsonNode startJob(Session s, String kind, boolean noWait) {
-        JsonNode job = new JobRunner(s, cli().env, 500).run("api/v1/" + kind, !noWait);
+    JsonNode startJob(Session s, String kind, Object body, boolean noWait) {
+        JsonNode job = new JobRunner(s, cli().env, 500).run("api/v1/" + kind, body, !noWait);
         Output out = out();
         if (out.json()) {
             out.printJson(job);

@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.util.List;
+import java.util.Map;
 
 /** {@code cistern clean}: reclaims the space of deleted data, as a server job. */
 @Command(name = "clean", mixinStandardHelpOptions = true,
@@ -13,15 +14,29 @@ final class CleanCommand extends ApiCommand {
     @Option(names = "--no-wait", description = "Start the job and return; poll it with the REST API")
     boolean noWait;
 
+    @Option(names = "--full", description = {
+            "Rewrite every chunk container holding any dead record, not only those at least a quarter dead (the"
+                    + " scheduled clean's rule), and get back every reclaimable byte: after a big delete, or before a"
+                    + " capacity report.",
+            "Costly: it copies the live data of every container with any dead record, which can be most of the"
+                    + " store, so it reads and writes far more and runs far longer than a normal clean."})
+    boolean full;
+
     @Override
     int run(Session s) {
-        JsonNode job = startJob(s, "clean", noWait);
+        JsonNode job = startJob(s, "clean", full ? Map.of("full", true) : null, noWait);
+        // a server without full cleans ignores the body: say so rather than pass its clean off as a full one
+        if (full && !job.path("mode").asText().equals("full")) {
+            throw new CliException(CliException.FAILED, "the server took clean job " + job.get("id").asLong()
+                    + " as a normal clean: it does not know full cleans; upgrade the server");
+        }
         Output out = out();
         JobRunner.requireNotStopped(job);
         if (!out.json() && !noWait) {
             JsonNode r = job.get("report");
             out.keyValues(List.of(
                     new String[]{"Clean job", job.get("id").asText() + " succeeded"},
+                    new String[]{"Mode", mode(job)},
                     new String[]{"Containers scanned", r.get("containersScanned").asText()},
                     new String[]{"Containers rewritten", r.get("containersRewritten").asText()},
                     new String[]{"Containers deleted", r.get("containersDeleted").asText()},
@@ -32,5 +47,14 @@ final class CleanCommand extends ApiCommand {
                     new String[]{"Took", r.get("took").asText()}));
         }
         return 0;
+    }
+
+    /** How {@code job} chose its containers, in words. */
+    static String mode(JsonNode job) {
+        return switch (job.path("mode").asText()) {
+            case "full" -> "full (every container with any dead record)";
+            case "threshold" -> "threshold (containers at least a quarter dead)";
+            default -> "not reported by the server";
+        };
     }
 }

@@ -60,6 +60,7 @@ final class JobCommand {
                     new String[]{"Progress", j.get("percent").asText() + "%"},
                     new String[]{"Started", Output.text(j, "startedAt") + " by " + Output.text(j, "startedBy")},
                     new String[]{"Finished", Output.text(j, "finishedAt")}));
+            if (j.get("kind").asText().equals("clean")) kv.add(1, new String[]{"Mode", CleanCommand.mode(j)});
             if (j.hasNonNull("cancelledBy")) kv.add(new String[]{"Cancelled by", j.get("cancelledBy").asText()});
             if (j.hasNonNull("error")) {
                 kv.add(new String[]{j.get("state").asText().equals("cancelled") ? "Stopped" : "Error", j.get("error").asText()});

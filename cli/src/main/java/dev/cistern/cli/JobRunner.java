@@ -21,9 +21,12 @@ final class JobRunner {
         this.pollMillis = pollMillis;
     }
 
-    /** Starts the job at {@code path}; returns its final state, or the started one if {@code wait} is false. */
-    JsonNode run(String path, boolean wait) {
-        JsonNode job = session.post(path, null);
+    /**
+     * Starts the job at {@code path} with {@code body} (null: none); returns its final state, or the started one
+     * if {@code wait} is false.
+     */
+    JsonNode run(String path, Object body, boolean wait) {
+        JsonNode job = session.post(path, body);
         if (!wait) return job;
         long id = job.get("id").asLong();
         String url = "api/v1/jobs/" + id;

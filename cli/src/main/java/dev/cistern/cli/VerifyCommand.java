@@ -15,7 +15,7 @@ final class VerifyCommand extends ApiCommand {
 
     @Override
     int run(Session s) {
-        JsonNode job = startJob(s, "verify", noWait);
+        JsonNode job = startJob(s, "verify", null, noWait);
         Output out = out();
         if (noWait) return 0;
         JobRunner.requireNotStopped(job);

@@ -52,6 +52,18 @@ class CliUsageTest {
     }
 
     @Test
+    void fullTakesNoValueAndItsHelpSaysWhatItCosts() {
+        Result r = run(Map.of("CISTERN_SERVER", "https://127.0.0.1:1"), "clean", "--full=maybe");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().lines().toList()).hasSize(1);
+        assertThat(r.err()).startsWith("cistern: ").contains("--full").contains("maybe");
+        Result help = run(Map.of(), "clean", "--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out().replaceAll("\\s+", " ")).contains("--full")
+                .contains("copies the live data of every container with any dead record");
+    }
+
+    @Test
     void aSecretIsNeverReadFromATerminalThatIsNotThere() {
         Result r = run(Map.of("CISTERN_SERVER", "https://127.0.0.1:1"), "login", "--user", "admin");
         assertThat(r.code()).isEqualTo(2);
