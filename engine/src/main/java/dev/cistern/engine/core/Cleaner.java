@@ -35,9 +35,10 @@ import org.rocksdb.WriteBatch;
  *     entries) goes into the group's live set.</li>
  * <li>Sweep each sealed container: a record is live if its fingerprint is live or touched since step 1
  *     and the index points at this very record (other copies are duplicates). If enough is dead (a
- *     {@link #DEAD_SHARE} of its bytes in {@link CleanMode#THRESHOLD} mode, any record in {@link CleanMode#FULL}
- *     mode; a container with no live record always goes), under the tracker's write lock the dead records' index entries are removed; then live records are copied
- *     verbatim into a fresh container, forced, re-indexed, and the old file is deleted.</li>
+ *     {@link #DEAD_SHARE} of its bytes in {@link CleanMode#THRESHOLD} mode, any record in
+ *     {@link CleanMode#FULL} mode; a container with no live record always goes), under the tracker's
+ *     write lock the dead records' index entries are removed; then live records are copied verbatim into
+ *     a fresh container, forced, re-indexed, and the old file is deleted.</li>
  * <li>Entries committed into a container after it was deleted are dropped ({@link DeletedContainerEntries}).</li>
  * <li>Chunks still referenced whose owner container was deleted are listed under a container that
  *     references them, with their space figures ({@link OwnerReattribution}: found before mark, a new
