@@ -122,4 +122,44 @@ class BadInputTest {
             assertThat(e.verify(Progress.NONE).clean()).isTrue();
         }
     }
+    /**
+     * A writer whose store failed (here: the quota) refuses everything after it but abort and close:
+     * the bytes of the failed segment are gone from its stream, so a later write and flush would
+     * otherwise publish the stream with a gap where they were, and every byte after it misplaced.
+     */
+    @Test
+    void aWriterWhoseStoreFailedWritesNothingMore() {
+        try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
+            e.createGroup(new StorageGroupSpec("small", Compression.NONE, 3_000_000, null, null));
+            e.createContainer("small", new ContainerSpec("box", "client", Map.of()));
+            ContainerHandle c = e.openContainer("box");
+            byte[] stored = TestData.random(1, 1_000_000);
+            EngineRoundTripTest.put(c, "stored", stored);
+            EngineRoundTripTest.put(c, "log", stored);
+            StreamWriter w = c.append("log");
+            // far past the quota: the store of some segment fails, seen by a later write or the flush
+            EngineException failed = null;
+            try {
+                w.write(TestData.random(2, 6_000_000), 0, 6_000_000);
+                w.flush();
+            } catch (EngineException ex) {
+                failed = ex;
+            }
+            assertThat(failed).isNotNull();
+            assertThat(failed.reason()).isEqualTo(EngineException.Reason.QUOTA_EXCEEDED);
+            // data already stored needs no quota, so only the writer itself can refuse these
+            assertThat(reason(() -> w.write(stored, 0, stored.length))).isEqualTo(EngineException.Reason.QUOTA_EXCEEDED);
+            assertThat(reason(w::flush)).isEqualTo(EngineException.Reason.QUOTA_EXCEEDED);
+            w.abort();
+            w.close();
+            long size = c.stat("log").orElseThrow().size();
+            assertThat(size).isLessThanOrEqualTo(7_000_000L);
+            byte[] log = EngineRoundTripTest.readAll(c, "log");
+            assertThat(java.util.Arrays.copyOf(log, stored.length)).isEqualTo(stored);
+            // what the engine published on its own past the first copy is the start of the failed write
+            assertThat(java.util.Arrays.copyOfRange(log, stored.length, log.length))
+                    .isEqualTo(java.util.Arrays.copyOf(TestData.random(2, 6_000_000), log.length - stored.length));
+            assertThat(e.verify(Progress.NONE).clean()).isTrue();
+        }
+    }
 }

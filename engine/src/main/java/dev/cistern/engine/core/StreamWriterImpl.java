@@ -74,6 +74,11 @@ final class StreamWriterImpl implements StreamWriter {
     private long bufStart;
     private long unflushedBytes;
     private boolean done;
+    /**
+     * The failure of a segment's store, once one failed. Its bytes are gone from the stream, so the
+     * writer takes nothing more: a later flush would publish the stream with a gap where they were.
+     */
+    private EngineException failed;
 
     StreamWriterImpl(LocalEngine engine, LocalContainerHandle container, String name, boolean creating, long entryId,
                      long startOffset) {
@@ -318,11 +323,12 @@ final class StreamWriterImpl implements StreamWriter {
         try {
             f.join();
         } catch (CompletionException e) {
-            // every later store failed with it (each waits for the one before): start over clean
+            // every later store failed with it (each waits for the one before)
             inFlight.clear();
             lastStored = CompletableFuture.completedFuture(null);
-            if (e.getCause() instanceof RuntimeException re) throw re;
-            throw new EngineException(EngineException.Reason.IO_ERROR, "storing '" + name + "' failed: " + e.getCause(), e.getCause());
+            failed = e.getCause() instanceof EngineException ee ? ee
+                    : new EngineException(EngineException.Reason.IO_ERROR, "storing '" + name + "' failed: " + e.getCause(), e.getCause());
+            throw failed;
         }
     }
 
@@ -465,5 +471,9 @@ final class StreamWriterImpl implements StreamWriter {
 
     private void checkOpen() {
         if (done) throw new EngineException(EngineException.Reason.CLOSED, "writer of '" + name + "' is closed");
+        if (failed != null) {
+            throw new EngineException(failed.reason(), "an earlier write to '" + name + "' failed, so nothing more is"
+                    + " taken (abort, then write again from the last flush): " + failed.getMessage(), failed);
+        }
     }
 }

@@ -90,6 +90,22 @@ final class RecordFile implements AutoCloseable {
         return lo;
     }
 
+    /**
+     * Forgets the records appended and not yet published (after the engine failed to store some of
+     * them): the count is again what the entry holds.
+     */
+    void discardUnpublished() {
+        if (writer != null) {
+            try {
+                writer.abort();
+            } finally {
+                writer = null;
+            }
+        }
+        count = file.size() / recordBytes;
+        pageFirst = -1;
+    }
+
     /** Cuts a partial record at the end (left by an auto-flush the engine made at any byte), durably. */
     void dropPartialRecord() {
         if (file.size() != count * recordBytes) truncate(count);

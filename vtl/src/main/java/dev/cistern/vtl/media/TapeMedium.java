@@ -1,6 +1,7 @@
 package dev.cistern.vtl.media;
 
 import dev.cistern.engine.ContainerHandle;
+import dev.cistern.engine.EngineException;
 import dev.cistern.engine.FileEntry;
 import dev.cistern.engine.StreamWriter;
 import java.nio.ByteBuffer;
@@ -135,11 +136,38 @@ public final class TapeMedium implements AutoCloseable {
     /** Appends a block at end of data. */
     public void appendBlock(byte[] src, int off, int len) {
         readAhead.discard();
-        if (dataWriter == null) dataWriter = container.append(TapeFormat.data(cartridge.barcode()));
-        dataWriter.write(src, off, len);
-        objects.append(new ObjectRecord(dataEnd, len, false).encode());
+        try {
+            if (dataWriter == null) dataWriter = container.append(TapeFormat.data(cartridge.barcode()));
+            dataWriter.write(src, off, len);
+            objects.append(new ObjectRecord(dataEnd, len, false).encode());
+        } catch (EngineException e) {
+            throw backToDurable(e);
+        }
         dataEnd += len;
         dirty = true;
+    }
+
+    /**
+     * After the engine failed to store something written (no space, the quota, an I/O error): what was
+     * not yet durable may be lost in part, so the tape goes back to what is, as after a crash (see
+     * {@link #recover}); writing can go on from its end of data. Returns {@code e} to throw.
+     */
+    private EngineException backToDurable(EngineException e) {
+        readAhead.discard();
+        try {
+            if (dataWriter != null) {
+                StreamWriter w = dataWriter;
+                dataWriter = null;
+                w.abort();
+            }
+            objects.discardUnpublished();
+            marks.discardUnpublished();
+            dirty = false;
+            recover();
+        } catch (RuntimeException again) {
+            e.addSuppressed(again);
+        }
+        return e;
     }
 
     /**
@@ -152,19 +180,27 @@ public final class TapeMedium implements AutoCloseable {
         if (count <= 0) return;
         readAhead.discard();
         long first = objects.count();
-        for (long i = 0; i < count; i++) marks.append(ByteBuffer.allocate(8).putLong(first + i).array());
-        marks.flush();
-        byte[] record = new ObjectRecord(dataEnd, 0, true).encode();
-        for (long i = 0; i < count; i++) objects.append(record);
+        try {
+            for (long i = 0; i < count; i++) marks.append(ByteBuffer.allocate(8).putLong(first + i).array());
+            marks.flush();
+            byte[] record = new ObjectRecord(dataEnd, 0, true).encode();
+            for (long i = 0; i < count; i++) objects.append(record);
+        } catch (EngineException e) {
+            throw backToDurable(e);
+        }
         dirty = true;
     }
 
     /** Makes everything appended durable and readable: data, then marks, then objects. */
     public void flush() {
         if (!dirty) return;
-        if (dataWriter != null) dataWriter.flush();
-        marks.flush();
-        objects.flush();
+        try {
+            if (dataWriter != null) dataWriter.flush();
+            marks.flush();
+            objects.flush();
+        } catch (EngineException e) {
+            throw backToDurable(e);
+        }
         dirty = false;
     }
 
@@ -178,15 +214,20 @@ public final class TapeMedium implements AutoCloseable {
         readAhead.discard();
         settle();
         long end = n == 0 ? 0 : object(n - 1).end();
-        if (dataWriter != null) {
-            dataWriter.close();
-            dataWriter = null;
+        try {
+            if (dataWriter != null) {
+                StreamWriter w = dataWriter;
+                dataWriter = null;
+                w.close();
+            }
+            objects.truncate(n);
+            long keep = marks.lowerBound(n);
+            if (keep < marks.count()) marks.truncate(keep);
+            data.truncate(end);
+            data.flush();
+        } catch (EngineException e) {
+            throw backToDurable(e);
         }
-        objects.truncate(n);
-        long keep = marks.lowerBound(n);
-        if (keep < marks.count()) marks.truncate(keep);
-        data.truncate(end);
-        data.flush();
         dataEnd = end;
     }
 

@@ -324,4 +324,40 @@ class TapeDriveTest {
     private static int seed(int round, int i) {
         return round == 0 ? i : i < 150 ? i % 7 : i + 5;
     }
+    /**
+     * A WRITE the engine cannot store (here: the storage group's quota) fails with SPACE ALLOCATION
+     * FAILED; the tape then holds what was durable before it, the position is its end of data, and
+     * writing goes on from there once there is room: every block reads back where it was written.
+     */
+    @Test
+    void aWriteTheEngineCannotStoreLeavesTheTapeWritableFromItsLastDurablePoint() {
+        good(rewind(f.drive1));
+        for (int i = 0; i < 4; i++) good(write(f.drive1, false, 100_000, pattern(i, 100_000)));
+        good(filemarks(f.drive1, 1)); // durable: 4 blocks and a filemark
+        f.engine.updateGroup("grp", null, f.engine.groupStats("grp").storedBytes() + 1_500_000);
+        ScsiResponse failed = null;
+        for (int i = 4; i < 300 && failed == null; i++) {
+            ScsiResponse r = write(f.drive1, false, 100_000, pattern(i, 100_000));
+            if (r.status() != ScsiStatus.GOOD) failed = r;
+        }
+        assertThat(failed).as("a write past the quota fails").isNotNull();
+        assertThat(failed.sense().key()).isEqualTo(Sense.DATA_PROTECT);
+        assertThat(failed.sense().asc()).isEqualTo(0x27);
+        long kept = position();
+        assertThat(kept).isGreaterThanOrEqualTo(5);
+        f.engine.updateGroup("grp", null, 0L);
+        for (int i = 0; i < 3; i++) good(write(f.drive1, false, 50_000, pattern(100 + i, 50_000)));
+        good(filemarks(f.drive1, 1));
+        assertThat(position()).isEqualTo(kept + 4);
+        good(rewind(f.drive1));
+        for (int i = 0; i < 4; i++) assertThat(read(f.drive1, false, true, 100_000).dataIn()).isEqualTo(pattern(i, 100_000));
+        assertThat(read(f.drive1, false, true, 100_000).sense().streamBits() & Sense.FILEMARK).isNotZero();
+        for (long i = 5; i < kept; i++) {
+            assertThat(read(f.drive1, false, true, 100_000).dataIn()).as("block %d", i).isEqualTo(pattern((int) i - 1, 100_000));
+        }
+        for (int i = 0; i < 3; i++) {
+            assertThat(read(f.drive1, false, true, 50_000).dataIn()).isEqualTo(pattern(100 + i, 50_000));
+        }
+        assertThat(read(f.drive1, false, true, 50_000).sense().streamBits() & Sense.FILEMARK).isNotZero();
+    }
 }
