@@ -26,6 +26,7 @@ public final class LogicalUnit implements AutoCloseable {
      * with no other write landing in between (VMware ATS relies on that).
      */
     private final ReentrantReadWriteLock atomicity = new ReentrantReadWriteLock();
+    private final Sanitizing sanitizing = new Sanitizing();
     /** Initiator ports logged in to this unit's target: who must hear of a reset. */
     private final java.util.Set<String> nexuses = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** One pending unit attention per initiator port, reported on its next command (SAM-5 5.14). */
@@ -97,6 +98,10 @@ public final class LogicalUnit implements AutoCloseable {
         return atomicity;
     }
 
+    public Sanitizing sanitizing() {
+        return sanitizing;
+    }
+
     /** Runs one command: reservation check, dispatch, and errors turned into sense. */
     public ScsiResponse execute(ScsiRequest request) {
         Command c = commands.lookup(request.cdb());
@@ -113,6 +118,15 @@ public final class LogicalUnit implements AutoCloseable {
             Sense ua = unitAttention.remove(port);
             if (ua != null) return ScsiResponse.checkCondition(ua);
         }
+        Sense sanitize = op == 0x03 ? sanitizing.current() : null;
+        if (sanitize != null) {
+            // REQUEST SENSE reports a running or failed sanitize as its data (SBC-4 4.11)
+            return ScsiResponse.data(sanitize.encode((request.cdb()[1] & 0x01) != 0), request.cdb()[4] & 0xff);
+        }
+        return sanitizing.admit(op, () -> dispatch(c, request));
+    }
+
+    private ScsiResponse dispatch(Command c, ScsiRequest request) {
         try {
             if (c == null) {
                 // a known opcode with an unknown service action is a bad field, not an unknown command

@@ -60,6 +60,9 @@ public final class BlockVpd {
         b[1] = (byte) 0xb1;
         Bytes.putShort(b, 2, 0x3c);
         Bytes.putShort(b, 4, 1); // non-rotating medium
+        // WABEREQ 01b: after SANITIZE BLOCK ERASE, reads succeed (deallocated blocks read as zeros);
+        // WACEREQ 00b: no CRYPTO ERASE
+        b[7] = 0x40;
         return b;
     }
 

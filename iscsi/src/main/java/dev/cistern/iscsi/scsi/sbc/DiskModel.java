@@ -57,6 +57,11 @@ public final class DiskModel {
         add(t, 0x41, Access.WRITE, Provisioning::writeSame, with(cdb10, 0x41, 0xe8));
         add(t, 0x93, Access.WRITE, Provisioning::writeSame, with(cdb16, 0x93, 0xe9));
         add(t, 0x42, Access.WRITE, Provisioning::unmap, 0x42, 0x01, 0, 0, 0, 0, 0x1f, 0xff, 0xff, 0x07);
+        // SANITIZE: OVERWRITE, BLOCK ERASE, EXIT FAILURE MODE; no CRYPTO ERASE (0x03), see Sanitize
+        for (int sa : new int[]{Sanitize.OVERWRITE, Sanitize.BLOCK_ERASE, Sanitize.EXIT_FAILURE_MODE}) {
+            t.add(new Command(0x48, sa, usage(0x48, 0xa0 | sa, 0, 0, 0, 0, 0, 0xff, 0xff, 0x07), Access.WRITE,
+                    Sanitize::sanitize));
+        }
         add(t, 0x25, Access.READ, CapacityAndCache::readCapacity10, 0x25, 0, 0xff, 0xff, 0xff, 0xff, 0, 0, 0x01, 0x07);
         t.add(new Command(0x9e, 0x10, usage(0x9e, 0x10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
                 0xff, 0xff, 0, 0x07), Access.READ, CapacityAndCache::readCapacity16));

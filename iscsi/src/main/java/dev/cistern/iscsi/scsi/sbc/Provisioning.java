@@ -107,6 +107,30 @@ public final class Provisioning {
         return ScsiResponse.wrote(length);
     }
 
+    /**
+     * A descriptor counts the blocks of the whole run with the same status from its LBA (SBC-4 5.8.2), not
+     * just those in the window asked of the engine: a run reaching the window's end is followed through
+     * windows of growing size (after a SANITIZE or a full UNMAP one descriptor covers the whole LUN).
+     */
+    private static void extendLastRun(LogicalUnit lu, List<BlockVolume.Extent> extents, long windowEnd,
+                                      long total) {
+        int bs = lu.blockSize();
+        long step = windowEnd;
+        while (!extents.isEmpty() && windowEnd < total) {
+            BlockVolume.Extent last = extents.getLast();
+            if (last.offset() + last.length() != windowEnd * bs) return;
+            if (last.length() / bs >= 0xffffffffL) return; // the descriptor cannot count more
+            long n = Math.min(total - windowEnd, step);
+            BlockVolume.Extent next = lu.volume().extents(windowEnd * bs, n * bs).getFirst();
+            if (next.mapped() != last.mapped()) return;
+            extents.set(extents.size() - 1,
+                    new BlockVolume.Extent(last.offset(), last.length() + next.length(), last.mapped()));
+            if (next.length() != n * bs) return;
+            windowEnd += n;
+            step *= 2;
+        }
+    }
+
     public static ScsiResponse getLbaStatus(LogicalUnit lu, ScsiRequest r) {
         byte[] cdb = r.cdb();
         long lba = Bytes.u64(cdb, 2);
@@ -117,7 +141,8 @@ public final class Provisioning {
         int maxDescriptors = (int) Math.max(1, Math.min(1024, (alloc - 8) / 16));
         // ask for a window, not the whole LU: enough to fill the descriptors the initiator can take
         long window = Math.min(total - lba, Math.max(1L, (long) maxDescriptors * 2048));
-        List<BlockVolume.Extent> extents = lu.volume().extents(lba * bs, window * bs);
+        List<BlockVolume.Extent> extents = new java.util.ArrayList<>(lu.volume().extents(lba * bs, window * bs));
+        extendLastRun(lu, extents, lba + window, total);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int n = 0;
         for (BlockVolume.Extent e : extents) {

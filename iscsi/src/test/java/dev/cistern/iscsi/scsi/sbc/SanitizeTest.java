@@ -1,0 +1,253 @@
+package dev.cistern.iscsi.scsi.sbc;
+
+import dev.cistern.engine.EngineException;
+import dev.cistern.iscsi.ReservationStore;
+import dev.cistern.iscsi.scsi.Bytes;
+import dev.cistern.iscsi.scsi.LogicalUnit;
+import dev.cistern.iscsi.scsi.ScsiFixture;
+import dev.cistern.iscsi.scsi.ScsiRequest;
+import dev.cistern.iscsi.scsi.ScsiResponse;
+import dev.cistern.iscsi.scsi.ScsiStatus;
+import dev.cistern.iscsi.scsi.Sense;
+import dev.cistern.iscsi.scsi.spc.Reservations;
+import dev.cistern.iscsi.testing.ForwardingVolume;
+import dev.cistern.iscsi.testing.MemoryBlockVolume;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static dev.cistern.iscsi.scsi.ScsiFixture.A;
+import static dev.cistern.iscsi.scsi.ScsiFixture.cdb;
+import static dev.cistern.iscsi.scsi.ScsiFixture.filled;
+import static dev.cistern.iscsi.scsi.ScsiFixture.rw10;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** SANITIZE (48h) on a memory-backed disk LU: what it leaves on the medium and what it refuses. */
+class SanitizeTest {
+    private static final int BLOCKS = 2048;
+    private static final byte[] TUR = cdb(0, 0, 0, 0, 0, 0);
+
+    private static byte[] sanitize(int byte1, int length) {
+        return cdb(0x48, byte1, 0, 0, 0, 0, 0, length >>> 8, length & 0xff, 0);
+    }
+
+    /** OVERWRITE parameter list: INVERT/TEST/COUNT byte, pattern length, pattern. */
+    private static byte[] overwriteList(int byte0, int patternLength, byte[] pattern) {
+        byte[] p = new byte[4 + pattern.length];
+        p[0] = (byte) byte0;
+        Bytes.putShort(p, 2, patternLength);
+        System.arraycopy(pattern, 0, p, 4, pattern.length);
+        return p;
+    }
+
+    private static void assertSense(ScsiResponse r, int key, int asc, int ascq) {
+        assertThat(r.status()).isEqualTo(ScsiStatus.CHECK_CONDITION);
+        assertThat(r.sense()).isEqualTo(new Sense(key, asc, ascq));
+    }
+
+    private static LogicalUnit unit(ForwardingVolume v) {
+        return new LogicalUnit(0, v, DiskModel.commands(), new Reservations(ReservationStore.inMemory()), "CSTSAN");
+    }
+
+    private static ScsiResponse run(LogicalUnit lu, byte[] cdb, byte[] dataOut, int alloc) {
+        return lu.execute(new ScsiRequest(cdb, dataOut, alloc, A, new int[]{0}));
+    }
+
+    private static void fill(ScsiFixture f) {
+        f.run(rw10(0x2a, 0, 64), filled(64 * 512, 'a'));
+        f.run(rw10(0x2a, BLOCKS - 64, 64), filled(64 * 512, 'a'));
+    }
+
+    @Test
+    void blockEraseDeallocatesEveryBlockDurablyAndOneDescriptorCoversTheLun() {
+        ScsiFixture f = new ScsiFixture(BLOCKS, false);
+        fill(f);
+        long flushes = f.volume.flushes.get();
+        assertThat(f.run(sanitize(0x02, 0)).status()).isEqualTo(ScsiStatus.GOOD);
+        assertThat(f.volume.flushes.get()).as("GOOD means durable, write cache or not").isGreaterThan(flushes);
+        assertThat(f.run(rw10(0x28, 0, 64)).dataIn()).containsOnly(0);
+        assertThat(f.run(rw10(0x28, BLOCKS - 64, 64)).dataIn()).containsOnly(0);
+        byte[] lbaStatus = f.run(cdb(0x9e, 0x12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0)).dataIn();
+        assertThat(Bytes.u32(lbaStatus, 0)).isEqualTo(4 + 16); // one descriptor
+        assertThat(Bytes.u64(lbaStatus, 8)).isZero();
+        assertThat(Bytes.u32(lbaStatus, 16)).isEqualTo(BLOCKS);
+        assertThat(lbaStatus[20]).isEqualTo((byte) 1); // deallocated
+    }
+
+    @Test
+    void getLbaStatusCountsAnUnmappedRunBeyondItsFirstWindow() {
+        ScsiFixture f = new ScsiFixture(1 << 20, false); // 1 Mi blocks: more than one window of 15 descriptors
+        f.run(rw10(0x2a, (1 << 20) - 1, 1), filled(512, 'a'));
+        byte[] lbaStatus = f.run(cdb(0x9e, 0x12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0)).dataIn();
+        assertThat(Bytes.u64(lbaStatus, 8)).isZero();
+        assertThat(Bytes.u32(lbaStatus, 16)).isEqualTo((1 << 20) - 32); // up to the mapped allocation unit
+        assertThat(lbaStatus[20]).isEqualTo((byte) 1);
+        byte[] next = f.run(cdb(0x9e, 0x12, 0, 0, 0, 0, 0, 0x0f, 0xff, 0xe0, 0, 0, 1, 0, 0, 0)).dataIn();
+        assertThat(Bytes.u64(next, 8)).isEqualTo((1 << 20) - 32);
+        assertThat(next[20]).isEqualTo((byte) 0); // mapped
+    }
+
+    @Test
+    void overwriteRepeatsThePatternOverEveryBlockAndInvertEndsOnThePattern() {
+        ScsiFixture f = new ScsiFixture(BLOCKS, false);
+        fill(f);
+        byte[] pattern = {1, 2, 3, (byte) 0xf0, 5, 6, 7};
+        // INVERT, two passes: the first writes the inverse, the last the pattern itself
+        assertThat(f.run(sanitize(0x01, 11), overwriteList(0x80 | 2, 7, pattern)).status())
+                .isEqualTo(ScsiStatus.GOOD);
+        byte[] expected = new byte[512];
+        for (int i = 0; i < 512; i++) expected[i] = pattern[i % 7];
+        assertThat(f.run(rw10(0x28, 0, 1)).dataIn()).isEqualTo(expected);
+        assertThat(f.run(rw10(0x28, BLOCKS - 1, 1)).dataIn()).isEqualTo(expected);
+        assertThat(f.volume.extents(0, BLOCKS * 512L)).allMatch(e -> e.mapped());
+    }
+
+    @Test
+    void anAllZeroOverwriteDeallocates() {
+        ScsiFixture f = new ScsiFixture(BLOCKS, false);
+        fill(f);
+        assertThat(f.run(sanitize(0x01, 4 + 512), overwriteList(1, 512, new byte[512])).status())
+                .isEqualTo(ScsiStatus.GOOD);
+        assertThat(f.volume.extents(0, BLOCKS * 512L)).noneMatch(e -> e.mapped());
+        assertThat(f.run(rw10(0x28, 0, 64)).dataIn()).containsOnly(0);
+    }
+
+    @Test
+    void badCdbsAndParameterListsAreIllegalRequestAndChangeNothing() {
+        ScsiFixture f = new ScsiFixture(BLOCKS, false);
+        fill(f);
+        byte[] list = overwriteList(1, 512, filled(512, 0x55));
+        for (int immed : new int[]{0, 0x80}) { // IMMED answers only after the checks
+            for (int len : new int[]{0, 1, 2, 3, 4, 512 + 5}) {
+                assertSense(f.run(sanitize(immed | 0x01, len), filled(len, 1)), Sense.ILLEGAL_REQUEST, 0x24, 0);
+            }
+            assertSense(f.run(sanitize(immed | 0x02, 8), new byte[8]), Sense.ILLEGAL_REQUEST, 0x24, 0);
+            assertSense(f.run(sanitize(immed | 0x1f, 8), new byte[8]), Sense.ILLEGAL_REQUEST, 0x24, 0);
+            list[0] = 0; // OVERWRITE COUNT 0
+            assertSense(f.run(sanitize(immed | 0x01, list.length), list), Sense.ILLEGAL_REQUEST, 0x26, 0);
+            list[0] = 0x21; // TEST 01b
+            assertSense(f.run(sanitize(immed | 0x01, list.length), list), Sense.ILLEGAL_REQUEST, 0x26, 0);
+            list[0] = 1;
+            for (int patternLength : new int[]{0, 513}) {
+                Bytes.putShort(list, 2, patternLength);
+                assertSense(f.run(sanitize(immed | 0x01, list.length), list), Sense.ILLEGAL_REQUEST, 0x26, 0);
+            }
+            Bytes.putShort(list, 2, 512);
+            assertSense(f.run(sanitize(immed | 0x01, 100), list), Sense.ILLEGAL_REQUEST, 0x26, 0); // > list
+            // CRYPTO ERASE: no per-LUN key; and service actions SBC-4 does not define
+            for (int sa : new int[]{0x00, 0x03, 0x04, 0x1e}) {
+                assertSense(f.run(sanitize(immed | sa, 0)), Sense.ILLEGAL_REQUEST, 0x24, 0);
+            }
+        }
+        assertThat(f.run(rw10(0x28, 0, 1)).dataIn()).isEqualTo(filled(512, 'a'));
+        ScsiFixture ro = new ScsiFixture(64, true);
+        assertSense(ro.run(sanitize(0x02, 0)), Sense.DATA_PROTECT, 0x27, 0);
+    }
+
+    @Test
+    void whileASanitizeRunsOtherCommandsAreNotReadySanitizeInProgress() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        MemoryBlockVolume memory = new MemoryBlockVolume(BLOCKS * 512L, 512, 16384, false);
+        LogicalUnit lu = unit(new ForwardingVolume(memory) {
+            @Override
+            public void unmap(long offset, long length) {
+                started.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.unmap(offset, length);
+            }
+        });
+        run(lu, rw10(0x2a, 0, 1), filled(512, 'a'), 0);
+        assertThat(run(lu, sanitize(0x80 | 0x02, 0), null, 0).status()).isEqualTo(ScsiStatus.GOOD); // IMMED
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        assertSense(run(lu, TUR, null, 0), Sense.NOT_READY, 0x04, 0x1b);
+        assertSense(run(lu, rw10(0x28, 0, 1), null, 512), Sense.NOT_READY, 0x04, 0x1b);
+        assertSense(run(lu, rw10(0x2a, 0, 1), filled(512, 'b'), 0), Sense.NOT_READY, 0x04, 0x1b);
+        assertSense(run(lu, sanitize(0x02, 0), null, 0), Sense.NOT_READY, 0x04, 0x1b);
+        assertThat(run(lu, cdb(0x12, 0, 0, 0, 96, 0), null, 96).status()).isEqualTo(ScsiStatus.GOOD);
+        assertThat(run(lu, cdb(0xa0, 0, 0, 0, 0, 0, 0, 0, 0, 64, 0, 0), null, 64).status())
+                .isEqualTo(ScsiStatus.GOOD);
+        byte[] sense = run(lu, cdb(0x03, 0, 0, 0, 18, 0), null, 18).dataIn(); // REQUEST SENSE, fixed format
+        assertThat(new int[]{sense[2] & 0x0f, sense[12], sense[13]}).containsExactly(Sense.NOT_READY, 0x04, 0x1b);
+        release.countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (run(lu, TUR, null, 0).status() != ScsiStatus.GOOD && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(run(lu, TUR, null, 0).status()).isEqualTo(ScsiStatus.GOOD);
+        assertThat(run(lu, rw10(0x28, 0, 1), null, 512).dataIn()).containsOnly(0);
+    }
+
+    @Test
+    void aSanitizeStartsOnlyAfterTheCommandsAlreadyRunning() throws Exception {
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        MemoryBlockVolume memory = new MemoryBlockVolume(BLOCKS * 512L, 512, 16384, false);
+        LogicalUnit lu = unit(new ForwardingVolume(memory) {
+            @Override
+            public void write(long offset, java.nio.ByteBuffer src, boolean durable) {
+                writing.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.write(offset, src, durable);
+            }
+        });
+        Thread writer = Thread.ofVirtual().start(() -> run(lu, rw10(0x2a, 0, 1), filled(512, 'a'), 0));
+        assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread eraser = Thread.ofVirtual().start(() -> run(lu, sanitize(0x02, 0), null, 0));
+        Thread.sleep(100);
+        release.countDown(); // the write lands, then the erase runs over it
+        writer.join(10_000);
+        eraser.join(10_000);
+        assertThat(run(lu, rw10(0x28, 0, 1), null, 512).dataIn()).containsOnly(0);
+    }
+
+    @Test
+    void aFailedSanitizeLeavesFailureModeWhichOnlyAuseLetsExitFailureModeClear() {
+        boolean[] broken = {true};
+        MemoryBlockVolume memory = new MemoryBlockVolume(BLOCKS * 512L, 512, 16384, false);
+        LogicalUnit lu = unit(new ForwardingVolume(memory) {
+            @Override
+            public void unmap(long offset, long length) {
+                if (broken[0]) throw new EngineException(EngineException.Reason.DAMAGED, "disk gone");
+                super.unmap(offset, length);
+            }
+        });
+        // restricted mode (AUSE 0): EXIT FAILURE MODE is refused, another sanitize must succeed
+        assertSense(run(lu, sanitize(0x02, 0), null, 0), Sense.MEDIUM_ERROR, 0x31, 0x03);
+        assertSense(run(lu, TUR, null, 0), Sense.MEDIUM_ERROR, 0x31, 0x03);
+        assertSense(run(lu, sanitize(0x1f, 0), null, 0), Sense.ILLEGAL_REQUEST, 0x24, 0);
+        assertSense(run(lu, sanitize(0x20 | 0x02, 0), null, 0), Sense.ILLEGAL_REQUEST, 0x24, 0); // AUSE now
+        broken[0] = false;
+        assertThat(run(lu, sanitize(0x02, 0), null, 0).status()).isEqualTo(ScsiStatus.GOOD);
+        assertThat(run(lu, TUR, null, 0).status()).isEqualTo(ScsiStatus.GOOD);
+        // unrestricted mode (AUSE 1): EXIT FAILURE MODE clears the failure
+        broken[0] = true;
+        assertSense(run(lu, sanitize(0x20 | 0x02, 0), null, 0), Sense.MEDIUM_ERROR, 0x31, 0x03);
+        assertSense(run(lu, rw10(0x28, 0, 1), null, 512), Sense.MEDIUM_ERROR, 0x31, 0x03);
+        assertThat(run(lu, sanitize(0x1f, 0), null, 0).status()).isEqualTo(ScsiStatus.GOOD);
+        assertThat(run(lu, TUR, null, 0).status()).isEqualTo(ScsiStatus.GOOD);
+    }
+
+    @Test
+    void supportedServiceActionsAndBlockDeviceCharacteristicsAgree() {
+        ScsiFixture f = new ScsiFixture(BLOCKS, false);
+        for (int sa : new int[]{0x01, 0x02, 0x1f}) {
+            byte[] one = f.run(cdb(0xa3, 0x0c, 0x02, 0x48, 0, sa, 0, 0, 1, 0, 0, 0)).dataIn();
+            assertThat(one[1] & 0x07).as("service action %x", sa).isEqualTo(0x03);
+        }
+        byte[] crypto = f.run(cdb(0xa3, 0x0c, 0x02, 0x48, 0, 0x03, 0, 0, 1, 0, 0, 0)).dataIn();
+        assertThat(crypto[1] & 0x07).isEqualTo(0x01); // not supported
+        byte[] bdc = f.run(cdb(0x12, 0x01, 0xb1, 0, 64, 0)).dataIn();
+        assertThat((bdc[7] >>> 6) & 0x03).as("WABEREQ: reads after BLOCK ERASE succeed").isEqualTo(1);
+        assertThat((bdc[7] >>> 4) & 0x03).as("WACEREQ: no CRYPTO ERASE").isZero();
+    }
+}
