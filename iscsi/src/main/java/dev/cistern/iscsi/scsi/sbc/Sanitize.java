@@ -40,7 +40,11 @@ public final class Sanitize {
         int sa = cdb[1] & 0x1f;
         int length = Bytes.u16(cdb, 7);
         Sanitizing state = lu.sanitizing();
-        // ZNR (byte 1 bit 6) only concerns zoned block devices; a Cistern LUN is not one
+        // bytes 2-6 are reserved, and so is ZNR (byte 1 bit 6) on a LUN that is not a zoned block device:
+        // refused rather than ignored, so an initiator expecting their effect learns it did not happen
+        if ((cdb[1] & 0x40) != 0 || cdb[2] != 0 || cdb[3] != 0 || cdb[4] != 0 || cdb[5] != 0 || cdb[6] != 0) {
+            throw CheckCondition.invalidFieldInCdb();
+        }
         if (sa == EXIT_FAILURE_MODE) {
             if (length != 0) throw CheckCondition.invalidFieldInCdb();
             // a failure in restricted mode (AUSE 0) is left only by a sanitize that succeeds

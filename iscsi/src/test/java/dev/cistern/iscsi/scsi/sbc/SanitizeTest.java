@@ -140,6 +140,12 @@ class SanitizeTest {
                 assertSense(f.run(sanitize(immed | sa, 0)), Sense.ILLEGAL_REQUEST, 0x24, 0);
             }
         }
+        for (int at = 2; at <= 6; at++) { // reserved bytes, and ZNR on a LUN that is not zoned
+            byte[] c = sanitize(0x02, 0);
+            c[at] = 1;
+            assertSense(f.run(c), Sense.ILLEGAL_REQUEST, 0x24, 0);
+        }
+        assertSense(f.run(sanitize(0x40 | 0x02, 0)), Sense.ILLEGAL_REQUEST, 0x24, 0);
         assertThat(f.run(rw10(0x28, 0, 1)).dataIn()).isEqualTo(filled(512, 'a'));
         ScsiFixture ro = new ScsiFixture(64, true);
         assertSense(ro.run(sanitize(0x02, 0)), Sense.DATA_PROTECT, 0x27, 0);
