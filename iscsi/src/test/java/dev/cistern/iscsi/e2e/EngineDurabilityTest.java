@@ -124,4 +124,29 @@ class EngineDurabilityTest {
             assertThat(r.data()).as("blocks zeroed by WRITE SAME and UNMAP while WCE=0").containsOnly(0);
         }
     }
+
+    @Test
+    void aSanitizeAnsweredGoodSurvivesKillMinus9WithTheWriteCacheOn(@TempDir Path dir) throws Exception {
+        int port = startChild(dir);
+        byte[] pattern = new byte[64 * 512];
+        java.util.Arrays.fill(pattern, (byte) 0x61);
+        try (TestInitiator t = new TestInitiator(port)) {
+            assertThat(t.login("iqn.2026-11.test:sanitize", IQN, new byte[]{0x40, 0, 0, 0, 0, 9})).isZero();
+            byte[] write10 = {0x2a, 0, 0, 0, 0, 0, 0, 0, 64, 0};
+            assertThat(t.command(0, write10, pattern, 0).status()).isZero();
+            assertThat(t.command(0, new byte[]{0x35, 0, 0, 0, 0, 0, 0, 0, 0, 0}, null, 0).status()).isZero();
+            byte[] blockErase = {0x48, 0x02, 0, 0, 0, 0, 0, 0, 0, 0}; // no SYNCHRONIZE CACHE after it
+            assertThat(t.command(0, blockErase, null, 0).status()).isZero();
+        }
+        child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+
+        port = startChild(dir);
+        try (TestInitiator t = new TestInitiator(port)) {
+            assertThat(t.login("iqn.2026-11.test:sanitize", IQN, new byte[]{0x40, 0, 0, 0, 0, 10})).isZero();
+            byte[] read10 = {0x28, 0, 0, 0, 0, 0, 0, 0, 64, 0};
+            var r = t.command(0, read10, null, 64 * 512);
+            assertThat(r.status()).isZero();
+            assertThat(r.data()).as("blocks erased by a SANITIZE answered GOOD").containsOnly(0);
+        }
+    }
 }
