@@ -26,7 +26,8 @@ public final class LogicalUnit implements AutoCloseable {
      * with no other write landing in between (VMware ATS relies on that).
      */
     private final ReentrantReadWriteLock atomicity = new ReentrantReadWriteLock();
-    private final Sanitizing sanitizing = new Sanitizing();
+    private final CommandBarrier running = new CommandBarrier();
+    private final Sanitizing sanitizing = new Sanitizing(running);
     /** Initiator ports logged in to this unit's target: who must hear of a reset. */
     private final java.util.Set<String> nexuses = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** One pending unit attention per initiator port, reported on its next command (SAM-5 5.14). */
@@ -171,8 +172,12 @@ public final class LogicalUnit implements AutoCloseable {
      * LUN or target reset: drops SPC-2 reservations and tells every initiator port, the one that asked
      * for the reset included, on its next command that a reset happened (UNIT ATTENTION, BUS DEVICE
      * RESET FUNCTION OCCURRED, SAM-5 6.3.3); multipath initiators rely on seeing it on every path.
+     * The caller must not be running a command of this unit.
      */
     public void reset() {
+        // the reset completes only once the unit's commands of every session have (SAM-5 6.3.3); those
+        // still waiting for Data-Out or their CmdSN are aborted by the sessions themselves
+        running.await();
         reservations.reset();
         for (String port : nexuses) unitAttention.put(port, new Sense(Sense.UNIT_ATTENTION, 0x29, 0x03));
     }

@@ -1,8 +1,6 @@
 package dev.cistern.iscsi.scsi;
 
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 /**
@@ -11,9 +9,9 @@ import java.util.function.Supplier;
  * MEDIUM ERROR, SANITIZE COMMAND FAILED until a sanitize succeeds or, if the failed one allowed it
  * (AUSE), EXIT FAILURE MODE clears it.
  *
- * <p>Commands run holding the read side of a lock and look at the state under it; a sanitize sets the
- * state first and then takes the write side once, so it starts only after every command admitted before
- * it has finished, and no write can land on the medium after the sanitize erased it. The state lives in
+ * <p>Commands look at the state inside the unit's {@link CommandBarrier}; a sanitize sets the state first
+ * and then waits at the barrier, so it starts only after every command admitted before it has finished,
+ * and no write can land on the medium after the sanitize erased it. The state lives in
  * memory: a sanitize cut by a crash is not resumed at the next start, and failure mode does not survive
  * a restart.
  */
@@ -22,11 +20,15 @@ public final class Sanitizing {
     public static final Sense IN_PROGRESS = new Sense(Sense.NOT_READY, 0x04, 0x1b);
     public static final Sense FAILED = new Sense(Sense.MEDIUM_ERROR, 0x31, 0x03);
 
-    private final ReentrantReadWriteLock commands = new ReentrantReadWriteLock();
+    private final CommandBarrier commands;
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile boolean failed;
     /** The failed sanitize had AUSE set: EXIT FAILURE MODE may clear the failure. */
     private volatile boolean exitAllowed;
+
+    Sanitizing(CommandBarrier commands) {
+        this.commands = commands;
+    }
 
     /** Runs a command unless the sanitize state refuses it. */
     ScsiResponse admit(int opcode, Supplier<ScsiResponse> command) {
@@ -36,14 +38,10 @@ public final class Sanitizing {
             // not under the lock: the sanitize itself takes the write side; the handler checks the state
             return running.get() ? ScsiResponse.checkCondition(IN_PROGRESS) : command.get();
         }
-        Lock l = commands.readLock();
-        l.lock();
-        try {
+        return commands.run(() -> {
             Sense s = current();
             return s != null ? ScsiResponse.checkCondition(s) : command.get();
-        } finally {
-            l.unlock();
-        }
+        });
     }
 
     /** What REQUEST SENSE reports now, or null when no sanitize runs or failed. */
@@ -59,8 +57,7 @@ public final class Sanitizing {
      */
     public void begin() {
         if (!running.compareAndSet(false, true)) throw new CheckCondition(IN_PROGRESS);
-        commands.writeLock().lock(); // waits for the commands already running; later ones see running
-        commands.writeLock().unlock();
+        commands.await(); // the commands already running finish; later ones see running
     }
 
     /** The sanitize operation ended; {@code ause} is the AUSE bit of the command that asked for it. */

@@ -11,7 +11,8 @@ import java.io.IOException;
  * left to abort are those still waiting for Data-Out or queued out of CmdSN order; ABORT TASK SET, CLEAR
  * TASK SET and the resets abort both kinds (the queued ones keep their CmdSN, see Connection).
  * Resets clear SPC-2 reservations (persistent ones survive, as SPC-4 requires) and abort the unit's
- * waiting and queued tasks of the other sessions too (SAM-5), which learn of it from the UNIT ATTENTION;
+ * waiting and queued tasks of the other sessions too (SAM-5), and answer only once the unit's commands
+ * running in those sessions have finished (see LogicalUnit#reset); the sessions learn of it from the UNIT ATTENTION;
  * a cold reset also drops every session of the target.
  */
 final class TaskManagement {
