@@ -155,7 +155,7 @@ final class DedupStore {
         }
         List<int[]> groups = new ArrayList<>();
         int frameLimit = frameBytes(g.record.compression());
-        Map<Fingerprint, Integer> firstInBatch = new HashMap<>();
+        Map<Fingerprint, Integer> firstInBatch = HashMap.newHashMap(n);
         List<Integer> frame = new ArrayList<>();
         int frameBytes = 0;
         for (int i = 0; i < n; i++) {
@@ -212,13 +212,16 @@ final class DedupStore {
         ChunkLocation[] locs = p.locs;
         g.tracker.lock.readLock().lock();
         try {
-            List<Encoded> toWrite = new ArrayList<>();
+            int newCount = 0;
+            for (Encoded e : p.encoded) newCount += e.chunks().length;
+            // sized for the batch up front: they take every new chunk, and growing them showed in profiles
+            List<Encoded> toWrite = new ArrayList<>(p.encoded.size());
             Map<Integer, CompletableFuture<ChunkLocation>> waiting = new HashMap<>();
             // the chunks this writer claimed: whatever happens, each of these futures gets completed
-            Map<Fingerprint, CompletableFuture<ChunkLocation>> mine = new HashMap<>();
-            List<Integer> newChunks = new ArrayList<>();
+            Map<Fingerprint, CompletableFuture<ChunkLocation>> mine = HashMap.newHashMap(newCount);
+            List<Integer> newChunks = new ArrayList<>(newCount);
             try {
-                List<Integer> claimed = new ArrayList<>();
+                List<Integer> claimed = new ArrayList<>(newCount);
                 for (Encoded e : p.encoded) {
                     for (int i : e.chunks()) {
                         newChunks.add(i);
@@ -441,7 +444,7 @@ final class DedupStore {
     private void writeNew(WriteSession s, Prepared p, List<Encoded> records,
                           Map<Fingerprint, CompletableFuture<ChunkLocation>> claimed) {
         GroupState g = s.group;
-        List<Integer> indexed = new ArrayList<>();
+        List<Integer> indexed = new ArrayList<>(p.n);
         boolean indexedWritten = false;
         ChunkLocation[] locs = p.locs;
         Fingerprint[] fps = p.fps;
