@@ -7,15 +7,21 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Bounds the CPU that password checks may take, server-wide. A check is half a second of PBKDF2 on purpose,
- * and anyone can ask for one (a login needs no credentials), so without a bound a client sending logins at
- * once, each with a different made-up name, keeps every core busy and starves the engine's ingest.
+ * Bounds the CPU that password hashing may take, server-wide. A hash is half a second of PBKDF2 on purpose,
+ * and anyone can ask for one (a login needs no credentials; any user may change their own password, an
+ * operator may unlock an encrypted storage group), so without a bound a client sending such requests at once
+ * keeps every core busy and starves the engine's ingest. Every request that hashes a password or passphrase
+ * enters here first.
  *
  * <p>At most {@code concurrent} checks run at once; up to {@code queue} more wait, at most {@code maxWait}
  * each, in arrival order; any further one is refused at once with 429 and {@code Retry-After}, before its
  * password is hashed. One client address may hold at most {@code perClient} of those places, running or
  * waiting, so a single machine cannot fill the queue and lock everyone else out. Whether the name exists plays
  * no part: an existing and an unknown name get the same answers.
+ *
+ * <p>A login from an address that logged in as that user before ({@link LoginThrottle#known}) may also take one
+ * of {@code reserved} extra waiting places when the queue is full: a flood of logins or password changes from
+ * many addresses fills the queue, and the real admin must still get in (in arrival order, like the others).
  */
 public final class PasswordCheckGate {
     /** One admitted password check; closing it lets the next one in. */
@@ -27,34 +33,49 @@ public final class PasswordCheckGate {
     private final int concurrent;
     private final int queue;
     private final int perClient;
+    private final int reserved;
     private final Duration maxWait;
     private final Semaphore running;
     private final Map<String, Integer> held = new HashMap<>(); // client -> running or waiting; guarded by this
     private int waiting; // guarded by this
 
     public PasswordCheckGate(int concurrent, int queue, int perClient, Duration maxWait) {
-        if (concurrent < 1 || queue < 0 || perClient < 1) {
+        this(concurrent, queue, perClient, 2, maxWait);
+    }
+
+    public PasswordCheckGate(int concurrent, int queue, int perClient, int reserved, Duration maxWait) {
+        if (concurrent < 1 || queue < 0 || perClient < 1 || reserved < 0) {
             throw new IllegalArgumentException("need concurrent >= 1, queue >= 0, perClient >= 1; got "
                     + concurrent + ", " + queue + ", " + perClient);
         }
         this.concurrent = concurrent;
         this.queue = queue;
         this.perClient = perClient;
+        this.reserved = reserved;
         this.maxWait = maxWait;
         this.running = new Semaphore(concurrent, true);
     }
 
-    /** Half the cores hash at most (one on a one- or two-core machine), four times that may wait up to 5 s, 2 per client. */
+    /**
+     * Half the cores hash at most (one on a one- or two-core machine), four times that may wait up to 5 s, 2 per
+     * client, and 2 more places for known logins.
+     */
     public static PasswordCheckGate standard() {
         int n = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-        return new PasswordCheckGate(n, 4 * n, 2, Duration.ofSeconds(5));
+        return new PasswordCheckGate(n, 4 * n, 2, 2, Duration.ofSeconds(5));
+    }
+
+    /** As {@link #enter(String, boolean)} without a reserved place. */
+    public Permit enter(String client) {
+        return enter(client, false);
     }
 
     /**
      * Admits one password check for {@code client} (see {@link AddressThrottle#key}), waiting for a place if
      * needed; refuses with 429 if the client already holds its share, the queue is full, or the wait ran out.
+     * {@code known}: a login from an address known for its user, which may wait in a reserved place.
      */
-    public Permit enter(String client) {
+    public Permit enter(String client, boolean known) {
         boolean queued;
         synchronized (this) {
             int mine = held.getOrDefault(client, 0);
@@ -63,7 +84,7 @@ public final class PasswordCheckGate {
                         + " in progress, at most " + perClient + "); try again in 1 s, after they finish", 1);
             }
             queued = !tryNow();
-            if (queued && waiting >= queue) throw busy();
+            if (queued && waiting >= queue + (known ? reserved : 0)) throw busy();
             if (queued) waiting++;
             held.merge(client, 1, Integer::sum);
         }
@@ -116,7 +137,7 @@ public final class PasswordCheckGate {
     }
 
     private ApiException busy() {
-        return ApiException.tooManyRequests("the server is busy checking other logins' passwords (" + concurrent
+        return ApiException.tooManyRequests("the server is busy with other password checks (" + concurrent
                 + " at once, " + queue + " more waiting); try again in 1 s", 1);
     }
 }

@@ -21,7 +21,7 @@ class PasswordCheckGateTest {
             while (gate.waiting() == 0) Thread.sleep(1);
             assertThatThrownBy(() -> gate.enter("10.0.0.3"))
                     .isInstanceOf(ApiException.class)
-                    .hasMessage("the server is busy checking other logins' passwords (1 at once, 1 more waiting); try again in 1 s")
+                    .hasMessage("the server is busy with other password checks (1 at once, 1 more waiting); try again in 1 s")
                     .satisfies(e -> {
                         assertThat(((ApiException) e).status()).isEqualTo(429);
                         assertThat(((ApiException) e).retryAfterSeconds()).isEqualTo(1);

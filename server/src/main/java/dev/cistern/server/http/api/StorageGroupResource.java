@@ -5,9 +5,11 @@ import dev.cistern.engine.Compression;
 import dev.cistern.engine.StorageGroupInfo;
 import dev.cistern.engine.StorageGroupSpec;
 import dev.cistern.server.http.Access;
+import dev.cistern.server.http.AddressThrottle;
 import dev.cistern.server.http.ApiContext;
 import dev.cistern.server.http.ApiException;
 import dev.cistern.server.http.ApiRequest;
+import dev.cistern.server.http.PasswordCheckGate;
 import dev.cistern.server.http.Response;
 import dev.cistern.server.http.Router;
 import dev.cistern.server.http.Sizes;
@@ -82,7 +84,10 @@ final class StorageGroupResource implements Resource {
                 throw ApiException.badRequest("passphrase of storage group '" + b.name() + "' is too short: use at least 8 characters");
             }
             StorageGroupSpec spec = new StorageGroupSpec(b.name(), comp, quota, chunking, b.passphrase());
-            return Response.created(GroupView.of(ctx.engine().get().createGroup(spec)));
+            if (b.passphrase() == null) return Response.created(GroupView.of(ctx.engine().get().createGroup(spec)));
+            try (PasswordCheckGate.Permit ignored = passphraseHashing(req)) {
+                return Response.created(GroupView.of(ctx.engine().get().createGroup(spec)));
+            }
         } finally {
             wipe(b.passphrase());
         }
@@ -100,7 +105,9 @@ final class StorageGroupResource implements Resource {
         UnlockRequest b = req.body(UnlockRequest.class);
         try {
             if (b.passphrase() == null) throw ApiException.badRequest("unlock needs a 'passphrase'");
-            ctx.engine().get().unlockGroup(req.param("name"), b.passphrase());
+            try (PasswordCheckGate.Permit ignored = passphraseHashing(req)) {
+                ctx.engine().get().unlockGroup(req.param("name"), b.passphrase());
+            }
             return Response.ok(GroupView.of(ctx.engine().get().group(req.param("name"))));
         } finally {
             wipe(b.passphrase());
@@ -116,12 +123,22 @@ final class StorageGroupResource implements Resource {
             if (b.newPassphrase().length < 8) {
                 throw ApiException.badRequest("new passphrase is too short: use at least 8 characters");
             }
-            ctx.engine().get().changePassphrase(req.param("name"), b.oldPassphrase(), b.newPassphrase());
+            try (PasswordCheckGate.Permit ignored = passphraseHashing(req)) {
+                ctx.engine().get().changePassphrase(req.param("name"), b.oldPassphrase(), b.newPassphrase());
+            }
             return Response.noContent();
         } finally {
             wipe(b.oldPassphrase());
             wipe(b.newPassphrase());
         }
+    }
+
+    /**
+     * A place in the server-wide bound on password hashing: deriving a group's key from its passphrase is
+     * PBKDF2 like a login's check, and any operator (or a stolen operator token) may ask for it.
+     */
+    private PasswordCheckGate.Permit passphraseHashing(ApiRequest req) {
+        return ctx.passwordChecks().enter(AddressThrottle.key(req.client()));
     }
 
     static Compression compression(String s) {

@@ -58,7 +58,11 @@ final class UserResource implements Resource {
         CreateRequest b = req.body(CreateRequest.class);
         try {
             if (b.role() == null) throw ApiException.badRequest("user '" + b.name() + "' needs a 'role': admin, operator or monitor");
-            return Response.created(UserView.of(ctx.config().addUser(b.name(), Role.parse(b.role()), b.password())));
+            Role role = Role.parse(b.role());
+            // hashing the new password is the same half second of CPU as a login's check: same bound
+            try (PasswordCheckGate.Permit ignored = ctx.passwordChecks().enter(AddressThrottle.key(req.client()))) {
+                return Response.created(UserView.of(ctx.config().addUser(b.name(), role, b.password())));
+            }
         } finally {
             if (b.password() != null) Arrays.fill(b.password(), '\0');
         }
@@ -80,18 +84,17 @@ final class UserResource implements Resource {
         try {
             // one's own password takes the current one too: a token alone (stolen, or a session left
             // open) must not be enough to take the account for good; admins reset others' without it
-            if (p.user().equals(name)) {
-                if (b.currentPassword() == null) {
-                    throw ApiException.badRequest("changing your own password needs your current one: send 'currentPassword'");
-                }
-                // any user may ask for this check, so it counts against the server-wide bound like a login
-                try (PasswordCheckGate.Permit ignored = ctx.passwordChecks().enter(AddressThrottle.key(req.client()))) {
-                    if (!ctx.config().checkPassword(name, b.currentPassword())) {
-                        throw ApiException.forbidden("the current password is wrong; nothing was changed");
-                    }
-                }
+            if (p.user().equals(name) && b.currentPassword() == null) {
+                throw ApiException.badRequest("changing your own password needs your current one: send 'currentPassword'");
             }
-            ctx.config().setPassword(name, b.password());
+            // any user may ask for this, so checking the current password and hashing the new one count
+            // against the server-wide bound like a login; one place for both, taken in turn
+            try (PasswordCheckGate.Permit ignored = ctx.passwordChecks().enter(AddressThrottle.key(req.client()))) {
+                if (p.user().equals(name) && !ctx.config().checkPassword(name, b.currentPassword())) {
+                    throw ApiException.forbidden("the current password is wrong; nothing was changed");
+                }
+                ctx.config().setPassword(name, b.password());
+            }
             return Response.noContent();
         } finally {
             if (b.password() != null) Arrays.fill(b.password(), '\0');
