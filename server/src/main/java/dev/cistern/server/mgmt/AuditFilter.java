@@ -7,6 +7,7 @@ import dev.cistern.server.Json;
 import dev.cistern.server.config.ConfigService;
 import dev.cistern.server.config.Principal;
 import dev.cistern.server.health.HealthStore;
+import dev.cistern.server.http.AddressThrottle;
 import dev.cistern.server.http.Router;
 import dev.cistern.server.http.api.Resources;
 import org.slf4j.Logger;
@@ -15,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 
 /**
  * Wraps the REST API to keep the record: every administrative request (anything but GET) goes to the audit log
@@ -26,21 +28,29 @@ import java.nio.charset.StandardCharsets;
  * acknowledged is in the audit log and the events even if the server dies right after, and a client that lists
  * events after its answer finds its own. The request body is buffered
  * (the API refuses bodies over 1 MiB anyway) to read the user or object name; passwords are never logged.
+ *
+ * <p>Each line and login event names the client address: the peer of the TLS connection, never a header such as
+ * {@code X-Forwarded-For}, which the client writes itself (the server terminates TLS and has no trusted proxy).
+ * Logins refused with 429 cost an attacker nothing, so beyond {@code REFUSED_PER_MINUTE} a minute they are
+ * counted into one event rather than recorded one by one ({@link RefusedLogins}).
  */
 public final class AuditFilter implements HttpHandler {
     private static final Logger audit = LoggerFactory.getLogger("cistern.audit");
     private static final int MAX_BODY = (1 << 20) + 1;
     private static final String LOGIN = Resources.BASE + "/login";
     private static final String CONTAINERS = Resources.BASE + "/containers";
+    public static final int REFUSED_PER_MINUTE = 30;
 
     private final HttpHandler api;
     private final ConfigService config;
     private final HealthStore health;
+    private final RefusedLogins refused;
 
-    public AuditFilter(HttpHandler api, ConfigService config, HealthStore health) {
+    public AuditFilter(HttpHandler api, ConfigService config, HealthStore health, Clock clock) {
         this.api = api;
         this.config = config;
         this.health = health;
+        this.refused = new RefusedLogins(clock, REFUSED_PER_MINUTE);
     }
 
     @Override
@@ -54,12 +64,13 @@ public final class AuditFilter implements HttpHandler {
         byte[] body = ex.getRequestBody().readNBytes(MAX_BODY);
         ex.setStreams(new ByteArrayInputStream(body), null);
         String nameInBody = field(body, path.equals(LOGIN) ? "user" : "name");
+        String client = AddressThrottle.key(ex.getRemoteAddress().getAddress());
         if (path.equals(LOGIN)) {
-            login(ex, nameInBody);
+            login(ex, nameInBody, client);
             return;
         }
         String user = caller(ex);
-        beforeAnswer(ex, status -> record(user, method, path, nameInBody, status));
+        beforeAnswer(ex, status -> record(user, client, method, path, nameInBody, status));
     }
 
     /**
@@ -79,8 +90,8 @@ public final class AuditFilter implements HttpHandler {
         }
     }
 
-    private void record(String user, String method, String path, String nameInBody, int status) {
-        audit.info("user={} {} {} -> {}{}", user, method, path, status, nameInBody == null ? "" : " name=" + nameInBody);
+    private void record(String user, String client, String method, String path, String nameInBody, int status) {
+        audit.info("user={} from={} {} {} -> {}{}", user, client, method, path, status, nameInBody == null ? "" : " name=" + nameInBody);
         if (status >= 300 || user == null) return;
         if (path.equals(CONTAINERS) && method.equals("POST")) {
             health.event("container", user, "created container '" + nameInBody + "'");
@@ -92,17 +103,24 @@ public final class AuditFilter implements HttpHandler {
         }
     }
 
-    private void login(HttpExchange ex, String user) throws IOException {
+    private void login(HttpExchange ex, String user, String client) throws IOException {
         String who = user == null ? "?" : user;
-        beforeAnswer(ex, status -> recordLogin(who, status));
+        beforeAnswer(ex, status -> recordLogin(who, client, status));
     }
 
-    private void recordLogin(String who, int status) {
-        audit.info("user={} POST {} -> {}", who, LOGIN, status);
-        if (status == 200) health.event("login", who, "logged in");
-        else if (status == 401) health.event("login-failed", who, "wrong user name or password");
-        else if (status == 429) health.event("login-failed", who, "refused before the password check: too many failed logins"
-                + " (for the name or from the address) or too many logins at once");
+    private void recordLogin(String who, String client, int status) {
+        audit.info("user={} from={} POST {} -> {}", who, client, LOGIN, status);
+        if (status == 200) health.event("login", who, "logged in from " + client);
+        else if (status == 401) health.event("login-failed", who, "wrong user name or password, from " + client);
+        else if (status == 429) {
+            RefusedLogins.Decision d = refused.refused(who, client);
+            if (d.summary() != null) health.event("login-failed", null, d.summary());
+            if (d.record()) {
+                health.event("login-failed", who, "refused before the password check, from " + client
+                        + ": too many failed logins (for the name or from the address) or too many logins at once"
+                        + (d.lastOfMinute() ? "; more refusals this minute are counted, not recorded one by one" : ""));
+            }
+        }
     }
 
     private String caller(HttpExchange ex) {

@@ -41,6 +41,7 @@ public final class Management {
     private final MonitorService monitor;
     private final HealthMonitorService health;
     private final Path logDir;
+    private final Clock clock;
 
     public Management(MgmtSettings settings, Path dataDir, Supplier<Engine> engine, ConfigService config,
                       ServiceRegistry services, JobManager jobs, TlsKeyStore tls, Clock clock) {
@@ -49,6 +50,7 @@ public final class Management {
         this.services = services;
         Path healthDir = dataDir.resolve("health");
         this.logDir = dataDir.resolve("logs");
+        this.clock = clock;
         this.store = new HealthStore(healthDir, clock, settings.retention(), settings.maxEvents());
         if (settings.webhook() != null) {
             Webhook hook = new Webhook(settings.webhook());
@@ -86,7 +88,7 @@ public final class Management {
 
     /** What listens on the HTTPS port: the audited API, /metrics and the UI's files, all with the security headers. */
     public HttpHandler frontDoor(Router api) {
-        return new SecurityHeaders(new FrontDoor(new AuditFilter(addRoutes(api), config, store),
+        return new SecurityHeaders(new FrontDoor(new AuditFilter(addRoutes(api), config, store, clock),
                 new MetricsHandler(config, monitor, services, store), new StaticFiles()));
     }
 }

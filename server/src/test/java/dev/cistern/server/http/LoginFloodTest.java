@@ -27,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LoginFloodTest {
     private static final String LOGIN = "/api/v1/login";
+    private static final String ADMIN = "{\"user\":\"admin\",\"password\":\"password-admin\"}";
 
     @TempDir
     Path dir;
@@ -98,5 +99,105 @@ class LoginFloodTest {
         assertThat(admin.status()).as("admin's login during the flood: %s", admin.text()).isEqualTo(200);
         assertThat(flood).as("the flood's answers").contains(429).containsOnly(401, 429);
         assertThat(adminMillis).as("admin's login time in ms").isLessThan(5_000);
+    }
+
+    private static String address(int i) {
+        return "127.0.0." + i; // Linux routes all of 127/8 to lo: each is another machine to the server
+    }
+
+    /** The status of a request run on a pool, whose exceptions would otherwise vanish: -1 and a line on stderr. */
+    private static int status(java.util.function.Supplier<Reply> request) {
+        try {
+            return request.get().status();
+        } catch (RuntimeException e) {
+            System.err.println("request failed: " + e + (e.getCause() == null ? "" : " caused by " + e.getCause()));
+            return -1;
+        }
+    }
+
+    /** Events of {@code type} (newest first) as "user message". */
+    private List<String> events(String type, String token) {
+        List<String> out = new ArrayList<>();
+        for (var e : t.get("/api/v1/events?type=" + type + "&limit=1000", token).json()) {
+            out.add(e.get("user").asText() + " " + e.get("message").asText());
+        }
+        return out;
+    }
+
+    /**
+     * 200 machines each guess the admin's password once. The name's back-off must not lock the real admin out
+     * at the address it logs in from; a machine it never logged in from stays refused even with the right
+     * password; and the failures are events naming their addresses, without one event per refusal.
+     */
+    @Test
+    void oneAccountAttackedFromManyAddressesDoesNotLockOutItsAdmin() throws Exception {
+        assertThat(t.sendFrom(address(2), "POST", LOGIN, null, ADMIN).status()).as("the admin's usual login").isEqualTo(200);
+        ConcurrentLinkedQueue<Integer> attack = new ConcurrentLinkedQueue<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(16)) {
+            for (int i = 10; i < 210; i++) {
+                String from = address(i);
+                pool.submit(() -> attack.add(status(() -> t.sendFrom(from, "POST", LOGIN, null,
+                        "{\"user\":\"admin\",\"password\":\"guess-" + from + "\"}"))));
+            }
+        }
+        assertThat(attack).as("the attack's answers").hasSize(200).containsOnly(401, 429).contains(429);
+
+        Reply admin = t.sendFrom(address(2), "POST", LOGIN, null, ADMIN);
+        assertThat(admin.status()).as("the admin during the attack, from its usual address: %s", admin.text()).isEqualTo(200);
+        Reply stranger = t.sendFrom(address(250), "POST", LOGIN, null, ADMIN);
+        assertThat(stranger.status()).as("the right password from an address never used: %s", stranger.text()).isEqualTo(429);
+        assertThat(t.sendFrom(address(2), "POST", LOGIN, null, ADMIN).status()).as("the back-off is not lifted by the admin's login")
+                .isEqualTo(200);
+        assertThat(t.sendFrom(address(251), "POST", LOGIN, null, ADMIN).status()).isEqualTo(429);
+
+        String token = admin.json().get("token").asText();
+        List<String> failed = events("login-failed", token);
+        assertThat(failed).as("failed logins name their address")
+                .anyMatch(e -> e.startsWith("admin wrong user name or password, from 127.0.0."))
+                .anyMatch(e -> e.startsWith("admin refused before the password check, from 127.0.0."));
+        assertThat(failed.size()).as("events for %s refusals", attack.stream().filter(s -> s == 429).count())
+                .isLessThanOrEqualTo(dev.cistern.server.mgmt.AuditFilter.REFUSED_PER_MINUTE + 10);
+        assertThat(failed).anyMatch(e -> e.endsWith("more refusals this minute are counted, not recorded one by one"));
+        assertThat(events("login", token)).contains("admin logged in from 127.0.0.2");
+    }
+
+    /**
+     * 200 machines spray made-up names, two each, as fast as they are answered. The gate keeps the hashing to
+     * its share of the CPU, so a read answers quickly, and the admin, from an address it logged in from,
+     * waits in a reserved place instead of being refused because the queue is full.
+     */
+    @Test
+    void manyAccountsSprayedFromManyAddressesLeaveTheServerResponsiveAndTheAdminIn() throws Exception {
+        assertThat(t.sendFrom(address(2), "POST", LOGIN, null, ADMIN).status()).isEqualTo(200);
+        String monitor = t.login("monitor");
+        ConcurrentLinkedQueue<Integer> spray = new ConcurrentLinkedQueue<>();
+        Reply admin;
+        long adminMillis;
+        long readMillis;
+        try (ExecutorService pool = Executors.newFixedThreadPool(16)) {
+            for (int i = 10; i < 210; i++) {
+                String from = address(i);
+                int k = i;
+                pool.submit(() -> {
+                    for (int j = 0; j < 2; j++) {
+                        String body = spray(k * 10 + j);
+                        spray.add(status(() -> t.sendFrom(from, "POST", LOGIN, null, body)));
+                    }
+                });
+            }
+            while (spray.size() < 20) Thread.sleep(10); // the queue is full by now
+            long t0 = System.nanoTime();
+            Reply read = t.get("/api/v1/system", monitor);
+            readMillis = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(read.status()).isEqualTo(200);
+            t0 = System.nanoTime();
+            admin = t.sendFrom(address(2), "POST", LOGIN, null, ADMIN);
+            adminMillis = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(spray.size()).as("the spray still going when the admin was answered").isLessThan(400);
+        }
+        assertThat(spray).as("the spray's answers").hasSize(400).containsOnly(401, 429).contains(401, 429);
+        assertThat(readMillis).as("a read during the spray, in ms").isLessThan(2_000);
+        assertThat(admin.status()).as("the admin's login during the spray: %s", admin.text()).isEqualTo(200);
+        assertThat(adminMillis).as("the admin's login time in ms").isLessThan(5_000);
     }
 }

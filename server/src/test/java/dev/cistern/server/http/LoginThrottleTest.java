@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,37 +16,57 @@ class LoginThrottleTest {
     @Test
     void repeatedFailuresBlockTheNameForGrowingDelays() {
         for (int i = 0; i < 3; i++) {
-            throttle.check("admin");
+            throttle.check("admin", "10.0.0.1");
             throttle.failed("admin");
         }
-        assertThatCode(() -> throttle.check("admin")).doesNotThrowAnyException();
+        assertThatCode(() -> throttle.check("admin", "10.0.0.1")).doesNotThrowAnyException();
         throttle.failed("admin");                      // 4th: blocked 2 s
-        assertThatThrownBy(() -> throttle.check("admin"))
+        assertThatThrownBy(() -> throttle.check("admin", "10.0.0.1"))
                 .isInstanceOf(ApiException.class)
                 .hasMessage("too many failed logins for user 'admin' (4 in a row); try again in 2 s")
                 .extracting(e -> ((ApiException) e).status()).isEqualTo(429);
-        assertThatCode(() -> throttle.check("bob")).doesNotThrowAnyException();
+        assertThatCode(() -> throttle.check("bob", "10.0.0.1")).doesNotThrowAnyException();
         clock.advance(Duration.ofSeconds(2));
-        throttle.check("admin");
+        throttle.check("admin", "10.0.0.1");
         throttle.failed("admin");                      // 5th: 4 s
         clock.advance(Duration.ofSeconds(3));
-        assertThatThrownBy(() -> throttle.check("admin")).hasMessageEndingWith("try again in 1 s");
+        assertThatThrownBy(() -> throttle.check("admin", "10.0.0.1")).hasMessageEndingWith("try again in 1 s");
         clock.advance(Duration.ofSeconds(1));
         throttle.failed("admin");                      // 6th: capped at 5 s
         clock.advance(Duration.ofMillis(4999));
-        assertThatThrownBy(() -> throttle.check("admin")).isInstanceOf(ApiException.class);
+        assertThatThrownBy(() -> throttle.check("admin", "10.0.0.1")).isInstanceOf(ApiException.class);
         clock.advance(Duration.ofMillis(1));
-        throttle.succeeded("admin");
+        throttle.succeeded("admin", "10.0.0.1");
         throttle.failed("admin");
-        assertThatCode(() -> throttle.check("admin")).doesNotThrowAnyException();
+        assertThatCode(() -> throttle.check("admin", "10.0.0.1")).doesNotThrowAnyException();
     }
 
     /** A spray of names tried once each must not push a name out of its back-off (which would reset it). */
     @Test
     void sprayingNamesDoesNotEvictANameInBackOff() {
         for (int i = 0; i < 4; i++) throttle.failed("admin");
-        assertThatThrownBy(() -> throttle.check("admin")).isInstanceOf(ApiException.class);
+        assertThatThrownBy(() -> throttle.check("admin", "10.0.0.1")).isInstanceOf(ApiException.class);
         for (int i = 0; i <= LoginThrottle.MAX_TRACKED; i++) throttle.failed("spray-" + i);
-        assertThatThrownBy(() -> throttle.check("admin")).hasMessageStartingWith("too many failed logins for user 'admin' (4 in a row)");
+        assertThatThrownBy(() -> throttle.check("admin", "10.0.0.1")).hasMessageStartingWith("too many failed logins for user 'admin' (4 in a row)");
+    }
+
+    /**
+     * Wrong guesses from elsewhere must not lock the real user out: an address the name logged in from gets
+     * past the name's back-off (and learns it is known); any other address stays refused, right password or not,
+     * and the known address's success during the attack leaves the back-off in place.
+     */
+    @Test
+    void aBackOffDoesNotLockOutAnAddressTheNameLoggedInFrom() {
+        assertThat(throttle.check("admin", "10.0.0.1")).as("known before any login").isFalse();
+        throttle.succeeded("admin", "10.0.0.1");
+        for (int i = 0; i < 6; i++) throttle.failed("admin");   // from elsewhere
+        assertThatThrownBy(() -> throttle.check("admin", "10.0.0.99")).isInstanceOf(ApiException.class);
+        assertThat(throttle.check("admin", "10.0.0.1")).as("the admin's own address").isTrue();
+        assertThat(throttle.check("bob", "10.0.0.1")).as("known for admin only").isFalse();
+        throttle.succeeded("admin", "10.0.0.1");
+        assertThatThrownBy(() -> throttle.check("admin", "10.0.0.99")).as("back-off kept after the admin's login")
+                .hasMessageStartingWith("too many failed logins for user 'admin' (6 in a row)");
+        clock.advance(LoginThrottle.KNOWN_FOR.plusSeconds(1));
+        assertThat(throttle.known("admin", "10.0.0.1")).as("forgotten after %s", LoginThrottle.KNOWN_FOR).isFalse();
     }
 }

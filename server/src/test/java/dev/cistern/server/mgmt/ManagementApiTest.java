@@ -139,7 +139,7 @@ class ManagementApiTest {
                 events.add(e.get("type").asText() + " " + e.get("user").asText() + " " + e.get("message").asText());
             }
         }
-        assertThat(events).contains("login admin logged in", "login-failed operator wrong user name or password",
+        assertThat(events).contains("login admin logged in from 127.0.0.1", "login-failed operator wrong user name or password, from 127.0.0.1",
                 "container operator created container 'scratch'", "container operator deleted container 'scratch'",
                 "config operator POST /api/v1/storage-groups (small)");
         assertThat(events.stream().filter(e -> e.contains("'scratch'"))).hasSize(2);

@@ -20,7 +20,9 @@ import java.time.Duration;
  * Before a password is checked, three limits may refuse the login with 429 and {@code Retry-After}, none of
  * which depends on whether the name exists: repeated failures for the name ({@link LoginThrottle}), failed
  * logins from the client's address ({@link AddressThrottle}), and the server-wide bound on password checks
- * running at once ({@link PasswordCheckGate}).
+ * running at once ({@link PasswordCheckGate}). An address the name logged in from before is not held back by
+ * the name's back-off and may wait in a reserved place of the gate, so an attack on the admin's name from
+ * elsewhere does not lock the admin out ({@link LoginThrottle}).
  */
 final class LoginResource implements Resource {
     static final Duration DEFAULT_TTL = Duration.ofHours(12);
@@ -57,11 +59,11 @@ final class LoginResource implements Resource {
         String client = AddressThrottle.key(req.client());
         boolean wrongPassword = false;
         try {
-            throttle.check(body.user());
+            boolean known = throttle.check(body.user(), client);
             addresses.take(client);
-            try (PasswordCheckGate.Permit ignored = ctx.passwordChecks().enter(client)) {
+            try (PasswordCheckGate.Permit ignored = ctx.passwordChecks().enter(client, known)) {
                 LoginResult r = ctx.config().login(body.user(), body.password(), ttl);
-                throttle.succeeded(body.user());
+                throttle.succeeded(body.user(), client);
                 return Response.ok(r);
             } catch (ConfigException e) {
                 wrongPassword = e.kind() == ConfigException.Kind.UNAUTHORIZED;

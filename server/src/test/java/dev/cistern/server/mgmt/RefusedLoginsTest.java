@@ -1,0 +1,30 @@
+package dev.cistern.server.mgmt;
+
+import dev.cistern.server.service.MutableClock;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RefusedLoginsTest {
+    @Test
+    void beyondTheMinutesShareRefusalsAreCountedAndSummedUpInTheNextMinute() {
+        MutableClock clock = new MutableClock();
+        RefusedLogins r = new RefusedLogins(clock, 3);
+        assertThat(r.refused("admin", "10.0.0.1")).isEqualTo(new RefusedLogins.Decision(null, true, false));
+        r.refused("admin", "10.0.0.2");
+        assertThat(r.refused("admin", "10.0.0.3")).as("the last one recorded says so").isEqualTo(new RefusedLogins.Decision(null, true, true));
+        for (int i = 0; i < 100; i++) {
+            assertThat(r.refused("user" + (i % 10), "10.0.1." + (i % 50)).record()).isFalse();
+        }
+        clock.advance(Duration.ofSeconds(59));
+        assertThat(r.refused("admin", "10.0.0.4").record()).as("still the same minute").isFalse();
+        clock.advance(Duration.ofSeconds(1));
+        RefusedLogins.Decision next = r.refused("admin", "10.0.0.5");
+        assertThat(next.record()).isTrue();
+        assertThat(next.summary()).startsWith("101 more logins refused before the password check between ")
+                .endsWith("from 51 addresses for 11 names, were counted, not recorded one by one (the audit log has each)");
+        assertThat(r.refused("admin", "10.0.0.6").summary()).as("summed up once").isNull();
+    }
+}
