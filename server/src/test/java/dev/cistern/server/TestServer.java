@@ -99,6 +99,12 @@ public final class TestServer implements AutoCloseable {
      * listens on 127.0.0.1 and sees the request come from {@code localAddress}.
      */
     public Reply sendFrom(String localAddress, String method, String path, String token, String json) {
+        return sendFrom(localAddress, method, path, token, json, java.util.Map.of());
+    }
+
+    /** {@link #sendFrom} with extra request headers (ones the client may set, as {@code X-Forwarded-For}). */
+    public Reply sendFrom(String localAddress, String method, String path, String token, String json,
+                          java.util.Map<String, String> headers) {
         HttpClient c = clientsFrom.computeIfAbsent(localAddress, a -> {
             try {
                 // the JDK's HTTPS server looks up the client's host name before the TLS handshake
@@ -110,14 +116,20 @@ public final class TestServer implements AutoCloseable {
                 throw new IllegalArgumentException(a, e);
             }
         });
-        return send(c, method, path, token, json);
+        return send(c, method, path, token, json, headers);
     }
 
     private Reply send(HttpClient client, String method, String path, String token, String json) {
+        return send(client, method, path, token, json, java.util.Map.of());
+    }
+
+    private Reply send(HttpClient client, String method, String path, String token, String json,
+                       java.util.Map<String, String> headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(30))
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         if (token != null) b.header("Authorization", "Bearer " + token);
         if (json != null) b.header("Content-Type", "application/json");
+        headers.forEach(b::header);
         try {
             HttpResponse<String> resp = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
             String body = resp.body();

@@ -62,7 +62,11 @@ public final class ApiRequest {
         return principal;
     }
 
-    /** The address the request came from (the peer of the connection: a proxy in front is the client here). */
+    /**
+     * The address the request came from: the peer of the TLS connection, which the server terminates itself. A
+     * proxy in front would be the client here; {@code X-Forwarded-For} and its kin are written by the client
+     * and there is no trusted-proxy setting, so no header is ever taken for the address (throttles, audit).
+     */
     public InetAddress client() {
         return client;
     }
