@@ -24,9 +24,17 @@ abstract class ApiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        checkSecrets();
         try (Session s = Session.open(cli())) {
             return run(s);
         }
+    }
+
+    /**
+     * Fails before the server is contacted if a secret the command needs has no source ({@link Secrets#requireSource}):
+     * a usage error is reported as one, not after a login.
+     */
+    void checkSecrets() {
     }
 
     /** Does the work; returns the exit code. */

@@ -56,6 +56,11 @@ final class ContainerCommand {
         String driveModel;
 
         @Override
+        void checkSecrets() {
+            if (chapUser != null) new Secrets(cli().env, "--chap-secret-stdin").requireSource("CHAP secret", chapSecretStdin);
+        }
+
+        @Override
         int run(Session s) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("name", name);
@@ -65,7 +70,7 @@ final class ContainerCommand {
             if (chapSecretStdin && chapUser == null) throw new CliException(CliException.USAGE, "--chap-secret-stdin needs --chap-user");
             if (chapUser != null) {
                 props.put("chap.user", chapUser);
-                props.put("chap.secret", new String(new Secrets(cli().env).read("CHAP secret", chapSecretStdin, true)));
+                props.put("chap.secret", new String(new Secrets(cli().env, "--chap-secret-stdin").read("CHAP secret", chapSecretStdin, true)));
             }
             if (!initiators.isEmpty()) props.put("initiators", String.join(",", initiators));
             if (drives != null) props.put("vtl.drives", String.valueOf(drives));

@@ -38,9 +38,12 @@ final class LoginCommand implements Callable<Integer> {
         }
         String name = user != null ? user : env.get("CISTERN_USER");
         if (name == null && env.console() != null) name = env.console().readLine("User: ");
-        if (name == null || name.isBlank()) throw new CliException(CliException.USAGE, "no user name: use --user or set CISTERN_USER");
+        if (name == null || name.isBlank()) {
+            throw new CliException(CliException.USAGE, "no user name" + (env.console() == null ? " and no terminal to ask for it" : "")
+                    + ": use --user or set CISTERN_USER");
+        }
         char[] password = passwordStdin || env.get("CISTERN_PASSWORD") == null
-                ? new Secrets(env).read("password", passwordStdin, false) : env.get("CISTERN_PASSWORD").toCharArray();
+                ? new Secrets(env, "--password-stdin", "CISTERN_PASSWORD").read("password", passwordStdin, false) : env.get("CISTERN_PASSWORD").toCharArray();
         ServerConnection conn = new ServerConnection(cli, repin);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("user", name);

@@ -39,6 +39,11 @@ final class StorageGroupCommand {
         boolean passphraseStdin;
 
         @Override
+        void checkSecrets() {
+            if (encrypt || passphraseStdin) new Secrets(cli().env, "--passphrase-stdin").requireSource("passphrase", passphraseStdin);
+        }
+
+        @Override
         int run(Session s) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("name", name);
@@ -49,7 +54,7 @@ final class StorageGroupCommand {
                 if (p.length != 3) throw new CliException(CliException.USAGE, "--chunking wants MIN/AVG/MAX, e.g. 2K/8K/64K; got '" + chunking + "'");
                 body.put("chunking", Map.of("min", p[0], "avg", p[1], "max", p[2]));
             }
-            if (encrypt || passphraseStdin) body.put("passphrase", new Secrets(cli().env).read("passphrase", passphraseStdin, true));
+            if (encrypt || passphraseStdin) body.put("passphrase", new Secrets(cli().env, "--passphrase-stdin").read("passphrase", passphraseStdin, true));
             JsonNode g = s.post(PATH, body);
             print(out(), g);
             return 0;
@@ -129,8 +134,13 @@ final class StorageGroupCommand {
         boolean passphraseStdin;
 
         @Override
+        void checkSecrets() {
+            new Secrets(cli().env, "--passphrase-stdin").requireSource("passphrase", passphraseStdin);
+        }
+
+        @Override
         int run(Session s) {
-            char[] p = new Secrets(cli().env).read("passphrase", passphraseStdin, false);
+            char[] p = new Secrets(cli().env, "--passphrase-stdin").read("passphrase", passphraseStdin, false);
             JsonNode g = s.post(path(name) + "/unlock", Map.of("passphrase", p));
             if (out().json()) out().printJson(g);
             else out().line("Unlocked storage group " + name);
@@ -146,8 +156,13 @@ final class StorageGroupCommand {
         boolean passphraseStdin;
 
         @Override
+        void checkSecrets() {
+            new Secrets(cli().env, "--passphrase-stdin").requireSource("current passphrase", passphraseStdin);
+        }
+
+        @Override
         int run(Session s) {
-            Secrets secrets = new Secrets(cli().env);
+            Secrets secrets = new Secrets(cli().env, "--passphrase-stdin");
             char[] old = secrets.read("current passphrase", passphraseStdin, false);
             char[] neu = secrets.read("new passphrase", passphraseStdin, true);
             s.post(path(name) + "/passphrase", Map.of("oldPassphrase", old, "newPassphrase", neu));

@@ -26,11 +26,16 @@ final class UserCommand {
         boolean passwordStdin;
 
         @Override
+        void checkSecrets() {
+            new Secrets(cli().env, "--password-stdin").requireSource("password", passwordStdin);
+        }
+
+        @Override
         int run(Session s) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("name", name);
             body.put("role", role);
-            body.put("password", new Secrets(cli().env).read("password", passwordStdin, true));
+            body.put("password", new Secrets(cli().env, "--password-stdin").read("password", passwordStdin, true));
             JsonNode u = s.post(PATH, body);
             if (out().json()) out().printJson(u);
             else out().line("Created user " + u.get("name").asText() + " (" + u.get("role").asText() + ")");
@@ -74,8 +79,13 @@ final class UserCommand {
         boolean passwordStdin;
 
         @Override
+        void checkSecrets() {
+            new Secrets(cli().env, "--password-stdin").requireSource("new password", passwordStdin);
+        }
+
+        @Override
         int run(Session s) {
-            Secrets secrets = new Secrets(cli().env);
+            Secrets secrets = new Secrets(cli().env, "--password-stdin");
             Map<String, Object> body = new java.util.HashMap<>();
             if (name.equals(s.user())) body.put("currentPassword", secrets.read("current password", passwordStdin, false));
             body.put("password", secrets.read("new password", passwordStdin, true));
