@@ -107,10 +107,7 @@ public final class TestServer implements AutoCloseable {
                           java.util.Map<String, String> headers) {
         HttpClient c = clientsFrom.computeIfAbsent(localAddress, a -> {
             try {
-                // the JDK's HTTPS server looks up the client's host name before the TLS handshake
-                // (sun.net.httpserver.SSLStreams); where the resolver drops some reverse lookups of
-                // 127.0.0.x that takes its 5 s timeout, so a handshake may take a little longer than that
-                return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(15))
+                return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5))
                         .localAddress(java.net.InetAddress.getByName(a)).build();
             } catch (java.net.UnknownHostException e) {
                 throw new IllegalArgumentException(a, e);
