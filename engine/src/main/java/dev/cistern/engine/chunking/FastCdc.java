@@ -1,6 +1,11 @@
 package dev.cistern.engine.chunking;
 
 import dev.cistern.engine.ChunkingSpec;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * FastCDC content-defined chunking (Xia et al., USENIX ATC '16): a gear rolling hash, cut-point
@@ -10,9 +15,13 @@ import dev.cistern.engine.ChunkingSpec;
  * <p>The gear hash shifts left, so bit k depends only on the last k+1 bytes; the masks therefore test
  * the top bits, which depend on the last 64 bytes. The gear table comes from a fixed seed: changing
  * it changes every boundary and so every fingerprint, which would defeat dedup against old data.
+ * Groups with keyed chunk ids take a table derived from their secret chunker key instead
+ * ({@link #keyedGear}): with a public table, anyone could cut a known file into the same chunks and
+ * recognise it by its chunk lengths, which the containers keep in clear.
  */
 public final class FastCdc {
     private static final long[] GEAR = gearTable();
+    private static final int GEAR_ENTRIES = 256;
     /** Normalization level 2: two bits harder before the average, two bits easier after it. */
     private static final int NORMALIZATION = 2;
 
@@ -21,8 +30,17 @@ public final class FastCdc {
     private final int max;
     private final long maskHard;
     private final long maskEasy;
+    private final long[] gear;
 
+    /** A chunker with the fixed public gear table: groups with plain SHA-256 ids. */
     public FastCdc(ChunkingSpec spec) {
+        this(spec, GEAR);
+    }
+
+    /** A chunker with gear table {@code gear} (256 entries, e.g. from {@link #keyedGear}). */
+    public FastCdc(ChunkingSpec spec, long[] gear) {
+        if (gear.length != GEAR_ENTRIES) throw new IllegalArgumentException("a gear table has 256 entries");
+        this.gear = gear.clone();
         this.min = spec.minSize();
         this.avg = spec.avgSize();
         this.max = spec.maxSize();
@@ -46,16 +64,17 @@ public final class FastCdc {
         }
         int limit = Math.min(len, max);
         int normal = Math.min(avg, limit);
+        long[] gear = this.gear;
         long fp = 0;
         int i = min;
         for (; i < normal; i++) {
-            fp = (fp << 1) + GEAR[buf[off + i] & 0xff];
+            fp = (fp << 1) + gear[buf[off + i] & 0xff];
             if ((fp & maskHard) == 0) {
                 return i + 1;
             }
         }
         for (; i < limit; i++) {
-            fp = (fp << 1) + GEAR[buf[off + i] & 0xff];
+            fp = (fp << 1) + gear[buf[off + i] & 0xff];
             if ((fp & maskEasy) == 0) {
                 return i + 1;
             }
@@ -77,12 +96,39 @@ public final class FastCdc {
         if (len <= min || len > max) return false;
         int i = Math.max(min, len - 64);
         long fp = 0;
-        for (; i < len; i++) fp = (fp << 1) + GEAR[buf[off + i] & 0xff];
+        long[] gear = this.gear;
+        for (; i < len; i++) fp = (fp << 1) + gear[buf[off + i] & 0xff];
         return (fp & (len <= avg ? maskHard : maskEasy)) == 0;
     }
 
     private static long topBits(int n) {
         return n <= 0 ? 0 : -1L << (64 - n);
+    }
+
+    /**
+     * The gear table of a group with keyed chunk ids, derived from its 256-bit chunker key: HMAC-SHA256 in
+     * counter mode (as NIST SP 800-108's KDF), block k = HMAC(key, "cistern gear table" | u32 k), giving
+     * four entries each. A PRF keeps every entry unpredictable without the key, which a 64-bit seed for
+     * SplitMix64 would not (2^64 guesses, each checkable against stored chunk lengths).
+     */
+    public static long[] keyedGear(byte[] chunkerKey) {
+        if (chunkerKey.length != 32) throw new IllegalArgumentException("chunker key must be 256 bits");
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(chunkerKey, "HmacSHA256"));
+            byte[] label = "cistern gear table".getBytes(StandardCharsets.US_ASCII);
+            ByteBuffer out = ByteBuffer.allocate(GEAR_ENTRIES * Long.BYTES);
+            for (int k = 0; out.hasRemaining(); k++) {
+                mac.update(label);
+                mac.update(ByteBuffer.allocate(4).putInt(k).array());
+                out.put(mac.doFinal());
+            }
+            long[] t = new long[GEAR_ENTRIES];
+            out.flip().asLongBuffer().get(t);
+            return t;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 missing from the JDK", e);
+        }
     }
 
     /** The gear table, for tests that pin it (package-private: never to be changed). */

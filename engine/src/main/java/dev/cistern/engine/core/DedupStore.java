@@ -2,6 +2,7 @@ package dev.cistern.engine.core;
 
 import dev.cistern.engine.Compression;
 import dev.cistern.engine.EngineException;
+import dev.cistern.engine.chunking.ChunkIds;
 import dev.cistern.engine.chunking.Fingerprint;
 import dev.cistern.engine.crypto.DataKey;
 import dev.cistern.engine.meta.Counters;
@@ -58,10 +59,11 @@ final class DedupStore {
         }
     }
 
-    /** Fingerprints {@code n} chunks of {@code buf}, in parallel when there are several. */
-    Fingerprint[] fingerprint(byte[] buf, int[] off, int[] len, int n) {
+    /** Ids of {@code n} chunks of {@code buf} in group {@code g}, in parallel when there are several. */
+    Fingerprint[] fingerprint(GroupState g, byte[] buf, int[] off, int[] len, int n) {
         Fingerprint[] fps = new Fingerprint[n];
-        parallel(n, (from, to) -> Fingerprint.ofAll(buf, off, len, from, to, fps));
+        ChunkIds ids = g.ids();
+        parallel(n, (from, to) -> ids.ofAll(buf, off, len, from, to, fps));
         return fps;
     }
 

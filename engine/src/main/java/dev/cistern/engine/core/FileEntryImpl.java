@@ -110,7 +110,7 @@ final class FileEntryImpl implements FileEntry {
      * one batch, dropping the old steps in [start, dropEnd).
      */
     private void replaceRegion(EntryRecord e, long start, long dropEnd, byte[] region, long newSize) {
-        FastCdc chunker = container.group().chunker;
+        FastCdc chunker = container.group().chunker();
         int cap = region.length / 1024 + 2;
         int[] off = new int[cap];
         int[] len = new int[cap];
@@ -123,7 +123,7 @@ final class FileEntryImpl implements FileEntry {
             pos += cut;
         }
         try (WriteSession session = new WriteSession(container.group(), container.id())) {
-            Fingerprint[] fps = engine.dedup.fingerprint(region, off, len, n);
+            Fingerprint[] fps = engine.dedup.fingerprint(container.group(), region, off, len, n);
             engine.dedup.store(session, region, off, len, fps, n);
             session.makeChunksDurable();
             try (WriteBatch b = engine.meta.batch()) {

@@ -17,10 +17,11 @@ import dev.cistern.engine.StorageGroupInfo;
 import dev.cistern.engine.StorageGroupSpec;
 import dev.cistern.engine.VerifyReport;
 import dev.cistern.engine.chunking.Fingerprint;
-import dev.cistern.engine.crypto.DataKey;
+import dev.cistern.engine.crypto.GroupKeys;
 import dev.cistern.engine.crypto.KeyWrap;
 import dev.cistern.engine.meta.ContainerRecord;
 import dev.cistern.engine.meta.GroupRecord;
+import dev.cistern.engine.meta.GroupRecord.ChunkIdScheme;
 import dev.cistern.engine.meta.Keys;
 import dev.cistern.engine.meta.MetaStore;
 import dev.cistern.engine.meta.MetaStore.Family;
@@ -247,13 +248,18 @@ public final class LocalEngine implements Engine {
                     throw new EngineException(Reason.ALREADY_EXISTS, "storage group '" + spec.name() + "' already exists");
                 }
             }
-            byte[] dataKey = spec.passphrase() == null ? null : DataKey.generate();
-            byte[] wrapped = dataKey == null ? null : KeyWrap.wrap(dataKey, spec.passphrase());
+            // an encrypted group keys its chunk ids and boundaries: plain SHA-256 ids in clear on disk would
+            // tell whoever has the disks whether a file they know is stored (see ChunkIds)
+            GroupKeys keys = spec.passphrase() == null ? null : GroupKeys.generate(true);
+            byte[] wrapped = keys == null ? null : KeyWrap.wrap(keys.encode(), spec.passphrase());
             GroupRecord r = new GroupRecord(ids.next(), spec.name(), spec.compression(), spec.quotaBytes(),
-                    spec.chunking(), wrapped, clock.millis());
+                    spec.chunking(), wrapped, clock.millis(), keys == null ? ChunkIdScheme.SHA256 : ChunkIdScheme.KEYED);
             meta.put(Family.GROUPS, Keys.id(r.id()), r.encode(), true);
             GroupState g = addGroupState(r);
-            if (dataKey != null) g.key = new DataKey(dataKey);
+            if (keys != null) {
+                g.unlock(keys);
+                keys.wipe();
+            }
             return g.info();
         }
     }
@@ -322,7 +328,9 @@ public final class LocalEngine implements Engine {
     public void unlockGroup(String name, char[] passphrase) {
         GroupState g = groupState(name);
         if (!g.encrypted()) throw new EngineException(Reason.INVALID_ARGUMENT, "storage group '" + name + "' is not encrypted");
-        g.key = new DataKey(KeyWrap.unwrap(g.record.wrappedKey(), passphrase, name));
+        GroupKeys keys = GroupKeys.decode(KeyWrap.unwrap(g.record.wrappedKey(), passphrase, name), g.keyedIds(), name);
+        g.unlock(keys);
+        keys.wipe();
     }
 
     @Override
@@ -331,13 +339,17 @@ public final class LocalEngine implements Engine {
             GroupState g = groupState(name);
             if (!g.encrypted()) throw new EngineException(Reason.INVALID_ARGUMENT, "storage group '" + name + "' is not encrypted");
             byte[] key = KeyWrap.unwrap(g.record.wrappedKey(), oldPassphrase, name);
+            // checked before re-wrapping: a blob that does not fit the group's id scheme stays as it is
+            GroupKeys keys = GroupKeys.decode(key, g.keyedIds(), name);
             GroupRecord r = g.record.with(g.record.compression(), g.record.quotaBytes(), KeyWrap.wrap(key, newPassphrase));
             meta.put(Family.GROUPS, Keys.id(r.id()), r.encode(), true);
             g.record = r;
-            g.key = new DataKey(key);
-            // the key wrapped under the old passphrase must not stay readable in older metadata files;
-            // the data key itself does not change (that would mean re-encrypting everything stored)
+            g.unlock(keys);
+            // the keys wrapped under the old passphrase must not stay readable in older metadata files;
+            // the keys themselves do not change (a new data key would mean re-encrypting everything
+            // stored, a new id or chunker key would end dedup against it)
             meta.purgeOldValues(Family.GROUPS);
+            keys.wipe();
             java.util.Arrays.fill(key, (byte) 0);
         }
     }

@@ -4,6 +4,7 @@ import dev.cistern.engine.EngineException;
 import dev.cistern.engine.EntryInfo;
 import dev.cistern.engine.FileEntry;
 import dev.cistern.engine.StreamWriter;
+import dev.cistern.engine.chunking.ChunkIds;
 import dev.cistern.engine.chunking.FastCdc;
 import dev.cistern.engine.chunking.Fingerprint;
 import dev.cistern.engine.store.ChunkLocation;
@@ -51,6 +52,8 @@ final class StreamWriterImpl implements StreamWriter {
     private final long entryId;
     private final WriteSession session;
     private final FastCdc chunker;
+    /** The group's chunk ids: taken with the chunker, both fixed for the writer's life. */
+    private final ChunkIds ids;
     /** Bytes cut and handed to the store stage at a time, once the stream is that long. */
     private final int segmentSize;
     /** Bytes written and not yet handed to the store stage; swapped for a spare when a segment is handed over. */
@@ -88,7 +91,8 @@ final class StreamWriterImpl implements StreamWriter {
         this.creating = creating;
         this.entryId = entryId;
         this.session = new WriteSession(container.group(), container.id());
-        this.chunker = container.group().chunker;
+        this.chunker = container.group().chunker();
+        this.ids = container.group().ids();
         this.segmentSize = Math.max(SEGMENT, chunker.maxSize() * 2);
         // small at first: most objects and files are far smaller than a segment, and a segment-sized
         // array for each would be a humongous allocation per write; grows as the stream does
@@ -175,7 +179,7 @@ final class StreamWriterImpl implements StreamWriter {
      * SoCC '19): after a chunk known to be stored, the next one is most likely its successor in its
      * container (see {@link LocalityCache.Node#next}). If the buffered bytes could end there (the
      * chunker's cut test on the last 64 bytes), the chunk is taken as predicted without scanning it, and
-     * the store stage checks the prediction against the chunk's SHA-256, which it computes anyway. A
+     * the store stage checks the prediction against the chunk's id, which it computes anyway. A
      * wrong prediction costs nothing in correctness: that stage cuts the rest of the segment by content
      * again, and this thread goes back to searching. So a stream that is mostly stored already costs
      * little more than its hashing. To find a chain to follow, this thread hashes an occasional chunk it
@@ -205,7 +209,7 @@ final class StreamWriterImpl implements StreamWriter {
                 if (cut < 0) break;
                 chainEnd = null;
                 if (--untilProbe <= 0) {
-                    chainEnd = engine.dedup.cachedOrLoaded(g, Fingerprint.of(probeDigest, buf, pos, cut));
+                    chainEnd = engine.dedup.cachedOrLoaded(g, ids.of(probeDigest, buf, pos, cut));
                     if (chainEnd != null) {
                         probeInterval = 1;
                     } else {
@@ -260,7 +264,7 @@ final class StreamWriterImpl implements StreamWriter {
     private void fingerprintChecked(byte[] segment, Cuts cuts) {
         for (int from = 0; from < cuts.n; from += CHECK_BATCH) {
             int to = Math.min(cuts.n, from + CHECK_BATCH);
-            Fingerprint.ofAll(segment, cuts.off, cuts.len, from, to, cuts.fps);
+            ids.ofAll(segment, cuts.off, cuts.len, from, to, cuts.fps);
             for (int i = from; i < to; i++) {
                 if (cuts.predicted[i] == null || cuts.fps[i].equals(cuts.predicted[i])) continue;
                 mispredicted = true;
@@ -272,7 +276,7 @@ final class StreamWriterImpl implements StreamWriter {
                     cuts.add(pos, cut, null);
                     pos += cut;
                 }
-                Fingerprint.ofAll(segment, cuts.off, cuts.len, i, cuts.n, cuts.fps);
+                ids.ofAll(segment, cuts.off, cuts.len, i, cuts.n, cuts.fps);
                 return;
             }
         }

@@ -3,6 +3,7 @@ package dev.cistern.engine.core;
 import dev.cistern.engine.EngineException;
 import dev.cistern.engine.Progress;
 import dev.cistern.engine.VerifyReport;
+import dev.cistern.engine.chunking.ChunkIds;
 import dev.cistern.engine.chunking.Fingerprint;
 import dev.cistern.engine.meta.ContainerRecord;
 import dev.cistern.engine.meta.EntryRecord;
@@ -22,7 +23,8 @@ import java.util.TreeSet;
 
 /**
  * Re-reads every indexed chunk: record checksum, then (when the group's key is loaded or the group is
- * not encrypted) decryption, decompression and the SHA-256 fingerprint. Then walks every recipe and
+ * not encrypted) decryption, decompression and the chunk's id (its SHA-256, or the keyed id of a group
+ * with keyed ids, which needs the group's id key as much as decryption needs its data key). Then walks every recipe and
  * block map and names each entry that references a damaged or missing chunk. Cancelling
  * ({@link Progress#cancelled()}) is checked between chunks and entries; a cancelled verify throws instead
  * of returning a report, so it never names as damaged, nor passes as sound, what it did not check.
@@ -70,7 +72,7 @@ final class Verifier {
                         ContainerChunk c = ContainerChunk.decode(sc.key(), sc.value());
                         if (!indexed(g, c)) continue;
                         chunks++;
-                        if (g.encrypted() && g.key == null) checksumOnly++;
+                        if (locked(g)) checksumOnly++;
                         bytes += c.location().storedLength();
                         if (!chunkOk(g, c) && !movedAndOk(g, c)) {
                             if (damaged.add(c.fingerprint())) damagedSoFar++;
@@ -102,6 +104,14 @@ final class Verifier {
                         + " that reference them";
         throw new EngineException(EngineException.Reason.CANCELLED, "verify cancelled after " + containers + " of "
                 + totalContainers + " chunk containers (" + chunks + " chunks checked); " + found);
+    }
+
+    /**
+     * Whether the group's chunks can be checked by checksum only: encrypted and not unlocked, so neither
+     * decrypted nor (with keyed ids) hashed to their ids. Counted apart, never as damage.
+     */
+    private static boolean locked(GroupState g) {
+        return g.encrypted() && g.key == null || g.idsIfUnlocked() == null;
     }
 
     private boolean indexed(GroupState g, ContainerChunk c) {
@@ -136,7 +146,8 @@ final class Verifier {
                 lastDigests = null;
                 byte[] rec = g.store.readRecord(loc);
                 ChunkRecord.checkRecord(rec, 0, () -> "chunk");
-                lastChecksumOnly = g.encrypted() && g.key == null; // read once: the group may be unlocked meanwhile
+                ChunkIds ids = g.idsIfUnlocked(); // read once, before the data key: the group may be unlocked meanwhile
+                lastChecksumOnly = locked(g) || ids == null;
                 ChunkRecord.checkEncryption(rec, 0, g.encrypted(), () -> "chunk"); // checked here for locked groups too
                 if (!lastChecksumOnly) {
                     int rawLength = ChunkRecord.rawLength(rec, 0);
@@ -144,7 +155,7 @@ final class Verifier {
                     if (rawLength > KEPT_RAW) into = new byte[rawLength];
                     else if (raw.length < rawLength) into = raw = new byte[rawLength];
                     ChunkRecord.decodeRaw(rec, 0, g.encrypted(), g.key, () -> "chunk", into, 0);
-                    digestChunks(rec, into);
+                    digestChunks(rec, into, ids);
                 }
                 lastRecord = rec; // only once it checked (and decoded): a damaged record fails all its chunks
             }
@@ -165,7 +176,7 @@ final class Verifier {
      * Hashes the chunks of the record just decoded into {@code raw}. {@link ChunkRecord#checkRecord} made
      * sure its table adds up: lengths above zero, summing to the decoded length.
      */
-    private void digestChunks(byte[] rec, byte[] raw) {
+    private void digestChunks(byte[] rec, byte[] raw, ChunkIds ids) {
         int n = ChunkRecord.chunkCount(rec, 0);
         int[] off = new int[n];
         int[] len = new int[n];
@@ -175,7 +186,7 @@ final class Verifier {
             at += len[k];
         }
         Fingerprint[] digests = new Fingerprint[n];
-        Fingerprint.ofAll(raw, off, len, 0, n, digests);
+        ids.ofAll(raw, off, len, 0, n, digests);
         lastChunkOffsets = off;
         lastDigests = digests;
     }

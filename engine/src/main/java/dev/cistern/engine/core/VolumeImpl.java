@@ -312,7 +312,7 @@ final class VolumeImpl {
             ChunkLocation[] locs = null;
             Fingerprint[] fps = null;
             if (k > 0) {
-                fps = engine.dedup.fingerprint(buf, sOff, sLen, k);
+                fps = engine.dedup.fingerprint(container.group(), buf, sOff, sLen, k);
                 locs = engine.dedup.store(session, buf, sOff, sLen, fps, k);
             }
             for (int i = 0, j = 0; i < n; i++) {
