@@ -6,7 +6,10 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
 
-/** SHA-256 of a chunk's plaintext: the chunk's key everywhere (index, recipes, block maps, container records). */
+/**
+ * A chunk's id, the chunk's key everywhere (index, recipes, block maps, container records): the SHA-256 of
+ * its plaintext as computed here, or in a group with keyed ids a keyed id of that ({@link ChunkIds}).
+ */
 public final class Fingerprint implements Comparable<Fingerprint> {
     public static final int LENGTH = 32;
     private static final MessageDigest PROTOTYPE = newDigest();

@@ -7,7 +7,10 @@
  * length) per step, see {@link dev.cistern.engine.core.Recipe}); a volume has a block map (BLOCKS: entry id
  * | unit → fingerprint; absent = zeros). Chunks live once per group in chunk containers, found through
  * the fingerprint index (INDEX: group | fingerprint → container, offset, lengths). Dedup is per storage
- * group: groups have their own keys, so a chunk of one encrypted group cannot be read through another.
+ * group: groups have their own keys, so a chunk of one encrypted group cannot be read through another. A
+ * fingerprint is the chunk's SHA-256, or in a group with keyed ids (created encrypted since them) a keyed
+ * id under that group's secret key ({@link dev.cistern.engine.chunking.ChunkIds}): whatever computes or
+ * checks one goes through its group's {@code GroupState.ids()}, never {@code Fingerprint.of} directly.
  *
  * <h2>Durability (what "acknowledged" means)</h2>
  * New chunks are appended to the writer's open container and indexed without fsync. A commit or flush

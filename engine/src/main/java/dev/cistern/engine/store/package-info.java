@@ -7,7 +7,7 @@
  * record* (48 B + payload)
  *         u32 crc32c of the rest of the record | u8 codec (0 raw, 1 lz4, 2 zstd; |0x80 encrypted)
  *         | u8 flags (0x01 frame) | u16 chunk count of a frame, else 0
- *         | u32 raw length | u32 payload length | 32 B SHA-256 fingerprint of the (first) chunk | payload
+ *         | u32 raw length | u32 payload length | 32 B fingerprint (chunk id) of the (first) chunk | payload
  *   a chunk alone:  payload = body
  *   a frame:        payload = table (32 B fingerprint | u32 raw length, per chunk, in order) | body
  *         body = the raw bytes (a frame's chunks back to back) compressed, or raw when compression does
@@ -31,7 +31,11 @@
  * <h2>Encryption</h2>
  * In an encrypted group every record is encrypted (codec bit 0x80); a record without the bit is refused as
  * damaged, since the bit is covered only by the CRC. The fingerprints and lengths stay in clear: dedup needs
- * them, and they tell whoever reads the files whether a known chunk is stored.
+ * them. In a group created encrypted since keyed ids ({@code GroupRecord.ChunkIdScheme.KEYED}) a fingerprint
+ * is HMAC-SHA256 of the chunk's SHA-256 under the group's secret id key and the chunker's gear table comes
+ * from its chunker key ({@code chunking.ChunkIds}, {@code FastCdc.keyedGear}), so neither tells whoever
+ * reads the files whether a chunk they know is stored. Encrypted groups created before keep plain SHA-256
+ * fingerprints, which do tell it. The layout is the same either way.
  *
  * <h2>Crash safety</h2>
  * Each record carries its own checksum, so after a crash a container the metadata does not know as
