@@ -57,6 +57,12 @@ final class IngestBench implements Callable<Integer> {
     @Option(names = "--work", description = "scratch directory (default: a new temporary directory)")
     Path work;
 
+    @Option(names = "--encrypted", description = "store into an encrypted storage group (AES-256-GCM records, keyed chunk ids)")
+    boolean encrypted;
+
+    /** The bench's group passphrase: the figures are about the data path, not about keeping a secret. */
+    private static final char[] PASSPHRASE = "cistern bench passphrase".toCharArray();
+
     @Override
     public Integer call() throws Exception {
         for (Path p : paths) {
@@ -126,6 +132,7 @@ final class IngestBench implements Callable<Integer> {
         json.put("ingest_cpu_s", ingestCpu.stream().map(IngestBench::round).toList());
         // two chunks at a time on the SHA extensions, or the JDK one at a time (-Dcistern.sha256.native=false)
         json.put("sha256", Fingerprint.nativeHashing() ? "native-two-lane" : "jdk");
+        json.put("encrypted", encrypted);
         json.put("restore_cpu_s", round(restoreCpu));
         json.put("peak_rss_mb", PeerRunner.peakRssMb());
         json.put("chunks", stats.chunkCount());
@@ -168,7 +175,8 @@ final class IngestBench implements Callable<Integer> {
         List<Double> ingestCpu = new ArrayList<>();
         long logical = 0;
         try (Engine e = Engines.open(EngineConfig.defaults(data))) {
-            e.createGroup(new StorageGroupSpec("bench", Compression.valueOf(compression.toUpperCase(Locale.ROOT)), 0, null, null));
+            e.createGroup(new StorageGroupSpec("bench", Compression.valueOf(compression.toUpperCase(Locale.ROOT)), 0, null,
+                    encrypted ? PASSPHRASE : null));
             e.createContainer("bench", new ContainerSpec("bench", "client", Map.of()));
             ContainerHandle c = e.openContainer("bench");
             for (int g = 0; g < paths.size(); g++) {
@@ -235,7 +243,8 @@ final class IngestBench implements Callable<Integer> {
      */
     private void warmUp(Path scratch, Path first) throws IOException {
         try (Engine e = Engines.open(EngineConfig.defaults(scratch))) {
-            e.createGroup(new StorageGroupSpec("warmup", Compression.valueOf(compression.toUpperCase(Locale.ROOT)), 0, null, null));
+            e.createGroup(new StorageGroupSpec("warmup", Compression.valueOf(compression.toUpperCase(Locale.ROOT)), 0, null,
+                    encrypted ? PASSPHRASE : null));
             e.createContainer("warmup", new ContainerSpec("warmup", "client", Map.of()));
             ContainerHandle c = e.openContainer("warmup");
             byte[][] masks = {{0x00}, {0x00}, {0x55}, {0x55, (byte) 0xaa}, {0x33, 0x00}};
