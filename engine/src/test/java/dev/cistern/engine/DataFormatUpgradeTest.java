@@ -73,10 +73,10 @@ class DataFormatUpgradeTest {
             e.createGroup(StorageGroupSpec.of("main"));
         }
         try (MetaStore meta = MetaStore.open(dir.resolve("meta"))) {
-            meta.put(Family.DEFAULT, FORMAT_KEY, Keys.id(4), true);
+            meta.put(Family.DEFAULT, FORMAT_KEY, Keys.id(5), true);
         }
         assertThatThrownBy(() -> Engines.open(EngineConfig.defaults(dir))).isInstanceOf(EngineException.class)
-                .hasMessageContaining("data format 4")
+                .hasMessageContaining("data format 5")
                 .extracting(t -> ((EngineException) t).reason()).isEqualTo(EngineException.Reason.INVALID_ARGUMENT);
     }
 

@@ -82,6 +82,9 @@ class KeyedChunkIdsTest {
         Path plainDir = dir.resolve("plain");
         writeOne(plainDir, null, data);
         assertThat(filesContainingAny(plainDir, attackerSha)).as("an unencrypted group stores plain SHA-256 ids").isNotEmpty();
+
+        assertThat(dataFormat(keyedDir)).as("stamped: versions before keyed ids refuse it").isEqualTo(4);
+        assertThat(dataFormat(plainDir)).as("no keyed group, no new stamp").isEqualTo(3);
     }
 
     @Test
@@ -176,7 +179,7 @@ class KeyedChunkIdsTest {
     void groupsCreatedBeforeKeepPlainSha256IdsAndWorkAsBefore() throws Exception {
         byte[] data = TestData.random(15, 2_000_000);
         try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
-            e.createGroup(new StorageGroupSpec("old-secret", Compression.FAST, 0, ChunkingSpec.DEFAULT, PASS));
+            e.createGroup(StorageGroupSpec.of("old-secret")); // made encrypted the old way below
             e.createGroup(StorageGroupSpec.of("open"));
         }
         byte[] oldRecord = asWrittenBeforeKeyedIds("old-secret");
@@ -212,6 +215,7 @@ class KeyedChunkIdsTest {
         }
         assertThat(groupRecord("old-secret").ids()).isEqualTo(GroupRecord.ChunkIdScheme.SHA256);
         assertThat(ids(steps(dir))).isEqualTo(plainIds);
+        assertThat(dataFormat(dir)).as("still readable by the versions before keyed ids").isEqualTo(3);
     }
 
     @Test
@@ -300,8 +304,8 @@ class KeyedChunkIdsTest {
     }
 
     /**
-     * Rewrites group {@code name}'s record as a version before keyed ids wrote it: the data key wrapped
-     * alone, no scheme byte at the end. Nothing is stored in the group yet, so a new data key will do.
+     * Rewrites group {@code name}'s record as a version before keyed ids wrote that of an encrypted group:
+     * a data key wrapped alone, no scheme byte at the end. Nothing is stored in the group yet.
      */
     private byte[] asWrittenBeforeKeyedIds(String name) {
         try (MetaStore meta = MetaStore.open(dir.resolve("meta"))) {
@@ -313,6 +317,12 @@ class KeyedChunkIdsTest {
             meta.put(Family.GROUPS, Keys.id(r.id()), withoutScheme, true);
             assertThat(GroupRecord.decode(withoutScheme).ids()).isEqualTo(GroupRecord.ChunkIdScheme.SHA256);
             return withoutScheme;
+        }
+    }
+
+    private static long dataFormat(Path dataDir) {
+        try (MetaStore meta = MetaStore.open(dataDir.resolve("meta"))) {
+            return Keys.longAt(meta.get(Family.DEFAULT, "data-format".getBytes()), 0);
         }
     }
 

@@ -119,6 +119,13 @@ public final class LocalEngine implements Engine {
      * take a segment for its first step and lose the rest, which is why it must then refuse it.
      */
     static final int DATA_FORMAT = 3;
+    /**
+     * Format 4: format 3 holding a group with keyed chunk ids. Stamped only when the first such group is
+     * created, so a directory without one stays readable by the versions before: a version that predates
+     * keyed ids would fail to unlock such a group, and a change of its quota there would rewrite its record
+     * without the scheme, leaving a group this version cannot unlock either.
+     */
+    static final int KEYED_IDS_FORMAT = 4;
     /** The oldest format this version opens (upgrading it to {@link #DATA_FORMAT}). */
     private static final int OLDEST_READABLE_FORMAT = 2;
     private static final byte[] FORMAT_KEY = "data-format".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -139,9 +146,9 @@ public final class LocalEngine implements Engine {
             return;
         }
         long format = Keys.longAt(v, 0);
-        if (format < OLDEST_READABLE_FORMAT || format > DATA_FORMAT) {
+        if (format < OLDEST_READABLE_FORMAT || format > KEYED_IDS_FORMAT) {
             throw new EngineException(Reason.INVALID_ARGUMENT, "data directory " + dataDir + " has data format "
-                    + format + "; this version of Cistern reads formats " + OLDEST_READABLE_FORMAT + " to " + DATA_FORMAT);
+                    + format + "; this version of Cistern reads formats " + OLDEST_READABLE_FORMAT + " to " + KEYED_IDS_FORMAT);
         }
         if (format < DATA_FORMAT) {
             // stamped before anything is written in the new layout, so an older version refuses the directory
@@ -254,6 +261,12 @@ public final class LocalEngine implements Engine {
             byte[] wrapped = keys == null ? null : KeyWrap.wrap(keys.encode(), spec.passphrase());
             GroupRecord r = new GroupRecord(ids.next(), spec.name(), spec.compression(), spec.quotaBytes(),
                     spec.chunking(), wrapped, clock.millis(), keys == null ? ChunkIdScheme.SHA256 : ChunkIdScheme.KEYED);
+            if (keys != null && Keys.longAt(meta.get(Family.DEFAULT, FORMAT_KEY), 0) < KEYED_IDS_FORMAT) {
+                // before the record: a version that would misread the group never sees it unstamped
+                meta.put(Family.DEFAULT, FORMAT_KEY, Keys.id(KEYED_IDS_FORMAT), true);
+                LOG.info("data directory " + config.dataDir() + " now holds a storage group with keyed chunk ids"
+                        + " (data format " + KEYED_IDS_FORMAT + "); versions of Cistern before keyed ids can no longer open it");
+            }
             meta.put(Family.GROUPS, Keys.id(r.id()), r.encode(), true);
             GroupState g = addGroupState(r);
             if (keys != null) {
