@@ -44,6 +44,10 @@ public record ServerSettings(Path dataDir, String bindAddress, int httpPort, Map
         return new ServerSettings(dataDir, bindAddress, port, protocolPorts, passwordIterations, cleanHour, watchInterval, backoff, clock);
     }
 
+    public ServerSettings withPasswordIterations(int iterations) {
+        return new ServerSettings(dataDir, bindAddress, httpPort, protocolPorts, iterations, cleanHour, watchInterval, backoff, clock);
+    }
+
     public ServerSettings withClock(Clock c) {
         return new ServerSettings(dataDir, bindAddress, httpPort, protocolPorts, passwordIterations, cleanHour, watchInterval, backoff, c);
     }

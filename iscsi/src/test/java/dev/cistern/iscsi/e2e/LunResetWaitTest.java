@@ -6,18 +6,15 @@ import dev.cistern.iscsi.ReservationStore;
 import dev.cistern.iscsi.TargetDefinition;
 import dev.cistern.iscsi.pdu.Opcode;
 import dev.cistern.iscsi.pdu.Pdu;
-import dev.cistern.iscsi.testing.ForwardingVolume;
+import dev.cistern.iscsi.testing.HeldWritesVolume;
 import dev.cistern.iscsi.testing.MemoryBlockVolume;
 import dev.cistern.iscsi.testing.MemoryTargets;
 import dev.cistern.iscsi.testing.TestInitiator;
 import org.junit.jupiter.api.Test;
 
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,22 +28,7 @@ class LunResetWaitTest {
 
     @Test
     void aLunResetWaitsForTheRunningCommandsOfOtherSessions() throws Exception {
-        CountDownLatch writing = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicBoolean written = new AtomicBoolean();
-        var volume = new ForwardingVolume(new MemoryBlockVolume(16L << 20, 512)) {
-            @Override
-            public void write(long offset, ByteBuffer src, boolean durable) {
-                writing.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                super.write(offset, src, durable);
-                written.set(true);
-            }
-        };
+        HeldWritesVolume volume = new HeldWritesVolume(new MemoryBlockVolume(16L << 20, 512));
         IscsiTarget target = MemoryTargets.start(new TargetDefinition(IQN,
                 List.of(new LunDefinition(0, () -> volume, ReservationStore.inMemory())), null, null, Set.of()));
         try (TestInitiator writer = new TestInitiator(target.port());
@@ -60,14 +42,14 @@ class LunResetWaitTest {
                     // the reset may end the task; what the test looks at is when the reset answered
                 }
             });
-            assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(volume.awaitWriting()).isTrue();
             Thread.ofVirtual().start(() -> {
                 try {
                     Thread.sleep(500);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                release.countDown();
+                volume.release();
             });
             resetter.socket.setSoTimeout(10_000);
             Pdu tmf = Pdu.of(Opcode.TASK_MGMT_REQUEST).flags(0x80 | 5).itt(900).putInt(20, Pdu.NO_TAG)
@@ -77,10 +59,10 @@ class LunResetWaitTest {
             Pdu r = resetter.read();
             assertThat(r.opcode()).isEqualTo(Opcode.TASK_MGMT_RESPONSE);
             assertThat(r.getByte(2)).as("function complete").isZero();
-            assertThat(written.get()).as("the other session's WRITE had finished when the reset answered").isTrue();
+            assertThat(volume.written()).as("the other session's WRITE had finished when the reset answered").isTrue();
             w.join(10_000);
         } finally {
-            release.countDown();
+            volume.release();
             target.stop();
         }
     }

@@ -35,9 +35,7 @@ class LoginFloodTest {
 
     @BeforeEach
     void start() {
-        ServerSettings fast = ServerSettings.forTests(dir);
-        ServerSettings slowHashes = new ServerSettings(fast.dataDir(), fast.bindAddress(), fast.httpPort(), fast.protocolPorts(),
-                300_000, fast.cleanHour(), fast.watchInterval(), fast.backoff(), fast.clock());
+        ServerSettings slowHashes = ServerSettings.forTests(dir).withPasswordIterations(300_000);
         t = new TestServer(slowHashes, ServeCommand::openEngine);
     }
 

@@ -37,10 +37,8 @@ class PasswordHashingBoundTest {
 
     @BeforeEach
     void start() {
-        ServerSettings fast = ServerSettings.forTests(dir);
         // slow enough (a tenth of a second or more) that the requests overlap
-        ServerSettings slowHashes = new ServerSettings(fast.dataDir(), fast.bindAddress(), fast.httpPort(), fast.protocolPorts(),
-                300_000, fast.cleanHour(), fast.watchInterval(), fast.backoff(), fast.clock());
+        ServerSettings slowHashes = ServerSettings.forTests(dir).withPasswordIterations(300_000);
         t = new TestServer(slowHashes, ServeCommand::openEngine);
         admin = t.login("admin");
         operator = t.login("operator");

@@ -11,6 +11,7 @@ import dev.cistern.iscsi.scsi.ScsiStatus;
 import dev.cistern.iscsi.scsi.Sense;
 import dev.cistern.iscsi.scsi.spc.Reservations;
 import dev.cistern.iscsi.testing.ForwardingVolume;
+import dev.cistern.iscsi.testing.HeldWritesVolume;
 import dev.cistern.iscsi.testing.MemoryBlockVolume;
 import org.junit.jupiter.api.Test;
 
@@ -191,26 +192,13 @@ class SanitizeTest {
 
     @Test
     void aSanitizeStartsOnlyAfterTheCommandsAlreadyRunning() throws Exception {
-        CountDownLatch writing = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        MemoryBlockVolume memory = new MemoryBlockVolume(BLOCKS * 512L, 512, 16384, false);
-        LogicalUnit lu = unit(new ForwardingVolume(memory) {
-            @Override
-            public void write(long offset, java.nio.ByteBuffer src, boolean durable) {
-                writing.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                super.write(offset, src, durable);
-            }
-        });
+        HeldWritesVolume held = new HeldWritesVolume(new MemoryBlockVolume(BLOCKS * 512L, 512, 16384, false));
+        LogicalUnit lu = unit(held);
         Thread writer = Thread.ofVirtual().start(() -> run(lu, rw10(0x2a, 0, 1), filled(512, 'a'), 0));
-        assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(held.awaitWriting()).isTrue();
         Thread eraser = Thread.ofVirtual().start(() -> run(lu, sanitize(0x02, 0), null, 0));
         Thread.sleep(100);
-        release.countDown(); // the write lands, then the erase runs over it
+        held.release(); // the write lands, then the erase runs over it
         writer.join(10_000);
         eraser.join(10_000);
         assertThat(run(lu, rw10(0x28, 0, 1), null, 512).dataIn()).containsOnly(0);
