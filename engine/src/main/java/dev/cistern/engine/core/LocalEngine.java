@@ -249,31 +249,40 @@ public final class LocalEngine implements Engine {
     @Override
     public StorageGroupInfo createGroup(StorageGroupSpec spec) {
         checkOpen();
-        synchronized (namespaceLock) {
-            for (GroupState g : groups.values()) {
-                if (g.name().equals(spec.name())) {
-                    throw new EngineException(Reason.ALREADY_EXISTS, "storage group '" + spec.name() + "' already exists");
-                }
-            }
-            // an encrypted group keys its chunk ids and boundaries: plain SHA-256 ids in clear on disk would
-            // tell whoever has the disks whether a file they know is stored (see ChunkIds)
-            GroupKeys keys = spec.passphrase() == null ? null : GroupKeys.generate(true);
+        // checked before hashing too, so a taken name does not cost a derivation; again under the lock
+        requireNewGroupName(spec.name());
+        // an encrypted group keys its chunk ids and boundaries: plain SHA-256 ids in clear on disk would
+        // tell whoever has the disks whether a file they know is stored (see ChunkIds)
+        GroupKeys keys = spec.passphrase() == null ? null : GroupKeys.generate(true);
+        try {
+            // hashed (PBKDF2) before the namespace lock, which every group and container change waits for
             byte[] wrapped = keys == null ? null : KeyWrap.wrap(keys.encode(), spec.passphrase());
-            GroupRecord r = new GroupRecord(ids.next(), spec.name(), spec.compression(), spec.quotaBytes(),
-                    spec.chunking(), wrapped, clock.millis(), keys == null ? ChunkIdScheme.SHA256 : ChunkIdScheme.KEYED);
-            if (keys != null && Keys.longAt(meta.get(Family.DEFAULT, FORMAT_KEY), 0) < KEYED_IDS_FORMAT) {
-                // before the record: a version that would misread the group never sees it unstamped
-                meta.put(Family.DEFAULT, FORMAT_KEY, Keys.id(KEYED_IDS_FORMAT), true);
-                LOG.info("data directory " + config.dataDir() + " now holds a storage group with keyed chunk ids"
-                        + " (data format " + KEYED_IDS_FORMAT + "); versions of Cistern before keyed ids can no longer open it");
+            if (keys != null) pausePoints.inKeyDerivation.run();
+            synchronized (namespaceLock) {
+                requireNewGroupName(spec.name());
+                GroupRecord r = new GroupRecord(ids.next(), spec.name(), spec.compression(), spec.quotaBytes(),
+                        spec.chunking(), wrapped, clock.millis(), keys == null ? ChunkIdScheme.SHA256 : ChunkIdScheme.KEYED);
+                if (keys != null && Keys.longAt(meta.get(Family.DEFAULT, FORMAT_KEY), 0) < KEYED_IDS_FORMAT) {
+                    // before the record: a version that would misread the group never sees it unstamped
+                    meta.put(Family.DEFAULT, FORMAT_KEY, Keys.id(KEYED_IDS_FORMAT), true);
+                    LOG.info("data directory " + config.dataDir() + " now holds a storage group with keyed chunk ids"
+                            + " (data format " + KEYED_IDS_FORMAT + "); versions of Cistern before keyed ids can no longer open it");
+                }
+                meta.put(Family.GROUPS, Keys.id(r.id()), r.encode(), true);
+                GroupState g = addGroupState(r);
+                if (keys != null) g.unlock(keys);
+                return g.info();
             }
-            meta.put(Family.GROUPS, Keys.id(r.id()), r.encode(), true);
-            GroupState g = addGroupState(r);
-            if (keys != null) {
-                g.unlock(keys);
-                keys.wipe();
+        } finally {
+            if (keys != null) keys.wipe();
+        }
+    }
+
+    private void requireNewGroupName(String name) {
+        for (GroupState g : groups.values()) {
+            if (g.name().equals(name)) {
+                throw new EngineException(Reason.ALREADY_EXISTS, "storage group '" + name + "' already exists");
             }
-            return g.info();
         }
     }
 
@@ -346,23 +355,47 @@ public final class LocalEngine implements Engine {
         keys.wipe();
     }
 
+    /**
+     * Both hashings (PBKDF2, about a second together) run outside the namespace lock, which every group and
+     * container change of the server waits for; under it the change only checks that the blob it unwrapped
+     * is still the group's, and swaps. A blob replaced meanwhile (another passphrase change) makes this one
+     * fail as BUSY rather than put back the key under a passphrase the other change replaced.
+     */
     @Override
     public void changePassphrase(String name, char[] oldPassphrase, char[] newPassphrase) {
-        synchronized (namespaceLock) {
-            GroupState g = groupState(name);
-            if (!g.encrypted()) throw new EngineException(Reason.INVALID_ARGUMENT, "storage group '" + name + "' is not encrypted");
-            byte[] key = KeyWrap.unwrap(g.record.wrappedKey(), oldPassphrase, name);
+        GroupState g = groupState(name);
+        if (!g.encrypted()) throw new EngineException(Reason.INVALID_ARGUMENT, "storage group '" + name + "' is not encrypted");
+        byte[] unwrapped = g.record.wrappedKey();
+        byte[] key = KeyWrap.unwrap(unwrapped, oldPassphrase, name);
+        GroupKeys keys = null;
+        try {
             // checked before re-wrapping: a blob that does not fit the group's id scheme stays as it is
-            GroupKeys keys = GroupKeys.decode(key, g.keyedIds(), name);
-            GroupRecord r = g.record.with(g.record.compression(), g.record.quotaBytes(), KeyWrap.wrap(key, newPassphrase));
-            meta.put(Family.GROUPS, Keys.id(r.id()), r.encode(), true);
-            g.record = r;
-            g.unlock(keys);
+            keys = GroupKeys.decode(key, g.keyedIds(), name);
+            pausePoints.inKeyDerivation.run();
+            byte[] wrapped = KeyWrap.wrap(key, newPassphrase);
+            synchronized (namespaceLock) {
+                checkOpen();
+                if (groups.get(g.id()) != g) {
+                    throw new EngineException(Reason.NOT_FOUND, "storage group '" + name
+                            + "' was deleted while its passphrase was being changed");
+                }
+                if (!java.util.Arrays.equals(g.record.wrappedKey(), unwrapped)) {
+                    throw new EngineException(Reason.BUSY, "the passphrase of storage group '" + name + "' was changed by"
+                            + " another request while this change derived its keys; nothing was changed by this one:"
+                            + " try again with the group's current passphrase");
+                }
+                // the record as it is now: a quota or compression changed meanwhile stays
+                GroupRecord r = g.record.with(g.record.compression(), g.record.quotaBytes(), wrapped);
+                meta.put(Family.GROUPS, Keys.id(r.id()), r.encode(), true);
+                g.record = r;
+                g.unlock(keys);
+            }
             // the keys wrapped under the old passphrase must not stay readable in older metadata files;
             // the keys themselves do not change (a new data key would mean re-encrypting everything
             // stored, a new id or chunker key would end dedup against it)
             meta.purgeOldValues(Family.GROUPS);
-            keys.wipe();
+        } finally {
+            if (keys != null) keys.wipe();
             java.util.Arrays.fill(key, (byte) 0);
         }
     }

@@ -1,7 +1,7 @@
 package dev.cistern.engine.core;
 
 /**
- * Places in the write path and the cleaner where a test can hold a thread, to force one interleaving of
+ * Places in the write path, the cleaner and the passphrase work where a test can hold a thread, to force one interleaving of
  * the two that stress tests only hit now and then. Empty actions unless a test sets them; one per engine.
  */
 final class PausePoints {
@@ -13,4 +13,9 @@ final class PausePoints {
     volatile Runnable beforeSweep = NONE;
     /** The cleaner has read a container's listing without the write lock, and now takes the lock. */
     volatile Runnable beforeSweepLock = NONE;
+    /**
+     * Between the two passphrase hashings of a passphrase change (the old key unwrapped, not yet wrapped
+     * under the new one), and after the hashing of a group creation with a passphrase.
+     */
+    volatile Runnable inKeyDerivation = NONE;
 }
