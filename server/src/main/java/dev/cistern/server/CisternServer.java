@@ -155,6 +155,8 @@ public final class CisternServer implements AutoCloseable {
     public void close() {
         watcher.close();
         registry.stopAll();
+        // after the API has stopped, so no refusal comes after its count is recorded
+        management.stopped();
         log.info("Cistern server stopped");
     }
 }

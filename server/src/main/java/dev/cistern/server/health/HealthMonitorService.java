@@ -63,6 +63,7 @@ public final class HealthMonitorService implements Service {
     private Instant lastPrune = Instant.EPOCH;
     private volatile String lastError;
     private ScheduledExecutorService timer;
+    private volatile Runnable alsoEachCheck = () -> { };
 
     public HealthMonitorService(HealthStore store, Path healthDir, Path dataDir, Supplier<Engine> engine,
                                 ServiceRegistry services, JobManager jobs, Supplier<X509Certificate> certificate,
@@ -76,6 +77,11 @@ public final class HealthMonitorService implements Service {
         this.certificate = certificate;
         this.settings = settings;
         this.clock = clock;
+    }
+
+    /** Work of the management plane's to run at the end of every round of checks (wired by Management). */
+    public void alsoEachCheck(Runnable task) {
+        this.alsoEachCheck = task;
     }
 
     @Override
@@ -150,6 +156,7 @@ public final class HealthMonitorService implements Service {
             store.prune();
             lastPrune = now;
         }
+        alsoEachCheck.run();
     }
 
     private void checkServices() {

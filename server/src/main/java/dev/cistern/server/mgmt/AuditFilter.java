@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 
 /**
  * Wraps the REST API to keep the record: every administrative request (anything but GET) goes to the audit log
@@ -46,11 +45,12 @@ public final class AuditFilter implements HttpHandler {
     private final HealthStore health;
     private final RefusedLogins refused;
 
-    public AuditFilter(HttpHandler api, ConfigService config, HealthStore health, Clock clock) {
+    /** {@code refused} is the management plane's, so a count outlives a restart of the API and is summed up at its stop. */
+    AuditFilter(HttpHandler api, ConfigService config, HealthStore health, RefusedLogins refused) {
         this.api = api;
         this.config = config;
         this.health = health;
-        this.refused = new RefusedLogins(clock, REFUSED_PER_MINUTE);
+        this.refused = refused;
     }
 
     @Override

@@ -15,6 +15,8 @@ import dev.cistern.server.monitor.MonitorService;
 import dev.cistern.server.service.ServiceRegistry;
 import dev.cistern.server.tls.TlsKeyStore;
 
+import org.slf4j.LoggerFactory;
+
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -41,7 +43,7 @@ public final class Management {
     private final MonitorService monitor;
     private final HealthMonitorService health;
     private final Path logDir;
-    private final Clock clock;
+    private final RefusedLogins refusedLogins;
 
     public Management(MgmtSettings settings, Path dataDir, Supplier<Engine> engine, ConfigService config,
                       ServiceRegistry services, JobManager jobs, TlsKeyStore tls, Clock clock) {
@@ -50,7 +52,7 @@ public final class Management {
         this.services = services;
         Path healthDir = dataDir.resolve("health");
         this.logDir = dataDir.resolve("logs");
-        this.clock = clock;
+        this.refusedLogins = new RefusedLogins(clock, AuditFilter.REFUSED_PER_MINUTE);
         this.store = new HealthStore(healthDir, clock, settings.retention(), settings.maxEvents());
         if (settings.webhook() != null) {
             Webhook hook = new Webhook(settings.webhook());
@@ -59,6 +61,23 @@ public final class Management {
         this.monitor = new MonitorService(dataDir.resolve("stats"), engine, settings.sampleInterval(), clock);
         this.health = new HealthMonitorService(store, healthDir, dataDir, engine, services, jobs, () -> tls.certificate(),
                 settings, clock);
+        // on the health checks' timer: an attack that just stops has no later refusal to write its count
+        health.alsoEachCheck(() -> recordRefusedLogins(false));
+    }
+
+    private void recordRefusedLogins(boolean stopping) {
+        String summary = refusedLogins.summaryDue(stopping);
+        if (summary != null) store.event("login-failed", null, summary);
+    }
+
+    /** Called once the server's services are stopped: records what is still pending (refused logins counted). */
+    public void stopped() {
+        try {
+            recordRefusedLogins(true);
+        } catch (RuntimeException e) {
+            // the stop goes on: the audit log has a line for each refusal
+            LoggerFactory.getLogger(Management.class).warn("cannot record the count of refused logins at stop: {}", e.getMessage());
+        }
     }
 
     public MonitorService monitor() {
@@ -88,7 +107,7 @@ public final class Management {
 
     /** What listens on the HTTPS port: the audited API, /metrics and the UI's files, all with the security headers. */
     public HttpHandler frontDoor(Router api) {
-        return new SecurityHeaders(new FrontDoor(new AuditFilter(addRoutes(api), config, store, clock),
+        return new SecurityHeaders(new FrontDoor(new AuditFilter(addRoutes(api), config, store, refusedLogins),
                 new MetricsHandler(config, monitor, services, store), new StaticFiles()));
     }
 }

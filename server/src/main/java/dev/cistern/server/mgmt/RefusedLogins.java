@@ -10,8 +10,9 @@ import java.util.Set;
  * Which logins refused with 429 become events one by one. A refusal costs the attacker nothing (no password is
  * hashed), so a flood of them would append and sync an event each, and push every older event (logins,
  * changes) out of the bounded history. So at most {@code perMinute} a minute are recorded one by one; the rest
- * are counted, and the first refusal of a later minute records the count, with how many addresses and names
- * they came from, as an event of its own. The audit log still has a line for each.
+ * are counted, and the count, with how many addresses and names they came from, becomes an event of its own:
+ * at the first refusal of a later minute, or, if the attack stops, at the first health check after the minute
+ * ({@link #summaryDue}) and at the latest when the server stops. The audit log still has a line for each.
  */
 final class RefusedLogins {
     private static final Duration WINDOW = Duration.ofMinutes(1);
@@ -28,6 +29,7 @@ final class RefusedLogins {
     private int recorded;
     private long counted;
     private Instant firstCounted;
+    private Instant lastCounted;
     private final Set<String> addresses = new HashSet<>();
     private final Set<String> names = new HashSet<>();
 
@@ -40,25 +42,39 @@ final class RefusedLogins {
         Instant now = clock.instant();
         String summary = null;
         if (!now.isBefore(windowStart.plus(WINDOW))) {
-            if (counted > 0) {
-                summary = counted + " more logins refused before the password check between " + firstCounted + " and "
-                        + now + ", from " + atLeast(addresses) + " addresses for " + atLeast(names)
-                        + " names, were counted, not recorded one by one (the audit log has each)";
-            }
+            summary = takeSummary();
             windowStart = now;
             recorded = 0;
-            counted = 0;
-            addresses.clear();
-            names.clear();
         }
         if (recorded < perMinute) {
             recorded++;
             return new Decision(summary, true, recorded == perMinute);
         }
         if (counted++ == 0) firstCounted = now;
+        lastCounted = now;
         if (addresses.size() < MAX_DISTINCT) addresses.add(client);
         if (names.size() < MAX_DISTINCT) names.add(name);
         return new Decision(summary, false, false);
+    }
+
+    /**
+     * The summary of the refusals counted and not yet summed up, or null: once their minute is over, or
+     * whenever {@code stopping} (nothing will come later to write it). Resets the count.
+     */
+    synchronized String summaryDue(boolean stopping) {
+        if (!stopping && clock.instant().isBefore(windowStart.plus(WINDOW))) return null;
+        return takeSummary();
+    }
+
+    private String takeSummary() {
+        if (counted == 0) return null;
+        String s = counted + " more logins refused before the password check between " + firstCounted + " and "
+                + lastCounted + ", from " + atLeast(addresses) + " addresses for " + atLeast(names)
+                + " names, were counted, not recorded one by one (the audit log has each)";
+        counted = 0;
+        addresses.clear();
+        names.clear();
+        return s;
     }
 
     private static String atLeast(Set<String> s) {

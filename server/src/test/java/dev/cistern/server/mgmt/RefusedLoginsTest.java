@@ -27,4 +27,23 @@ class RefusedLoginsTest {
                 .endsWith("from 51 addresses for 11 names, were counted, not recorded one by one (the audit log has each)");
         assertThat(r.refused("admin", "10.0.0.6").summary()).as("summed up once").isNull();
     }
+
+    @Test
+    void aCountWithoutALaterRefusalIsDueOnceItsMinuteIsOverOrAtTheStop() {
+        MutableClock clock = new MutableClock();
+        RefusedLogins r = new RefusedLogins(clock, 1);
+        r.refused("admin", "10.0.0.1");
+        r.refused("admin", "10.0.0.2");
+        clock.advance(Duration.ofSeconds(10));
+        r.refused("root", "10.0.0.3");
+        assertThat(r.summaryDue(false)).as("within the minute").isNull();
+        clock.advance(Duration.ofSeconds(50));
+        assertThat(r.summaryDue(false)).startsWith("2 more logins refused before the password check between "
+                + "2026-01-01T00:00:00Z and 2026-01-01T00:00:10Z, from 2 addresses for 2 names");
+        assertThat(r.summaryDue(false)).as("summed up once").isNull();
+        assertThat(r.refused("admin", "10.0.0.4")).as("a new minute").isEqualTo(new RefusedLogins.Decision(null, true, true));
+        r.refused("admin", "10.0.0.5");
+        assertThat(r.summaryDue(true)).as("at the stop, within the minute").startsWith("1 more logins refused");
+        assertThat(r.summaryDue(true)).isNull();
+    }
 }
