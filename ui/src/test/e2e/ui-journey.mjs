@@ -57,6 +57,8 @@ try {
   await page.click('[data-testid=group-create] button[type=submit]');
   await page.locator('[data-testid=groups] td', { hasText: 'backups' }).first().waitFor();
   check(true, 'storage group created from the UI');
+  const groupRow = page.locator('[data-testid=groups] tr', { hasText: 'backups' });
+  check(await groupRow.locator('td', { hasText: /^sha256$/ }).count() === 1, 'the group shows its chunk ids: sha256');
 
   await page.click('nav >> text=Containers');
   await page.getByTestId('container-create').waitFor();

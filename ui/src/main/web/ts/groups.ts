@@ -20,9 +20,9 @@ export async function groups(main: HTMLElement): Promise<void> {
     await call('POST', '/storage-groups', body);
     await rerender();
   });
-  const rows = list.map((g: { name: string; compression: string; quotaBytes: number; encrypted: boolean; locked: boolean; createdAt: string }) => [
+  const rows = list.map((g: { name: string; compression: string; quotaBytes: number; encrypted: boolean; locked: boolean; chunkIds: string; createdAt: string }) => [
     g.name, g.compression, g.quotaBytes ? bytes(g.quotaBytes) : 'unlimited',
-    g.encrypted ? (g.locked ? 'encrypted, locked' : 'encrypted') : 'no', time(g.createdAt),
+    g.encrypted ? (g.locked ? 'encrypted, locked' : 'encrypted') : 'no', g.chunkIds, time(g.createdAt),
     h('span', { class: 'actions' },
       h('button', { type: 'button', onclick: () => edit(g.name, g.compression) }, 'Edit'),
       confirmButton('Delete', `Delete storage group '${g.name}'? It must hold no containers.`, async () => {
@@ -47,6 +47,6 @@ export async function groups(main: HTMLElement): Promise<void> {
 
   clear(main);
   main.append(h('h1', {}, 'Storage groups'), errors,
-    table(['Name', 'Compression', 'Quota', 'Encrypted', 'Created', ''], rows, 'groups'),
+    table(['Name', 'Compression', 'Quota', 'Encrypted', 'Chunk ids', 'Created', ''], rows, 'groups'),
     h('section', { class: 'card' }, h('h2', {}, 'New storage group'), create));
 }

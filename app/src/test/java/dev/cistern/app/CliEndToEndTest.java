@@ -135,7 +135,7 @@ class CliEndToEndTest {
         CliRun dup = cli("storage-group", "add", "dup", "--compression", "none");
         assertThat(dup.exit()).isEqualTo(1);
         assertThat(dup.errLines()).containsExactly("cistern: storage group 'dup' already exists [HTTP 409]");
-        assertThat(cli("storage-group", "show", "dup").out()).contains("Compression: fast");
+        assertThat(cli("storage-group", "show", "dup").out()).contains("Compression: fast").containsPattern("Chunk ids: +sha256\n");
 
         CliRun badFlag = cli("storage-group", "add", "x1", "--colour", "red");
         assertThat(badFlag.exit()).isEqualTo(2);
@@ -304,7 +304,10 @@ class CliEndToEndTest {
         login("admin");
         CliRun add = cliWithStdin("correct horse\n", "storage-group", "add", "vault", "--encrypt", "--passphrase-stdin");
         assertThat(add.exit()).as(add.err()).isZero();
-        assertThat(add.out()).containsPattern("Encryption: +(un)?locked");
+        assertThat(add.out()).containsPattern("Encryption: +(un)?locked").containsPattern("Chunk ids: +keyed-hmac-sha256\n");
+        CliRun json = cli("storage-group", "show", "vault", "--json");
+        assertThat(json.exit()).as(json.err()).isZero();
+        assertThat(json.out()).contains("\"chunkIds\" : \"keyed-hmac-sha256\"");
         CliRun wrong = cliWithStdin("wrong horse\n", "storage-group", "unlock", "vault", "--passphrase-stdin");
         assertThat(wrong.exit()).isEqualTo(1);
         assertThat(wrong.err()).endsWith("[HTTP 403]\n");

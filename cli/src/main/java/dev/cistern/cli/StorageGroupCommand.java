@@ -182,6 +182,7 @@ final class StorageGroupCommand {
                 new String[]{"Quota", quota(g)},
                 new String[]{"Encryption", encryption(g)},
                 new String[]{"Chunking", chunking(g)},
+                new String[]{"Chunk ids", chunkIds(g)},
                 new String[]{"Created", Output.text(g, "createdAt")}));
     }
 
@@ -193,6 +194,11 @@ final class StorageGroupCommand {
     private static String encryption(JsonNode g) {
         if (!g.get("encrypted").asBoolean()) return "none";
         return g.get("locked").asBoolean() ? "locked" : "unlocked";
+    }
+
+    /** The scheme as the API names it; "?" from a server older than the field. */
+    private static String chunkIds(JsonNode g) {
+        return g.hasNonNull("chunkIds") ? g.get("chunkIds").asText() : "?";
     }
 
     private static String chunking(JsonNode g) {

@@ -44,7 +44,9 @@ public class FakeEngine implements Engine {
     public synchronized StorageGroupInfo createGroup(StorageGroupSpec s) {
         if (groups.containsKey(s.name())) throw new EngineException(ALREADY_EXISTS, "storage group '" + s.name() + "' already exists");
         StorageGroupInfo g = new StorageGroupInfo(++ids, s.name(), s.compression(), s.quotaBytes(), s.chunking(),
-                s.passphrase() != null, false, Instant.now());
+                s.passphrase() != null, false,
+                s.passphrase() != null ? dev.cistern.engine.ChunkIdScheme.KEYED_HMAC_SHA256 : dev.cistern.engine.ChunkIdScheme.SHA256,
+                Instant.now());
         groups.put(s.name(), g);
         if (s.passphrase() != null) passphrases.put(s.name(), s.passphrase().clone());
         return g;
@@ -66,7 +68,7 @@ public class FakeEngine implements Engine {
     public synchronized StorageGroupInfo updateGroup(String name, Compression c, Long quota) {
         StorageGroupInfo g = group(name);
         StorageGroupInfo n = new StorageGroupInfo(g.id(), name, c == null ? g.compression() : c,
-                quota == null ? g.quotaBytes() : quota, g.chunking(), g.encrypted(), g.locked(), g.createdAt());
+                quota == null ? g.quotaBytes() : quota, g.chunking(), g.encrypted(), g.locked(), g.chunkIds(), g.createdAt());
         groups.put(name, n);
         return n;
     }
@@ -103,7 +105,7 @@ public class FakeEngine implements Engine {
 
     private static StorageGroupInfo withLocked(StorageGroupInfo g, boolean locked) {
         return new StorageGroupInfo(g.id(), g.name(), g.compression(), g.quotaBytes(), g.chunking(), g.encrypted(), locked,
-                g.createdAt());
+                g.chunkIds(), g.createdAt());
     }
 
     @Override

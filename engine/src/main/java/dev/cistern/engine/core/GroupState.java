@@ -108,6 +108,8 @@ final class GroupState {
     StorageGroupInfo info() {
         GroupRecord r = record;
         return new StorageGroupInfo(r.id(), r.name(), r.compression(), r.quotaBytes(), r.chunking(),
-                r.wrappedKey() != null, r.wrappedKey() != null && key == null, Instant.ofEpochMilli(r.createdMillis()));
+                r.wrappedKey() != null, r.wrappedKey() != null && key == null,
+                keyedIds() ? dev.cistern.engine.ChunkIdScheme.KEYED_HMAC_SHA256 : dev.cistern.engine.ChunkIdScheme.SHA256,
+                Instant.ofEpochMilli(r.createdMillis()));
     }
 }

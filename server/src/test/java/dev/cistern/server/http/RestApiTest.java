@@ -1,5 +1,6 @@
 package dev.cistern.server.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cistern.server.ServeCommand;
 import dev.cistern.server.ServerSettings;
 import dev.cistern.server.TestServer;
@@ -214,6 +215,7 @@ class RestApiTest {
         assertThat(created.json().get("quotaBytes").asLong()).isEqualTo(100L << 30);
         assertThat(created.json().get("compression").asText()).isEqualTo("best");
         assertThat(created.json().at("/chunking/avgSize").asInt()).isEqualTo(16384);
+        assertThat(created.json().get("chunkIds").asText()).as("an unencrypted group's chunk ids").isEqualTo("sha256");
 
         Reply dup = t.send("POST", "/api/v1/storage-groups", operator, "{\"name\":\"backups\",\"compression\":\"none\"}");
         assertThat(dup.status()).isEqualTo(409);
@@ -248,8 +250,14 @@ class RestApiTest {
 
     @Test
     void encryptedGroupsUnlockAndChangePassphrase() {
-        assertThat(t.send("POST", "/api/v1/storage-groups", admin,
-                "{\"name\":\"secret\",\"passphrase\":\"correct horse\"}").status()).isEqualTo(201);
+        Reply created = t.send("POST", "/api/v1/storage-groups", admin, "{\"name\":\"secret\",\"passphrase\":\"correct horse\"}");
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.json().get("chunkIds").asText()).as("a group created encrypted").isEqualTo("keyed-hmac-sha256");
+        // the served OpenAPI document lists every field of a storage group, the scheme too
+        JsonNode schema = t.get("/api/v1/openapi.json", null).json().at("/components/schemas/StorageGroup/properties");
+        Iterable<String> fields = () -> created.json().fieldNames();
+        assertThat(schema.fieldNames()).toIterable().containsExactlyInAnyOrderElementsOf(fields);
+        assertThat(schema.at("/chunkIds/enum")).extracting(JsonNode::asText).containsExactly("sha256", "keyed-hmac-sha256");
         Reply wrong = t.send("POST", "/api/v1/storage-groups/secret/unlock", admin, "{\"passphrase\":\"battery staple\"}");
         assertThat(wrong.status()).isEqualTo(403);
         assertThat(t.send("POST", "/api/v1/storage-groups/secret/unlock", admin, "{\"passphrase\":\"correct horse\"}").status()).isEqualTo(200);

@@ -45,11 +45,12 @@ final class StorageGroupResource implements Resource {
     }
 
     record GroupView(long id, String name, String compression, long quotaBytes, ChunkingView chunking,
-                     boolean encrypted, boolean locked, Instant createdAt) {
+                     boolean encrypted, boolean locked, String chunkIds, Instant createdAt) {
         static GroupView of(StorageGroupInfo g) {
             ChunkingSpec c = g.chunking();
             return new GroupView(g.id(), g.name(), g.compression().name().toLowerCase(Locale.ROOT), g.quotaBytes(),
-                    new ChunkingView(c.minSize(), c.avgSize(), c.maxSize()), g.encrypted(), g.locked(), g.createdAt());
+                    new ChunkingView(c.minSize(), c.avgSize(), c.maxSize()), g.encrypted(), g.locked(),
+                    g.chunkIds().wireName(), g.createdAt());
         }
     }
 
