@@ -54,6 +54,13 @@ class HostileInputTest {
             check(run(f.drive1, 0, new byte[] {0, 0, 0x10, 0, 0x0f, 0}, 0x15, 0x10, 0, 0, 6, 0), Sense.ILLEGAL_REQUEST,
                     0x26, 0);
             assertThat(run(f.drive1, 0x1a, 0x08, 0x0f, 0, 255, 0).dataIn()[6] & 0x80).isEqualTo(0x80); // DCE still on
+            // a medium partition page is 6 bytes and a 2-byte size per partition (one here): others are refused
+            check(run(f.drive1, 0, new byte[] {0, 0, 0x10, 0, 0x11, 2, 0, 0}, 0x15, 0x10, 0, 0, 8, 0),
+                    Sense.ILLEGAL_REQUEST, 0x26, 0);
+            check(run(f.drive1, 0, new byte[] {0, 0, 0x10, 0, 0x11, 7, 0, 0, 0, 0, 0, 0, 0}, 0x15, 0x10, 0, 0, 13, 0),
+                    Sense.ILLEGAL_REQUEST, 0x26, 0);
+            assertThat(run(f.drive1, 0, new byte[] {0, 0, 0x10, 0, 0x11, 8, 0, 0, 0x18, 0x03, 9, 0, 0, 0}, 0x15, 0x10,
+                    0, 0, 14, 0).status()).isEqualTo(ScsiStatus.GOOD);
             check(run(f.drive1, 0x4d, 0, 0x17, 0, 0, 0, 0, 1, 0, 0), Sense.ILLEGAL_REQUEST, 0x24, 0); // no such log page
             check(run(f.drive1, 0x0a, 0, 0, 0x13, 0x88, 0), Sense.ILLEGAL_REQUEST, 0x24, 0); // WRITE without the data
             check(run(f.changer, 0xa5, 0, 0, 7, 0x10, 0, 0x10, 1, 0, 0, 0, 0), Sense.ILLEGAL_REQUEST, 0x21, 1);

@@ -194,12 +194,14 @@ final class TapeModePages {
                 if ((page == 0x0a || page == 0x0f || page == 0x10) && plen != pageLength(page)) {
                     throw CheckCondition.invalidFieldInParameterList();
                 }
+                // the medium partition page: 6 bytes, then a 2-byte size per partition, of which there is one
+                if (page == 0x11 && plen != 6 && plen != 8) throw CheckCondition.invalidFieldInParameterList();
                 switch (page) {
                     case 0x0a -> dsense = (data[at + 2] & 0x04) != 0;
                     case 0x0f -> compression = (data[at + 2] & 0x80) != 0;
                     case 0x10 -> compression = data[at + 14] != 0;
                     case 0x11 -> {
-                        if (plen >= 2 && data[at + 3] != 0) throw CheckCondition.invalidFieldInParameterList();
+                        if (data[at + 3] != 0) throw CheckCondition.invalidFieldInParameterList(); // more partitions
                     }
                     default -> throw CheckCondition.invalidFieldInParameterList();
                 }
