@@ -3,6 +3,8 @@ package dev.cistern.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cistern.engine.meta.Keys;
+import dev.cistern.engine.meta.MetaStore.Family;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
@@ -160,6 +162,86 @@ class BadInputTest {
             assertThat(java.util.Arrays.copyOfRange(log, stored.length, log.length))
                     .isEqualTo(java.util.Arrays.copyOf(TestData.random(2, 6_000_000), log.length - stored.length));
             assertThat(e.verify(Progress.NONE).clean()).isTrue();
+        }
+    }
+
+    /**
+     * A copy by reference that fails part way (a chunk of the source gone from the index after the first
+     * batch of its steps was taken) leaves the writer failed like a lost segment: its position stayed
+     * before the copy while those steps are in the stream, so what came next overlapped them and a
+     * commit published a stream of the right size with the wrong bytes.
+     */
+    @Test
+    void aCopyByReferenceThatFailsPartWayLeavesAWriterThatTakesNothingMore() {
+        byte[] src = TestData.random(1, 1_500_000);
+        byte[] head = TestData.random(2, 10_000);
+        try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
+            // small chunks: the source has more steps than one batch of the copy (4096)
+            e.createGroup(new StorageGroupSpec("grp", Compression.FAST, 0, new ChunkingSpec(64, 128, 1024), null));
+            e.createContainer("grp", new ContainerSpec("box", "client", Map.of()));
+            ContainerHandle c = e.openContainer("box");
+            TestData.store(c, "src", src);
+            TestData.store(c, "log", head);
+        }
+        unindexChunkOfStep("src", 4500);
+        try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
+            ContainerHandle c = e.openContainer("box");
+            for (boolean creating : new boolean[] {true, false}) {
+                StreamWriter w = creating ? c.create("copy") : c.append("log");
+                w.write(head, 0, head.length);
+                assertThat(reason(() -> w.writeCopyOf("src"))).isEqualTo(EngineException.Reason.DAMAGED);
+                assertThat(reason(() -> w.write(head, 0, head.length))).isEqualTo(EngineException.Reason.DAMAGED);
+                assertThat(reason(w::flush)).isEqualTo(EngineException.Reason.DAMAGED);
+                assertThat(reason(() -> w.commit(Map.of()))).isEqualTo(EngineException.Reason.DAMAGED);
+                w.abort();
+                w.close();
+            }
+            assertThat(c.stat("copy")).isEmpty();
+            assertThat(EngineRoundTripTest.readAll(c, "log")).isEqualTo(head);
+            // a copy that fails before it takes anything leaves the writer as it was
+            try (StreamWriter w = c.create("copy")) {
+                w.write(head, 0, head.length);
+                assertThat(reason(() -> w.writeCopyOf("missing"))).isEqualTo(EngineException.Reason.NOT_FOUND);
+                w.write(head, 0, head.length);
+                w.commit(Map.of());
+            }
+            byte[] twice = java.util.Arrays.copyOf(head, 2 * head.length);
+            System.arraycopy(head, 0, twice, head.length, head.length);
+            assertThat(EngineRoundTripTest.readAll(c, "copy")).isEqualTo(twice);
+        }
+    }
+
+    /** Takes the chunk of step {@code step} of entry {@code name} out of the index and its listing, as a clean would. */
+    private void unindexChunkOfStep(String name, int step) {
+        try (var meta = dev.cistern.engine.meta.MetaStore.open(dir.resolve("meta"))) {
+            long group;
+            try (var sc = meta.scan(Family.GROUPS, new byte[0])) {
+                assertThat(sc.next()).isTrue();
+                group = Keys.longAt(sc.key(), 0);
+            }
+            byte[] fp = null;
+            int seen = 0;
+            // the only stream with that many steps is the source
+            try (var sc = meta.scan(Family.RECIPES, new byte[0])) {
+                while (fp == null && sc.next()) {
+                    byte[] v = sc.value();
+                    for (int i = 0; i < v.length && fp == null; i += 36) {
+                        if (seen++ == step) fp = java.util.Arrays.copyOfRange(v, i, i + 32);
+                    }
+                }
+            }
+            assertThat(fp).as(name + " has more than " + step + " steps").isNotNull();
+            byte[] indexKey = ByteBuffer.allocate(8 + 32).putLong(group).put(fp).array();
+            assertThat(meta.get(Family.INDEX, indexKey)).isNotNull();
+            meta.delete(Family.INDEX, indexKey);
+            List<byte[]> listed = new java.util.ArrayList<>();
+            try (var sc = meta.scan(Family.CONTAINER_CHUNKS, Keys.id(group))) {
+                while (sc.next()) {
+                    if (java.util.Arrays.equals(java.util.Arrays.copyOf(sc.value(), 32), fp)) listed.add(sc.key().clone());
+                }
+            }
+            assertThat(listed).hasSize(1);
+            meta.delete(Family.CONTAINER_CHUNKS, listed.get(0));
         }
     }
 }

@@ -133,37 +133,49 @@ final class StreamWriterImpl implements StreamWriter {
         List<RecipeRecord> batch = new ArrayList<>(COPY_BATCH);
         long start = bufStart;
         long referenced = src.size(); // where whole chunks end: a chunk the source was cut inside is copied as bytes
-        try (Recipe.Steps sourceSteps = new Recipe.Steps(engine.meta, src.entryId())) {
-            while (true) {
-                RecipeRecord r = sourceSteps.next();
-                boolean more = r != null;
-                if (more) {
-                    if (r.offset() >= src.size()) continue; // past the end the source was cut to
-                    if (r.end() > src.size()) {
-                        referenced = r.offset();
-                        continue;
+        boolean took = false;
+        try {
+            try (Recipe.Steps sourceSteps = new Recipe.Steps(engine.meta, src.entryId())) {
+                while (true) {
+                    RecipeRecord r = sourceSteps.next();
+                    boolean more = r != null;
+                    if (more) {
+                        if (r.offset() >= src.size()) continue; // past the end the source was cut to
+                        if (r.end() > src.size()) {
+                            referenced = r.offset();
+                            continue;
+                        }
+                        batch.add(r);
                     }
-                    batch.add(r);
+                    if (batch.size() == COPY_BATCH || (!more && !batch.isEmpty())) {
+                        List<RecipeRecord> steps = engine.dedup.reference(session, g, batch, start);
+                        if (creating) writeRecipe(steps, false);
+                        else unflushed.addAll(steps);
+                        took = true;
+                        batch.clear();
+                    }
+                    if (!more) break;
                 }
-                if (batch.size() == COPY_BATCH || (!more && !batch.isEmpty())) {
-                    List<RecipeRecord> steps = engine.dedup.reference(session, g, batch, start);
-                    if (creating) writeRecipe(steps, false);
-                    else unflushed.addAll(steps);
-                    batch.clear();
-                }
-                if (!more) break;
             }
-        }
-        bufStart = start + referenced;
-        engine.traffic(container.id()).written(referenced);
-        if (referenced < src.size()) {
-            try (FileEntry tail = container.openFile(source)) {
-                ByteBuffer b = ByteBuffer.allocate((int) (src.size() - referenced));
-                while (b.hasRemaining() && tail.read(referenced + b.position(), b) > 0) {
-                    // read on until the cut
+            bufStart = start + referenced;
+            engine.traffic(container.id()).written(referenced);
+            if (referenced < src.size()) {
+                try (FileEntry tail = container.openFile(source)) {
+                    ByteBuffer b = ByteBuffer.allocate((int) (src.size() - referenced));
+                    while (b.hasRemaining() && tail.read(referenced + b.position(), b) > 0) {
+                        // read on until the cut
+                    }
+                    write(b.flip());
                 }
-                write(b.flip());
             }
+        } catch (RuntimeException e) {
+            // part of the copy is in the stream already (steps written or held past the position, or the
+            // position moved past them): what came next would overlap them, or follow a copy cut short
+            if (took && failed == null) {
+                failed = e instanceof EngineException ee ? ee : new EngineException(EngineException.Reason.IO_ERROR,
+                        "copying '" + source + "' into '" + name + "' failed: " + e, e);
+            }
+            throw e;
         }
     }
 
