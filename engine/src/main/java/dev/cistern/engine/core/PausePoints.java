@@ -18,4 +18,9 @@ final class PausePoints {
      * under the new one), and after the hashing of a group creation with a passphrase.
      */
     volatile Runnable inKeyDerivation = NONE;
+    /**
+     * A stream writer is about to write its held recipe steps and size (a flush, a commit, or an appending
+     * writer's own publish every {@code autoFlushBytes}); a test may throw here as a failing write would.
+     */
+    volatile Runnable beforePublish = NONE;
 }

@@ -116,7 +116,16 @@ final class StreamWriterImpl implements StreamWriter {
         engine.traffic(container.id()).written(n);
         unflushedBytes += n;
         // a creating writer's stages write its recipe as they go; an appending one holds it until here
-        if (!creating && unflushedBytes >= engine.config.autoFlushBytes()) persistStored();
+        if (!creating && unflushedBytes >= engine.config.autoFlushBytes()) {
+            try {
+                persistStored();
+            } catch (EngineException e) {
+                // a lost segment fails the writer for good; otherwise the bytes are taken and held: throwing
+                // would have the caller write them again, twice in the stream. The next publish tries again,
+                // and a flush or commit reports a failure that lasts
+                if (failed != null) throw e;
+            }
+        }
     }
 
     @Override
@@ -384,6 +393,7 @@ final class StreamWriterImpl implements StreamWriter {
      * steps, so a rewrite never works from a recipe an append changes under it.
      */
     private <T> T writeWithRecipe(String what, boolean sync, EntryUpdate<T> update) {
+        engine.pausePoints.beforePublish.run();
         synchronized (engine.entryLock(container.id(), name)) {
             try (WriteBatch b = engine.meta.batch()) {
                 Recipe.put(b, engine.meta, entryId, unflushed);
