@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * {@code iqn.2026-11.dev.cistern:<container>}; its volume entries {@code lun-0}, {@code lun-1}, ... are
  * the LUNs; container properties carry the access rules ({@code chap.user}, {@code chap.secret},
  * {@code chap.mutual.user}, {@code chap.mutual.secret}, {@code initiators} as comma-separated IQNs).
- * Persistent reservations of LUN N live in the stream entry {@code pr-lun-N} of the same container.
+ * Persistent reservations of LUN N live in the stream entry {@code pr-lun-N} of the same container, the
+ * mark of a sanitize that did not complete in the attribute {@code sanitize} of {@code lun-N} itself.
  * Read afresh at each login, so admin changes apply to the next login.
  */
 public final class EngineTargetCatalog implements TargetCatalog {
@@ -65,7 +66,8 @@ public final class EngineTargetCatalog implements TargetCatalog {
             int n = Integer.parseInt(m.group(1));
             if (n > 16383) continue;
             String name = e.name();
-            luns.add(new LunDefinition(n, () -> h.openVolume(name), new EngineReservationStore(h, "pr-" + name)));
+            luns.add(new LunDefinition(n, () -> h.openVolume(name), new EngineReservationStore(h, "pr-" + name),
+                    new EngineSanitizeStore(h, name)));
         }
         Map<String, String> p = c.properties();
         ChapCredentials chap = credentials(p.get("chap.user"), p.get("chap.secret"));

@@ -2,6 +2,7 @@ package dev.cistern.iscsi.scsi;
 
 import dev.cistern.engine.BlockVolume;
 import dev.cistern.engine.EngineException;
+import dev.cistern.iscsi.SanitizeStore;
 import dev.cistern.iscsi.scsi.spc.Reservations;
 
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -27,19 +28,22 @@ public final class LogicalUnit implements AutoCloseable {
      */
     private final ReentrantReadWriteLock atomicity = new ReentrantReadWriteLock();
     private final CommandBarrier running = new CommandBarrier();
-    private final Sanitizing sanitizing = new Sanitizing(running);
+    private final Sanitizing sanitizing;
     /** Initiator ports logged in to this unit's target: who must hear of a reset. */
     private final java.util.Set<String> nexuses = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** One pending unit attention per initiator port, reported on its next command (SAM-5 5.14). */
     private final java.util.Map<String, Sense> unitAttention = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public LogicalUnit(int number, BlockVolume volume, CommandTable commands, Reservations reservations, String serial) {
+    /** A disk unit; {@code sanitize} keeps whether a sanitize of it did not complete across restarts. */
+    public LogicalUnit(int number, BlockVolume volume, CommandTable commands, Reservations reservations,
+                       SanitizeStore sanitize, String serial) {
         this.number = number;
         this.volume = volume;
         this.commands = commands;
         this.reservations = reservations;
         this.serial = serial;
         this.device = null;
+        this.sanitizing = new Sanitizing(running, sanitize);
     }
 
     /** A unit of another device type: its handlers find their state through {@link #device(Class)}. */
@@ -50,6 +54,8 @@ public final class LogicalUnit implements AutoCloseable {
         this.reservations = reservations;
         this.serial = serial;
         this.device = device;
+        // SANITIZE is a disk command (SBC): other device types never start one
+        this.sanitizing = new Sanitizing(running, SanitizeStore.inMemory());
     }
 
     /** The device object of a non-disk unit, as the type its device model expects. */

@@ -1,5 +1,7 @@
 package dev.cistern.iscsi.scsi;
 
+import dev.cistern.iscsi.SanitizeStore;
+
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -11,9 +13,12 @@ import java.util.function.Supplier;
  *
  * <p>Commands look at the state inside the unit's {@link CommandBarrier}; a sanitize sets the state first
  * and then waits at the barrier, so it starts only after every command admitted before it has finished,
- * and no write can land on the medium after the sanitize erased it. The state lives in
- * memory: a sanitize cut by a crash is not resumed at the next start, and failure mode does not survive
- * a restart.
+ * and no write can land on the medium after the sanitize erased it.
+ *
+ * <p>A sanitize is marked in the unit's {@link SanitizeStore} before it touches the medium (and before
+ * an IMMED one answers GOOD), and unmarked only after it completed and was flushed. A unit opened over
+ * a marked store starts in failure mode, with the AUSE of the sanitize that did not complete: one cut
+ * by a crash is not resumed, but neither is the partly erased medium served as if nothing happened.
  */
 public final class Sanitizing {
     public static final int OPCODE = 0x48;
@@ -21,13 +26,18 @@ public final class Sanitizing {
     public static final Sense FAILED = new Sense(Sense.MEDIUM_ERROR, 0x31, 0x03);
 
     private final CommandBarrier commands;
+    private final SanitizeStore store;
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile boolean failed;
     /** The failed sanitize had AUSE set: EXIT FAILURE MODE may clear the failure. */
     private volatile boolean exitAllowed;
 
-    Sanitizing(CommandBarrier commands) {
+    Sanitizing(CommandBarrier commands, SanitizeStore store) {
         this.commands = commands;
+        this.store = store;
+        SanitizeStore.State last = store.load();
+        failed = last != SanitizeStore.State.COMPLETED;
+        exitAllowed = last == SanitizeStore.State.INCOMPLETE_AUSE;
     }
 
     /** Runs a command unless the sanitize state refuses it. */
@@ -51,20 +61,38 @@ public final class Sanitizing {
     }
 
     /**
-     * Starts a sanitize operation: returns once every command admitted before has finished.
+     * Starts a sanitize operation with the command's AUSE bit: marks it durably, and returns once every
+     * command admitted before has finished.
      *
      * @throws CheckCondition NOT READY, SANITIZE IN PROGRESS when one already runs
      */
-    public void begin() {
+    public void begin(boolean ause) {
         if (!running.compareAndSet(false, true)) throw new CheckCondition(IN_PROGRESS);
+        try {
+            store.save(ause ? SanitizeStore.State.INCOMPLETE_AUSE : SanitizeStore.State.INCOMPLETE);
+        } catch (RuntimeException e) {
+            running.set(false); // nothing was erased: the unit stays as it was
+            throw e;
+        }
         commands.await(); // the commands already running finish; later ones see running
     }
 
-    /** The sanitize operation ended; {@code ause} is the AUSE bit of the command that asked for it. */
+    /**
+     * The sanitize operation ended; {@code ok} only once it is flushed, {@code ause} the AUSE bit of the
+     * command that asked for it. Clearing the mark may fail: the unit is then in failure mode, as it
+     * would be after a restart, and the failure is thrown.
+     */
     public void end(boolean ok, boolean ause) {
-        failed = !ok;
-        exitAllowed = !ok && ause;
-        running.set(false);
+        try {
+            if (ok) store.save(SanitizeStore.State.COMPLETED);
+        } catch (RuntimeException e) {
+            ok = false;
+            throw e;
+        } finally {
+            failed = !ok;
+            exitAllowed = !ok && ause;
+            running.set(false);
+        }
     }
 
     /** A sanitize failed and has not been cleared. */
@@ -79,6 +107,7 @@ public final class Sanitizing {
 
     /** EXIT FAILURE MODE: the unit answers commands again. */
     public void exitFailureMode() {
+        store.save(SanitizeStore.State.COMPLETED);
         failed = false;
         exitAllowed = false;
     }

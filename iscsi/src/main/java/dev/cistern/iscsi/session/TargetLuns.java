@@ -37,7 +37,7 @@ public final class TargetLuns implements AutoCloseable {
             current.computeIfAbsent(d.number(), n -> d.device() != null
                     ? d.device().open(n, new Reservations(d.reservations()))
                     : new LogicalUnit(n, d.volume().get(), DiskModel.commands(), new Reservations(d.reservations()),
-                            serial(target.iqn(), n)));
+                            d.sanitize(), serial(target.iqn(), n)));
         }
         return Map.copyOf(current);
     }

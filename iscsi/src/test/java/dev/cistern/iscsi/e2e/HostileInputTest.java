@@ -4,6 +4,7 @@ import dev.cistern.engine.BlockVolume;
 import dev.cistern.iscsi.IscsiTarget;
 import dev.cistern.iscsi.LunDefinition;
 import dev.cistern.iscsi.ReservationStore;
+import dev.cistern.iscsi.SanitizeStore;
 import dev.cistern.iscsi.TargetDefinition;
 import dev.cistern.iscsi.pdu.Opcode;
 import dev.cistern.iscsi.scsi.Command;
@@ -361,7 +362,8 @@ class HostileInputTest {
         };
         String iqn = "iqn.2026-11.dev.cistern:slowreader";
         IscsiTarget slow = MemoryTargets.start(new TargetDefinition(iqn,
-                List.of(new LunDefinition(0, () -> counting, ReservationStore.inMemory())), null, null, Set.of()));
+                List.of(new LunDefinition(0, () -> counting, ReservationStore.inMemory(), SanitizeStore.inMemory())),
+                null, null, Set.of()));
         try (TestInitiator t = new TestInitiator(slow.port())) {
             assertThat(t.login("iqn.2026-11.test:slow", iqn, new byte[]{0x40, 0, 0, 0, 3, 1})).isZero();
             int commands = 24;

@@ -3,6 +3,7 @@ package dev.cistern.iscsi.e2e;
 import dev.cistern.iscsi.IscsiTarget;
 import dev.cistern.iscsi.LunDefinition;
 import dev.cistern.iscsi.ReservationStore;
+import dev.cistern.iscsi.SanitizeStore;
 import dev.cistern.iscsi.TargetDefinition;
 import dev.cistern.iscsi.pdu.Opcode;
 import dev.cistern.iscsi.pdu.Pdu;
@@ -30,7 +31,7 @@ class LunResetWaitTest {
     void aLunResetWaitsForTheRunningCommandsOfOtherSessions() throws Exception {
         HeldWritesVolume volume = new HeldWritesVolume(new MemoryBlockVolume(16L << 20, 512));
         IscsiTarget target = MemoryTargets.start(new TargetDefinition(IQN,
-                List.of(new LunDefinition(0, () -> volume, ReservationStore.inMemory())), null, null, Set.of()));
+                List.of(new LunDefinition(0, () -> volume, ReservationStore.inMemory(), SanitizeStore.inMemory())), null, null, Set.of()));
         try (TestInitiator writer = new TestInitiator(target.port());
              TestInitiator resetter = new TestInitiator(target.port())) {
             assertThat(writer.login("iqn.2026-11.test:writer", IQN, new byte[]{0x40, 0, 0, 0, 6, 1})).isZero();

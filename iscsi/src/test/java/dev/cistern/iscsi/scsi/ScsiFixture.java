@@ -1,6 +1,7 @@
 package dev.cistern.iscsi.scsi;
 
 import dev.cistern.iscsi.ReservationStore;
+import dev.cistern.iscsi.SanitizeStore;
 import dev.cistern.iscsi.scsi.sbc.DiskModel;
 import dev.cistern.iscsi.scsi.spc.Reservations;
 import dev.cistern.iscsi.testing.MemoryBlockVolume;
@@ -21,7 +22,8 @@ public final class ScsiFixture {
     public ScsiFixture(long blocks, boolean readOnly, ReservationStore store) {
         volume = new MemoryBlockVolume(blocks * 512, 512, 16384, readOnly);
         this.store = store;
-        lu = new LogicalUnit(0, volume, DiskModel.commands(), new Reservations(store), "CSTTEST");
+        lu = new LogicalUnit(0, volume, DiskModel.commands(), new Reservations(store), SanitizeStore.inMemory(),
+                "CSTTEST");
     }
 
     public ScsiResponse run(ItNexus n, byte[] cdb, byte[] dataOut, int alloc) {

@@ -4,6 +4,7 @@ import dev.cistern.iscsi.ChapCredentials;
 import dev.cistern.iscsi.IscsiTarget;
 import dev.cistern.iscsi.LunDefinition;
 import dev.cistern.iscsi.ReservationStore;
+import dev.cistern.iscsi.SanitizeStore;
 import dev.cistern.iscsi.TargetDefinition;
 
 import java.net.InetSocketAddress;
@@ -29,7 +30,7 @@ public final class MemoryTargetMain {
         List<LunDefinition> luns = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             MemoryBlockVolume v = new MemoryBlockVolume(size, bs);
-            luns.add(new LunDefinition(i, () -> v, ReservationStore.inMemory()));
+            luns.add(new LunDefinition(i, () -> v, ReservationStore.inMemory(), SanitizeStore.inMemory()));
         }
         String user = System.getenv("CISTERN_CHAP_USER");
         String secret = System.getenv("CISTERN_CHAP_SECRET");

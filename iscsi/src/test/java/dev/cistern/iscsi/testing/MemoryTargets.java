@@ -4,6 +4,7 @@ import dev.cistern.iscsi.ChapCredentials;
 import dev.cistern.iscsi.IscsiTarget;
 import dev.cistern.iscsi.LunDefinition;
 import dev.cistern.iscsi.ReservationStore;
+import dev.cistern.iscsi.SanitizeStore;
 import dev.cistern.iscsi.TargetDefinition;
 
 import java.net.InetSocketAddress;
@@ -21,7 +22,7 @@ public final class MemoryTargets {
         List<LunDefinition> list = new ArrayList<>();
         for (int i = 0; i < luns; i++) {
             MemoryBlockVolume v = new MemoryBlockVolume(size, 512);
-            list.add(new LunDefinition(i, () -> v, ReservationStore.inMemory()));
+            list.add(new LunDefinition(i, () -> v, ReservationStore.inMemory(), SanitizeStore.inMemory()));
         }
         return new TargetDefinition(iqn, list, chap, mutual, initiators);
     }

@@ -21,7 +21,8 @@ import java.util.Arrays;
  *
  * <p>GOOD means done and durable: the volume is flushed first, whatever the write cache setting. With
  * IMMED the command answers once its CDB and parameter list are checked, and the operation goes on in
- * the background; see {@link Sanitizing} for what other commands see meanwhile.
+ * the background; see {@link Sanitizing} for what other commands see meanwhile, and after a restart
+ * if the operation did not complete.
  */
 public final class Sanitize {
     public static final int OVERWRITE = 0x01;
@@ -62,7 +63,7 @@ public final class Sanitize {
             default -> throw CheckCondition.invalidFieldInCdb();
         };
         if (lu.writeProtected()) throw CheckCondition.writeProtected();
-        state.begin();
+        state.begin(ause);
         if (immed) {
             Thread.ofVirtual().name("sanitize-lun-" + lu.number()).start(() -> {
                 try {

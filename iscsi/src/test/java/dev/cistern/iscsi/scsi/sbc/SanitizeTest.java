@@ -2,6 +2,7 @@ package dev.cistern.iscsi.scsi.sbc;
 
 import dev.cistern.engine.EngineException;
 import dev.cistern.iscsi.ReservationStore;
+import dev.cistern.iscsi.SanitizeStore;
 import dev.cistern.iscsi.scsi.Bytes;
 import dev.cistern.iscsi.scsi.LogicalUnit;
 import dev.cistern.iscsi.scsi.ScsiFixture;
@@ -48,7 +49,8 @@ class SanitizeTest {
     }
 
     private static LogicalUnit unit(ForwardingVolume v) {
-        return new LogicalUnit(0, v, DiskModel.commands(), new Reservations(ReservationStore.inMemory()), "CSTSAN");
+        return new LogicalUnit(0, v, DiskModel.commands(), new Reservations(ReservationStore.inMemory()),
+                SanitizeStore.inMemory(), "CSTSAN");
     }
 
     private static ScsiResponse run(LogicalUnit lu, byte[] cdb, byte[] dataOut, int alloc) {

@@ -17,6 +17,7 @@ import dev.cistern.iscsi.scsi.LogicalUnit;
 import dev.cistern.iscsi.scsi.ScsiRequest;
 import dev.cistern.iscsi.scsi.ScsiResponse;
 import dev.cistern.iscsi.ReservationStore;
+import dev.cistern.iscsi.SanitizeStore;
 import dev.cistern.iscsi.scsi.spc.Reservations;
 import dev.cistern.iscsi.scsi.ScsiFixture;
 import java.nio.file.Path;
@@ -80,7 +81,8 @@ class SpaceReclamationTest {
             int n = EngineTargetCatalog.addLun(e, "luns", 32L << 20, 512, false);
             byte[] keep = random(9, 1 << 20);
             try (BlockVolume v = e.openContainer("luns").openVolume("lun-" + n)) {
-                LogicalUnit lu = new LogicalUnit(0, v, DiskModel.commands(), new Reservations(ReservationStore.inMemory()), "CSTTEST");
+                LogicalUnit lu = new LogicalUnit(0, v, DiskModel.commands(),
+                        new Reservations(ReservationStore.inMemory()), SanitizeStore.inMemory(), "CSTTEST");
                 write(lu, 0, random(1, 4 << 20));
                 write(lu, 0, keep);                                  // overwritten
                 write(lu, 8192, random(2, 4 << 20));                 // then unmapped
