@@ -193,7 +193,8 @@ public final class LogicalUnit implements AutoCloseable {
         return sense.encode(mode.descriptorSense);
     }
 
-    private static Sense senseFor(EngineException e) {
+    /** The sense a command ends with when the engine failed it. */
+    public static Sense senseFor(EngineException e) {
         return switch (e.reason()) {
             case READ_ONLY -> CheckCondition.writeProtected().sense();
             case NO_SPACE, QUOTA_EXCEEDED -> CheckCondition.spaceAllocationFailed().sense();

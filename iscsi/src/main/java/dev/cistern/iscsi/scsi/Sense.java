@@ -9,8 +9,11 @@ package dev.cistern.iscsi.scsi;
  * @param information the INFORMATION field (first bad LBA, miscompare offset, tape residue), or null
  * @param streamBits  the stream command bits of sequential-access devices (SSC-3 4.2.23): {@link #FILEMARK},
  *                    {@link #EOM}, {@link #ILI}; 0 for other device types
+ * @param deferred    the error is about an earlier command that already completed with GOOD (SPC-4 4.5.5),
+ *                    such as buffered tape writes the engine failed to store; the command that reports it
+ *                    was not performed
  */
-public record Sense(int key, int asc, int ascq, Long information, int streamBits) {
+public record Sense(int key, int asc, int ascq, Long information, int streamBits, boolean deferred) {
     public static final int FILEMARK = 0x80;
     public static final int EOM = 0x40;
     public static final int ILI = 0x20;
@@ -34,12 +37,28 @@ public record Sense(int key, int asc, int ascq, Long information, int streamBits
         this(key, asc, ascq, information, 0);
     }
 
-    /** Encodes as fixed (0x70) or descriptor (0x72) format, as the control mode page's D_SENSE asks. */
+    public Sense(int key, int asc, int ascq, Long information, int streamBits) {
+        this(key, asc, ascq, information, streamBits, false);
+    }
+
+    /** The same error reported as a deferred one: response code 71h fixed, 73h descriptor. */
+    public Sense asDeferred() {
+        return new Sense(key, asc, ascq, information, streamBits, true);
+    }
+
+    public Sense withInformation(long value) {
+        return new Sense(key, asc, ascq, value, streamBits, deferred);
+    }
+
+    /**
+     * Encodes as fixed (70h, or 71h deferred) or descriptor (72h, or 73h deferred) format, as the control
+     * mode page's D_SENSE asks.
+     */
     public byte[] encode(boolean descriptor) {
         if (descriptor) {
             int descLen = (information == null ? 0 : 12) + (streamBits == 0 ? 0 : 4);
             byte[] b = new byte[8 + descLen];
-            b[0] = 0x72;
+            b[0] = (byte) (deferred ? 0x73 : 0x72);
             b[1] = (byte) key;
             b[2] = (byte) asc;
             b[3] = (byte) ascq;
@@ -59,7 +78,7 @@ public record Sense(int key, int asc, int ascq, Long information, int streamBits
             return b;
         }
         byte[] b = new byte[18];
-        b[0] = (byte) (information == null ? 0x70 : 0xf0);
+        b[0] = (byte) ((information == null ? 0 : 0x80) | (deferred ? 0x71 : 0x70)); // VALID: INFORMATION is set
         b[2] = (byte) (key | streamBits);
         if (information != null) Bytes.putInt(b, 3, (int) (long) information);
         b[7] = 10;

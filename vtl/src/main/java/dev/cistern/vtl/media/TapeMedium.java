@@ -21,6 +21,11 @@ import java.nio.ByteBuffer;
  * crash the tape reads back exactly up to the last flush (at the latest the last WRITE FILEMARKS), and
  * never returns bytes that were not written as a block. Not safe for concurrent use: the owning drive
  * serializes commands.
+ *
+ * <p><b>Acknowledged objects.</b> The drive says which objects it reported written ({@link #acknowledge});
+ * when going back to the durable point drops some of those, the medium keeps the {@link Loss} until the
+ * drive takes it ({@link #takeLoss}) to report it as a deferred error (SSC-3): the objects of the command
+ * that saw the failure are not counted, that command reports its own failure.
  */
 public final class TapeMedium implements AutoCloseable {
     private final ContainerHandle container;
@@ -33,6 +38,14 @@ public final class TapeMedium implements AutoCloseable {
     /** Bytes of payload including unflushed ones. */
     private long dataEnd;
     private boolean dirty;
+    /** End of the objects, and of their payload, that the drive reported written. */
+    private long acknowledgedObjects;
+    private long acknowledgedBytes;
+    private Loss loss;
+
+    /** Acknowledged objects (blocks, filemarks) and payload bytes that a failure of the engine dropped. */
+    public record Loss(long objects, long bytes) {
+    }
 
     private TapeMedium(ContainerHandle container, Cartridge cartridge) {
         this.container = container;
@@ -46,6 +59,7 @@ public final class TapeMedium implements AutoCloseable {
     static TapeMedium open(ContainerHandle container, Cartridge cartridge) {
         TapeMedium m = new TapeMedium(container, cartridge);
         m.recover();
+        m.acknowledge(); // all of it is durable
         return m;
     }
 
@@ -71,6 +85,8 @@ public final class TapeMedium implements AutoCloseable {
             data.flush();
         }
         dataEnd = end;
+        acknowledgedObjects = Math.min(acknowledgedObjects, n);
+        acknowledgedBytes = Math.min(acknowledgedBytes, end);
     }
 
     public Cartridge cartridge() {
@@ -154,6 +170,8 @@ public final class TapeMedium implements AutoCloseable {
      */
     private EngineException backToDurable(EngineException e) {
         readAhead.discard();
+        long objectsBefore = acknowledgedObjects;
+        long bytesBefore = acknowledgedBytes;
         try {
             if (dataWriter != null) {
                 StreamWriter w = dataWriter;
@@ -167,7 +185,24 @@ public final class TapeMedium implements AutoCloseable {
         } catch (RuntimeException again) {
             e.addSuppressed(again);
         }
+        if (acknowledgedObjects < objectsBefore) {
+            Loss l = new Loss(objectsBefore - acknowledgedObjects, bytesBefore - acknowledgedBytes);
+            loss = loss == null ? l : new Loss(loss.objects + l.objects, loss.bytes + l.bytes);
+        }
         return e;
+    }
+
+    /** The drive reported everything appended so far as written. */
+    public void acknowledge() {
+        acknowledgedObjects = objects.count();
+        acknowledgedBytes = dataEnd;
+    }
+
+    /** Acknowledged objects dropped since the last call, or null: reported once, then forgotten. */
+    public Loss takeLoss() {
+        Loss l = loss;
+        loss = null;
+        return l;
     }
 
     /**
@@ -229,6 +264,8 @@ public final class TapeMedium implements AutoCloseable {
             throw backToDurable(e);
         }
         dataEnd = end;
+        acknowledgedObjects = Math.min(acknowledgedObjects, n); // cut on purpose, not lost
+        acknowledgedBytes = Math.min(acknowledgedBytes, end);
     }
 
     /** Object number of the first filemark at or after {@code from}, or -1. */

@@ -2,11 +2,14 @@ package dev.cistern.vtl.ssc;
 
 import static dev.cistern.iscsi.scsi.Command.usage;
 
+import dev.cistern.engine.EngineException;
+import dev.cistern.iscsi.scsi.CheckCondition;
 import dev.cistern.iscsi.scsi.Command;
 import dev.cistern.iscsi.scsi.Command.Access;
 import dev.cistern.iscsi.scsi.CommandHandler;
 import dev.cistern.iscsi.scsi.CommandTable;
 import dev.cistern.iscsi.scsi.LogicalUnit;
+import dev.cistern.iscsi.scsi.Sense;
 import dev.cistern.iscsi.scsi.spc.Inquiry;
 import dev.cistern.iscsi.scsi.spc.Reservations;
 import dev.cistern.iscsi.scsi.spc.SpcCommands;
@@ -64,6 +67,23 @@ public final class DriveModel {
     }
 
     private static void add(CommandTable t, int opcode, Access access, CommandHandler h, int... usage) {
-        t.add(new Command(opcode, -1, usage(usage), access, h));
+        t.add(new Command(opcode, -1, usage(usage), access, reportingDeferredErrors(h)));
+    }
+
+    /**
+     * Any command may find that the engine cannot store blocks a buffered WRITE already acknowledged
+     * (a flush before reading, positioning, the next write): it then reports that loss as a deferred
+     * error, and is not performed, rather than its own current error.
+     */
+    private static CommandHandler reportingDeferredErrors(CommandHandler h) {
+        return (lu, r) -> {
+            try {
+                return h.handle(lu, r);
+            } catch (EngineException e) {
+                Sense deferred = lu.device(TapeDrive.class).deferredError(LogicalUnit.senseFor(e));
+                if (deferred == null) throw e;
+                throw new CheckCondition(deferred);
+            }
+        };
     }
 }

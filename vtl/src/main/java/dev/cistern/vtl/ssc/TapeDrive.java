@@ -1,6 +1,7 @@
 package dev.cistern.vtl.ssc;
 
 import dev.cistern.engine.EngineException;
+import dev.cistern.iscsi.scsi.Sense;
 import dev.cistern.vtl.library.DriveModelSpec;
 import dev.cistern.vtl.media.TapeMedium;
 import dev.cistern.vtl.scsi.Identity;
@@ -100,6 +101,18 @@ public final class TapeDrive {
     public synchronized void close() {
         if (medium != null) medium.close();
         medium = null;
+    }
+
+    /**
+     * The deferred error to report instead of {@code cause} when the engine failure that caused it dropped
+     * blocks acknowledged by earlier commands (SSC-3: an error on data of commands that completed with
+     * GOOD is deferred), or null. INFORMATION counts what was lost: blocks in fixed-block mode, bytes in
+     * variable-block mode.
+     */
+    synchronized Sense deferredError(Sense cause) {
+        TapeMedium.Loss lost = medium == null ? null : medium.takeLoss();
+        if (lost == null) return null;
+        return cause.asDeferred().withInformation(blockSize != 0 ? lost.objects() : lost.bytes());
     }
 
     /** Makes what was written durable (rewind, unload, direction change). */

@@ -16,7 +16,10 @@ import dev.cistern.vtl.media.TapeMedium;
  * acknowledged once the engine holds the data; buffered mode 0: once it is durable; WRITE FILEMARKS
  * makes everything durable in either. Past early
  * warning, writes succeed with EOM set; at the end of the cartridge's capacity they fail with VOLUME
- * OVERFLOW and write nothing (SSC-3 4.2.5).
+ * OVERFLOW and write nothing (SSC-3 4.2.5). When the engine fails to store data, a write that loses only
+ * its own blocks reports a current error; one that finds blocks of earlier, acknowledged WRITEs lost
+ * reports a deferred error (see {@link DriveModel}), and in either case the tape stands at its last
+ * durable point, where writing goes on.
  */
 final class TapeWrites {
     private TapeWrites() {
@@ -54,6 +57,7 @@ final class TapeWrites {
             } catch (EngineException e) {
                 throw atEndOfDurableData(d, m, e);
             }
+            m.acknowledge(); // from here a loss of these blocks is a deferred error
             if (d.pastEarlyWarning()) {
                 return new ScsiResponse(ScsiStatus.CHECK_CONDITION, new byte[0], TapeSense.earlyWarning(0),
                         (int) bytes);
@@ -80,6 +84,7 @@ final class TapeWrites {
             } catch (EngineException e) {
                 throw atEndOfDurableData(d, m, e);
             }
+            m.acknowledge();
             if (count > 0 && d.pastEarlyWarning()) {
                 return ScsiResponse.checkCondition(TapeSense.earlyWarning(0));
             }

@@ -360,4 +360,75 @@ class TapeDriveTest {
         }
         assertThat(read(f.drive1, false, true, 50_000).sense().streamBits() & Sense.FILEMARK).isNotZero();
     }
+
+    /**
+     * Buffered mode 1 acknowledges a WRITE before its blocks are durable. When a later WRITE finds that
+     * the engine could not store some of them (SPACE ALLOCATION FAILED under a lowered quota), it reports
+     * a deferred error (71h) about them, INFORMATION the blocks lost in fixed-block mode and the bytes in
+     * variable-block mode, and is itself not performed: the drive stands at the last durable block, and
+     * writing goes on from there.
+     */
+    @Test
+    void blocksAcknowledgedThenLostAreADeferredErrorCountingBytesInVariableMode() {
+        loseAcknowledgedBlocks(0, 100_000);
+    }
+
+    @Test
+    void blocksAcknowledgedThenLostAreADeferredErrorCountingBlocksInFixedMode() {
+        loseAcknowledgedBlocks(10_000, 100_000);
+    }
+
+    private void loseAcknowledgedBlocks(int blockSize, int bytes) {
+        good(rewind(f.drive1));
+        good(setBlockSize(f.drive1, blockSize));
+        boolean fixed = blockSize != 0;
+        int len = fixed ? bytes / blockSize : bytes;
+        for (int i = 0; i < 4; i++) good(write(f.drive1, fixed, len, pattern(i, bytes)));
+        good(filemarks(f.drive1, 1)); // durable: 4 writes and a filemark
+        long durable = position();
+        f.engine.updateGroup("grp", null, f.engine.groupStats("grp").storedBytes() + 1_500_000);
+        ScsiResponse failed = null;
+        long acknowledged = durable;
+        for (int i = 4; i < 300 && failed == null; i++) {
+            ScsiResponse r = write(f.drive1, fixed, len, pattern(i, bytes));
+            if (r.status() == ScsiStatus.GOOD) acknowledged = position();
+            else failed = r;
+        }
+        assertThat(failed).as("a write past the quota fails").isNotNull();
+        long kept = position();
+        assertThat(kept).as("the failure dropped acknowledged blocks").isLessThan(acknowledged);
+        long lost = fixed ? acknowledged - kept : (acknowledged - kept) * bytes; // blocks, or bytes
+        Sense s = failed.sense();
+        assertThat(s).isEqualTo(new Sense(Sense.DATA_PROTECT, 0x27, 0x07).asDeferred().withInformation(lost));
+        byte[] fixedFormat = s.encode(false);
+        assertThat(fixedFormat[0]).as("deferred, VALID").isEqualTo((byte) 0xf1);
+        assertThat(Bytes.u32(fixedFormat, 3)).isEqualTo(lost);
+        assertThat(s.encode(true)[0]).isEqualTo((byte) 0x73);
+
+        f.engine.updateGroup("grp", null, 0L);
+        good(write(f.drive1, fixed, len, pattern(100, bytes)));
+        good(filemarks(f.drive1, 1));
+        assertThat(position()).isEqualTo(kept + (fixed ? len : 1) + 1);
+        good(locate10(f.drive1, kept));
+        assertThat(read(f.drive1, fixed, !fixed, len).dataIn()).isEqualTo(pattern(100, bytes)); // SILI only when variable
+    }
+
+    /** Unbuffered, every acknowledged WRITE is durable: a failing one loses only its own blocks, a current error. */
+    @Test
+    void aFailedWriteThatLosesOnlyItsOwnBlocksIsACurrentError() {
+        good(run(f.drive1, 1 << 24, new byte[] {0, 0, 0x00, 0}, 0x15, 0x10, 0, 0, 4, 0)); // buffered mode 0
+        good(rewind(f.drive1));
+        f.engine.updateGroup("grp", null, f.engine.groupStats("grp").storedBytes() + 1_500_000);
+        ScsiResponse failed = null;
+        long acknowledged = 0;
+        for (int i = 0; i < 300 && failed == null; i++) {
+            ScsiResponse r = write(f.drive1, false, 100_000, pattern(i, 100_000));
+            if (r.status() == ScsiStatus.GOOD) acknowledged = position();
+            else failed = r;
+        }
+        assertThat(failed).isNotNull();
+        assertThat(failed.sense()).isEqualTo(new Sense(Sense.DATA_PROTECT, 0x27, 0x07));
+        assertThat(failed.sense().encode(false)[0]).isEqualTo((byte) 0x70);
+        assertThat(position()).isEqualTo(acknowledged);
+    }
 }

@@ -1,0 +1,51 @@
+package dev.cistern.iscsi.scsi;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Sense data bytes (SPC-4 4.5): current and deferred errors in both formats. */
+class SenseTest {
+    private static final Sense NO_SPACE = new Sense(Sense.DATA_PROTECT, 0x27, 0x07);
+
+    @Test
+    void aCurrentErrorIs70hFixedAnd72hDescriptor() {
+        byte[] fixed = NO_SPACE.encode(false);
+        assertThat(fixed).hasSize(18);
+        assertThat(fixed[0]).isEqualTo((byte) 0x70); // VALID 0: no INFORMATION
+        assertThat(new int[]{fixed[2], fixed[7], fixed[12], fixed[13]}).containsExactly(0x07, 10, 0x27, 0x07);
+        byte[] desc = NO_SPACE.encode(true);
+        assertThat(desc).containsExactly(0x72, 0x07, 0x27, 0x07, 0, 0, 0, 0);
+    }
+
+    @Test
+    void aDeferredErrorIs71hFixedWithItsInformationValid() {
+        Sense s = NO_SPACE.asDeferred().withInformation(3);
+        assertThat(s.deferred()).isTrue();
+        assertThat(s).isNotEqualTo(NO_SPACE.withInformation(3));
+        byte[] b = s.encode(false);
+        assertThat(b[0]).isEqualTo((byte) 0xf1); // VALID | 71h
+        assertThat(b[2]).isEqualTo((byte) 0x07);
+        assertThat(Bytes.u32(b, 3)).isEqualTo(3);
+        assertThat(new int[]{b[7], b[12], b[13]}).containsExactly(10, 0x27, 0x07);
+        assertThat(NO_SPACE.asDeferred().encode(false)[0]).isEqualTo((byte) 0x71); // no INFORMATION: VALID 0
+    }
+
+    @Test
+    void aDeferredErrorIs73hDescriptorWithAnInformationDescriptor() {
+        byte[] b = NO_SPACE.asDeferred().withInformation(300_000).encode(true);
+        assertThat(b).hasSize(8 + 12);
+        assertThat(new int[]{b[0], b[1], b[2], b[3], b[7]}).containsExactly(0x73, 0x07, 0x27, 0x07, 12);
+        assertThat(new int[]{b[8], b[9], b[10] & 0xff}).containsExactly(0x00, 0x0a, 0x80); // information, VALID
+        assertThat(Bytes.u64(b, 12)).isEqualTo(300_000);
+    }
+
+    @Test
+    void streamBitsGoWithADeferredErrorInBothFormats() {
+        Sense s = new Sense(Sense.MEDIUM_ERROR, 0x0c, 0x00, 2L, Sense.EOM).asDeferred();
+        assertThat(s.encode(false)[2]).isEqualTo((byte) (Sense.EOM | Sense.MEDIUM_ERROR));
+        byte[] d = s.encode(true);
+        assertThat(d[0]).isEqualTo((byte) 0x73);
+        assertThat(new int[]{d[20], d[21], d[23]}).containsExactly(0x04, 0x02, Sense.EOM);
+    }
+}
