@@ -410,7 +410,8 @@ class TapeDriveTest {
         good(filemarks(f.drive1, 1));
         assertThat(position()).isEqualTo(kept + (fixed ? len : 1) + 1);
         good(locate10(f.drive1, kept));
-        assertThat(read(f.drive1, fixed, !fixed, len).dataIn()).isEqualTo(pattern(100, bytes)); // SILI only when variable
+        // SILI only in variable-block mode
+        assertThat(read(f.drive1, fixed, !fixed, len).dataIn()).isEqualTo(pattern(100, bytes));
     }
 
     /** Unbuffered, every acknowledged WRITE is durable: a failing one loses only its own blocks, a current error. */
