@@ -339,6 +339,40 @@ class KeyedChunkIdsTest {
         throw new AssertionError("no group " + name);
     }
 
+    /**
+     * The header of a record (codec, lengths, count, fingerprint) is covered by its checksum, which anyone
+     * can recompute; in a keyed group it is also part of the tag's associated data, so a changed field
+     * with a recomputed checksum is caught as a bad tag, not decoded.
+     */
+    @Test
+    void aHeaderChangedWithItsChecksumRecomputedFailsTheTag() throws Exception {
+        byte[] data = TestData.random(21, 20_000);
+        try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
+            e.createGroup(new StorageGroupSpec("secret", Compression.FAST, 0, ChunkingSpec.DEFAULT, PASS));
+            e.createContainer("secret", new ContainerSpec("vault", "client", Map.of()));
+            EngineRoundTripTest.put(e.openContainer("vault"), "a", data);
+        }
+        try (Stream<Path> s = Files.walk(dir.resolve("chunks"))) {
+            for (Path p : s.filter(q -> q.toString().endsWith(".ccf")).toList()) {
+                byte[] file = Files.readAllBytes(p);
+                int rec = 32; // after the container's header
+                int length = dev.cistern.engine.store.ChunkRecord.HEADER
+                        + dev.cistern.engine.store.ChunkRecord.payloadLength(file, rec);
+                file[rec + 4] ^= 0x03; // LZ4 <-> Zstd, the encrypted bit kept
+                ByteBuffer.wrap(file).putInt(rec, dev.cistern.engine.store.ChunkRecord.crc(file, rec + 4, length - 4));
+                Files.write(p, file);
+            }
+        }
+        try (Engine e = Engines.open(EngineConfig.defaults(dir))) {
+            e.unlockGroup("secret", PASS);
+            ContainerHandle c = e.openContainer("vault");
+            assertThatThrownBy(() -> TestData.readAll(c, "a")).isInstanceOf(EngineException.class)
+                    .hasMessageContaining("authentication tag")
+                    .extracting(t -> ((EngineException) t).reason()).isEqualTo(EngineException.Reason.DAMAGED);
+            assertThat(e.verify(Progress.NONE).damagedEntries()).isNotEmpty();
+        }
+    }
+
     private static GroupRecord groupRecord(MetaStore meta, String name) {
         try (Scanner sc = meta.scan(Family.GROUPS, new byte[0])) {
             while (sc.next()) {

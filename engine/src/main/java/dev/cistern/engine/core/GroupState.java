@@ -58,7 +58,7 @@ final class GroupState {
             ids = ChunkIds.keyed(keys.idKey());
             chunker = new FastCdc(record.chunking(), FastCdc.keyedGear(keys.chunkerKey()));
         }
-        key = new DataKey(keys.dataKey());
+        key = new DataKey(keys.dataKey(), keyedIds()); // keyed groups came with header-bound records
     }
 
     /** The chunk id function; LOCKED for a group with keyed ids not unlocked. */

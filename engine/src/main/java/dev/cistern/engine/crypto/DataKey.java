@@ -9,7 +9,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A storage group's 256-bit data key: AES-256-GCM per chunk, a random 96-bit nonce per record, the
- * chunk's fingerprint as associated data so a record cannot be swapped for another one undetected.
+ * chunk's fingerprint (a frame's table) as associated data so a record cannot be swapped for another one
+ * undetected, and in groups with keyed ids the record's header too ({@link #headerBound}).
  * Records carry no location in their AAD, so the cleaner can copy them between containers verbatim.
  */
 public final class DataKey {
@@ -19,10 +20,28 @@ public final class DataKey {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SecretKey key;
+    private final boolean headerBound;
 
     public DataKey(byte[] raw) {
+        this(raw, false);
+    }
+
+    /**
+     * @param headerBound whether a record's header is part of its associated data too: groups with keyed
+     *                    ids (all created since), whose records were never written without it
+     */
+    public DataKey(byte[] raw, boolean headerBound) {
         if (raw.length != 32) throw new IllegalArgumentException("data key must be 256 bits");
         this.key = new SecretKeySpec(raw, "AES");
+        this.headerBound = headerBound;
+    }
+
+    /**
+     * Whether records under this key authenticate their header (codec, lengths, chunk count, fingerprint)
+     * with the tag: its checksum alone anyone can recompute after changing a field.
+     */
+    public boolean headerBound() {
+        return headerBound;
     }
 
     public static byte[] generate() {

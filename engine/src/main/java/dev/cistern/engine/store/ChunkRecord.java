@@ -136,18 +136,32 @@ public final class ChunkRecord {
         int payloadLen = tableLen + (key == null ? srcLen : srcLen + DataKey.OVERHEAD);
         byte[] rec = new byte[HEADER + payloadLen];
         if (table != null) System.arraycopy(table, 0, rec, HEADER, tableLen);
-        if (key == null) {
-            System.arraycopy(src, srcOff, rec, HEADER + tableLen, srcLen);
-        } else {
-            key.encrypt(src, srcOff, srcLen, table != null ? table : fp.bytes(), rec, HEADER + tableLen);
-            codec |= ENCRYPTED;
-        }
+        if (key != null) codec |= ENCRYPTED;
         ByteBuffer h = ByteBuffer.wrap(rec);
         h.putInt(0).put((byte) codec).put((byte) (table == null ? 0 : FLAG_FRAME)).putShort((short) (table == null ? 0 : count))
                 .putInt(len).putInt(payloadLen);
         fp.writeTo(rec, 16);
+        if (key == null) {
+            System.arraycopy(src, srcOff, rec, HEADER + tableLen, srcLen);
+        } else {
+            key.encrypt(src, srcOff, srcLen, associatedData(rec, 0, table, fp.bytes(), key), rec, HEADER + tableLen);
+        }
         h.putInt(0, crc(rec, 4, rec.length - 4));
         return rec;
+    }
+
+    /**
+     * What the tag of an encrypted record authenticates besides its body: the frame table, or the
+     * fingerprint of a chunk alone; under a header-bound key the header's fields (all but the checksum)
+     * before that, so that changing the codec, a length or the count is caught as a bad tag.
+     */
+    private static byte[] associatedData(byte[] rec, int off, byte[] table, byte[] fingerprint, DataKey key) {
+        byte[] tail = table != null ? table : fingerprint;
+        if (!key.headerBound()) return tail;
+        byte[] aad = new byte[HEADER - 4 + (table != null ? table.length : 0)];
+        System.arraycopy(rec, off + 4, aad, 0, HEADER - 4);
+        if (table != null) System.arraycopy(table, 0, aad, HEADER - 4, table.length);
+        return aad;
     }
 
     public static boolean isFrame(byte[] rec, int off) {
@@ -304,7 +318,8 @@ public final class ChunkRecord {
             }
             if (srcLen < DataKey.OVERHEAD) throw damaged(what.get(), "is shorter than its nonce and tag");
             byte[] plain = new byte[srcLen];
-            byte[] aad = tableLen > 0 ? Arrays.copyOfRange(rec, off + HEADER, off + HEADER + tableLen) : fingerprint(rec, off).bytes();
+            byte[] aad = associatedData(rec, off, tableLen > 0 ? Arrays.copyOfRange(rec, off + HEADER, off + HEADER + tableLen) : null,
+                    fingerprint(rec, off).bytes(), key);
             try {
                 srcLen = key.decrypt(rec, srcOff, srcLen, aad, plain, 0);
             } catch (GeneralSecurityException e) {

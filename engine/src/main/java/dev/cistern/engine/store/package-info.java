@@ -12,7 +12,8 @@
  *   a frame:        payload = table (32 B fingerprint | u32 raw length, per chunk, in order) | body
  *         body = the raw bytes (a frame's chunks back to back) compressed, or raw when compression does
  *         not pay, or nonce(12) | AES-256-GCM ciphertext | tag(16) when encrypted, with the fingerprint
- *         (a chunk alone) or the table (a frame) as associated data
+ *         (a chunk alone) or the table (a frame) as associated data; in groups with keyed chunk ids, the
+ *         header's 44 bytes after the crc (codec to fingerprint) and then the table, if any
  * trailer (sealed containers only)
  *         (32 B fingerprint | u32 record offset | u32 payload length | u32 raw length | u32 offset in the
  *         record's raw data)* per chunk | u32 count | u32 crc32c of entries and count | u64 offset of the
