@@ -43,8 +43,11 @@ public final class TapeMedium implements AutoCloseable {
     private long acknowledgedBytes;
     private Loss loss;
 
-    /** Acknowledged objects (blocks, filemarks) and payload bytes that a failure of the engine dropped. */
-    public record Loss(long objects, long bytes) {
+    /**
+     * Acknowledged objects (blocks, filemarks) and payload bytes that a failure of the engine dropped, and
+     * the first failure that dropped some.
+     */
+    public record Loss(long objects, long bytes, EngineException cause) {
     }
 
     private TapeMedium(ContainerHandle container, Cartridge cartridge) {
@@ -186,8 +189,8 @@ public final class TapeMedium implements AutoCloseable {
             e.addSuppressed(again);
         }
         if (acknowledgedObjects < objectsBefore) {
-            Loss l = new Loss(objectsBefore - acknowledgedObjects, bytesBefore - acknowledgedBytes);
-            loss = loss == null ? l : new Loss(loss.objects + l.objects, loss.bytes + l.bytes);
+            Loss l = new Loss(objectsBefore - acknowledgedObjects, bytesBefore - acknowledgedBytes, e);
+            loss = loss == null ? l : new Loss(loss.objects + l.objects, loss.bytes + l.bytes, loss.cause);
         }
         return e;
     }

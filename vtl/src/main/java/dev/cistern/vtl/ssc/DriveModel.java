@@ -9,6 +9,7 @@ import dev.cistern.iscsi.scsi.Command.Access;
 import dev.cistern.iscsi.scsi.CommandHandler;
 import dev.cistern.iscsi.scsi.CommandTable;
 import dev.cistern.iscsi.scsi.LogicalUnit;
+import dev.cistern.iscsi.scsi.ScsiResponse;
 import dev.cistern.iscsi.scsi.Sense;
 import dev.cistern.iscsi.scsi.spc.Inquiry;
 import dev.cistern.iscsi.scsi.spc.Reservations;
@@ -67,20 +68,30 @@ public final class DriveModel {
     }
 
     private static void add(CommandTable t, int opcode, Access access, CommandHandler h, int... usage) {
-        t.add(new Command(opcode, -1, usage(usage), access, reportingDeferredErrors(h)));
+        t.add(new Command(opcode, -1, usage(usage), access, reportingDeferredErrors(opcode, h)));
     }
 
     /**
      * Any command may find that the engine cannot store blocks a buffered WRITE already acknowledged
      * (a flush before reading, positioning, the next write): it then reports that loss as a deferred
-     * error, and is not performed, rather than its own current error.
+     * error, and is not performed, rather than its own current error. A loss found outside the drive's
+     * commands (the changer unloading the cartridge) is reported by the drive's next command, INQUIRY
+     * aside (SPC-4 4.5.5); REQUEST SENSE returns it as its data.
      */
-    private static CommandHandler reportingDeferredErrors(CommandHandler h) {
+    private static CommandHandler reportingDeferredErrors(int opcode, CommandHandler h) {
         return (lu, r) -> {
+            TapeDrive d = lu.device(TapeDrive.class);
+            if (opcode != 0x12) {
+                Sense pending = d.deferredError();
+                if (pending != null && opcode == 0x03) {
+                    return ScsiResponse.data(pending.encode((r.cdb()[1] & 0x01) != 0), r.cdb()[4] & 0xff);
+                }
+                if (pending != null) throw new CheckCondition(pending);
+            }
             try {
                 return h.handle(lu, r);
             } catch (EngineException e) {
-                Sense deferred = lu.device(TapeDrive.class).deferredError(LogicalUnit.senseFor(e));
+                Sense deferred = d.failed();
                 if (deferred == null) throw e;
                 throw new CheckCondition(deferred);
             }

@@ -1,6 +1,7 @@
 package dev.cistern.vtl.ssc;
 
 import dev.cistern.engine.EngineException;
+import dev.cistern.iscsi.scsi.LogicalUnit;
 import dev.cistern.iscsi.scsi.Sense;
 import dev.cistern.vtl.library.DriveModelSpec;
 import dev.cistern.vtl.media.TapeMedium;
@@ -104,14 +105,24 @@ public final class TapeDrive {
     }
 
     /**
-     * The deferred error to report instead of {@code cause} when the engine failure that caused it dropped
-     * blocks acknowledged by earlier commands (SSC-3: an error on data of commands that completed with
-     * GOOD is deferred), or null. INFORMATION counts what was lost: blocks in fixed-block mode, bytes in
-     * variable-block mode.
+     * After a command failed in the engine: the drive stands no further than the tape's end of data (going
+     * back to the durable point may have dropped the objects it stood after), and the deferred error to
+     * report instead of the command's own when that dropped blocks acknowledged by earlier commands
+     * (SSC-3: an error on data of commands that completed with GOOD is deferred), or null.
      */
-    synchronized Sense deferredError(Sense cause) {
+    synchronized Sense failed() {
+        if (medium != null) position = Math.min(position, medium.endOfData());
+        return deferredError();
+    }
+
+    /**
+     * The deferred error about acknowledged blocks lost since it was last reported, or null; INFORMATION
+     * counts what was lost: blocks in fixed-block mode, bytes in variable-block mode.
+     */
+    synchronized Sense deferredError() {
         TapeMedium.Loss lost = medium == null ? null : medium.takeLoss();
         if (lost == null) return null;
+        Sense cause = LogicalUnit.senseFor(lost.cause());
         return cause.asDeferred().withInformation(blockSize != 0 ? lost.objects() : lost.bytes());
     }
 

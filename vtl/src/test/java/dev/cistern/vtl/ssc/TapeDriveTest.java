@@ -432,4 +432,59 @@ class TapeDriveTest {
         assertThat(failed.sense().encode(false)[0]).isEqualTo((byte) 0x70);
         assertThat(position()).isEqualTo(acknowledged);
     }
+
+    /** Writes {@code n} buffered blocks of 100,000 bytes after a durable filemark; returns the durable end. */
+    private long bufferedBlocksOverADurableFile(int n) {
+        good(rewind(f.drive1));
+        good(write(f.drive1, false, 100_000, pattern(0, 100_000)));
+        good(filemarks(f.drive1, 1));
+        long durable = position();
+        for (int i = 1; i <= n; i++) good(write(f.drive1, false, 100_000, pattern(i, 100_000)));
+        return durable;
+    }
+
+    /** The engine refuses to store more: a flush of what the buffered WRITEs left in memory fails. */
+    private void quotaReached() {
+        f.engine.updateGroup("grp", null, f.engine.groupStats("grp").storedBytes() + 1);
+    }
+
+    /**
+     * A SPACE whose flush finds acknowledged blocks lost reports the deferred error, and the drive then
+     * stands at the tape's end of data: not past it, where no object is (READ POSITION would report a
+     * block that does not exist, and a SPACE back would answer GOOD over blocks that are gone).
+     */
+    @Test
+    void aPositioningCommandThatFindsBlocksLostLeavesTheDriveAtEndOfData() {
+        long durable = bufferedBlocksOverADurableFile(3);
+        quotaReached();
+        ScsiResponse r = space(f.drive1, 0, -1);
+        assertThat(r.status()).isEqualTo(ScsiStatus.CHECK_CONDITION);
+        assertThat(r.sense().deferred()).isTrue();
+        assertThat(r.sense().information()).isEqualTo(300_000L);
+        assertThat(position()).isEqualTo(durable);
+        f.engine.updateGroup("grp", null, 0L);
+        // one block back from end of data is the filemark's near side: FILEMARK, not GOOD over lost blocks
+        ScsiResponse back = space(f.drive1, 0, -1);
+        assertThat(back.status()).isEqualTo(ScsiStatus.CHECK_CONDITION);
+        assertThat(back.sense().streamBits() & Sense.FILEMARK).isNotZero();
+    }
+
+    /**
+     * The changer's MOVE MEDIUM out of a drive flushes the cartridge; when that finds acknowledged blocks
+     * lost, the MOVE fails and the cartridge stays, and the drive's next command reports the loss as a
+     * deferred error, once, even though that command itself would succeed.
+     */
+    @Test
+    void blocksLostWhileTheChangerUnloadsAreReportedByTheDrivesNextCommand() {
+        bufferedBlocksOverADurableFile(2);
+        quotaReached();
+        ScsiResponse move = run(f.changer, 0xa5, 0, 0, 1, 0x01, 0x00, 0x10, 0x00, 0, 0, 0, 0);
+        assertThat(move.status()).isEqualTo(ScsiStatus.CHECK_CONDITION);
+        f.engine.updateGroup("grp", null, 0L);
+        ScsiResponse next = run(f.drive1, 0x00, 0, 0, 0, 0, 0); // TEST UNIT READY
+        assertThat(next.status()).isEqualTo(ScsiStatus.CHECK_CONDITION);
+        assertThat(next.sense().deferred()).isTrue();
+        assertThat(next.sense().information()).isEqualTo(200_000L);
+        good(run(f.drive1, 0x00, 0, 0, 0, 0, 0)); // reported once
+    }
 }
