@@ -252,6 +252,9 @@ public final class TapeMedium implements AutoCloseable {
         readAhead.discard();
         settle();
         long end = n == 0 ? 0 : object(n - 1).end();
+        // cut on purpose, not lost: lowered before cutting, so a failure half-way counts no loss for them
+        acknowledgedObjects = Math.min(acknowledgedObjects, n);
+        acknowledgedBytes = Math.min(acknowledgedBytes, end);
         try {
             if (dataWriter != null) {
                 StreamWriter w = dataWriter;
@@ -267,8 +270,6 @@ public final class TapeMedium implements AutoCloseable {
             throw backToDurable(e);
         }
         dataEnd = end;
-        acknowledgedObjects = Math.min(acknowledgedObjects, n); // cut on purpose, not lost
-        acknowledgedBytes = Math.min(acknowledgedBytes, end);
     }
 
     /** Object number of the first filemark at or after {@code from}, or -1. */
