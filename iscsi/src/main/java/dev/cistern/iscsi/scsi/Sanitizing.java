@@ -62,17 +62,21 @@ public final class Sanitizing {
 
     /**
      * Starts a sanitize operation with the command's AUSE bit: marks it durably, and returns once every
-     * command admitted before has finished.
+     * command admitted before has finished. The start, its end and EXIT FAILURE MODE change the state
+     * and the mark under this object's monitor: an EXIT FAILURE MODE from another session cannot store
+     * "completed" over the mark of a sanitize that just started.
      *
-     * @throws CheckCondition NOT READY, SANITIZE IN PROGRESS when one already runs
+     * @throws CheckCondition NOT READY, SANITIZE IN PROGRESS when one already runs; INVALID FIELD IN CDB
+     *                        for AUSE after a failure in restricted mode
      */
     public void begin(boolean ause) {
-        if (!running.compareAndSet(false, true)) throw new CheckCondition(IN_PROGRESS);
-        try {
+        synchronized (this) {
+            if (running.get()) throw new CheckCondition(IN_PROGRESS);
+            // a failure in restricted mode (AUSE 0) cannot be turned into one EXIT FAILURE MODE may clear
+            if (failed && !exitAllowed && ause) throw CheckCondition.invalidFieldInCdb();
+            // nothing is erased before the mark is stored: if storing fails the unit stays as it was
             store.save(ause ? SanitizeStore.State.INCOMPLETE_AUSE : SanitizeStore.State.INCOMPLETE);
-        } catch (RuntimeException e) {
-            running.set(false); // nothing was erased: the unit stays as it was
-            throw e;
+            running.set(true);
         }
         commands.await(); // the commands already running finish; later ones see running
     }
@@ -82,7 +86,7 @@ public final class Sanitizing {
      * command that asked for it. Clearing the mark may fail: the unit is then in failure mode, as it
      * would be after a restart, and the failure is thrown.
      */
-    public void end(boolean ok, boolean ause) {
+    public synchronized void end(boolean ok, boolean ause) {
         try {
             if (ok) store.save(SanitizeStore.State.COMPLETED);
         } catch (RuntimeException e) {
@@ -105,8 +109,16 @@ public final class Sanitizing {
         return exitAllowed;
     }
 
-    /** EXIT FAILURE MODE: the unit answers commands again. */
-    public void exitFailureMode() {
+    /**
+     * EXIT FAILURE MODE: the unit answers commands again.
+     *
+     * @throws CheckCondition NOT READY, SANITIZE IN PROGRESS while a sanitize runs; INVALID FIELD IN CDB
+     *                        after a failure in restricted mode (AUSE 0), which only a sanitize that
+     *                        succeeds leaves
+     */
+    public synchronized void exitFailureMode() {
+        if (running.get()) throw new CheckCondition(IN_PROGRESS);
+        if (failed && !exitAllowed) throw CheckCondition.invalidFieldInCdb();
         store.save(SanitizeStore.State.COMPLETED);
         failed = false;
         exitAllowed = false;

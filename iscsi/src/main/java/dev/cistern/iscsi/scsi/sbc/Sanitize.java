@@ -48,12 +48,9 @@ public final class Sanitize {
         }
         if (sa == EXIT_FAILURE_MODE) {
             if (length != 0) throw CheckCondition.invalidFieldInCdb();
-            // a failure in restricted mode (AUSE 0) is left only by a sanitize that succeeds
-            if (state.failed() && !state.exitAllowed()) throw CheckCondition.invalidFieldInCdb();
-            state.exitFailureMode();
+            state.exitFailureMode(); // refused after a failure in restricted mode, see Sanitizing
             return ScsiResponse.wrote(0);
         }
-        if (state.failed() && !state.exitAllowed() && ause) throw CheckCondition.invalidFieldInCdb();
         byte[] block = switch (sa) {
             case BLOCK_ERASE -> {
                 if (length != 0) throw CheckCondition.invalidFieldInCdb();

@@ -246,4 +246,94 @@ class SanitizeTest {
         assertThat((bdc[7] >>> 6) & 0x03).as("WABEREQ: reads after BLOCK ERASE succeed").isEqualTo(1);
         assertThat((bdc[7] >>> 4) & 0x03).as("WACEREQ: no CRYPTO ERASE").isZero();
     }
+
+    /**
+     * EXIT FAILURE MODE and a new sanitize racing from two sessions: the exit, already past its checks,
+     * stored "completed" over the mark the sanitize had just stored, so a crash during that sanitize left
+     * a LUN that opened as if nothing happened, its medium partly erased. The exit must either finish
+     * before the sanitize marks the unit, or find the sanitize running.
+     */
+    @Test
+    void exitFailureModeRacingASanitizeNeverClearsTheRunningSanitizesMark() throws Exception {
+        CountDownLatch exitSaving = new CountDownLatch(1);
+        CountDownLatch exitMayStore = new CountDownLatch(1);
+        SanitizeStore durable = SanitizeStore.inMemory();
+        durable.save(SanitizeStore.State.INCOMPLETE_AUSE); // failed with AUSE: EXIT FAILURE MODE allowed
+        SanitizeStore store = new SanitizeStore() {
+            @Override
+            public State load() {
+                return durable.load();
+            }
+
+            @Override
+            public void save(State state) {
+                if (state == State.COMPLETED && exitSaving.getCount() > 0) {
+                    exitSaving.countDown(); // the first "completed" is the exit's: held until the sanitize starts
+                    try {
+                        exitMayStore.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                durable.save(state);
+            }
+        };
+        CountDownLatch erasing = new CountDownLatch(1);
+        CountDownLatch eraseMayEnd = new CountDownLatch(1);
+        MemoryBlockVolume memory = new MemoryBlockVolume(BLOCKS * 512L, 512, 16384, false);
+        LogicalUnit lu = new LogicalUnit(0, new ForwardingVolume(memory) {
+            @Override
+            public void unmap(long offset, long length) {
+                erasing.countDown();
+                try {
+                    eraseMayEnd.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.unmap(offset, length);
+            }
+        }, DiskModel.commands(), new Reservations(ReservationStore.inMemory()), store, "CSTSAN");
+        ScsiResponse[] exit = new ScsiResponse[1];
+        ScsiResponse[] erase = new ScsiResponse[1];
+        Thread exiter = Thread.ofVirtual().start(() -> exit[0] = run(lu, sanitize(0x1f, 0), null, 0));
+        assertThat(exitSaving.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread eraser = Thread.ofVirtual().start(() -> erase[0] = run(lu, sanitize(0x80 | 0x02, 0), null, 0));
+        Thread.sleep(200); // the sanitize marks the unit now, unless it waits for the exit to finish
+        exitMayStore.countDown();
+        exiter.join(10_000);
+        eraser.join(10_000);
+        assertThat(erase[0].status()).isEqualTo(ScsiStatus.GOOD); // IMMED: the erase goes on in the background
+        assertThat(erasing.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(store.load()).as("mark of the running sanitize").isNotEqualTo(SanitizeStore.State.COMPLETED);
+        eraseMayEnd.countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (run(lu, TUR, null, 0).status() != ScsiStatus.GOOD && System.nanoTime() < deadline) Thread.sleep(5);
+        assertThat(store.load()).isEqualTo(SanitizeStore.State.COMPLETED);
+    }
+
+    /** EXIT FAILURE MODE while a sanitize runs is refused like any other command, and leaves its mark. */
+    @Test
+    void exitFailureModeWhileASanitizeRunsIsSanitizeInProgress() throws Exception {
+        CountDownLatch erasing = new CountDownLatch(1);
+        CountDownLatch eraseMayEnd = new CountDownLatch(1);
+        SanitizeStore store = SanitizeStore.inMemory();
+        MemoryBlockVolume memory = new MemoryBlockVolume(BLOCKS * 512L, 512, 16384, false);
+        LogicalUnit lu = new LogicalUnit(0, new ForwardingVolume(memory) {
+            @Override
+            public void unmap(long offset, long length) {
+                erasing.countDown();
+                try {
+                    eraseMayEnd.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.unmap(offset, length);
+            }
+        }, DiskModel.commands(), new Reservations(ReservationStore.inMemory()), store, "CSTSAN");
+        assertThat(run(lu, sanitize(0x80 | 0x20 | 0x02, 0), null, 0).status()).isEqualTo(ScsiStatus.GOOD);
+        assertThat(erasing.await(10, TimeUnit.SECONDS)).isTrue();
+        assertSense(run(lu, sanitize(0x1f, 0), null, 0), Sense.NOT_READY, 0x04, 0x1b);
+        assertThat(store.load()).isEqualTo(SanitizeStore.State.INCOMPLETE_AUSE);
+        eraseMayEnd.countDown();
+    }
 }
