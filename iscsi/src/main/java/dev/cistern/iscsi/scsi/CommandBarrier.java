@@ -24,7 +24,19 @@ public final class CommandBarrier {
 
     /** Waits for the commands running now; the caller must not be one of them. */
     public void await() {
+        exclusive(() -> { });
+    }
+
+    /**
+     * Runs {@code action} once the commands running now have finished and before any other starts: what it
+     * sets, every later command sees. The caller must not be one of the commands.
+     */
+    public void exclusive(Runnable action) {
         lock.writeLock().lock();
-        lock.writeLock().unlock();
+        try {
+            action.run();
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 }

@@ -130,7 +130,15 @@ public final class LogicalUnit implements AutoCloseable {
             // REQUEST SENSE reports a running or failed sanitize as its data (SBC-4 4.11)
             return ScsiResponse.data(sanitize.encode((request.cdb()[1] & 0x01) != 0), request.cdb()[4] & 0xff);
         }
-        return sanitizing.admit(op, () -> dispatch(c, request));
+        return sanitizing.admit(op, () -> {
+            // again inside the barrier: a reset that finished while this command waited there set its unit
+            // attention after the look above
+            if (op != 0x12 && op != 0xa0 && op != 0x03) {
+                Sense ua = unitAttention.remove(port);
+                if (ua != null) return ScsiResponse.checkCondition(ua);
+            }
+            return dispatch(c, request);
+        });
     }
 
     private ScsiResponse dispatch(Command c, ScsiRequest request) {
@@ -182,10 +190,12 @@ public final class LogicalUnit implements AutoCloseable {
      */
     public void reset() {
         // the reset completes only once the unit's commands of every session have (SAM-5 6.3.3); those
-        // still waiting for Data-Out or their CmdSN are aborted by the sessions themselves
-        running.await();
-        reservations.reset();
-        for (String port : nexuses) unitAttention.put(port, new Sense(Sense.UNIT_ATTENTION, 0x29, 0x03));
+        // still waiting for Data-Out or their CmdSN are aborted by the sessions themselves. Its effects are
+        // in place before any later command runs: one that waited for it sees the unit attention
+        running.exclusive(() -> {
+            reservations.reset();
+            for (String port : nexuses) unitAttention.put(port, new Sense(Sense.UNIT_ATTENTION, 0x29, 0x03));
+        });
     }
 
     /** Sense bytes in the format the control mode page asks for. */
