@@ -41,7 +41,7 @@ final class RefusedLogins {
     synchronized Decision refused(String name, String client) {
         Instant now = clock.instant();
         String summary = null;
-        if (!now.isBefore(windowStart.plus(WINDOW))) {
+        if (!inWindow(now)) {
             summary = takeSummary();
             windowStart = now;
             recorded = 0;
@@ -62,8 +62,17 @@ final class RefusedLogins {
      * whenever {@code stopping} (nothing will come later to write it). Resets the count.
      */
     synchronized String summaryDue(boolean stopping) {
-        if (!stopping && clock.instant().isBefore(windowStart.plus(WINDOW))) return null;
+        if (!stopping && inWindow(clock.instant())) return null;
         return takeSummary();
+    }
+
+    /**
+     * Whether {@code now} falls in the current minute. A clock set back (NTP step, a hand-set clock) puts
+     * {@code now} before the window's start: that ends the window too, or for as long as the clock was set back
+     * every refusal would be counted, none recorded, and the count written only at the stop.
+     */
+    private boolean inWindow(Instant now) {
+        return !now.isBefore(windowStart) && now.isBefore(windowStart.plus(WINDOW));
     }
 
     private String takeSummary() {

@@ -46,4 +46,21 @@ class RefusedLoginsTest {
         assertThat(r.summaryDue(true)).as("at the stop, within the minute").startsWith("1 more logins refused");
         assertThat(r.summaryDue(true)).isNull();
     }
+
+    @Test
+    void aClockSetBackEndsTheMinuteInsteadOfCountingUntilItCatchesUp() {
+        MutableClock clock = new MutableClock();
+        RefusedLogins r = new RefusedLogins(clock, 1);
+        r.refused("admin", "10.0.0.1");
+        assertThat(r.refused("admin", "10.0.0.2").record()).isFalse();
+        clock.advance(Duration.ofHours(-1));
+        assertThat(r.summaryDue(false)).as("the count is due at the next health check").startsWith("1 more logins refused");
+        RefusedLogins.Decision d = r.refused("admin", "10.0.0.3");
+        assertThat(d.record()).as("a new minute: recorded one by one again").isTrue();
+        assertThat(r.refused("admin", "10.0.0.4").record()).isFalse();
+        clock.advance(Duration.ofHours(-1));
+        assertThat(r.refused("admin", "10.0.0.5")).as("summed up by the next refusal, which is recorded")
+                .satisfies(x -> assertThat(x.summary()).startsWith("1 more logins refused"))
+                .satisfies(x -> assertThat(x.record()).isTrue());
+    }
 }
