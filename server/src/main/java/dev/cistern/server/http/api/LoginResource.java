@@ -34,9 +34,10 @@ final class LoginResource implements Resource {
     private final LoginThrottle throttle;
     private final AddressThrottle addresses;
 
-    LoginResource(ApiContext ctx) {
+    /** {@code throttle}: shared with {@link UserResource}, whose own-password changes check a password too. */
+    LoginResource(ApiContext ctx, LoginThrottle throttle) {
         this.ctx = ctx;
-        this.throttle = LoginThrottle.standard(ctx.clock());
+        this.throttle = throttle;
         this.addresses = AddressThrottle.standard(ctx.clock());
     }
 

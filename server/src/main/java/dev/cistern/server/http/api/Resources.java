@@ -1,6 +1,7 @@
 package dev.cistern.server.http.api;
 
 import dev.cistern.server.http.ApiContext;
+import dev.cistern.server.http.LoginThrottle;
 import dev.cistern.server.http.Router;
 
 import java.util.List;
@@ -14,14 +15,17 @@ public final class Resources {
 
     public static Router router(ApiContext ctx) {
         Router r = new Router(ctx.config());
+        // one per name for both password checks a caller names a user for: a login, and one's own password
+        // change, whose current password a stolen token could otherwise guess without the login's back-off
+        LoginThrottle logins = LoginThrottle.standard(ctx.clock());
         for (Resource res : List.of(
                 new OpenApiResource(),
-                new LoginResource(ctx),
+                new LoginResource(ctx, logins),
                 new StorageGroupResource(ctx),
                 new ContainerResource(ctx),
                 new StatsResource(ctx),
                 new JobResource(ctx),
-                new UserResource(ctx),
+                new UserResource(ctx, logins),
                 new S3KeyResource(ctx),
                 new IscsiResource(ctx),
                 new CartridgeResource(ctx),

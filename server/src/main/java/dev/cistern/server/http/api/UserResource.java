@@ -9,6 +9,7 @@ import dev.cistern.server.http.AddressThrottle;
 import dev.cistern.server.http.ApiContext;
 import dev.cistern.server.http.ApiException;
 import dev.cistern.server.http.ApiRequest;
+import dev.cistern.server.http.LoginThrottle;
 import dev.cistern.server.http.PasswordCheckGate;
 import dev.cistern.server.http.Response;
 import dev.cistern.server.http.Router;
@@ -36,9 +37,12 @@ final class UserResource implements Resource {
     }
 
     private final ApiContext ctx;
+    private final LoginThrottle logins;
 
-    UserResource(ApiContext ctx) {
+    /** {@code logins}: the login back-off per name, which checking one's current password is subject to too. */
+    UserResource(ApiContext ctx, LoginThrottle logins) {
         this.ctx = ctx;
+        this.logins = logins;
     }
 
     @Override
@@ -87,10 +91,16 @@ final class UserResource implements Resource {
             if (p.user().equals(name) && b.currentPassword() == null) {
                 throw ApiException.badRequest("changing your own password needs your current one: send 'currentPassword'");
             }
+            // checking the current password is a login's check: a token (stolen) must not guess it beyond the
+            // name's back-off, so a wrong one is a failed login of the name, and a back-off refuses it unchecked
+            String client = AddressThrottle.key(req.client());
+            boolean own = p.user().equals(name);
+            if (own) logins.check(name, client);
             // any user may ask for this, so checking the current password and hashing the new one count
             // against the server-wide bound like a login; one place for both, taken in turn
-            try (PasswordCheckGate.Permit ignored = ctx.passwordChecks().enter(AddressThrottle.key(req.client()))) {
-                if (p.user().equals(name) && !ctx.config().checkPassword(name, b.currentPassword())) {
+            try (PasswordCheckGate.Permit ignored = ctx.passwordChecks().enter(client)) {
+                if (own && !ctx.config().checkPassword(name, b.currentPassword())) {
+                    logins.failed(name);
                     throw ApiException.forbidden("the current password is wrong; nothing was changed");
                 }
                 ctx.config().setPassword(name, b.password());
