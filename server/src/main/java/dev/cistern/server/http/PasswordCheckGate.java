@@ -19,9 +19,12 @@ import java.util.concurrent.TimeUnit;
  * waiting, so a single machine cannot fill the queue and lock everyone else out. Whether the name exists plays
  * no part: an existing and an unknown name get the same answers.
  *
- * <p>A login from an address that logged in as that user before ({@link LoginThrottle#known}) may also take one
- * of {@code reserved} extra waiting places when the queue is full: a flood of logins or password changes from
- * many addresses fills the queue, and the real admin must still get in (in arrival order, like the others).
+ * <p>A login from an address that logged in as that user before ({@link LoginThrottle#known}) may also wait in
+ * one of {@code reserved} extra places of its user's own when the queue is full: a flood of logins or password
+ * changes from many addresses fills the queue, and the real admin must still get in (in arrival order, like the
+ * others). The places are per name, not shared: anyone with an account has a known address for it, and shared
+ * places would be taken by logging in as oneself. So the extra waiting is bounded by the accounts that exist,
+ * and the hashing itself stays bounded by {@code concurrent}.
  */
 public final class PasswordCheckGate {
     /** One admitted password check; closing it lets the next one in. */
@@ -37,6 +40,7 @@ public final class PasswordCheckGate {
     private final Duration maxWait;
     private final Semaphore running;
     private final Map<String, Integer> held = new HashMap<>(); // client -> running or waiting; guarded by this
+    private final Map<String, Integer> reservedHeld = new HashMap<>(); // name -> waiting in its reserved places; guarded by this
     private int waiting; // guarded by this
 
     public PasswordCheckGate(int concurrent, int queue, int perClient, Duration maxWait) {
@@ -58,25 +62,27 @@ public final class PasswordCheckGate {
 
     /**
      * Half the cores hash at most (one on a one- or two-core machine), four times that may wait up to 5 s, 2 per
-     * client, and 2 more places for known logins.
+     * client, and 2 more places for each name's known logins.
      */
     public static PasswordCheckGate standard() {
         int n = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         return new PasswordCheckGate(n, 4 * n, 2, 2, Duration.ofSeconds(5));
     }
 
-    /** As {@link #enter(String, boolean)} without a reserved place. */
+    /** As {@link #enter(String, String)} without a reserved place. */
     public Permit enter(String client) {
-        return enter(client, false);
+        return enter(client, null);
     }
 
     /**
      * Admits one password check for {@code client} (see {@link AddressThrottle#key}), waiting for a place if
      * needed; refuses with 429 if the client already holds its share, the queue is full, or the wait ran out.
-     * {@code known}: a login from an address known for its user, which may wait in a reserved place.
+     * {@code knownFor}: the user of a login from an address known for it (or null), which may wait in one of
+     * that user's reserved places.
      */
-    public Permit enter(String client, boolean known) {
+    public Permit enter(String client, String knownFor) {
         boolean queued;
+        String reservedFor = null; // the name whose reserved place this check waits in
         synchronized (this) {
             int mine = held.getOrDefault(client, 0);
             if (mine >= perClient) {
@@ -84,7 +90,11 @@ public final class PasswordCheckGate {
                         + " in progress, at most " + perClient + "); try again in 1 s, after they finish", 1);
             }
             queued = !tryNow();
-            if (queued && waiting >= queue + (known ? reserved : 0)) throw busy();
+            if (queued && waiting >= queue) {
+                if (knownFor == null || reservedHeld.getOrDefault(knownFor, 0) >= reserved) throw busy();
+                reservedFor = knownFor;
+                reservedHeld.merge(knownFor, 1, Integer::sum);
+            }
             if (queued) waiting++;
             held.merge(client, 1, Integer::sum);
         }
@@ -97,6 +107,7 @@ public final class PasswordCheckGate {
             } finally {
                 synchronized (this) {
                     waiting--;
+                    if (reservedFor != null) reservedHeld.computeIfPresent(reservedFor, (k, n) -> n == 1 ? null : n - 1);
                     if (!admitted) release(client);
                 }
             }

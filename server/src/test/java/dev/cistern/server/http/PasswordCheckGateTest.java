@@ -56,4 +56,27 @@ class PasswordCheckGateTest {
         first.close();
         gate.enter("10.0.0.2").close();
     }
+
+    @Test
+    void anotherAccountsKnownLoginsCannotTakeTheReservedPlacesOfTheAdmin() throws Exception {
+        PasswordCheckGate gate = new PasswordCheckGate(1, 1, 2, 2, Duration.ofSeconds(10));
+        PasswordCheckGate.Permit running = gate.enter("10.0.0.1");
+        try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            CompletableFuture<PasswordCheckGate.Permit> queued = CompletableFuture.supplyAsync(() -> gate.enter("10.0.0.2"), pool);
+            while (gate.waiting() < 1) Thread.sleep(1);
+            // a monitor account's holder logs in as itself from its own known address, twice at once
+            CompletableFuture<PasswordCheckGate.Permit> m1 = CompletableFuture.supplyAsync(() -> gate.enter("10.0.0.66", "monitor"), pool);
+            CompletableFuture<PasswordCheckGate.Permit> m2 = CompletableFuture.supplyAsync(() -> gate.enter("10.0.0.66", "monitor"), pool);
+            while (gate.waiting() < 3) Thread.sleep(1);
+            CompletableFuture<PasswordCheckGate.Permit> admin = CompletableFuture.supplyAsync(() -> gate.enter("10.0.0.7", "admin"), pool);
+            while (gate.waiting() < 4 && !admin.isDone()) Thread.sleep(1);
+            assertThat(admin).as("the admin's known login waits in a place of its own").isNotDone();
+            assertThatThrownBy(() -> gate.enter("10.0.0.67", "monitor")).as("the account's own places are taken")
+                    .hasMessageStartingWith("the server is busy");
+            assertThatThrownBy(() -> gate.enter("10.0.0.8")).as("unknown logins still find the queue full")
+                    .hasMessageStartingWith("the server is busy");
+            running.close();
+            for (CompletableFuture<PasswordCheckGate.Permit> f : java.util.List.of(queued, m1, m2, admin)) f.get(5, TimeUnit.SECONDS).close();
+        }
+    }
 }

@@ -62,7 +62,7 @@ final class LoginResource implements Resource {
         try {
             boolean known = throttle.check(body.user(), client);
             addresses.take(client);
-            try (PasswordCheckGate.Permit ignored = ctx.passwordChecks().enter(client, known)) {
+            try (PasswordCheckGate.Permit ignored = ctx.passwordChecks().enter(client, known ? body.user() : null)) {
                 LoginResult r = ctx.config().login(body.user(), body.password(), ttl);
                 throttle.succeeded(body.user(), client);
                 return Response.ok(r);
