@@ -137,6 +137,19 @@ public final class HealthMonitorService implements Service {
 
     /** One round of checks. Public for tests. */
     public synchronized void checkOnce() {
+        try {
+            checks();
+        } finally {
+            // even when a check failed: it may fail every round (a disk error), and this work is not a check
+            try {
+                alsoEachCheck.run();
+            } catch (RuntimeException e) {
+                log.warn("work run after the health checks failed", e);
+            }
+        }
+    }
+
+    private void checks() {
         store.saveIfUnsaved();
         checkServices();
         checkCapacity();
@@ -156,7 +169,6 @@ public final class HealthMonitorService implements Service {
             store.prune();
             lastPrune = now;
         }
-        alsoEachCheck.run();
     }
 
     private void checkServices() {

@@ -133,4 +133,19 @@ class HealthMonitorServiceTest {
         h.checkOnce();
         assertThat(store.alerts()).as("the alert goes with the group").noneMatch(a -> a.key().startsWith("locked:") && a.clearedAt() == null);
     }
+
+    @Test
+    void aCheckThatFailsDoesNotSkipTheWorkAddedToEachRound() throws Exception {
+        TlsKeyStore tls = TlsKeyStore.loadOrCreate(dir.resolve("tls.p12"), clock.instant());
+        HealthStore store = new HealthStore(dir.resolve("health"), clock, Duration.ofDays(90), 1000);
+        // not an EngineException: an engine failing otherwise (a disk error) fails the round's checks
+        HealthMonitorService h = new HealthMonitorService(store, dir.resolve("health"), dir, () -> {
+            throw new java.io.UncheckedIOException(new java.io.IOException("Input/output error"));
+        }, new ServiceRegistry(clock), new JobManager(() -> null, clock), tls::certificate, MgmtSettings.defaults(), clock);
+        java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+        h.alsoEachCheck(ran::incrementAndGet);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(h::checkOnce).hasMessageContaining("Input/output error");
+        assertThat(ran).as("the refused logins' count is written even when a check fails").hasValue(1);
+    }
 }
