@@ -32,8 +32,15 @@ public record Route(String method, String template, Access access, Handler handl
     }
 
     private static List<String> split(String path) {
-        String p = path.startsWith("/") ? path.substring(1) : path;
-        if (p.endsWith("/")) p = p.substring(0, p.length() - 1);
-        return List.of(p.split("/", -1));
+        String p = canonical(path);
+        return List.of((p.startsWith("/") ? p.substring(1) : p).split("/", -1));
+    }
+
+    /**
+     * {@code path} as routes match it: one trailing slash dropped ({@code /api/v1/login/} is the login). Who
+     * tells requests apart by path outside the router (the audit) compares this, not the raw path.
+     */
+    public static String canonical(String path) {
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 }

@@ -8,6 +8,7 @@ import dev.cistern.server.config.ConfigService;
 import dev.cistern.server.config.Principal;
 import dev.cistern.server.health.HealthStore;
 import dev.cistern.server.http.AddressThrottle;
+import dev.cistern.server.http.Route;
 import dev.cistern.server.http.Router;
 import dev.cistern.server.http.api.Resources;
 import org.slf4j.Logger;
@@ -60,7 +61,8 @@ public final class AuditFilter implements HttpHandler {
             api.handle(ex);
             return;
         }
-        String path = ex.getRequestURI().getRawPath();
+        // as the router matches it, or a login sent to /api/v1/login/ would be audited as no login at all
+        String path = Route.canonical(ex.getRequestURI().getRawPath());
         byte[] body = ex.getRequestBody().readNBytes(MAX_BODY);
         ex.setStreams(new ByteArrayInputStream(body), null);
         String nameInBody = field(body, path.equals(LOGIN) ? "user" : "name");
