@@ -80,6 +80,12 @@ public final class LoginThrottle {
         Record r = backingOff.get(user);
         if (r == null || r.blockedUntil() == null || isKnown) return isKnown;
         Instant now = clock.instant();
+        if (Duration.between(now, r.blockedUntil()).compareTo(max) > 0) {
+            // the clock was set back: no back-off is longer than max, or a step back of an hour would refuse
+            // the name (from everywhere but its known addresses) for an hour
+            r = new Record(r.failures(), now.plus(max));
+            backingOff.put(user, r);
+        }
         if (now.isBefore(r.blockedUntil())) {
             long secs = Math.max(1, (long) Math.ceil(Duration.between(now, r.blockedUntil()).toMillis() / 1000.0));
             throw ApiException.tooManyRequests("too many failed logins for user '" + user + "' (" + r.failures()

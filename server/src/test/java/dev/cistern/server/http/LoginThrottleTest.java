@@ -69,4 +69,15 @@ class LoginThrottleTest {
         clock.advance(LoginThrottle.KNOWN_FOR.plusSeconds(1));
         assertThat(throttle.known("admin", "10.0.0.1")).as("forgotten after %s", LoginThrottle.KNOWN_FOR).isFalse();
     }
+
+    @Test
+    void aClockSetBackDoesNotStretchTheBackOffBeyondItsMaximum() {
+        for (int i = 0; i < 4; i++) throttle.failed("admin");   // 4th: blocked 2 s
+        clock.advance(Duration.ofHours(-1));
+        assertThatThrownBy(() -> throttle.check("admin", "10.0.0.1")).as("still in the back-off")
+                .hasMessageEndingWith("try again in 5 s");
+        clock.advance(Duration.ofSeconds(5));
+        assertThatCode(() -> throttle.check("admin", "10.0.0.1")).as("not an hour more for the name")
+                .doesNotThrowAnyException();
+    }
 }
