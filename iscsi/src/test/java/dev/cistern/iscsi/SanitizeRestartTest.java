@@ -16,7 +16,7 @@ import dev.cistern.iscsi.scsi.sbc.DiskModel;
 import dev.cistern.iscsi.scsi.spc.Reservations;
 import dev.cistern.iscsi.session.TargetLuns;
 import dev.cistern.iscsi.testing.ForwardingVolume;
-import dev.cistern.iscsi.testing.HeldWritesVolume;
+import dev.cistern.iscsi.testing.HeldVolume;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,8 +108,8 @@ class SanitizeRestartTest {
     @Test
     void aSanitizeCutPartWayLeavesTheReopenedLunInFailureModeUntilOneCompletes() throws Exception {
         createLunWithData();
-        HeldWritesVolume[] held = new HeldWritesVolume[1];
-        LogicalUnit first = openedOver(v -> held[0] = new HeldWritesVolume(v));
+        HeldVolume[] held = new HeldVolume[1];
+        LogicalUnit first = openedOver(v -> held[0] = HeldVolume.writes(v));
         byte[] list = new byte[4 + 4];
         list[0] = 1; // one pass
         list[3] = 4; // pattern length
@@ -119,7 +119,7 @@ class SanitizeRestartTest {
         list[7] = 0x55;
         // OVERWRITE with IMMED: GOOD at once, the writes run in the background and are held part way
         assertThat(run(first, sanitize(0x80 | 0x01, list.length), list, 0).status()).isEqualTo(ScsiStatus.GOOD);
-        assertThat(held[0].awaitWriting()).isTrue();
+        assertThat(held[0].awaitHeld()).isTrue();
         assertThat(engine.openContainer(CONTAINER).stat("lun-0").orElseThrow().attributes())
                 .containsEntry("sanitize", "incomplete");
 

@@ -28,18 +28,23 @@ class AutoFlushFailureTest {
     @TempDir
     Path dir;
 
+    /** An engine publishing an appending writer's stream every MiB, with an empty stream "log" in container "box". */
+    private LocalEngine engineWithAnEmptyLog() {
+        EngineConfig d = EngineConfig.defaults(dir);
+        LocalEngine e = (LocalEngine) Engines.open(new EngineConfig(d.dataDir(), d.containerSize(), 1 << 20, d.volumeUnit(),
+                d.ingestThreads(), d.clock(), d.localityContainers()));
+        e.createGroup(StorageGroupSpec.of("grp"));
+        e.createContainer("grp", new ContainerSpec("box", "client", Map.of()));
+        try (StreamWriter w = e.openContainer("box").create("log")) {
+            w.commit(Map.of());
+        }
+        return e;
+    }
+
     @Test
     void aFailedAutomaticPublishIsRetriedNotThrownAtAWriteThatTookItsBytes() {
-        EngineConfig d = EngineConfig.defaults(dir);
-        EngineConfig config = new EngineConfig(d.dataDir(), d.containerSize(), 1 << 20, d.volumeUnit(), d.ingestThreads(),
-                d.clock(), d.localityContainers());
-        try (LocalEngine e = (LocalEngine) Engines.open(config)) {
-            e.createGroup(StorageGroupSpec.of("grp"));
-            e.createContainer("grp", new ContainerSpec("box", "client", Map.of()));
+        try (LocalEngine e = engineWithAnEmptyLog()) {
             ContainerHandle c = e.openContainer("box");
-            try (StreamWriter w = c.create("log")) {
-                w.commit(Map.of());
-            }
             AtomicInteger faults = new AtomicInteger(3);
             e.pausePoints.beforePublish = () -> {
                 if (faults.getAndDecrement() > 0) throw new EngineException(EngineException.Reason.IO_ERROR, "injected");
@@ -61,16 +66,8 @@ class AutoFlushFailureTest {
 
     @Test
     void aFlushReportsAPublishThatKeepsFailingAndWorksOnceItStops() {
-        EngineConfig d = EngineConfig.defaults(dir);
-        EngineConfig config = new EngineConfig(d.dataDir(), d.containerSize(), 1 << 20, d.volumeUnit(), d.ingestThreads(),
-                d.clock(), d.localityContainers());
-        try (LocalEngine e = (LocalEngine) Engines.open(config)) {
-            e.createGroup(StorageGroupSpec.of("grp"));
-            e.createContainer("grp", new ContainerSpec("box", "client", Map.of()));
+        try (LocalEngine e = engineWithAnEmptyLog()) {
             ContainerHandle c = e.openContainer("box");
-            try (StreamWriter w = c.create("log")) {
-                w.commit(Map.of());
-            }
             boolean[] failing = {true};
             e.pausePoints.beforePublish = () -> {
                 if (failing[0]) throw new EngineException(EngineException.Reason.IO_ERROR, "injected");

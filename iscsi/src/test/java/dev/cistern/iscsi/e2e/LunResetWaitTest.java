@@ -7,7 +7,7 @@ import dev.cistern.iscsi.SanitizeStore;
 import dev.cistern.iscsi.TargetDefinition;
 import dev.cistern.iscsi.pdu.Opcode;
 import dev.cistern.iscsi.pdu.Pdu;
-import dev.cistern.iscsi.testing.HeldWritesVolume;
+import dev.cistern.iscsi.testing.HeldVolume;
 import dev.cistern.iscsi.testing.MemoryBlockVolume;
 import dev.cistern.iscsi.testing.MemoryTargets;
 import dev.cistern.iscsi.testing.TestInitiator;
@@ -29,7 +29,7 @@ class LunResetWaitTest {
 
     @Test
     void aLunResetWaitsForTheRunningCommandsOfOtherSessions() throws Exception {
-        HeldWritesVolume volume = new HeldWritesVolume(new MemoryBlockVolume(16L << 20, 512));
+        HeldVolume volume = HeldVolume.writes(new MemoryBlockVolume(16L << 20, 512));
         IscsiTarget target = MemoryTargets.start(new TargetDefinition(IQN,
                 List.of(new LunDefinition(0, () -> volume, ReservationStore.inMemory(), SanitizeStore.inMemory())), null, null, Set.of()));
         try (TestInitiator writer = new TestInitiator(target.port());
@@ -43,7 +43,7 @@ class LunResetWaitTest {
                     // the reset may end the task; what the test looks at is when the reset answered
                 }
             });
-            assertThat(volume.awaitWriting()).isTrue();
+            assertThat(volume.awaitHeld()).isTrue();
             Thread.ofVirtual().start(() -> {
                 try {
                     Thread.sleep(500);
@@ -60,7 +60,7 @@ class LunResetWaitTest {
             Pdu r = resetter.read();
             assertThat(r.opcode()).isEqualTo(Opcode.TASK_MGMT_RESPONSE);
             assertThat(r.getByte(2)).as("function complete").isZero();
-            assertThat(volume.written()).as("the other session's WRITE had finished when the reset answered").isTrue();
+            assertThat(volume.done()).as("the other session's WRITE had finished when the reset answered").isTrue();
             w.join(10_000);
         } finally {
             volume.release();

@@ -10,7 +10,7 @@ import dev.cistern.iscsi.ReservationStore;
 import dev.cistern.iscsi.SanitizeStore;
 import dev.cistern.iscsi.scsi.sbc.DiskModel;
 import dev.cistern.iscsi.scsi.spc.Reservations;
-import dev.cistern.iscsi.testing.HeldWritesVolume;
+import dev.cistern.iscsi.testing.HeldVolume;
 import dev.cistern.iscsi.testing.MemoryBlockVolume;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -24,14 +24,14 @@ import org.junit.jupiter.api.Test;
 class ResetOrderingTest {
     @Test
     void aCommandThatWaitedForAResetSeesItsUnitAttention() throws Exception {
-        HeldWritesVolume held = new HeldWritesVolume(new MemoryBlockVolume(1 << 20, 512));
+        HeldVolume held = HeldVolume.writes(new MemoryBlockVolume(1 << 20, 512));
         LogicalUnit lu = new LogicalUnit(0, held, DiskModel.commands(), new Reservations(ReservationStore.inMemory()),
                 SanitizeStore.inMemory(), "CSTRST");
         lu.attach(A);
         lu.attach(B);
         // a WRITE of A runs, held in the volume: the reset must wait for it
         Thread writer = Thread.ofVirtual().start(() -> lu.execute(new ScsiRequest(rw10(0x2a, 0, 1), filled(512, 'w'), 0, A, new int[] {0})));
-        assertThat(held.awaitWriting()).isTrue();
+        assertThat(held.awaitHeld()).isTrue();
         Thread resetter = Thread.ofVirtual().start(lu::reset);
         waitUntilBlocked(resetter);
         // B's READ arrives now: no unit attention is pending yet, and it waits behind the reset

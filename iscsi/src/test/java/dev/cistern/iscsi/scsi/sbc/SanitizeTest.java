@@ -12,7 +12,7 @@ import dev.cistern.iscsi.scsi.ScsiStatus;
 import dev.cistern.iscsi.scsi.Sense;
 import dev.cistern.iscsi.scsi.spc.Reservations;
 import dev.cistern.iscsi.testing.ForwardingVolume;
-import dev.cistern.iscsi.testing.HeldWritesVolume;
+import dev.cistern.iscsi.testing.HeldVolume;
 import dev.cistern.iscsi.testing.MemoryBlockVolume;
 import org.junit.jupiter.api.Test;
 
@@ -156,24 +156,11 @@ class SanitizeTest {
 
     @Test
     void whileASanitizeRunsOtherCommandsAreNotReadySanitizeInProgress() throws Exception {
-        CountDownLatch started = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        MemoryBlockVolume memory = new MemoryBlockVolume(BLOCKS * 512L, 512, 16384, false);
-        LogicalUnit lu = unit(new ForwardingVolume(memory) {
-            @Override
-            public void unmap(long offset, long length) {
-                started.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                super.unmap(offset, length);
-            }
-        });
+        HeldVolume erase = HeldVolume.unmaps(new MemoryBlockVolume(BLOCKS * 512L, 512, 16384, false));
+        LogicalUnit lu = unit(erase);
         run(lu, rw10(0x2a, 0, 1), filled(512, 'a'), 0);
         assertThat(run(lu, sanitize(0x80 | 0x02, 0), null, 0).status()).isEqualTo(ScsiStatus.GOOD); // IMMED
-        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(erase.awaitHeld()).isTrue();
         assertSense(run(lu, TUR, null, 0), Sense.NOT_READY, 0x04, 0x1b);
         assertSense(run(lu, rw10(0x28, 0, 1), null, 512), Sense.NOT_READY, 0x04, 0x1b);
         assertSense(run(lu, rw10(0x2a, 0, 1), filled(512, 'b'), 0), Sense.NOT_READY, 0x04, 0x1b);
@@ -183,7 +170,7 @@ class SanitizeTest {
                 .isEqualTo(ScsiStatus.GOOD);
         byte[] sense = run(lu, cdb(0x03, 0, 0, 0, 18, 0), null, 18).dataIn(); // REQUEST SENSE, fixed format
         assertThat(new int[]{sense[2] & 0x0f, sense[12], sense[13]}).containsExactly(Sense.NOT_READY, 0x04, 0x1b);
-        release.countDown();
+        erase.release();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (run(lu, TUR, null, 0).status() != ScsiStatus.GOOD && System.nanoTime() < deadline) {
             Thread.sleep(5);
@@ -194,10 +181,10 @@ class SanitizeTest {
 
     @Test
     void aSanitizeStartsOnlyAfterTheCommandsAlreadyRunning() throws Exception {
-        HeldWritesVolume held = new HeldWritesVolume(new MemoryBlockVolume(BLOCKS * 512L, 512, 16384, false));
+        HeldVolume held = HeldVolume.writes(new MemoryBlockVolume(BLOCKS * 512L, 512, 16384, false));
         LogicalUnit lu = unit(held);
         Thread writer = Thread.ofVirtual().start(() -> run(lu, rw10(0x2a, 0, 1), filled(512, 'a'), 0));
-        assertThat(held.awaitWriting()).isTrue();
+        assertThat(held.awaitHeld()).isTrue();
         Thread eraser = Thread.ofVirtual().start(() -> run(lu, sanitize(0x02, 0), null, 0));
         Thread.sleep(100);
         held.release(); // the write lands, then the erase runs over it
@@ -278,21 +265,9 @@ class SanitizeTest {
                 durable.save(state);
             }
         };
-        CountDownLatch erasing = new CountDownLatch(1);
-        CountDownLatch eraseMayEnd = new CountDownLatch(1);
-        MemoryBlockVolume memory = new MemoryBlockVolume(BLOCKS * 512L, 512, 16384, false);
-        LogicalUnit lu = new LogicalUnit(0, new ForwardingVolume(memory) {
-            @Override
-            public void unmap(long offset, long length) {
-                erasing.countDown();
-                try {
-                    eraseMayEnd.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                super.unmap(offset, length);
-            }
-        }, DiskModel.commands(), new Reservations(ReservationStore.inMemory()), store, "CSTSAN");
+        HeldVolume erasing = HeldVolume.unmaps(new MemoryBlockVolume(BLOCKS * 512L, 512, 16384, false));
+        LogicalUnit lu = new LogicalUnit(0, erasing, DiskModel.commands(), new Reservations(ReservationStore.inMemory()),
+                store, "CSTSAN");
         ScsiResponse[] exit = new ScsiResponse[1];
         ScsiResponse[] erase = new ScsiResponse[1];
         Thread exiter = Thread.ofVirtual().start(() -> exit[0] = run(lu, sanitize(0x1f, 0), null, 0));
@@ -303,9 +278,9 @@ class SanitizeTest {
         exiter.join(10_000);
         eraser.join(10_000);
         assertThat(erase[0].status()).isEqualTo(ScsiStatus.GOOD); // IMMED: the erase goes on in the background
-        assertThat(erasing.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(erasing.awaitHeld()).isTrue();
         assertThat(store.load()).as("mark of the running sanitize").isNotEqualTo(SanitizeStore.State.COMPLETED);
-        eraseMayEnd.countDown();
+        erasing.release();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (run(lu, TUR, null, 0).status() != ScsiStatus.GOOD && System.nanoTime() < deadline) Thread.sleep(5);
         assertThat(store.load()).isEqualTo(SanitizeStore.State.COMPLETED);
@@ -314,26 +289,14 @@ class SanitizeTest {
     /** EXIT FAILURE MODE while a sanitize runs is refused like any other command, and leaves its mark. */
     @Test
     void exitFailureModeWhileASanitizeRunsIsSanitizeInProgress() throws Exception {
-        CountDownLatch erasing = new CountDownLatch(1);
-        CountDownLatch eraseMayEnd = new CountDownLatch(1);
         SanitizeStore store = SanitizeStore.inMemory();
-        MemoryBlockVolume memory = new MemoryBlockVolume(BLOCKS * 512L, 512, 16384, false);
-        LogicalUnit lu = new LogicalUnit(0, new ForwardingVolume(memory) {
-            @Override
-            public void unmap(long offset, long length) {
-                erasing.countDown();
-                try {
-                    eraseMayEnd.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                super.unmap(offset, length);
-            }
-        }, DiskModel.commands(), new Reservations(ReservationStore.inMemory()), store, "CSTSAN");
+        HeldVolume erasing = HeldVolume.unmaps(new MemoryBlockVolume(BLOCKS * 512L, 512, 16384, false));
+        LogicalUnit lu = new LogicalUnit(0, erasing, DiskModel.commands(), new Reservations(ReservationStore.inMemory()),
+                store, "CSTSAN");
         assertThat(run(lu, sanitize(0x80 | 0x20 | 0x02, 0), null, 0).status()).isEqualTo(ScsiStatus.GOOD);
-        assertThat(erasing.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(erasing.awaitHeld()).isTrue();
         assertSense(run(lu, sanitize(0x1f, 0), null, 0), Sense.NOT_READY, 0x04, 0x1b);
         assertThat(store.load()).isEqualTo(SanitizeStore.State.INCOMPLETE_AUSE);
-        eraseMayEnd.countDown();
+        erasing.release();
     }
 }
