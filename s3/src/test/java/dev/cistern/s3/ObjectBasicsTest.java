@@ -1,12 +1,12 @@
 package dev.cistern.s3;
 
+import static dev.cistern.s3.testing.S3Fixture.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cistern.s3.testing.S3Fixture;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,11 +27,6 @@ class ObjectBasicsTest {
         c.createBucket(b -> b.bucket("basics"));
     }
 
-    static byte[] random(int n, long seed) {
-        byte[] b = new byte[n];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
 
     @Test
     void putGetHeadDelete() {

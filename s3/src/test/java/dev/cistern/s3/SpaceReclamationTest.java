@@ -1,5 +1,6 @@
 package dev.cistern.s3;
 
+import static dev.cistern.s3.testing.S3Fixture.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,11 +33,6 @@ class SpaceReclamationTest {
     @TempDir
     Path dir;
 
-    private static byte[] random(int n, long seed) {
-        byte[] b = new byte[n];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
 
     private static byte[] get(S3Client c, String bucket, String key) {
         return c.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();

@@ -1,5 +1,6 @@
 package dev.cistern.s3.e2e;
 
+import static dev.cistern.s3.testing.S3Fixture.random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cistern.s3.testing.S3Fixture;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -118,11 +118,6 @@ class RgwDifferentialTest {
         assertThat(mine).as("%s: Cistern (RGW said %s)", name, ref).isEqualTo(ourExpected);
     }
 
-    static byte[] random(int n, long seed) {
-        byte[] b = new byte[n];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
 
     @Test
     void objectsRangesAndConditionals() {

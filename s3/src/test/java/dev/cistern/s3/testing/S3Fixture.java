@@ -70,6 +70,13 @@ public final class S3Fixture implements AutoCloseable {
         engine.close();
     }
 
+    /** {@code n} random bytes from {@code seed}: the same again for the same seed. */
+    public static byte[] random(int n, long seed) {
+        byte[] b = new byte[n];
+        new java.util.Random(seed).nextBytes(b);
+        return b;
+    }
+
     public static PerClass perClass() {
         return perClass(S3Fixture::new);
     }
