@@ -78,8 +78,9 @@ final class StreamWriterImpl implements StreamWriter {
     private long unflushedBytes;
     private boolean done;
     /**
-     * The failure of a segment's store, once one failed. Its bytes are gone from the stream, so the
-     * writer takes nothing more: a later flush would publish the stream with a gap where they were.
+     * The failure that cost the stream bytes it had taken: a segment's store, or a copy by reference
+     * after it took some steps. The writer takes nothing more: a later flush would publish the stream
+     * with a gap where they were, or with bytes at the wrong offsets.
      */
     private EngineException failed;
 
