@@ -1,6 +1,5 @@
 package dev.cistern.vtl.ssc;
 
-import dev.cistern.engine.EngineException;
 import dev.cistern.iscsi.scsi.Bytes;
 import dev.cistern.iscsi.scsi.CheckCondition;
 import dev.cistern.iscsi.scsi.LogicalUnit;
@@ -44,19 +43,16 @@ final class TapeWrites {
                 return new ScsiResponse(ScsiStatus.CHECK_CONDITION, new byte[0], TapeSense.volumeOverflow(len),
                         (int) bytes);
             }
-            try {
-                if (d.position < m.endOfData()) m.truncate(d.position);
-                if (fixed) {
-                    for (int i = 0; i < len; i++) m.appendBlock(data, i * d.blockSize, d.blockSize);
-                } else {
-                    m.appendBlock(data, 0, len);
-                }
-                d.position = m.endOfData();
-                d.bytesWritten += bytes;
-                if (d.bufferedMode == 0) m.flush(); // unbuffered: durable before the status says written
-            } catch (EngineException e) {
-                throw atEndOfDurableData(d, m, e);
+            // an engine failure from here leaves the drive at the tape's end of data (DriveModel, TapeDrive.failed)
+            if (d.position < m.endOfData()) m.truncate(d.position);
+            if (fixed) {
+                for (int i = 0; i < len; i++) m.appendBlock(data, i * d.blockSize, d.blockSize);
+            } else {
+                m.appendBlock(data, 0, len);
             }
+            d.position = m.endOfData();
+            d.bytesWritten += bytes;
+            if (d.bufferedMode == 0) m.flush(); // unbuffered: durable before the status says written
             m.acknowledge(); // from here a loss of these blocks is a deferred error
             if (d.pastEarlyWarning()) {
                 return new ScsiResponse(ScsiStatus.CHECK_CONDITION, new byte[0], TapeSense.earlyWarning(0),
@@ -74,16 +70,12 @@ final class TapeWrites {
             TapeMedium m = d.ready();
             if ((cdb[1] & 0xfe) != 0) throw CheckCondition.invalidFieldInCdb(); // WMSK (setmarks) unsupported
             if (d.writeProtected()) throw TapeSense.writeProtected();
-            try {
-                if (count > 0) {
-                    if (d.position < m.endOfData()) m.truncate(d.position);
-                    m.appendFilemarks(count);
-                    d.position = m.endOfData();
-                }
-                m.flush(); // IMMED or not, the filemarks and all data before them are durable now
-            } catch (EngineException e) {
-                throw atEndOfDurableData(d, m, e);
+            if (count > 0) {
+                if (d.position < m.endOfData()) m.truncate(d.position);
+                m.appendFilemarks(count);
+                d.position = m.endOfData();
             }
+            m.flush(); // IMMED or not, the filemarks and all data before them are durable now
             m.acknowledge();
             if (count > 0 && d.pastEarlyWarning()) {
                 return ScsiResponse.checkCondition(TapeSense.earlyWarning(0));
@@ -102,15 +94,6 @@ final class TapeWrites {
             m.flush();
             return ScsiResponse.good();
         }
-    }
-
-    /**
-     * A write the engine failed took the tape back to what was durable ({@link TapeMedium}): the drive
-     * stands at its end of data if it was past it, where writing goes on. Returns {@code e} to throw.
-     */
-    private static EngineException atEndOfDurableData(TapeDrive d, TapeMedium m, EngineException e) {
-        d.position = Math.min(d.position, m.endOfData());
-        return e;
     }
 
     /** Sense of a drive that is ready, for REQUEST SENSE: nothing pending, EOM past early warning. */
