@@ -121,9 +121,9 @@ public final class LogicalUnit implements AutoCloseable {
                 boolean desc = (request.cdb()[1] & 0x01) != 0;
                 return ScsiResponse.data(ua.encode(desc), request.cdb()[4] & 0xff);
             }
-        } else if (op != 0x12 && op != 0xa0 && op != 0x03) { // INQUIRY and REPORT LUNS see no UA either
-            Sense ua = unitAttention.remove(port);
-            if (ua != null) return ScsiResponse.checkCondition(ua);
+        } else {
+            ScsiResponse ua = unitAttentionFor(op, port);
+            if (ua != null) return ua;
         }
         Sense sanitize = op == 0x03 ? sanitizing.current() : null;
         if (sanitize != null) {
@@ -133,12 +133,19 @@ public final class LogicalUnit implements AutoCloseable {
         return sanitizing.admit(op, () -> {
             // again inside the barrier: a reset that finished while this command waited there set its unit
             // attention after the look above
-            if (op != 0x12 && op != 0xa0 && op != 0x03) {
-                Sense ua = unitAttention.remove(port);
-                if (ua != null) return ScsiResponse.checkCondition(ua);
-            }
-            return dispatch(c, request);
+            ScsiResponse ua = unitAttentionFor(op, port);
+            return ua != null ? ua : dispatch(c, request);
         });
+    }
+
+    /**
+     * CHECK CONDITION with the unit attention pending for {@code port} (taking it), or null; INQUIRY,
+     * REPORT LUNS and REQUEST SENSE (which returns it as data) see none.
+     */
+    private ScsiResponse unitAttentionFor(int op, String port) {
+        if (op == 0x12 || op == 0xa0 || op == 0x03) return null;
+        Sense ua = unitAttention.remove(port);
+        return ua == null ? null : ScsiResponse.checkCondition(ua);
     }
 
     private ScsiResponse dispatch(Command c, ScsiRequest request) {
