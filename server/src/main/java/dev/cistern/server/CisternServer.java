@@ -56,10 +56,10 @@ public final class CisternServer implements AutoCloseable {
         this.engine = new EngineService(layout.engineDir(), engineOpener);
         this.jobs = new JobManager(engine::engine, settings.clock());
         this.registry = new ServiceRegistry(settings.clock());
-        ApiContext api = new ApiContext(engine::engine, config, jobs, registry, settings.clock(), startedAt, layout.root(),
-                tls.fingerprint(), PasswordCheckGate.standard());
         this.management = new Management(MgmtSettings.load(layout.root().resolve("config").resolve("management.json"), mgmtSettings),
                 layout.root(), engine::engine, config, registry, jobs, tls, settings.clock());
+        ApiContext api = new ApiContext(engine::engine, config, jobs, registry, settings.clock(), startedAt, layout.root(),
+                tls.fingerprint(), PasswordCheckGate.standard(), management.store());
         this.http = new HttpService(new InetSocketAddress(settings.bindAddress(), settings.httpPort()), tls.sslContext(),
                 () -> management.frontDoor(Resources.router(api)));
         registry.add(engine);

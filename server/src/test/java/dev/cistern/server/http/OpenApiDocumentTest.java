@@ -26,7 +26,7 @@ class OpenApiDocumentTest {
     void documentAndRouterAgree() throws Exception {
         ConfigService config = new ConfigService(new ConfigStore(dir.resolve("c.json")), new PasswordHasher(1), Clock.systemUTC());
         Router router = Resources.router(new ApiContext(null, config, null, null, Clock.systemUTC(), null, dir, "fp",
-                PasswordCheckGate.standard()));
+                PasswordCheckGate.standard(), null));
         JsonNode doc = Json.mapper().readTree(getClass().getResourceAsStream("/dev/cistern/server/http/openapi.json"));
 
         Set<String> routed = new TreeSet<>();

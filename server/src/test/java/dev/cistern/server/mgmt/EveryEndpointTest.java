@@ -80,7 +80,7 @@ class EveryEndpointTest {
         var s = t.server;
         Router router = Resources.router(new ApiContext(() -> s.engine().engine(), s.config(), s.jobs(), s.services(),
                 s.settings().clock(), s.settings().clock().instant(), s.layout().root(), s.tls().fingerprint(),
-                PasswordCheckGate.standard()));
+                PasswordCheckGate.standard(), s.management().store()));
         return s.management().addRoutes(router).routes();
     }
 

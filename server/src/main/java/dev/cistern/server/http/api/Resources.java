@@ -1,7 +1,9 @@
 package dev.cistern.server.http.api;
 
+import dev.cistern.server.health.Alert;
 import dev.cistern.server.http.ApiContext;
 import dev.cistern.server.http.LoginThrottle;
+import dev.cistern.server.http.PassphraseThrottle;
 import dev.cistern.server.http.Router;
 
 import java.util.List;
@@ -18,10 +20,22 @@ public final class Resources {
         // one per name for both password checks a caller names a user for: a login, and one's own password
         // change, whose current password a stolen token could otherwise guess without the login's back-off
         LoginThrottle logins = LoginThrottle.standard(ctx.clock());
+        // one per group for both passphrase checks: unlocking, and re-keying, which checks the old passphrase
+        PassphraseThrottle passphrases = PassphraseThrottle.standard(ctx.clock(), new PassphraseThrottle.Alerts() {
+            @Override
+            public void raise(String key, String message) {
+                ctx.health().raise(key, Alert.Severity.WARNING, message);
+            }
+
+            @Override
+            public void clear(String key) {
+                ctx.health().clear(key);
+            }
+        });
         for (Resource res : List.of(
                 new OpenApiResource(),
                 new LoginResource(ctx, logins),
-                new StorageGroupResource(ctx),
+                new StorageGroupResource(ctx, passphrases),
                 new ContainerResource(ctx),
                 new StatsResource(ctx),
                 new JobResource(ctx),

@@ -2,6 +2,7 @@ package dev.cistern.server.http.api;
 
 import dev.cistern.engine.ChunkingSpec;
 import dev.cistern.engine.Compression;
+import dev.cistern.engine.EngineException;
 import dev.cistern.engine.StorageGroupInfo;
 import dev.cistern.engine.StorageGroupSpec;
 import dev.cistern.server.http.Access;
@@ -9,6 +10,7 @@ import dev.cistern.server.http.AddressThrottle;
 import dev.cistern.server.http.ApiContext;
 import dev.cistern.server.http.ApiException;
 import dev.cistern.server.http.ApiRequest;
+import dev.cistern.server.http.PassphraseThrottle;
 import dev.cistern.server.http.PasswordCheckGate;
 import dev.cistern.server.http.Response;
 import dev.cistern.server.http.Router;
@@ -20,7 +22,8 @@ import java.util.Locale;
 
 /**
  * Storage groups: the unit of deduplication, compression, quota and encryption. They live in the engine;
- * this resource validates requests, converts sizes and names, and calls the engine.
+ * this resource validates requests, converts sizes and names, and calls the engine. Unlocking and re-keying
+ * check a group's passphrase: wrong ones in a row put the group in a back-off ({@link PassphraseThrottle}).
  */
 final class StorageGroupResource implements Resource {
     private static final String PATH = Resources.BASE + "/storage-groups";
@@ -55,9 +58,11 @@ final class StorageGroupResource implements Resource {
     }
 
     private final ApiContext ctx;
+    private final PassphraseThrottle passphrases;
 
-    StorageGroupResource(ApiContext ctx) {
+    StorageGroupResource(ApiContext ctx, PassphraseThrottle passphrases) {
         this.ctx = ctx;
+        this.passphrases = passphrases;
     }
 
     @Override
@@ -106,9 +111,7 @@ final class StorageGroupResource implements Resource {
         UnlockRequest b = req.body(UnlockRequest.class);
         try {
             if (b.passphrase() == null) throw ApiException.badRequest("unlock needs a 'passphrase'");
-            try (PasswordCheckGate.Permit ignored = passphraseHashing(req)) {
-                ctx.engine().get().unlockGroup(req.param("name"), b.passphrase());
-            }
+            checkPassphrase(req, () -> ctx.engine().get().unlockGroup(req.param("name"), b.passphrase()));
             return Response.ok(GroupView.of(ctx.engine().get().group(req.param("name"))));
         } finally {
             wipe(b.passphrase());
@@ -124,14 +127,33 @@ final class StorageGroupResource implements Resource {
             if (b.newPassphrase().length < 8) {
                 throw ApiException.badRequest("new passphrase is too short: use at least 8 characters");
             }
-            try (PasswordCheckGate.Permit ignored = passphraseHashing(req)) {
-                ctx.engine().get().changePassphrase(req.param("name"), b.oldPassphrase(), b.newPassphrase());
-            }
+            checkPassphrase(req, () -> ctx.engine().get().changePassphrase(req.param("name"), b.oldPassphrase(),
+                    b.newPassphrase()));
             return Response.noContent();
         } finally {
             wipe(b.oldPassphrase());
             wipe(b.newPassphrase());
         }
+    }
+
+    /**
+     * Runs {@code engineCall}, which checks the passphrase of the group the request names: refused with 429
+     * while the group is in a back-off, before any hashing; then in a place of the server-wide gate. A wrong
+     * passphrase (ACCESS_DENIED, answered 403 as ever) counts against the group, a right one clears its record;
+     * any other failure (no such group, not encrypted, a concurrent change) is neither.
+     */
+    private void checkPassphrase(ApiRequest req, Runnable engineCall) {
+        String group = req.param("name");
+        passphrases.check(group);
+        try (PasswordCheckGate.Permit ignored = passphraseHashing(req)) {
+            engineCall.run();
+        } catch (EngineException e) {
+            if (e.reason() == EngineException.Reason.ACCESS_DENIED) {
+                passphrases.failed(group, req.principal().user(), AddressThrottle.key(req.client()));
+            }
+            throw e;
+        }
+        passphrases.succeeded(group);
     }
 
     /**

@@ -1,0 +1,83 @@
+package dev.cistern.server.http;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Slows guessing of an encrypted storage group's passphrase, as {@link LoginThrottle} slows guessing of a
+ * user's password: after {@code freeFailures} wrong passphrases in a row for a group, further unlocks and
+ * passphrase changes of that group are refused (HTTP 429 with {@code Retry-After}) before any hashing, for a
+ * delay that doubles with each wrong passphrase up to {@code max} ({@link BackOff}). A wrong old passphrase of
+ * a change counts like a wrong unlock; a correct passphrase clears the group's record. Other groups are not
+ * affected. {@link PasswordCheckGate} bounds the CPU the guesses take, this bounds how many there are: an
+ * operator token (or a stolen one) could otherwise guess at the gate's rate for good.
+ *
+ * <p>There are no known addresses here, unlike logins: a group has no owner whose machine could be told from
+ * an attacker's, and a legitimate operator waits out the delay once. Only groups the engine called the
+ * passphrase wrong for are counted, which are groups that exist and are encrypted, so the tables hold few
+ * names; they are bounded ({@code MAX_TRACKED}) all the same.
+ *
+ * <p>The health monitor is told through {@link Alerts}: each wrong passphrase that starts a back-off raises (or
+ * refreshes) the group's alert, naming who and from where; the alert, and so its event and webhook call, is new
+ * only when the group enters a back-off, which after a clear takes a correct passphrase and then
+ * {@code freeFailures + 1} wrong ones. Refusals raise nothing: they cost the guesser nothing, and the audit log
+ * has a line for each.
+ */
+public final class PassphraseThrottle {
+    static final int MAX_TRACKED = 1_000;
+
+    /** Where the group's back-off is reported: the health monitor's alerts. */
+    public interface Alerts {
+        /** Raises, or refreshes if it is open, the alert {@code key}. */
+        void raise(String key, String message);
+
+        /** Clears the alert {@code key} if it is open. */
+        void clear(String key);
+    }
+
+    private final BackOff failures;
+    private final Duration max;
+    private final Alerts alerts;
+
+    public PassphraseThrottle(Clock clock, int freeFailures, Duration initial, Duration max, Alerts alerts) {
+        this.failures = new BackOff(clock, freeFailures, initial, max, MAX_TRACKED);
+        this.max = max;
+        this.alerts = alerts;
+    }
+
+    /** As logins: 5 wrong passphrases free, then 1 s doubling up to 5 minutes. */
+    public static PassphraseThrottle standard(Clock clock, Alerts alerts) {
+        return new PassphraseThrottle(clock, 5, Duration.ofSeconds(1), Duration.ofMinutes(5), alerts);
+    }
+
+    /** The key of {@code group}'s alert. */
+    public static String alertKey(String group) {
+        return "passphrase:" + group;
+    }
+
+    /** Refuses with 429 if {@code group} is in a back-off; call before its passphrase is hashed. */
+    public void check(String group) {
+        BackOff.Refusal r = failures.refusal(group);
+        if (r != null) {
+            throw ApiException.tooManyRequests("too many wrong passphrases for storage group '" + group + "' ("
+                    + r.failures() + " in a row); its unlock and passphrase change are refused for now: try again in "
+                    + r.seconds() + " s", r.seconds());
+        }
+    }
+
+    /** The engine called the passphrase of {@code group} wrong, in a request of {@code user} from {@code client}. */
+    public void failed(String group, String user, String client) {
+        BackOff.Refusal r = failures.failed(group);
+        if (r == null) return;
+        alerts.raise(alertKey(group), r.failures() + " wrong passphrases in a row for encrypted storage group '"
+                + group + "', the last from user '" + user + "' at " + client + ": its unlock and passphrase change"
+                + " are refused for " + r.seconds() + " s, longer after each further wrong one (at most " + max.toSeconds()
+                + " s). If nobody meant to type these, someone may be guessing with that user's token: set the"
+                + " user's password, which revokes its tokens. A correct passphrase clears this alert");
+    }
+
+    /** The passphrase of {@code group} was right: its record, and its alert, are cleared. */
+    public void succeeded(String group) {
+        if (failures.succeeded(group)) alerts.clear(alertKey(group));
+    }
+}
