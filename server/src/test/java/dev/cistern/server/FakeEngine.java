@@ -85,6 +85,7 @@ public class FakeEngine implements Engine {
     @Override
     public synchronized void unlockGroup(String name, char[] passphrase) {
         StorageGroupInfo g = group(name);
+        if (!g.encrypted()) throw new EngineException(INVALID_ARGUMENT, "storage group '" + name + "' is not encrypted");
         if (!Arrays.equals(passphrases.get(name), passphrase)) throw new EngineException(ACCESS_DENIED, "wrong passphrase for '" + name + "'");
         groups.put(name, withLocked(g, false));
     }

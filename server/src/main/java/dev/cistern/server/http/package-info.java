@@ -13,7 +13,8 @@
  * ({@link dev.cistern.server.http.AddressThrottle}) and server-wide
  * ({@link dev.cistern.server.http.PasswordCheckGate}); over a bound the answer is 429 with Retry-After. Every
  * other request that hashes a password or passphrase (creating a user, setting a password, creating, unlocking
- * or re-keying an encrypted storage group) takes a place in the same server-wide gate first. The client
+ * or re-keying an encrypted storage group) takes a place in the same server-wide gate first; unlocking and
+ * re-keying a group are also bounded per group ({@link dev.cistern.server.http.PassphraseThrottle}). The client
  * address is always the connection's peer ({@link dev.cistern.server.http.ApiRequest#client}); forwarding
  * headers are ignored. The
  * OpenAPI document is written by hand and a test keeps it equal to the router's routes.
