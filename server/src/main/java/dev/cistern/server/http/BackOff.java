@@ -99,4 +99,10 @@ final class BackOff {
         backingOff.remove(name);
         return true;
     }
+
+    /** Forgets {@code name} altogether, back-off included (the object it named is gone). */
+    synchronized void forget(String name) {
+        trying.remove(name);
+        backingOff.remove(name);
+    }
 }

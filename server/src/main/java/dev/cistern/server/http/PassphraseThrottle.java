@@ -80,4 +80,14 @@ public final class PassphraseThrottle {
     public void succeeded(String group) {
         if (failures.succeeded(group)) alerts.clear(alertKey(group));
     }
+
+    /**
+     * {@code group} was deleted: a group created later under its name has a new passphrase and starts afresh,
+     * and the alert about the old one is cleared. (Only an empty group can be deleted, so this resets nothing an
+     * attacker could want to keep guessing.)
+     */
+    public void deleted(String group) {
+        failures.forget(group);
+        alerts.clear(alertKey(group));
+    }
 }

@@ -146,6 +146,18 @@ class PassphraseGuessingTest {
         assertThat(unlock(VAULT, "new-passphrase").status()).isEqualTo(200);
     }
 
+    @Test
+    void aGroupCreatedAgainUnderTheNameOfOneInBackOffStartsAfresh() {
+        for (int i = 0; i < 6; i++) assertThat(unlock(VAULT, "guess-" + i).status()).isEqualTo(403);
+        assertThat(unlock(VAULT, "right-vault").status()).isEqualTo(429);
+        assertThat(alerts("open")).hasSize(1);
+        assertThat(t.send("DELETE", VAULT, op, null).status()).isEqualTo(204);
+        assertThat(alerts("open")).as("the alert was about the deleted group").isEmpty();
+        assertThat(t.send("POST", "/api/v1/storage-groups", op, "{\"name\":\"vault\",\"passphrase\":\"second-vault\"}")
+                .status()).isEqualTo(201);
+        assertThat(unlock(VAULT, "second-vault").status()).isEqualTo(200);
+    }
+
     /** Only groups the engine calls a passphrase wrong for count: no table of names anyone can fill. */
     @Test
     void namesOfNoEncryptedGroupAreNeverCounted() {

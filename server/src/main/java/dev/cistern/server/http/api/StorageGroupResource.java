@@ -73,6 +73,7 @@ final class StorageGroupResource implements Resource {
         r.add("PATCH", PATH + "/{name}", Access.WRITE, this::update);
         r.add("DELETE", PATH + "/{name}", Access.WRITE, req -> {
             ctx.engine().get().deleteGroup(req.param("name"));
+            passphrases.deleted(req.param("name"));
             return Response.noContent();
         });
         r.add("POST", PATH + "/{name}/unlock", Access.WRITE, this::unlock);
