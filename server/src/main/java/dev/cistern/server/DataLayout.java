@@ -15,6 +15,7 @@ import java.util.Set;
  * <pre>
  *   meta/, chunks/      the storage engine (see the README)
  *   config/config.json  users and API tokens (owner-readable only)
+ *   config/known-logins.json  addresses each user logged in from, exempt from its login back-off
  *   tls/server.p12      the HTTPS key and self-signed certificate
  *   logs/cistern.log    the server log, rotated daily
  * </pre>
@@ -33,6 +34,10 @@ public record DataLayout(Path root) {
 
     public Path configFile() {
         return root.resolve("config").resolve("config.json");
+    }
+
+    public Path knownLoginsFile() {
+        return root.resolve("config").resolve("known-logins.json");
     }
 
     public Path keyStore() {

@@ -40,6 +40,32 @@ class ServerRestartTest {
         assertThat(Files.isDirectory(dir.resolve("meta"))).isTrue();
     }
 
+    /** The addresses exempt from a name's login back-off are kept: a restart must not make the admin lockable. */
+    @Test
+    void anAddressTheAdminLoggedInFromStaysExemptFromTheBackOffAfterARestart() throws Exception {
+        String admin = "{\"user\":\"admin\",\"password\":\"password-admin\"}";
+        try (TestServer t = new TestServer(ServerSettings.forTests(dir), ServeCommand::openEngine)) {
+            assertThat(t.sendFrom("127.0.0.2", "POST", "/api/v1/login", null, admin).status()).isEqualTo(200);
+            String token = t.login("admin");
+            assertThat(t.send("POST", "/api/v1/users", token, "{\"name\":\"gone\",\"role\":\"monitor\",\"password\":\"gone-pass-1\"}").status()).isEqualTo(201);
+            assertThat(t.sendFrom("127.0.0.4", "POST", "/api/v1/login", null, "{\"user\":\"gone\",\"password\":\"gone-pass-1\"}").status()).isEqualTo(200);
+            assertThat(Files.readString(dir.resolve("config/known-logins.json"))).contains("\"gone\"");
+            assertThat(t.send("DELETE", "/api/v1/users/gone", token, null).status()).isEqualTo(204);
+            assertThat(Files.readString(dir.resolve("config/known-logins.json"))).as("a deleted user's addresses go")
+                    .doesNotContain("\"gone\"").contains("127.0.0.2");
+        }
+        try (TestServer t = new TestServer(ServerSettings.forTests(dir), ServeCommand::openEngine)) {
+            for (int i = 10; i < 20; i++) { // ten wrong guesses from ten machines: the name backs off for seconds
+                Reply r = t.sendFrom("127.0.0." + i, "POST", "/api/v1/login", null, "{\"user\":\"admin\",\"password\":\"guess\"}");
+                assertThat(r.status()).as(r.text()).isIn(401, 429);
+            }
+            Reply stranger = t.sendFrom("127.0.0.3", "POST", "/api/v1/login", null, admin);
+            assertThat(stranger.status()).as("the right password from an address never used: %s", stranger.text()).isEqualTo(429);
+            Reply known = t.sendFrom("127.0.0.2", "POST", "/api/v1/login", null, admin);
+            assertThat(known.status()).as("the admin's address from before the restart: %s", known.text()).isEqualTo(200);
+        }
+    }
+
     @Test
     void theWatcherRestartsAnEngineThatWentDown() throws Exception {
         AtomicInteger opens = new AtomicInteger();

@@ -1,9 +1,9 @@
 package dev.cistern.server.http;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Slows password guessing per user name: after {@code freeFailures} failed logins in a row, further attempts
@@ -23,25 +23,38 @@ import java.util.Map;
  * and its own wrong passwords still count as failures of the name. Everyone else stays refused, the correct
  * password or not: checking it during a back-off would give the attacker his guesses back. A success from a
  * known address during a back-off leaves the back-off in place, so it does not give an attacker fresh free
- * failures. Known addresses are kept in memory (a restart forgets them), at most {@code KNOWN_PER_NAME} per
- * name, most recent first, and only successful logins add them.
+ * failures. Known addresses ({@link KnownLogins}) are kept at most {@code KNOWN_PER_NAME} per name, most
+ * recent first, only successful logins add them, and with a file they survive a restart ({@link #persistent}).
  */
 public final class LoginThrottle {
     static final int MAX_TRACKED = 10_000;
     static final int KNOWN_PER_NAME = 16;
     static final Duration KNOWN_FOR = Duration.ofDays(30);
 
-    private final Clock clock;
     private final BackOff failures;
-    private final Map<String, Map<String, Instant>> known = BackOff.bounded(MAX_TRACKED); // name -> address -> last login
+    private final KnownLogins known;
 
+    /** Known addresses in memory only. */
     public LoginThrottle(Clock clock, int freeFailures, Duration initial, Duration max) {
-        this.clock = clock;
+        this(clock, freeFailures, initial, max, KnownLogins.inMemory(clock, KNOWN_PER_NAME, KNOWN_FOR));
+    }
+
+    public LoginThrottle(Clock clock, int freeFailures, Duration initial, Duration max, KnownLogins known) {
         this.failures = new BackOff(clock, freeFailures, initial, max, MAX_TRACKED);
+        this.known = known;
     }
 
     public static LoginThrottle standard(Clock clock) {
         return new LoginThrottle(clock, 5, Duration.ofSeconds(1), Duration.ofMinutes(5));
+    }
+
+    /**
+     * {@link #standard} with its known addresses kept in {@code file}, so a restart does not make the admin
+     * lockable again; addresses of names {@code userExists} denies are not loaded.
+     */
+    public static LoginThrottle persistent(Clock clock, Path file, Predicate<String> userExists) {
+        return new LoginThrottle(clock, 5, Duration.ofSeconds(1), Duration.ofMinutes(5),
+                KnownLogins.load(file, clock, KNOWN_PER_NAME, KNOWN_FOR, userExists));
     }
 
     /**
@@ -59,10 +72,13 @@ public final class LoginThrottle {
     }
 
     /** Whether {@code user} logged in successfully from {@code client} within {@link #KNOWN_FOR}. */
-    public synchronized boolean known(String user, String client) {
-        Map<String, Instant> addresses = known.get(user);
-        Instant at = addresses == null ? null : addresses.get(client);
-        return at != null && !clock.instant().isAfter(at.plus(KNOWN_FOR));
+    public boolean known(String user, String client) {
+        return known.known(user, client);
+    }
+
+    /** {@code user} was deleted: the addresses it logged in from are forgotten. */
+    public void forget(String user) {
+        known.forget(user);
     }
 
     public synchronized void failed(String user) {
@@ -71,7 +87,7 @@ public final class LoginThrottle {
 
     /** {@code user} logged in from {@code client}: the address becomes known, the failures are forgiven. */
     public synchronized void succeeded(String user, String client) {
-        known.computeIfAbsent(user, u -> BackOff.bounded(KNOWN_PER_NAME)).put(client, clock.instant());
+        known.add(user, client);
         // in a back-off only a known address gets here: the attack goes on, its back-off stays
         failures.succeeded(user);
     }

@@ -1,5 +1,6 @@
 package dev.cistern.server.http.api;
 
+import dev.cistern.server.DataLayout;
 import dev.cistern.server.health.Alert;
 import dev.cistern.server.http.ApiContext;
 import dev.cistern.server.http.LoginThrottle;
@@ -18,8 +19,10 @@ public final class Resources {
     public static Router router(ApiContext ctx) {
         Router r = new Router(ctx.config());
         // one per name for both password checks a caller names a user for: a login, and one's own password
-        // change, whose current password a stolen token could otherwise guess without the login's back-off
-        LoginThrottle logins = LoginThrottle.standard(ctx.clock());
+        // change, whose current password a stolen token could otherwise guess without the login's back-off;
+        // the addresses exempt from that back-off survive a restart
+        LoginThrottle logins = LoginThrottle.persistent(ctx.clock(), new DataLayout(ctx.dataDir()).knownLoginsFile(),
+                ctx.config()::exists);
         // one per group for both passphrase checks: unlocking, and re-keying, which checks the old passphrase
         PassphraseThrottle passphrases = PassphraseThrottle.standard(ctx.clock(), new PassphraseThrottle.Alerts() {
             @Override

@@ -53,6 +53,7 @@ final class UserResource implements Resource {
         r.add("PATCH", PATH + "/{name}", Access.ADMIN, this::update);
         r.add("DELETE", PATH + "/{name}", Access.ADMIN, req -> {
             S3Keys.of(ctx.dataDir(), ctx.config()).deleteUser(req.param("name")); // the user's S3 keys go too
+            logins.forget(req.param("name")); // and the addresses exempt from its login back-off
             return Response.noContent();
         });
         r.add("PUT", PATH + "/{name}/password", Access.READ, this::setPassword);

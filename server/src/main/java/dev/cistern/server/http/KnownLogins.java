@@ -1,0 +1,183 @@
+package dev.cistern.server.http;
+
+import dev.cistern.server.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The addresses each user name logged in from successfully, with when it last did: what {@link LoginThrottle}
+ * lets through during a name's back-off. At most {@code perName} addresses per name (the least recently used
+ * goes first), forgotten {@code keepFor} after their last login, at most {@link LoginThrottle#MAX_TRACKED} names.
+ *
+ * <p>With a file ({@link #load}) they survive a restart, or a restart would make the admin lockable again. The
+ * file ({@code config/known-logins.json}) is rewritten whole: a temporary file, fsynced, renamed over the old one,
+ * the directory fsynced, so a crash leaves the old or the new list. It is written when an address is added and
+ * when a refreshed one was last written more than {@link #REFRESH_EVERY} ago (a restart may so forget it up to
+ * that much early), not on every login. It is a convenience, not a secret or a configuration: a missing,
+ * unreadable or corrupt file is logged and treated as empty, and a failed write is logged and the login goes on.
+ */
+public final class KnownLogins {
+    private static final Logger log = LoggerFactory.getLogger(KnownLogins.class);
+    static final Duration REFRESH_EVERY = Duration.ofDays(1);
+    static final int FORMAT = 1;
+
+    /** The file: {@code names} maps a user name to its addresses and when each last logged in. */
+    record Saved(int format, Map<String, Map<String, Instant>> names) {
+    }
+
+    private final Clock clock;
+    private final int perName;
+    private final Duration keepFor;
+    private final Path file; // null: in memory only
+    private final Map<String, Map<String, Instant>> names = bounded(LoginThrottle.MAX_TRACKED);
+    private final Map<String, Map<String, Instant>> written = new LinkedHashMap<>(); // as last saved, for REFRESH_EVERY
+
+    private KnownLogins(Clock clock, int perName, Duration keepFor, Path file) {
+        this.clock = clock;
+        this.perName = perName;
+        this.keepFor = keepFor;
+        this.file = file;
+    }
+
+    /** Kept in memory only: a restart forgets them. */
+    public static KnownLogins inMemory(Clock clock, int perName, Duration keepFor) {
+        return new KnownLogins(clock, perName, keepFor, null);
+    }
+
+    /**
+     * Reads {@code file}, dropping addresses older than {@code keepFor} and names {@code userExists} denies (a
+     * user deleted while the file could not be written); a missing file is an empty list, an unreadable one
+     * is logged and ignored.
+     */
+    public static KnownLogins load(Path file, Clock clock, int perName, Duration keepFor, Predicate<String> userExists) {
+        KnownLogins k = new KnownLogins(clock, perName, keepFor, file);
+        Saved saved = read(file);
+        if (saved == null) return k;
+        Instant oldest = clock.instant().minus(keepFor);
+        saved.names().forEach((name, addresses) -> {
+            if (name == null || addresses == null || !userExists.test(name)) return;
+            addresses.entrySet().stream()
+                    .filter(e -> e.getKey() != null && e.getValue() != null && e.getValue().isAfter(oldest))
+                    .sorted(Map.Entry.comparingByValue()) // oldest first in, so the most recent stay
+                    .forEach(e -> k.put(k.names, name, e.getKey(), e.getValue()));
+        });
+        k.names.forEach((name, addresses) -> k.written.put(name, new LinkedHashMap<>(addresses)));
+        return k;
+    }
+
+    private static Saved read(Path file) {
+        if (!Files.exists(file)) return null;
+        try {
+            Saved s = Json.mapper().readValue(file.toFile(), Saved.class);
+            if (s == null || s.format() != FORMAT || s.names() == null) {
+                log.warn("ignoring known login addresses file {}: {}; logins start with no known addresses, so the "
+                        + "login back-off holds back every address until it logs in again", file,
+                        s == null || s.names() == null ? "it holds no addresses" : "format " + s.format() + ", this server reads " + FORMAT);
+                return null;
+            }
+            return s;
+        } catch (IOException | RuntimeException e) {
+            log.warn("ignoring known login addresses file {}: cannot read it ({}); logins start with no known addresses, "
+                    + "so the login back-off holds back every address until it logs in again", file, e.getMessage());
+            return null;
+        }
+    }
+
+    /** Whether {@code user} logged in from {@code client} within {@code keepFor}. */
+    public synchronized boolean known(String user, String client) {
+        Map<String, Instant> addresses = names.get(user);
+        Instant at = addresses == null ? null : addresses.get(client);
+        return at != null && !clock.instant().isAfter(at.plus(keepFor));
+    }
+
+    /** {@code user} logged in from {@code client} now. */
+    public synchronized void add(String user, String client) {
+        Instant now = clock.instant();
+        put(names, user, client, now);
+        Map<String, Instant> saved = written.get(user);
+        Instant last = saved == null ? null : saved.get(client);
+        if (last == null || !now.isBefore(last.plus(REFRESH_EVERY))) save();
+    }
+
+    /** {@code user} was deleted: its addresses go too. */
+    public synchronized void forget(String user) {
+        if (names.remove(user) != null) save();
+    }
+
+    private void put(Map<String, Map<String, Instant>> into, String user, String client, Instant at) {
+        into.computeIfAbsent(user, u -> bounded(perName)).put(client, at);
+    }
+
+    /** A table of at most {@code max} entries, least recently used first out. */
+    private static <V> Map<String, V> bounded(int max) {
+        return new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > max;
+            }
+        };
+    }
+
+    private void save() {
+        if (file == null) return;
+        Instant oldest = clock.instant().minus(keepFor);
+        Map<String, Map<String, Instant>> current = new LinkedHashMap<>();
+        names.forEach((name, addresses) -> {
+            Map<String, Instant> fresh = new LinkedHashMap<>();
+            addresses.forEach((a, at) -> {
+                if (at.isAfter(oldest)) fresh.put(a, at);
+            });
+            if (!fresh.isEmpty()) current.put(name, fresh);
+        });
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Files.createDirectories(file.getParent());
+            byte[] bytes = Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(new Saved(FORMAT, current));
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ownerOnly(tmp);
+                ByteBuffer buf = ByteBuffer.wrap(bytes);
+                while (buf.hasRemaining()) ch.write(buf);
+                ch.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            syncDirectory(file.getParent());
+            written.clear();
+            written.putAll(current);
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot save known login addresses to {}: {}; they stay known until the server restarts, check "
+                    + "free space and permissions", file, e.getMessage());
+        }
+    }
+
+    private static void ownerOnly(Path p) {
+        try {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException | IOException e) {
+            // not a POSIX file system: rely on the data directory's permissions
+        }
+    }
+
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // some platforms cannot open directories; the rename itself is still atomic there
+        }
+    }
+}
