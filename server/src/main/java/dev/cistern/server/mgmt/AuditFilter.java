@@ -3,6 +3,7 @@ package dev.cistern.server.mgmt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.cistern.engine.CleanMode;
 import dev.cistern.server.Json;
 import dev.cistern.server.config.ConfigService;
 import dev.cistern.server.config.Principal;
@@ -27,7 +28,8 @@ import java.nio.charset.StandardCharsets;
  * status is known and before the answer goes out ({@link Router#BEFORE_RESPONSE}): a change a client saw
  * acknowledged is in the audit log and the events even if the server dies right after, and a client that lists
  * events after its answer finds its own. The request body is buffered
- * (the API refuses bodies over 1 MiB anyway) to read the user or object name; passwords are never logged.
+ * (the API refuses bodies over 1 MiB anyway) to read the user or object name, and a clean's mode; passwords are
+ * never logged.
  *
  * <p>Each line and login event names the client address: the peer of the TLS connection, never a header such as
  * {@code X-Forwarded-For}, which the client writes itself (the server terminates TLS and has no trusted proxy).
@@ -39,6 +41,7 @@ public final class AuditFilter implements HttpHandler {
     private static final int MAX_BODY = (1 << 20) + 1;
     private static final String LOGIN = Resources.BASE + "/login";
     private static final String CONTAINERS = Resources.BASE + "/containers";
+    private static final String CLEAN = Resources.BASE + "/clean";
     public static final int REFUSED_PER_MINUTE = 30;
 
     private final HttpHandler api;
@@ -72,7 +75,9 @@ public final class AuditFilter implements HttpHandler {
             return;
         }
         String user = caller(ex);
-        beforeAnswer(ex, status -> record(user, client, method, path, nameInBody, status));
+        // a full clean can copy most of the store: the record says which one was asked for
+        String detail = path.equals(CLEAN) && method.equals("POST") ? cleanMode(body) : null;
+        beforeAnswer(ex, status -> record(user, client, method, path, nameInBody, status == 400 ? null : detail, status));
     }
 
     /**
@@ -92,8 +97,10 @@ public final class AuditFilter implements HttpHandler {
         }
     }
 
-    private void record(String user, String client, String method, String path, String nameInBody, int status) {
-        audit.info("user={} from={} {} {} -> {}{}", user, client, method, path, status, nameInBody == null ? "" : " name=" + nameInBody);
+    /** {@code detail}: what else the request asked for ({@code mode=full}), or null. */
+    private void record(String user, String client, String method, String path, String nameInBody, String detail, int status) {
+        audit.info("user={} from={} {} {} -> {}{}{}", user, client, method, path, status,
+                nameInBody == null ? "" : " name=" + nameInBody, detail == null ? "" : " " + detail);
         if (status >= 300 || user == null) return;
         if (path.equals(CONTAINERS) && method.equals("POST")) {
             health.event("container", user, "created container '" + nameInBody + "'");
@@ -101,7 +108,8 @@ public final class AuditFilter implements HttpHandler {
             health.event("container", user, "deleted container '" + lastSegment(path) + "'");
         } else if (!path.equals(Resources.BASE + "/logout") && !path.startsWith(Resources.BASE + "/alerts/")) {
             // acknowledgements are recorded by the alerts database itself, with the alert's text
-            health.event("config", user, method + " " + path + (nameInBody == null ? "" : " (" + nameInBody + ")"));
+            health.event("config", user, method + " " + path + (nameInBody == null ? "" : " (" + nameInBody + ")")
+                    + (detail == null ? "" : " " + detail));
         }
     }
 
@@ -145,6 +153,26 @@ public final class AuditFilter implements HttpHandler {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /**
+     * {@code mode=full} or {@code mode=threshold} as the clean's body asks (none, {@code {}} or a null or false
+     * {@code full} is a threshold clean, as the API reads it), or null for a body the API refuses as malformed.
+     */
+    private static String cleanMode(byte[] body) {
+        CleanMode mode = CleanMode.THRESHOLD;
+        if (body.length > 0) {
+            try {
+                JsonNode n = Json.mapper().readTree(body);
+                if (n == null || !n.isObject()) return null;
+                JsonNode full = n.get("full");
+                if (full != null && !full.isNull() && !full.isBoolean()) return null;
+                if (full != null && full.asBoolean()) mode = CleanMode.FULL;
+            } catch (IOException e) {
+                return null;
+            }
+        }
+        return "mode=" + mode.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private static String lastSegment(String path) {

@@ -40,6 +40,37 @@ class CleanModeTest {
         }
     }
 
+    /** A full clean can copy most of the store: the audit log and the events say which mode was asked for. */
+    @Test
+    void theAuditLineAndTheEventNameTheMode() throws Exception {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("cistern.audit");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        ch.qos.logback.classic.Level level = logger.getLevel();
+        logger.setLevel(ch.qos.logback.classic.Level.INFO); // the tests' root level is WARN
+        logger.setAdditive(false);
+        try (TestServer t = new TestServer(ServerSettings.forTests(dir), p -> new FakeEngine())) {
+            String op = t.login("operator");
+            awaitEnd(t, op, t.send("POST", "/api/v1/clean", op, "{\"full\": true}"));
+            awaitEnd(t, op, t.send("POST", "/api/v1/clean", op, null));
+            assertThat(t.send("POST", "/api/v1/clean", op, "{\"full\": \"yes\"}").status()).isEqualTo(400);
+            java.util.List<String> lines = logged.list.stream().map(e -> e.getFormattedMessage())
+                    .filter(l -> l.contains(" POST /api/v1/clean ")).toList();
+            assertThat(lines).hasSize(3);
+            assertThat(lines.get(0)).startsWith("user=operator from=127.0.0.1 POST /api/v1/clean -> 202").endsWith(" mode=full");
+            assertThat(lines.get(1)).endsWith("-> 202 mode=threshold");
+            assertThat(lines.get(2)).as("a refused body asked for no mode").endsWith("-> 400");
+            java.util.List<String> events = new java.util.ArrayList<>();
+            for (JsonNode e : t.get("/api/v1/events?type=config", op).json()) events.add(e.get("message").asText());
+            assertThat(events).contains("POST /api/v1/clean mode=full", "POST /api/v1/clean mode=threshold");
+        } finally {
+            logger.detachAppender(logged);
+            logger.setLevel(level);
+            logger.setAdditive(true);
+        }
+    }
+
     @Test
     void aMalformedOrMisplacedModeIsRefusedAndStartsNothing() {
         FakeEngine engine = new FakeEngine();
