@@ -96,8 +96,8 @@ class CliEndToEndTest {
         assertThat(add.out()).contains("Quota:       100 GiB").contains("Compression: best").contains("4.0 KiB/16.0 KiB/128 KiB");
 
         CliRun list = cli("storage-group", "list");
-        assertThat(list.out().lines().toList().getFirst()).matches("NAME +COMPRESSION +QUOTA +ENCRYPTION +CHUNKING +CREATED");
-        assertThat(list.out()).containsPattern("backups +best +100 GiB +none");
+        assertThat(list.out().lines().toList().getFirst()).matches("NAME +COMPRESSION +QUOTA +ENCRYPTION +CHUNKING +IDS +CREATED");
+        assertThat(list.out()).containsPattern("backups +best +100 GiB +none +4.0 KiB/16.0 KiB/128 KiB +sha256 ");
 
         CliRun set = cli("storage-group", "set", "backups", "--quota", "2T");
         assertThat(set.exit()).as(set.err()).isZero();

@@ -65,19 +65,22 @@ final class StorageGroupCommand {
     static final class ListGroups extends ApiCommand {
         @Override
         int run(Session s) {
-            JsonNode groups = s.get(PATH);
-            Output out = out();
+            print(out(), s.get(PATH));
+            return 0;
+        }
+
+        /** {@code groups} as the API lists them: the JSON unchanged, or a table (IDS: the chunk-id scheme). */
+        static void print(Output out, JsonNode groups) {
             if (out.json()) {
                 out.printJson(groups);
-                return 0;
+                return;
             }
             List<List<String>> rows = new ArrayList<>();
             for (JsonNode g : groups) {
                 rows.add(List.of(g.get("name").asText(), g.get("compression").asText(), quota(g), encryption(g),
-                        chunking(g), Output.text(g, "createdAt")));
+                        chunking(g), chunkIds(g), Output.text(g, "createdAt")));
             }
-            out.table(List.of("NAME", "COMPRESSION", "QUOTA", "ENCRYPTION", "CHUNKING", "CREATED"), rows);
-            return 0;
+            out.table(List.of("NAME", "COMPRESSION", "QUOTA", "ENCRYPTION", "CHUNKING", "IDS", "CREATED"), rows);
         }
     }
 
