@@ -19,6 +19,11 @@ import java.util.function.Supplier;
  * an IMMED one answers GOOD), and unmarked only after it completed and was flushed. A unit opened over
  * a marked store starts in failure mode, with the AUSE of the sanitize that did not complete: one cut
  * by a crash is not resumed, but neither is the partly erased medium served as if nothing happened.
+ *
+ * <p>The NOT READY, SANITIZE IN PROGRESS sense carries a PROGRESS INDICATION (SPC-4 4.5.2.4.4, SBC-4
+ * 4.11): the share of the medium the operation has been through, which it reports with
+ * {@link #progress}. REQUEST SENSE returns that sense as its data while the operation runs, so an
+ * initiator polls it (or TEST UNIT READY) to follow the operation until it ends.
  */
 public final class Sanitizing {
     public static final int OPCODE = 0x48;
@@ -28,6 +33,8 @@ public final class Sanitizing {
     private final CommandBarrier commands;
     private final SanitizeStore store;
     private final AtomicBoolean running = new AtomicBoolean();
+    /** PROGRESS INDICATION of the running sanitize: the numerator of a fraction of 65536. */
+    private volatile int progress;
     private volatile boolean failed;
     /** The failed sanitize had AUSE set: EXIT FAILURE MODE may clear the failure. */
     private volatile boolean exitAllowed;
@@ -46,7 +53,7 @@ public final class Sanitizing {
         if (opcode == 0x12 || opcode == 0xa0 || opcode == 0x03) return command.get();
         if (opcode == OPCODE) {
             // not under the lock: the sanitize itself takes the write side; the handler checks the state
-            return running.get() ? ScsiResponse.checkCondition(IN_PROGRESS) : command.get();
+            return running.get() ? ScsiResponse.checkCondition(inProgress()) : command.get();
         }
         return commands.run(() -> {
             Sense s = current();
@@ -56,8 +63,28 @@ public final class Sanitizing {
 
     /** What REQUEST SENSE reports now, or null when no sanitize runs or failed. */
     Sense current() {
-        if (running.get()) return IN_PROGRESS;
+        if (running.get()) return inProgress();
         return failed ? FAILED : null;
+    }
+
+    /** NOT READY, SANITIZE IN PROGRESS with how far the running operation got. */
+    private Sense inProgress() {
+        return IN_PROGRESS.withProgress(progress);
+    }
+
+    /**
+     * The running operation has been through {@code done} of {@code total} units of the medium (bytes,
+     * blocks: any unit, as long as both count it). The indication stays below 65536/65536 until the
+     * operation ends: what is left (the flush, clearing the mark) is part of it.
+     */
+    public void progress(long done, long total) {
+        if (total <= 0 || done <= 0) {
+            progress = 0;
+            return;
+        }
+        long fraction = done >= total ? Sense.PROGRESS_MAX
+                : (long) ((double) done / total * (Sense.PROGRESS_MAX + 1));
+        progress = (int) Math.min(fraction, Sense.PROGRESS_MAX);
     }
 
     /**
@@ -71,11 +98,12 @@ public final class Sanitizing {
      */
     public void begin(boolean ause) {
         synchronized (this) {
-            if (running.get()) throw new CheckCondition(IN_PROGRESS);
+            if (running.get()) throw new CheckCondition(inProgress());
             // a failure in restricted mode (AUSE 0) cannot be turned into one EXIT FAILURE MODE may clear
             if (failed && !exitAllowed && ause) throw CheckCondition.invalidFieldInCdb();
             // nothing is erased before the mark is stored: if storing fails the unit stays as it was
             store.save(ause ? SanitizeStore.State.INCOMPLETE_AUSE : SanitizeStore.State.INCOMPLETE);
+            progress = 0;
             running.set(true);
         }
         commands.await(); // the commands already running finish; later ones see running
@@ -117,7 +145,7 @@ public final class Sanitizing {
      *                        succeeds leaves
      */
     public synchronized void exitFailureMode() {
-        if (running.get()) throw new CheckCondition(IN_PROGRESS);
+        if (running.get()) throw new CheckCondition(inProgress());
         if (failed && !exitAllowed) throw CheckCondition.invalidFieldInCdb();
         store.save(SanitizeStore.State.COMPLETED);
         failed = false;

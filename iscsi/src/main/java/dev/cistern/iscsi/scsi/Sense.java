@@ -12,8 +12,12 @@ package dev.cistern.iscsi.scsi;
  * @param deferred    the error is about an earlier command that already completed with GOOD (SPC-4 4.5.5),
  *                    such as buffered tape writes the engine failed to store; the command that reports it
  *                    was not performed
+ * @param keySpecific the SENSE KEY SPECIFIC field (SPC-4 4.5.2.4) without its SKSV bit, the 23 bits whose
+ *                    meaning the sense key gives (for NOT READY a {@link #withProgress PROGRESS INDICATION}),
+ *                    or null: SKSV 0
  */
-public record Sense(int key, int asc, int ascq, Long information, int streamBits, boolean deferred) {
+public record Sense(int key, int asc, int ascq, Long information, int streamBits, boolean deferred,
+                    Integer keySpecific) {
     public static final int FILEMARK = 0x80;
     public static final int EOM = 0x40;
     public static final int ILI = 0x20;
@@ -29,6 +33,9 @@ public record Sense(int key, int asc, int ascq, Long information, int streamBits
     public static final int VOLUME_OVERFLOW = 0xd;
     public static final int MISCOMPARE = 0xe;
 
+    /** The largest PROGRESS INDICATION: the field is the numerator of a fraction of 65536. */
+    public static final int PROGRESS_MAX = 0xffff;
+
     public Sense(int key, int asc, int ascq) {
         this(key, asc, ascq, null, 0);
     }
@@ -38,16 +45,38 @@ public record Sense(int key, int asc, int ascq, Long information, int streamBits
     }
 
     public Sense(int key, int asc, int ascq, Long information, int streamBits) {
-        this(key, asc, ascq, information, streamBits, false);
+        this(key, asc, ascq, information, streamBits, false, null);
+    }
+
+    public Sense {
+        if (keySpecific != null && (keySpecific < 0 || keySpecific > 0x7fffff)) {
+            throw new IllegalArgumentException("sense key specific field is 23 bits besides SKSV: " + keySpecific);
+        }
     }
 
     /** The same error reported as a deferred one: response code 71h fixed, 73h descriptor. */
     public Sense asDeferred() {
-        return new Sense(key, asc, ascq, information, streamBits, true);
+        return new Sense(key, asc, ascq, information, streamBits, true, keySpecific);
     }
 
     public Sense withInformation(long value) {
-        return new Sense(key, asc, ascq, value, streamBits, deferred);
+        return new Sense(key, asc, ascq, value, streamBits, deferred, keySpecific);
+    }
+
+    /**
+     * The same sense with a PROGRESS INDICATION (SPC-4 4.5.2.4.4, for NOT READY and NO SENSE): how much of
+     * a long operation is done, as {@code fraction}/65536, 0 to {@link #PROGRESS_MAX}.
+     */
+    public Sense withProgress(int fraction) {
+        if (fraction < 0 || fraction > PROGRESS_MAX) {
+            throw new IllegalArgumentException("progress indication out of 0-65535: " + fraction);
+        }
+        return new Sense(key, asc, ascq, information, streamBits, deferred, fraction);
+    }
+
+    /** The PROGRESS INDICATION this sense carries, or -1 when its sense key specific field is not valid. */
+    public int progress() {
+        return keySpecific == null ? -1 : keySpecific & 0xffff;
     }
 
     /**
@@ -56,22 +85,29 @@ public record Sense(int key, int asc, int ascq, Long information, int streamBits
      */
     public byte[] encode(boolean descriptor) {
         if (descriptor) {
-            int descLen = (information == null ? 0 : 12) + (streamBits == 0 ? 0 : 4);
+            int descLen = (information == null ? 0 : 12) + (keySpecific == null ? 0 : 8) + (streamBits == 0 ? 0 : 4);
             byte[] b = new byte[8 + descLen];
             b[0] = (byte) (deferred ? 0x73 : 0x72);
             b[1] = (byte) key;
             b[2] = (byte) asc;
             b[3] = (byte) ascq;
             b[7] = (byte) descLen;
+            int at = 8;
             if (information != null) {
-                b[8] = 0x00; // information descriptor
-                b[9] = 0x0a;
-                b[10] = (byte) 0x80;
-                Bytes.putLong(b, 12, information);
+                b[at] = 0x00; // information descriptor
+                b[at + 1] = 0x0a;
+                b[at + 2] = (byte) 0x80; // VALID
+                Bytes.putLong(b, at + 4, information);
+                at += 12;
+            }
+            if (keySpecific != null) {
+                b[at] = 0x02; // sense key specific descriptor: the fixed format's bytes 15-17 at 4-6
+                b[at + 1] = 0x06;
+                putKeySpecific(b, at + 4);
+                at += 8;
             }
             if (streamBits != 0) {
-                int at = 8 + descLen - 4; // stream commands descriptor
-                b[at] = 0x04;
+                b[at] = 0x04; // stream commands descriptor
                 b[at + 1] = 0x02;
                 b[at + 3] = (byte) streamBits;
             }
@@ -84,6 +120,13 @@ public record Sense(int key, int asc, int ascq, Long information, int streamBits
         b[7] = 10;
         b[12] = (byte) asc;
         b[13] = (byte) ascq;
+        if (keySpecific != null) putKeySpecific(b, 15);
         return b;
+    }
+
+    /** SKSV and the 23 bits after it, in the three bytes at {@code at}. */
+    private void putKeySpecific(byte[] b, int at) {
+        b[at] = (byte) (0x80 | keySpecific >>> 16);
+        Bytes.putShort(b, at + 1, keySpecific & 0xffff);
     }
 }

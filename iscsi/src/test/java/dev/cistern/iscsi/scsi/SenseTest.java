@@ -48,4 +48,47 @@ class SenseTest {
         assertThat(d[0]).isEqualTo((byte) 0x73);
         assertThat(new int[]{d[20], d[21], d[23]}).containsExactly(0x04, 0x02, Sense.EOM);
     }
+
+    @Test
+    void aProgressIndicationIsSksvWithTheFractionInFixedBytes15To17() {
+        Sense s = new Sense(Sense.NOT_READY, 0x04, 0x1b).withProgress(0xabcd);
+        assertThat(s.progress()).isEqualTo(0xabcd);
+        byte[] b = s.encode(false);
+        assertThat(b).hasSize(18);
+        assertThat(b[0]).isEqualTo((byte) 0x70); // no INFORMATION: VALID 0
+        assertThat(new int[]{b[2], b[7], b[12], b[13]}).containsExactly(Sense.NOT_READY, 10, 0x04, 0x1b);
+        assertThat(new int[]{b[15] & 0xff, b[16] & 0xff, b[17] & 0xff}).containsExactly(0x80, 0xab, 0xcd);
+        assertThat(new Sense(Sense.NOT_READY, 0x04, 0x1b).encode(false)[15]).isZero(); // SKSV 0 without one
+        assertThat(new Sense(Sense.NOT_READY, 0x04, 0x1b).progress()).isEqualTo(-1);
+    }
+
+    @Test
+    void aProgressIndicationIsASenseKeySpecificDescriptorInDescriptorFormat() {
+        byte[] b = new Sense(Sense.NOT_READY, 0x04, 0x1b).withProgress(0x0102).encode(true);
+        assertThat(b).containsExactly(0x72, 0x02, 0x04, 0x1b, 0, 0, 0, 8,
+                0x02, 0x06, 0, 0, 0x80, 0x01, 0x02, 0);
+    }
+
+    @Test
+    void informationSenseKeySpecificAndStreamDescriptorsFollowEachOther() {
+        Sense s = new Sense(Sense.MEDIUM_ERROR, 0x0c, 0x00, 7L, Sense.EOM).withProgress(5).asDeferred();
+        byte[] d = s.encode(true);
+        assertThat(d).hasSize(8 + 12 + 8 + 4);
+        assertThat(d[7]).isEqualTo((byte) 24);
+        assertThat(new int[]{d[8], d[9], Bytes.u16(d, 18)}).containsExactly(0x00, 0x0a, 7);
+        assertThat(new int[]{d[20], d[21], d[24] & 0xff, Bytes.u16(d, 25)}).containsExactly(0x02, 0x06, 0x80, 5);
+        assertThat(new int[]{d[28], d[29], d[31]}).containsExactly(0x04, 0x02, Sense.EOM);
+        byte[] f = s.encode(false);
+        assertThat(new int[]{f[0] & 0xff, f[2], (int) Bytes.u32(f, 3), f[15] & 0xff, Bytes.u16(f, 16)})
+                .containsExactly(0xf1, Sense.EOM | Sense.MEDIUM_ERROR, 7, 0x80, 5);
+    }
+
+    @Test
+    void aProgressIndicationOutsideSixteenBitsIsRefused() {
+        Sense s = new Sense(Sense.NOT_READY, 0x04, 0x1b);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.withProgress(65536))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.withProgress(-1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

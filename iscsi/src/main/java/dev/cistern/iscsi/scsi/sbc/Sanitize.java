@@ -29,6 +29,7 @@ public final class Sanitize {
     public static final int BLOCK_ERASE = 0x02;
     public static final int EXIT_FAILURE_MODE = 0x1f;
     private static final int PIECE_BYTES = 1 << 20;
+    private static final int ERASE_PIECES = 256;
     private static final System.Logger LOG = System.getLogger(Sanitize.class.getName());
 
     private Sanitize() {
@@ -102,14 +103,23 @@ public final class Sanitize {
         return block;
     }
 
-    /** Runs the operation; {@code block} null is BLOCK ERASE. Any failure leaves the unit in failure mode. */
+    /**
+     * Runs the operation; {@code block} null is BLOCK ERASE. Any failure leaves the unit in failure mode.
+     * The operation walks the LUN from its first block to its last, in pieces, and reports after each
+     * piece how much of the LUN it has been through (the PROGRESS INDICATION of SANITIZE IN PROGRESS).
+     */
     private static void run(LogicalUnit lu, byte[] block, boolean ause) {
+        Sanitizing state = lu.sanitizing();
         boolean ok = false;
         try {
             BlockVolume v = lu.volume();
             long size = lu.blocks() * lu.blockSize();
             if (block == null || isZero(block)) {
-                v.unmap(0, size);
+                long piece = erasePiece(size, lu.blockSize(), v.allocationUnit());
+                for (long done = 0; done < size; done += piece) {
+                    v.unmap(done, Math.min(piece, size - done));
+                    state.progress(Math.min(done + piece, size), size);
+                }
             } else {
                 int bs = block.length;
                 int piece = (int) Math.min(size, PIECE_BYTES / bs * bs);
@@ -117,13 +127,26 @@ public final class Sanitize {
                 for (int i = 0; i < piece; i += bs) System.arraycopy(block, 0, buf, i, bs);
                 for (long done = 0; done < size; done += piece) {
                     v.write(done, ByteBuffer.wrap(buf, 0, (int) Math.min(piece, size - done)), false);
+                    state.progress(Math.min(done + piece, size), size);
                 }
             }
             v.flush();
             ok = true;
         } finally {
-            lu.sanitizing().end(ok, ause);
+            state.end(ok, ause);
         }
+    }
+
+    /**
+     * The bytes one unmap of a BLOCK ERASE covers: about 1/{@value #ERASE_PIECES} of the LUN, so the
+     * progress moves in small steps, and a whole number of allocation units, so that every piece frees
+     * whole units rather than zero-filling partial ones at its edges.
+     */
+    static long erasePiece(long size, int blockSize, int allocationUnit) {
+        long unit = Math.max(blockSize, allocationUnit);
+        if (unit % blockSize != 0) unit *= blockSize; // a unit that is not whole blocks: never seen, still safe
+        long piece = (size / ERASE_PIECES + unit - 1) / unit * unit;
+        return Math.max(piece, unit);
     }
 
     private static boolean isZero(byte[] b) {

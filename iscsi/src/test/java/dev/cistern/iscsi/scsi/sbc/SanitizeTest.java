@@ -14,6 +14,7 @@ import dev.cistern.iscsi.scsi.spc.Reservations;
 import dev.cistern.iscsi.testing.ForwardingVolume;
 import dev.cistern.iscsi.testing.HeldVolume;
 import dev.cistern.iscsi.testing.MemoryBlockVolume;
+import dev.cistern.iscsi.testing.SteppedVolume;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.CountDownLatch;
@@ -43,9 +44,71 @@ class SanitizeTest {
         return p;
     }
 
+    /** CHECK CONDITION with this sense, and no INFORMATION; a PROGRESS INDICATION only for NOT READY. */
     private static void assertSense(ScsiResponse r, int key, int asc, int ascq) {
         assertThat(r.status()).isEqualTo(ScsiStatus.CHECK_CONDITION);
-        assertThat(r.sense()).isEqualTo(new Sense(key, asc, ascq));
+        Sense s = r.sense();
+        assertThat(new Sense(s.key(), s.asc(), s.ascq(), s.information(), s.streamBits(), s.deferred(), null))
+                .isEqualTo(new Sense(key, asc, ascq));
+        if (key != Sense.NOT_READY) assertThat(s.keySpecific()).isNull();
+    }
+
+    /** The PROGRESS INDICATION of fixed format sense bytes (SKSV in byte 15, the fraction in 16-17). */
+    private static int fixedProgress(byte[] sense) {
+        assertThat(sense[0] & 0x7f).isEqualTo(0x70);
+        assertThat(sense[7] & 0xff).as("additional length reaches byte 17").isGreaterThanOrEqualTo(10);
+        assertThat(sense[15] & 0x80).as("SKSV").isEqualTo(0x80);
+        return Bytes.u16(sense, 16);
+    }
+
+    /** The PROGRESS INDICATION of descriptor format sense bytes: its sense key specific descriptor (02h). */
+    private static int descriptorProgress(byte[] sense) {
+        assertThat(sense[0] & 0x7f).isEqualTo(0x72);
+        int end = 8 + (sense[7] & 0xff);
+        assertThat(sense).hasSizeGreaterThanOrEqualTo(end);
+        for (int at = 8; at < end; at += 2 + (sense[at + 1] & 0xff)) {
+            if (sense[at] == 0x02) {
+                assertThat(sense[at + 1]).isEqualTo((byte) 0x06);
+                assertThat(sense[at + 4] & 0x80).as("SKSV").isEqualTo(0x80);
+                return Bytes.u16(sense, at + 5);
+            }
+        }
+        throw new AssertionError("no sense key specific descriptor");
+    }
+
+    /** REQUEST SENSE with DESC 0 (fixed) or 1 (descriptor). */
+    private static byte[] requestSense(LogicalUnit lu, boolean descriptor) {
+        ScsiResponse r = run(lu, cdb(0x03, descriptor ? 1 : 0, 0, 0, 252, 0), null, 252);
+        assertThat(r.status()).isEqualTo(ScsiStatus.GOOD);
+        return r.dataIn();
+    }
+
+    /**
+     * Checks what TEST UNIT READY and REQUEST SENSE in both formats say while the sanitize runs, and
+     * returns the PROGRESS INDICATION they agree on.
+     */
+    private static int progress(LogicalUnit lu) {
+        ScsiResponse tur = run(lu, TUR, null, 0);
+        assertSense(tur, Sense.NOT_READY, 0x04, 0x1b);
+        int p = tur.sense().progress();
+        assertThat(p).isBetween(0, 0xffff);
+        byte[] fixed = requestSense(lu, false);
+        assertThat(new int[]{fixed[2] & 0x0f, fixed[12], fixed[13]}).containsExactly(Sense.NOT_READY, 0x04, 0x1b);
+        assertThat(fixedProgress(fixed)).isEqualTo(p);
+        byte[] desc = requestSense(lu, true);
+        assertThat(new int[]{desc[1] & 0x0f, desc[2], desc[3]}).containsExactly(Sense.NOT_READY, 0x04, 0x1b);
+        assertThat(descriptorProgress(desc)).isEqualTo(p);
+        return p;
+    }
+
+    private static void awaitReady(LogicalUnit lu) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (run(lu, TUR, null, 0).status() != ScsiStatus.GOOD && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(run(lu, TUR, null, 0).status()).isEqualTo(ScsiStatus.GOOD);
+        byte[] none = requestSense(lu, false); // no sense left, and no progress
+        assertThat(new int[]{none[2] & 0x0f, none[12], none[13], none[15] & 0x80}).containsExactly(0, 0, 0, 0);
     }
 
     private static LogicalUnit unit(ForwardingVolume v) {
@@ -177,6 +240,59 @@ class SanitizeTest {
         }
         assertThat(run(lu, TUR, null, 0).status()).isEqualTo(ScsiStatus.GOOD);
         assertThat(run(lu, rw10(0x28, 0, 1), null, 512).dataIn()).containsOnly(0);
+    }
+
+    /**
+     * A BLOCK ERASE walks the LUN in unmaps of whole allocation units (64 of 16 KiB here), and the NOT
+     * READY of TEST UNIT READY and REQUEST SENSE, fixed and descriptor format alike, say how far it got.
+     */
+    @Test
+    void aRunningBlockEraseReportsItsProgressInTheSenseKeySpecificField() throws Exception {
+        SteppedVolume stepped = new SteppedVolume(new MemoryBlockVolume(BLOCKS * 512L, 512, 16384, false));
+        LogicalUnit lu = unit(stepped);
+        assertThat(run(lu, sanitize(0x80 | 0x02, 0), null, 0).status()).isEqualTo(ScsiStatus.GOOD); // IMMED
+        assertThat(stepped.awaitStarted(1)).isTrue();
+        assertThat(progress(lu)).isZero();
+        stepped.step(1);
+        assertThat(stepped.awaitStarted(2)).isTrue();
+        assertThat(progress(lu)).isEqualTo(65536 / 64); // one piece of 64 done
+        stepped.step(31);
+        assertThat(stepped.awaitStarted(33)).isTrue();
+        assertThat(progress(lu)).isEqualTo(65536 / 2);
+        stepped.step(31);
+        assertThat(stepped.awaitStarted(64)).isTrue();
+        assertThat(progress(lu)).isEqualTo(63 * 65536 / 64);
+        stepped.releaseAll();
+        awaitReady(lu);
+        assertThat(stepped.extents(0, BLOCKS * 512L)).noneMatch(e -> e.mapped());
+    }
+
+    /** An OVERWRITE writes the LUN a MiB at a time; its progress grows with each, and stays in range. */
+    @Test
+    void aRunningOverwriteReportsAProgressThatGrowsWithEveryPieceWritten() throws Exception {
+        int blocks = 8 * 2048; // 8 MiB: 8 writes of 1 MiB
+        SteppedVolume stepped = new SteppedVolume(new MemoryBlockVolume(blocks * 512L, 512, 16384, false));
+        LogicalUnit lu = unit(stepped);
+        byte[] list = overwriteList(1, 512, filled(512, 0x5a));
+        assertThat(run(lu, sanitize(0x80 | 0x01, list.length), list, 0).status()).isEqualTo(ScsiStatus.GOOD);
+        int last = -1;
+        for (int piece = 0; piece < 8; piece++) {
+            assertThat(stepped.awaitStarted(piece + 1)).isTrue();
+            int p = progress(lu);
+            assertThat(p).as("after %d of 8 pieces", piece).isGreaterThan(last).isEqualTo(piece * 65536 / 8);
+            last = p;
+            stepped.step(1);
+        }
+        awaitReady(lu);
+        assertThat(run(lu, rw10(0x28, blocks - 1, 1), null, 512).dataIn()).isEqualTo(filled(512, 0x5a));
+    }
+
+    @Test
+    void anErasePieceIsWholeAllocationUnitsAndAtLeastOne() {
+        assertThat(Sanitize.erasePiece(BLOCKS * 512L, 512, 16384)).isEqualTo(16384);
+        assertThat(Sanitize.erasePiece(1L << 40, 4096, 65536)).isEqualTo((1L << 40) / 256);
+        assertThat(Sanitize.erasePiece(3_000_000_000L, 512, 65536) % 65536).isZero();
+        assertThat(Sanitize.erasePiece(512 * 100L, 512, 16384)).isEqualTo(16384); // smaller than one unit
     }
 
     @Test
