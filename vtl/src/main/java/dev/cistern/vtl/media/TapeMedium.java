@@ -5,6 +5,8 @@ import dev.cistern.engine.EngineException;
 import dev.cistern.engine.FileEntry;
 import dev.cistern.engine.StreamWriter;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.List;
 
 /**
  * The contents of a mounted cartridge: a sequence of logical objects (blocks and filemarks) ending at
@@ -22,10 +24,13 @@ import java.nio.ByteBuffer;
  * never returns bytes that were not written as a block. Not safe for concurrent use: the owning drive
  * serializes commands.
  *
- * <p><b>Acknowledged objects.</b> The drive says which objects it reported written ({@link #acknowledge});
- * when going back to the durable point drops some of those, the medium keeps the {@link Loss} until the
- * drive takes it ({@link #takeLoss}) to report it as a deferred error (SSC-3): the objects of the command
- * that saw the failure are not counted, that command reports its own failure.
+ * <p><b>Acknowledged objects.</b> The drive says which objects it reported written ({@link #acknowledge}),
+ * and in which {@link Unit} the command that wrote them counted them (a WRITE's FIXED bit); when going
+ * back to the durable point drops some of those, the medium keeps the {@link Loss}, counted in those
+ * units, until the drive takes it ({@link #takeLoss}) to report it as a deferred error (SSC-3): the
+ * objects of the command that saw the failure are not counted, that command reports its own failure.
+ * The unit is fixed when the objects are acknowledged, so a block size changed between the WRITE and
+ * the failure does not change what the loss counts.
  */
 public final class TapeMedium implements AutoCloseable {
     private final ContainerHandle container;
@@ -41,11 +46,30 @@ public final class TapeMedium implements AutoCloseable {
     /** End of the objects, and of their payload, that the drive reported written. */
     private long acknowledgedObjects;
     private long acknowledgedBytes;
+    /**
+     * The acknowledged objects that may not be durable yet (since the last flush), in the order written,
+     * each run with the unit its commands counted in; adjacent runs of one unit are merged, so there are
+     * as many as block mode changes between two flushes.
+     */
+    private final ArrayDeque<Acknowledged> unflushed = new ArrayDeque<>();
     private Loss loss;
 
+    /** What the command that wrote some objects counted them in, and so what a loss of them counts. */
+    public enum Unit {
+        /** Objects: blocks of a fixed-block WRITE, filemarks. */
+        OBJECTS,
+        /** Payload bytes: blocks of a variable-block WRITE. */
+        BYTES
+    }
+
+    /** Objects {@code [fromObject, toObject)}, payload bytes {@code [fromByte, toByte)}, acknowledged in {@code unit}. */
+    private record Acknowledged(long fromObject, long toObject, long fromByte, long toByte, Unit unit) {
+    }
+
     /**
-     * Acknowledged objects (blocks, filemarks) and payload bytes that a failure of the engine dropped, and
-     * the first failure that dropped some.
+     * What a failure of the engine dropped of the acknowledged objects: {@code objects} lost that were
+     * acknowledged as {@link Unit#OBJECTS}, {@code bytes} lost of those acknowledged as {@link Unit#BYTES};
+     * and the first failure that dropped some.
      */
     public record Loss(long objects, long bytes, EngineException cause) {
     }
@@ -90,6 +114,18 @@ public final class TapeMedium implements AutoCloseable {
         dataEnd = end;
         acknowledgedObjects = Math.min(acknowledgedObjects, n);
         acknowledgedBytes = Math.min(acknowledgedBytes, end);
+        cutUnflushed(n, end);
+    }
+
+    /** Forgets the acknowledged runs at and after object {@code n} (payload byte {@code end}): gone or cut. */
+    private void cutUnflushed(long n, long end) {
+        while (!unflushed.isEmpty() && unflushed.peekLast().toObject() > n) {
+            Acknowledged a = unflushed.pollLast();
+            if (a.fromObject() < n) {
+                unflushed.addLast(new Acknowledged(a.fromObject(), n, a.fromByte(), Math.min(a.toByte(), end), a.unit()));
+                break;
+            }
+        }
     }
 
     public Cartridge cartridge() {
@@ -173,8 +209,7 @@ public final class TapeMedium implements AutoCloseable {
      */
     private EngineException backToDurable(EngineException e) {
         readAhead.discard();
-        long objectsBefore = acknowledgedObjects;
-        long bytesBefore = acknowledgedBytes;
+        List<Acknowledged> before = List.copyOf(unflushed);
         try {
             if (dataWriter != null) {
                 StreamWriter w = dataWriter;
@@ -188,17 +223,50 @@ public final class TapeMedium implements AutoCloseable {
         } catch (RuntimeException again) {
             e.addSuppressed(again);
         }
-        if (acknowledgedObjects < objectsBefore) {
-            Loss l = new Loss(objectsBefore - acknowledgedObjects, bytesBefore - acknowledgedBytes, e);
-            loss = loss == null ? l : new Loss(loss.objects + l.objects, loss.bytes + l.bytes, loss.cause);
-        }
+        countLoss(before, e);
         return e;
     }
 
-    /** The drive reported everything appended so far as written. */
+    /** The drive reported everything appended so far as written, filemarks or blocks it counts as objects. */
     public void acknowledge() {
-        acknowledgedObjects = objects.count();
+        acknowledge(Unit.OBJECTS);
+    }
+
+    /** The drive reported everything appended so far as written, by a command that counted in {@code unit}. */
+    public void acknowledge(Unit unit) {
+        long to = objects.count();
+        if (to > acknowledgedObjects) {
+            Acknowledged last = unflushed.peekLast();
+            if (last != null && last.unit() == unit && last.toObject() == acknowledgedObjects) {
+                unflushed.pollLast();
+                unflushed.addLast(new Acknowledged(last.fromObject(), to, last.fromByte(), dataEnd, unit));
+            } else {
+                unflushed.addLast(new Acknowledged(acknowledgedObjects, to, acknowledgedBytes, dataEnd, unit));
+            }
+        }
+        acknowledgedObjects = to;
         acknowledgedBytes = dataEnd;
+    }
+
+    /**
+     * Adds to the loss what of the acknowledged runs {@code before} lies past the durable point the tape
+     * went back to, each run in its unit.
+     */
+    private void countLoss(List<Acknowledged> before, EngineException cause) {
+        long n = objects.count();
+        long lostObjects = 0;
+        long lostBytes = 0;
+        boolean lost = false;
+        for (Acknowledged a : before) {
+            long objectsPast = a.toObject() - Math.max(a.fromObject(), n);
+            if (objectsPast <= 0) continue;
+            lost = true;
+            if (a.unit() == Unit.OBJECTS) lostObjects += objectsPast;
+            else lostBytes += a.toByte() - Math.max(a.fromByte(), dataEnd);
+        }
+        if (!lost) return;
+        loss = loss == null ? new Loss(lostObjects, lostBytes, cause)
+                : new Loss(loss.objects + lostObjects, loss.bytes + lostBytes, loss.cause);
     }
 
     /** Acknowledged objects dropped since the last call, or null: reported once, then forgotten. */
@@ -231,15 +299,17 @@ public final class TapeMedium implements AutoCloseable {
 
     /** Makes everything appended durable and readable: data, then marks, then objects. */
     public void flush() {
-        if (!dirty) return;
-        try {
-            if (dataWriter != null) dataWriter.flush();
-            marks.flush();
-            objects.flush();
-        } catch (EngineException e) {
-            throw backToDurable(e);
+        if (dirty) {
+            try {
+                if (dataWriter != null) dataWriter.flush();
+                marks.flush();
+                objects.flush();
+            } catch (EngineException e) {
+                throw backToDurable(e);
+            }
+            dirty = false;
         }
-        dirty = false;
+        unflushed.clear(); // every acknowledged object is durable: none can be lost any more
     }
 
     private void settle() {
@@ -255,6 +325,7 @@ public final class TapeMedium implements AutoCloseable {
         // cut on purpose, not lost: lowered before cutting, so a failure half-way counts no loss for them
         acknowledgedObjects = Math.min(acknowledgedObjects, n);
         acknowledgedBytes = Math.min(acknowledgedBytes, end);
+        cutUnflushed(n, end);
         try {
             if (dataWriter != null) {
                 StreamWriter w = dataWriter;

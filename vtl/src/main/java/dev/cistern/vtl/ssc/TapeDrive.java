@@ -116,14 +116,20 @@ public final class TapeDrive {
     }
 
     /**
-     * The deferred error about acknowledged blocks lost since it was last reported, or null; INFORMATION
-     * counts what was lost: blocks in fixed-block mode, bytes in variable-block mode.
+     * The deferred error about acknowledged blocks lost since it was last reported, or null. INFORMATION
+     * counts what was lost in the units of the WRITEs that wrote it (their FIXED bit, recorded when they
+     * were acknowledged, see {@link TapeMedium#acknowledge}): blocks of fixed-block WRITEs, bytes of
+     * variable-block ones, whatever block size the drive has when the loss is found. A loss of both kinds
+     * has no one unit to count it in; it is reported without INFORMATION (VALID 0) rather than with a sum
+     * of blocks and bytes that means neither.
      */
     synchronized Sense deferredError() {
         TapeMedium.Loss lost = medium == null ? null : medium.takeLoss();
         if (lost == null) return null;
-        Sense cause = LogicalUnit.senseFor(lost.cause());
-        return cause.asDeferred().withInformation(blockSize != 0 ? lost.objects() : lost.bytes());
+        Sense deferred = LogicalUnit.senseFor(lost.cause()).asDeferred();
+        if (lost.bytes() == 0) return deferred.withInformation(lost.objects());
+        if (lost.objects() == 0) return deferred.withInformation(lost.bytes());
+        return deferred;
     }
 
     /** Makes what was written durable (rewind, unload, direction change). */

@@ -53,7 +53,8 @@ final class TapeWrites {
             d.position = m.endOfData();
             d.bytesWritten += bytes;
             if (d.bufferedMode == 0) m.flush(); // unbuffered: durable before the status says written
-            m.acknowledge(); // from here a loss of these blocks is a deferred error
+            // from here a loss of these blocks is a deferred error, counted as this WRITE counted them
+            m.acknowledge(fixed ? TapeMedium.Unit.OBJECTS : TapeMedium.Unit.BYTES);
             if (d.pastEarlyWarning()) {
                 return new ScsiResponse(ScsiStatus.CHECK_CONDITION, new byte[0], TapeSense.earlyWarning(0),
                         (int) bytes);

@@ -487,4 +487,65 @@ class TapeDriveTest {
         assertThat(next.sense().information()).isEqualTo(200_000L);
         good(run(f.drive1, 0x00, 0, 0, 0, 0, 0)); // reported once
     }
+
+    /**
+     * The loss is counted in the mode its WRITEs were in, not the mode when it is reported: fixed-mode
+     * WRITEs acknowledged, the quota lowered, then MODE SELECT to variable mode (it touches no data, so
+     * it finds nothing lost and is performed); the SPACE whose flush finds the blocks lost reports them
+     * as blocks, as written, not as bytes (SSC-3: INFORMATION counts in the units of the FIXED bit of the
+     * WRITEs whose data was not written).
+     */
+    @Test
+    void blocksLostAfterAChangeToVariableModeAreCountedInTheFixedBlocksTheyWereWrittenAs() {
+        good(rewind(f.drive1));
+        good(setBlockSize(f.drive1, 10_000));
+        good(write(f.drive1, true, 1, pattern(0, 10_000)));
+        good(filemarks(f.drive1, 1));
+        long durable = position();
+        for (int i = 1; i <= 2; i++) good(write(f.drive1, true, 10, pattern(i, 100_000)));
+        quotaReached();
+        good(setBlockSize(f.drive1, 0));
+        ScsiResponse r = space(f.drive1, 0, -1);
+        assertThat(r.status()).isEqualTo(ScsiStatus.CHECK_CONDITION);
+        assertThat(r.sense()).isEqualTo(new Sense(Sense.DATA_PROTECT, 0x27, 0x07).asDeferred().withInformation(20));
+        assertThat(position()).isEqualTo(durable);
+    }
+
+    /** The other way round: variable-mode WRITEs lost after MODE SELECT to fixed mode count bytes. */
+    @Test
+    void blocksLostAfterAChangeToFixedModeAreCountedInTheBytesTheyWereWrittenAs() {
+        long durable = bufferedBlocksOverADurableFile(3);
+        quotaReached();
+        good(setBlockSize(f.drive1, 10_000));
+        ScsiResponse r = space(f.drive1, 0, -1);
+        assertThat(r.status()).isEqualTo(ScsiStatus.CHECK_CONDITION);
+        assertThat(r.sense()).isEqualTo(new Sense(Sense.DATA_PROTECT, 0x27, 0x07).asDeferred().withInformation(300_000));
+        assertThat(position()).isEqualTo(durable);
+    }
+
+    /**
+     * A variable-block WRITE (FIXED 0) is allowed while a block size is set; its blocks lost count bytes,
+     * as that WRITE's transfer length did. A loss of both kinds (fixed-mode blocks and variable-mode bytes)
+     * has no single unit to count it in: the deferred error then carries no INFORMATION (VALID 0) rather
+     * than a sum of blocks and bytes.
+     */
+    @Test
+    void aLossOfVariableWritesInFixedModeCountsBytesAndAMixedLossHasNoInformation() {
+        long durable = bufferedBlocksOverADurableFile(0);
+        good(setBlockSize(f.drive1, 10_000));
+        good(write(f.drive1, false, 4_000, pattern(1, 4_000)));
+        quotaReached();
+        ScsiResponse r = space(f.drive1, 0, -1);
+        assertThat(r.sense()).isEqualTo(new Sense(Sense.DATA_PROTECT, 0x27, 0x07).asDeferred().withInformation(4_000));
+        assertThat(position()).isEqualTo(durable);
+
+        f.engine.updateGroup("grp", null, 0L);
+        good(write(f.drive1, true, 2, pattern(2, 20_000)));
+        good(write(f.drive1, false, 4_000, pattern(3, 4_000)));
+        quotaReached();
+        ScsiResponse mixed = space(f.drive1, 0, -1);
+        assertThat(mixed.sense()).isEqualTo(new Sense(Sense.DATA_PROTECT, 0x27, 0x07).asDeferred());
+        assertThat(mixed.sense().encode(false)[0]).as("deferred, VALID 0").isEqualTo((byte) 0x71);
+        assertThat(position()).isEqualTo(durable);
+    }
 }
