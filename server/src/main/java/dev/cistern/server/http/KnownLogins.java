@@ -44,7 +44,7 @@ public final class KnownLogins {
     private final int perName;
     private final Duration keepFor;
     private final Path file; // null: in memory only
-    private final Map<String, Map<String, Instant>> names = bounded(LoginThrottle.MAX_TRACKED);
+    private final Map<String, Map<String, Instant>> names = BackOff.bounded(LoginThrottle.MAX_TRACKED);
     private final Map<String, Map<String, Instant>> written = new LinkedHashMap<>(); // as last saved, for REFRESH_EVERY
 
     private KnownLogins(Clock clock, int perName, Duration keepFor, Path file) {
@@ -120,17 +120,7 @@ public final class KnownLogins {
     }
 
     private void put(Map<String, Map<String, Instant>> into, String user, String client, Instant at) {
-        into.computeIfAbsent(user, u -> bounded(perName)).put(client, at);
-    }
-
-    /** A table of at most {@code max} entries, least recently used first out. */
-    private static <V> Map<String, V> bounded(int max) {
-        return new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
-                return size() > max;
-            }
-        };
+        into.computeIfAbsent(user, u -> BackOff.bounded(perName)).put(client, at);
     }
 
     private void save() {
