@@ -1,16 +1,11 @@
 package dev.cistern.server.config;
 
+import dev.cistern.server.DurableFile;
 import dev.cistern.server.Json;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Durable storage of {@link ConfigState} in one JSON file. A save writes a temporary file beside it,
@@ -70,47 +65,11 @@ public final class ConfigStore {
     }
 
     public void save(ConfigState state) {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            Files.createDirectories(file.getParent());
-            byte[] bytes = Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(state);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ownerOnly(tmp);
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) ch.write(buf);
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("the file system of " + file.getParent() + " cannot rename atomically", e);
-            }
-            syncDirectory(file.getParent());
+            DurableFile.replace(file, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the temp file is overwritten by the next save anyway
-            }
             throw new ConfigException(ConfigException.Kind.IO_ERROR, "cannot save config file " + file + ": "
                     + e.getMessage() + "; nothing was changed, check free space and permissions", e);
-        }
-    }
-
-    private static void ownerOnly(Path p) {
-        try {
-            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException | IOException e) {
-            // not a POSIX file system: rely on the data directory's permissions
-        }
-    }
-
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // some platforms cannot open directories; the rename itself is still atomic there
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.cistern.server.health;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.cistern.server.DurableFile;
 import dev.cistern.server.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
@@ -271,14 +271,8 @@ public final class HealthStore {
     }
 
     private static void writeBytes(Path file, byte[] bytes) {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            Files.createDirectories(file.getParent());
-            Files.write(tmp, bytes);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            DurableFile.replace(file, bytes);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save " + file + ": " + e.getMessage()
                     + "; check free space and permissions of " + file.getParent(), e);

@@ -1,14 +1,13 @@
 package dev.cistern.server.tls;
 
+import dev.cistern.server.DurableFile;
+
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.MessageDigest;
@@ -59,16 +58,11 @@ public final class TlsKeyStore {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         ks.setKeyEntry(ALIAS, m.keyPair().getPrivate(), STORE_PASSWORD, new Certificate[]{m.certificate()});
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            ks.store(out, STORE_PASSWORD);
-        }
-        try {
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // not POSIX: the data directory's permissions protect the key
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        // owner-only before the key is in it, and fsynced: a crash must not leave an empty key store that
+        // stops the next start
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ks.store(out, STORE_PASSWORD);
+        DurableFile.replace(file, out.toByteArray());
     }
 
     public Path file() {
