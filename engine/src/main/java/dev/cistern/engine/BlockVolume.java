@@ -35,7 +35,9 @@ public interface BlockVolume extends AutoCloseable {
 
     /**
      * Deallocates the range: it then reads as zeros. Whole allocation units inside the range are freed;
-     * partial units at the edges are zero-filled.
+     * partial units at the edges are zero-filled. Cost: a range of more than 256 whole units is dropped
+     * from the block map at once, in one synced metadata write whatever its length; a shorter one is
+     * written as zeros through the write path, unit by unit.
      */
     void unmap(long offset, long length);
 

@@ -30,6 +30,12 @@ public final class Sanitize {
     public static final int EXIT_FAILURE_MODE = 0x1f;
     private static final int PIECE_BYTES = 1 << 20;
     private static final int ERASE_PIECES = 256;
+    /**
+     * Fewest allocation units one BLOCK ERASE unmap covers: well above what the engine frees at once
+     * (see {@link BlockVolume#unmap}), so a piece costs one metadata write instead of a zero-write of
+     * each of its units.
+     */
+    private static final int MIN_ERASE_UNITS = 1024;
     private static final System.Logger LOG = System.getLogger(Sanitize.class.getName());
 
     private Sanitize() {
@@ -140,13 +146,15 @@ public final class Sanitize {
     /**
      * The bytes one unmap of a BLOCK ERASE covers: about 1/{@value #ERASE_PIECES} of the LUN, so the
      * progress moves in small steps, and a whole number of allocation units, so that every piece frees
-     * whole units rather than zero-filling partial ones at its edges.
+     * whole units rather than zero-filling partial ones at its edges; but at least
+     * {@value #MIN_ERASE_UNITS} units, so that a LUN of a few GiB is still erased with range deletes
+     * rather than unit by unit (fewer, larger steps of progress for it).
      */
     static long erasePiece(long size, int blockSize, int allocationUnit) {
         long unit = Math.max(blockSize, allocationUnit);
         if (unit % blockSize != 0) unit *= blockSize; // a unit that is not whole blocks: never seen, still safe
         long piece = (size / ERASE_PIECES + unit - 1) / unit * unit;
-        return Math.max(piece, unit);
+        return Math.max(piece, MIN_ERASE_UNITS * unit);
     }
 
     private static boolean isZero(byte[] b) {
