@@ -114,9 +114,12 @@ public record Sense(int key, int asc, int ascq, Long information, int streamBits
             return b;
         }
         byte[] b = new byte[18];
-        b[0] = (byte) ((information == null ? 0 : 0x80) | (deferred ? 0x71 : 0x70)); // VALID: INFORMATION is set
+        // VALID: INFORMATION is set and its four bytes hold it (a residue may be negative, two's complement);
+        // one that does not fit (an LBA past 2^32, gigabytes of lost tape writes) is left out, not cut
+        boolean valid = information != null && information >= Integer.MIN_VALUE && information <= 0xffffffffL;
+        b[0] = (byte) ((valid ? 0x80 : 0) | (deferred ? 0x71 : 0x70));
         b[2] = (byte) (key | streamBits);
-        if (information != null) Bytes.putInt(b, 3, (int) (long) information);
+        if (valid) Bytes.putInt(b, 3, (int) (long) information);
         b[7] = 10;
         b[12] = (byte) asc;
         b[13] = (byte) ascq;

@@ -91,4 +91,25 @@ class SenseTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.withProgress(-1))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    /**
+     * Fixed format has four bytes of INFORMATION: a value that does not fit (gigabytes of lost buffered
+     * tape writes, an LBA past 2^32) is reported with VALID 0, not cut to its low four bytes with VALID 1;
+     * descriptor format carries it whole. A negative residue still fits, as two's complement.
+     */
+    @Test
+    void anInformationTooLargeForFixedFormatIsNotValidThereAndWholeInDescriptorFormat() {
+        Sense big = NO_SPACE.asDeferred().withInformation(5_000_000_000L);
+        byte[] fixed = big.encode(false);
+        assertThat(fixed[0]).as("deferred, VALID 0").isEqualTo((byte) 0x71);
+        assertThat(Bytes.u32(fixed, 3)).isZero();
+        byte[] desc = big.encode(true);
+        assertThat(Bytes.u64(desc, 12)).isEqualTo(5_000_000_000L);
+        byte[] max = NO_SPACE.withInformation(0xffffffffL).encode(false);
+        assertThat(max[0]).isEqualTo((byte) 0xf0);
+        assertThat(Bytes.u32(max, 3)).isEqualTo(0xffffffffL);
+        byte[] negative = NO_SPACE.withInformation(-3).encode(false);
+        assertThat(negative[0]).isEqualTo((byte) 0xf0);
+        assertThat(Bytes.u32(negative, 3)).isEqualTo(0xfffffffdL);
+    }
 }
