@@ -155,20 +155,24 @@ public final class AuditFilter implements HttpHandler {
         }
     }
 
+    /** The body of {@code POST /clean} as the API reads it ({@code JobResource.CleanRequest}). */
+    private record CleanBody(Boolean full) {
+    }
+
     /**
      * {@code mode=full} or {@code mode=threshold} as the clean's body asks (none, {@code {}} or a null or false
-     * {@code full} is a threshold clean, as the API reads it), or null for a body the API refuses as malformed.
+     * {@code full} is a threshold clean), or null for a body the API refuses as malformed. Read with the API's
+     * mapper into the same shape, so every spelling the API accepts ({@code "true"} is a Boolean to it) is
+     * named as the mode it runs.
      */
     private static String cleanMode(byte[] body) {
         CleanMode mode = CleanMode.THRESHOLD;
         if (body.length > 0) {
             try {
-                JsonNode n = Json.mapper().readTree(body);
-                if (n == null || !n.isObject()) return null;
-                JsonNode full = n.get("full");
-                if (full != null && !full.isNull() && !full.isBoolean()) return null;
-                if (full != null && full.asBoolean()) mode = CleanMode.FULL;
-            } catch (IOException e) {
+                CleanBody b = Json.mapper().readValue(body, CleanBody.class);
+                if (b == null) return null;
+                if (Boolean.TRUE.equals(b.full())) mode = CleanMode.FULL;
+            } catch (IOException | RuntimeException e) {
                 return null;
             }
         }

@@ -71,6 +71,48 @@ class CleanModeTest {
         }
     }
 
+    /**
+     * The audit names the mode the API runs, whatever the spelling the API accepts: Jackson reads the string
+     * "true" as a Boolean true, so {@code {"full": "true"}} is a full clean and must be logged as one.
+     */
+    @Test
+    void theAuditNamesTheModeForEverySpellingTheApiAccepts() throws Exception {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("cistern.audit");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        ch.qos.logback.classic.Level level = logger.getLevel();
+        logger.setLevel(ch.qos.logback.classic.Level.INFO);
+        logger.setAdditive(false);
+        FakeEngine engine = new FakeEngine();
+        try (TestServer t = new TestServer(ServerSettings.forTests(dir), p -> engine)) {
+            String op = t.login("operator");
+            java.util.List<String> bodies = java.util.List.of("{\"full\": \"true\"}", "{\"full\": \"false\"}",
+                    " {\"full\": true} ", "{\"full\": \"\"}");
+            for (String body : bodies) {
+                Reply r = t.send("POST", "/api/v1/clean", op, body);
+                if (r.status() == 202) t.awaitJob(r.json().get("id").asLong(), op);
+            }
+            java.util.List<String> lines = logged.list.stream().map(e -> e.getFormattedMessage())
+                    .filter(l -> l.contains(" POST /api/v1/clean ")).toList();
+            assertThat(lines).hasSize(bodies.size());
+            int ran = 0;
+            for (int i = 0; i < bodies.size(); i++) {
+                if (!lines.get(i).contains("-> 202")) {
+                    assertThat(lines.get(i)).as(bodies.get(i)).doesNotContain("mode=");
+                    continue;
+                }
+                CleanMode mode = engine.cleanModes.get(ran++);
+                assertThat(lines.get(i)).as(bodies.get(i)).endsWith(" mode=" + mode.name().toLowerCase(java.util.Locale.ROOT));
+            }
+            assertThat(ran).isEqualTo(engine.cleanModes.size());
+        } finally {
+            logger.detachAppender(logged);
+            logger.setLevel(level);
+            logger.setAdditive(true);
+        }
+    }
+
     @Test
     void aMalformedOrMisplacedModeIsRefusedAndStartsNothing() {
         FakeEngine engine = new FakeEngine();
