@@ -44,37 +44,41 @@ public final class KnownLogins {
     private final int perName;
     private final Duration keepFor;
     private final Path file; // null: in memory only
+    private final Predicate<String> userExists;
     private final Map<String, Map<String, Instant>> names = BackOff.bounded(LoginThrottle.MAX_TRACKED);
     private final Map<String, Map<String, Instant>> written = new LinkedHashMap<>(); // as last saved, for REFRESH_EVERY
 
-    private KnownLogins(Clock clock, int perName, Duration keepFor, Path file) {
+    private KnownLogins(Clock clock, int perName, Duration keepFor, Path file, Predicate<String> userExists) {
         this.clock = clock;
         this.perName = perName;
         this.keepFor = keepFor;
         this.file = file;
+        this.userExists = userExists;
     }
 
     /** Kept in memory only: a restart forgets them. */
     public static KnownLogins inMemory(Clock clock, int perName, Duration keepFor) {
-        return new KnownLogins(clock, perName, keepFor, null);
+        return new KnownLogins(clock, perName, keepFor, null, name -> true);
     }
 
     /**
      * Reads {@code file}, dropping addresses older than {@code keepFor} and names {@code userExists} denies (a
      * user deleted while the file could not be written); a missing file is an empty list, an unreadable one
-     * is logged and ignored.
+     * is logged and ignored. A time after now (written while the clock ran ahead, or by hand) is read as now:
+     * the address is known {@code keepFor} from this start, not for the clock's error on top.
      */
     public static KnownLogins load(Path file, Clock clock, int perName, Duration keepFor, Predicate<String> userExists) {
-        KnownLogins k = new KnownLogins(clock, perName, keepFor, file);
+        KnownLogins k = new KnownLogins(clock, perName, keepFor, file, userExists);
         Saved saved = read(file);
         if (saved == null) return k;
-        Instant oldest = clock.instant().minus(keepFor);
+        Instant now = clock.instant();
+        Instant oldest = now.minus(keepFor);
         saved.names().forEach((name, addresses) -> {
             if (name == null || addresses == null || !userExists.test(name)) return;
             addresses.entrySet().stream()
                     .filter(e -> e.getKey() != null && e.getValue() != null && e.getValue().isAfter(oldest))
                     .sorted(Map.Entry.comparingByValue()) // oldest first in, so the most recent stay
-                    .forEach(e -> k.put(k.names, name, e.getKey(), e.getValue()));
+                    .forEach(e -> k.put(k.names, name, e.getKey(), e.getValue().isAfter(now) ? now : e.getValue()));
         });
         k.names.forEach((name, addresses) -> k.written.put(name, new LinkedHashMap<>(addresses)));
         return k;
@@ -98,16 +102,36 @@ public final class KnownLogins {
         }
     }
 
-    /** Whether {@code user} logged in from {@code client} within {@code keepFor}. */
+    /**
+     * Whether {@code user} logged in from {@code client} within {@code keepFor}. A login time after now (the
+     * clock was set back since) is taken as now, so the address is known {@code keepFor} from here, not for
+     * as long as the clock was ahead on top.
+     */
     public synchronized boolean known(String user, String client) {
         Map<String, Instant> addresses = names.get(user);
         Instant at = addresses == null ? null : addresses.get(client);
-        return at != null && !clock.instant().isAfter(at.plus(keepFor));
+        if (at == null) return false;
+        Instant now = clock.instant();
+        if (at.isAfter(now)) {
+            at = now;
+            addresses.put(client, now);
+        }
+        return !now.isAfter(at.plus(keepFor));
     }
 
-    /** {@code user} logged in from {@code client} now. */
+    /**
+     * {@code user} logged in from {@code client} now. Unless the user is gone: a delete that ran between the
+     * login's password check and this has already forgotten its addresses, and a user created later under the
+     * name must not find this one known (the delete changes the configuration before it calls {@link #forget},
+     * so either it is seen here or its forget comes after this).
+     */
     public synchronized void add(String user, String client) {
         Instant now = clock.instant();
+        if (!userExists.test(user)) {
+            names.remove(user);
+            if (written.containsKey(user)) save();
+            return;
+        }
         put(names, user, client, now);
         Map<String, Instant> saved = written.get(user);
         Instant last = saved == null ? null : saved.get(client);

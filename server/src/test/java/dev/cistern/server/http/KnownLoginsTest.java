@@ -104,6 +104,54 @@ class KnownLoginsTest {
         assertThat(load().known("admin", "10.0.0.2")).isTrue();
     }
 
+    /**
+     * A login while the clock ran ahead (a wrong RTC, an NTP step back later) must not leave the address
+     * known for the length of the clock's error on top of {@link #KEEP}: an address is known at most
+     * {@code KEEP} after the time the server last saw it, in memory and after a reload.
+     */
+    @Test
+    void aLoginUnderAClockThatRanAheadIsNotKnownForLongerThanItsTime() {
+        KnownLogins k = load();
+        clock.advance(Duration.ofDays(365));
+        k.add("admin", "10.0.0.1");
+        clock.advance(Duration.ofDays(-365)); // the clock is put right
+        assertThat(k.known("admin", "10.0.0.1")).isTrue();
+        KnownLogins reloaded = load();
+        assertThat(reloaded.known("admin", "10.0.0.1")).isTrue();
+        clock.advance(KEEP.plusDays(1));
+        assertThat(k.known("admin", "10.0.0.1")).as("in memory, %s after the clock was put right", KEEP).isFalse();
+        assertThat(reloaded.known("admin", "10.0.0.1")).as("reloaded, %s after", KEEP).isFalse();
+    }
+
+    /** A time at the end of Instant's range in the file must neither break a login nor make an address known for good. */
+    @Test
+    void aTimeAtTheEndOfTimeInTheFileIsClampedToNow() throws Exception {
+        Files.createDirectories(file().getParent());
+        Files.writeString(file(), "{\"format\":1,\"names\":{\"admin\":{\"10.0.0.1\":\"" + java.time.Instant.MAX + "\"}}}");
+        KnownLogins k = load();
+        assertThat(k.known("admin", "10.0.0.1")).isTrue();
+        clock.advance(KEEP.plusDays(1));
+        assertThat(k.known("admin", "10.0.0.1")).isFalse();
+    }
+
+    /**
+     * A user deleted while it logged in: the delete forgets its addresses, then the login's success adds one.
+     * It must not stay known (on disk neither) for a user created later under the name.
+     */
+    @Test
+    void aLoginThatEndsAfterItsUserWasDeletedLeavesNoAddress() {
+        java.util.Set<String> users = new java.util.HashSet<>(java.util.Set.of("admin", "ops"));
+        KnownLogins k = KnownLogins.load(file(), clock, 16, KEEP, users::contains);
+        k.add("ops", "10.0.0.1");
+        users.remove("ops"); // DELETE /users/ops: the config first,
+        k.forget("ops");     // then its addresses
+        k.add("ops", "10.0.0.2"); // the tail of a login that checked the password before the delete
+        k.add("admin", "10.0.0.3");
+        users.add("ops"); // created again
+        assertThat(k.known("ops", "10.0.0.2")).isFalse();
+        assertThat(KnownLogins.load(file(), clock, 16, KEEP, users::contains).known("ops", "10.0.0.2")).isFalse();
+    }
+
     @Test
     void aMissingFileIsAnEmptyList() {
         KnownLogins k = load();
