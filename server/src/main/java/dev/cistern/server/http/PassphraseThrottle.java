@@ -21,7 +21,10 @@ import java.time.Duration;
  * refreshes) the group's alert, naming who and from where; the alert, and so its event and webhook call, is new
  * only when the group enters a back-off, which after a clear takes a correct passphrase and then
  * {@code freeFailures + 1} wrong ones. Refusals raise nothing: they cost the guesser nothing, and the audit log
- * has a line for each.
+ * has a line for each. A change of a group's record and the alert call that reports it are made under one lock,
+ * so the alerts are told in the order the records changed: a success's clear cannot land after the raise of a
+ * back-off that started after it (which would leave a running back-off without its alert). The health store
+ * only writes a small file there; its webhook call is asynchronous.
  */
 public final class PassphraseThrottle {
     static final int MAX_TRACKED = 1_000;
@@ -66,7 +69,7 @@ public final class PassphraseThrottle {
     }
 
     /** The engine called the passphrase of {@code group} wrong, in a request of {@code user} from {@code client}. */
-    public void failed(String group, String user, String client) {
+    public synchronized void failed(String group, String user, String client) {
         BackOff.Refusal r = failures.failed(group);
         if (r == null) return;
         alerts.raise(alertKey(group), r.failures() + " wrong passphrases in a row for encrypted storage group '"
@@ -77,7 +80,7 @@ public final class PassphraseThrottle {
     }
 
     /** The passphrase of {@code group} was right: its record, and its alert, are cleared. */
-    public void succeeded(String group) {
+    public synchronized void succeeded(String group) {
         if (failures.succeeded(group)) alerts.clear(alertKey(group));
     }
 
@@ -86,7 +89,7 @@ public final class PassphraseThrottle {
      * and the alert about the old one is cleared. (Only an empty group can be deleted, so this resets nothing an
      * attacker could want to keep guessing.)
      */
-    public void deleted(String group) {
+    public synchronized void deleted(String group) {
         failures.forget(group);
         alerts.clear(alertKey(group));
     }

@@ -63,4 +63,49 @@ class PassphraseThrottleTest {
         for (int i = 0; i <= PassphraseThrottle.MAX_TRACKED; i++) throttle.failed("other-" + i, "operator", "10.0.0.1");
         assertThatThrownBy(() -> throttle.check("vault")).hasMessageContaining("storage group 'vault' (3 in a row)");
     }
+
+    /**
+     * A right passphrase whose clear of the alert is slow (the health store writes to disk) while wrong ones
+     * start a back-off: the back-off's alert must stay open, as the back-off does, not be cleared by the
+     * success that came before it.
+     */
+    @Test
+    void aSlowClearOfAnEarlierSuccessDoesNotClearTheAlertOfALaterBackOff() throws Exception {
+        java.util.concurrent.CountDownLatch inClear = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.Set<String> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        PassphraseThrottle t = new PassphraseThrottle(clock, 2, Duration.ofSeconds(1), Duration.ofSeconds(3),
+                new PassphraseThrottle.Alerts() {
+                    @Override
+                    public void raise(String key, String message) {
+                        open.add(key);
+                    }
+
+                    @Override
+                    public void clear(String key) {
+                        if (first.compareAndSet(true, false)) {
+                            inClear.countDown();
+                            try {
+                                release.await();
+                            } catch (InterruptedException e) {
+                                throw new AssertionError(e);
+                            }
+                        }
+                        open.remove(key);
+                    }
+                });
+        Thread right = Thread.ofPlatform().start(() -> t.succeeded("vault"));
+        assertThat(inClear.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        Thread wrong = Thread.ofPlatform().start(() -> {
+            for (int i = 0; i < 3; i++) t.failed("vault", "operator", "10.0.0.1");
+        });
+        wrong.join(500); // done by now, or waiting for the success to be told: either must end consistent
+        release.countDown();
+        right.join(5_000);
+        wrong.join(5_000);
+        assertThat(right.isAlive() || wrong.isAlive()).isFalse();
+        assertThatThrownBy(() -> t.check("vault")).as("the back-off runs").isInstanceOf(ApiException.class);
+        assertThat(open).as("so its alert is open").containsExactly("passphrase:vault");
+    }
 }
