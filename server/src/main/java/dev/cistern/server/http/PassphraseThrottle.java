@@ -2,6 +2,8 @@ package dev.cistern.server.http;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Slows guessing of an encrypted storage group's passphrase, as {@link LoginThrottle} slows guessing of a
@@ -25,6 +27,12 @@ import java.time.Duration;
  * so the alerts are told in the order the records changed: a success's clear cannot land after the raise of a
  * back-off that started after it (which would leave a running back-off without its alert). The health store
  * only writes a small file there; its webhook call is asynchronous.
+ *
+ * <p>One check of a group's passphrase runs at a time ({@link #begin}); another asked for meanwhile is refused
+ * with 429 and {@code Retry-After: 1}. Otherwise, when a back-off runs out, guesses sent at once would all get
+ * past {@link #check} before the first is counted: as many guesses per back-off as {@link PasswordCheckGate}
+ * admits at once (2 per address, more from many) instead of one. A legitimate unlock seldom meets another of
+ * the same group, and then waits a second.
  */
 public final class PassphraseThrottle {
     static final int MAX_TRACKED = 1_000;
@@ -41,6 +49,33 @@ public final class PassphraseThrottle {
     private final BackOff failures;
     private final Duration max;
     private final Alerts alerts;
+    private final Set<String> checking = new HashSet<>(); // groups with a check running; guarded by this
+
+    /** The one running check of a group's passphrase ({@link #begin}); closing it lets the next one in. */
+    public final class Attempt implements AutoCloseable {
+        private final String group;
+
+        private Attempt(String group) {
+            this.group = group;
+        }
+
+        /** The engine called the passphrase wrong; call before {@link #close}, so no other check runs in between. */
+        public void failed(String user, String client) {
+            PassphraseThrottle.this.failed(group, user, client);
+        }
+
+        /** The passphrase was right. */
+        public void succeeded() {
+            PassphraseThrottle.this.succeeded(group);
+        }
+
+        @Override
+        public void close() {
+            synchronized (PassphraseThrottle.this) {
+                checking.remove(group);
+            }
+        }
+    }
 
     public PassphraseThrottle(Clock clock, int freeFailures, Duration initial, Duration max, Alerts alerts) {
         this.failures = new BackOff(clock, freeFailures, initial, max, MAX_TRACKED);
@@ -66,6 +101,20 @@ public final class PassphraseThrottle {
                     + r.failures() + " in a row); its unlock and passphrase change are refused for now: try again in "
                     + r.seconds() + " s", r.seconds());
         }
+    }
+
+    /**
+     * Starts a check of {@code group}'s passphrase: refused with 429 if the group is in a back-off or another
+     * check of it is running; call before its passphrase is hashed, and report the outcome on the attempt
+     * before closing it.
+     */
+    public synchronized Attempt begin(String group) {
+        check(group);
+        if (!checking.add(group)) {
+            throw ApiException.tooManyRequests("a passphrase check of storage group '" + group + "' is already"
+                    + " running; one runs at a time: try again in 1 s", 1);
+        }
+        return new Attempt(group);
     }
 
     /** The engine called the passphrase of {@code group} wrong, in a request of {@code user} from {@code client}. */

@@ -34,10 +34,19 @@ class PassphraseGuessingTest {
     /** Counts the passphrase checks that reach the engine, per group. */
     static final class CountingEngine extends FakeEngine {
         final Map<String, AtomicInteger> checks = new ConcurrentHashMap<>();
+        /** Counted down as a check enters the engine; the check then waits for {@link #hold}. */
+        volatile java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(0);
+        volatile java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(0);
 
         @Override
-        public synchronized void unlockGroup(String name, char[] passphrase) {
+        public void unlockGroup(String name, char[] passphrase) {
             checks.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
+            entered.countDown();
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
             super.unlockGroup(name, passphrase);
         }
 
@@ -167,5 +176,30 @@ class PassphraseGuessingTest {
             assertThat(unlock("/api/v1/storage-groups/plain", "guess-" + i).status()).isEqualTo(400);
         }
         assertThat(t.get("/api/v1/alerts", op).json()).isEmpty();
+    }
+
+    /**
+     * When a back-off runs out, guesses sent at once must not all get past the check before the first of them
+     * is counted: that would be as many guesses per back-off as the password-check gate admits at once (2 per
+     * address, up to 5 places per half-core server-wide from many) instead of one.
+     */
+    @Test
+    void guessesSentAtOnceAfterABackOffGetOneCheckNotOneEach() throws Exception {
+        for (int i = 0; i < 6; i++) assertThat(unlock(VAULT, "guess-" + i).status()).isEqualTo(403);
+        clock.advance(Duration.ofSeconds(1));
+        engine.entered = new java.util.concurrent.CountDownLatch(1);
+        engine.hold = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<Reply> first = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Reply> second = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread a = Thread.ofPlatform().start(() -> first.set(unlock(VAULT, "guess-a")));
+        assertThat(engine.entered.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        Thread b = Thread.ofPlatform().start(() -> second.set(unlock(VAULT, "guess-b")));
+        b.join(1_000); // refused at once, or waiting for a place behind the first
+        engine.hold.countDown();
+        a.join(10_000);
+        b.join(10_000);
+        assertThat(first.get().status()).as(first.get().text()).isEqualTo(403);
+        assertThat(second.get().status()).as(second.get().text()).isEqualTo(429);
+        assertThat(engine.checks("vault")).as("one guess for the back-off that ran out").isEqualTo(7);
     }
 }

@@ -108,4 +108,20 @@ class PassphraseThrottleTest {
         assertThatThrownBy(() -> t.check("vault")).as("the back-off runs").isInstanceOf(ApiException.class);
         assertThat(open).as("so its alert is open").containsExactly("passphrase:vault");
     }
+
+    @Test
+    void oneCheckOfAGroupRunsAtATime() {
+        try (PassphraseThrottle.Attempt a = throttle.begin("vault")) {
+            assertThatThrownBy(() -> throttle.begin("vault")).isInstanceOf(ApiException.class)
+                    .hasMessage("a passphrase check of storage group 'vault' is already running; one runs at a time:"
+                            + " try again in 1 s")
+                    .extracting(e -> ((ApiException) e).retryAfterSeconds()).isEqualTo(1L);
+            assertThatCode(() -> throttle.begin("safe").close()).as("another group").doesNotThrowAnyException();
+            a.failed("operator", "10.0.0.1");
+        }
+        try (PassphraseThrottle.Attempt a = throttle.begin("vault")) {
+            a.succeeded();
+        }
+        assertThatCode(() -> throttle.begin("vault").close()).doesNotThrowAnyException();
+    }
 }

@@ -139,22 +139,23 @@ final class StorageGroupResource implements Resource {
 
     /**
      * Runs {@code engineCall}, which checks the passphrase of the group the request names: refused with 429
-     * while the group is in a back-off, before any hashing; then in a place of the server-wide gate. A wrong
-     * passphrase (ACCESS_DENIED, answered 403 as ever) counts against the group, a right one clears its record;
-     * any other failure (no such group, not encrypted, a concurrent change) is neither.
+     * while the group is in a back-off or another check of it runs, before any hashing; then in a place of the
+     * server-wide gate. A wrong passphrase (ACCESS_DENIED, answered 403 as ever) counts against the group, a
+     * right one clears its record; any other failure (no such group, not encrypted, a concurrent change) is
+     * neither. The outcome is counted before the attempt ends, so the next check sees it.
      */
     private void checkPassphrase(ApiRequest req, Runnable engineCall) {
-        String group = req.param("name");
-        passphrases.check(group);
-        try (PasswordCheckGate.Permit ignored = passphraseHashing(req)) {
-            engineCall.run();
-        } catch (EngineException e) {
-            if (e.reason() == EngineException.Reason.ACCESS_DENIED) {
-                passphrases.failed(group, req.principal().user(), AddressThrottle.key(req.client()));
+        try (PassphraseThrottle.Attempt attempt = passphrases.begin(req.param("name"))) {
+            try (PasswordCheckGate.Permit ignored = passphraseHashing(req)) {
+                engineCall.run();
+            } catch (EngineException e) {
+                if (e.reason() == EngineException.Reason.ACCESS_DENIED) {
+                    attempt.failed(req.principal().user(), AddressThrottle.key(req.client()));
+                }
+                throw e;
             }
-            throw e;
+            attempt.succeeded();
         }
-        passphrases.succeeded(group);
     }
 
     /**
