@@ -35,6 +35,12 @@ public final class KnownLogins {
     private static final Logger log = LoggerFactory.getLogger(KnownLogins.class);
     static final Duration REFRESH_EVERY = Duration.ofDays(1);
     static final int FORMAT = 1;
+    /**
+     * The largest file read at start. The server writes at most {@link LoginThrottle#MAX_TRACKED} names of
+     * {@link LoginThrottle#KNOWN_PER_NAME} addresses, about 100 bytes each: some 16 MiB. A larger file is not
+     * its own, and parsing it would hold all of it in memory before the bounds apply.
+     */
+    static final long MAX_FILE_BYTES = 64L << 20;
 
     /** The file: {@code names} maps a user name to its addresses and when each last logged in. */
     record Saved(int format, Map<String, Map<String, Instant>> names) {
@@ -87,6 +93,13 @@ public final class KnownLogins {
     private static Saved read(Path file) {
         if (!Files.exists(file)) return null;
         try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                log.warn("ignoring known login addresses file {}: it is {} bytes, more than the {} this server writes at"
+                        + " most; logins start with no known addresses, so the login back-off holds back every address"
+                        + " until it logs in again", file, size, MAX_FILE_BYTES);
+                return null;
+            }
             Saved s = Json.mapper().readValue(file.toFile(), Saved.class);
             if (s == null || s.format() != FORMAT || s.names() == null) {
                 log.warn("ignoring known login addresses file {}: {}; logins start with no known addresses, so the "

@@ -152,6 +152,31 @@ class KnownLoginsTest {
         assertThat(KnownLogins.load(file(), clock, 16, KEEP, users::contains).known("ops", "10.0.0.2")).isFalse();
     }
 
+    /**
+     * The server writes at most {@code MAX_TRACKED} names of {@code perName} addresses (some MiB); a file far
+     * larger is not its own, and is not parsed into memory at start, where it would hold the whole tree at once.
+     */
+    @Test
+    void aFileFarLargerThanTheServerWritesIsNotRead() throws Exception {
+        Files.createDirectories(file().getParent());
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file().toFile(), "rw")) {
+            f.setLength(KnownLogins.MAX_FILE_BYTES + 1); // sparse: no disk used
+        }
+        Logger logger = (Logger) LoggerFactory.getLogger(KnownLogins.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        try {
+            assertThat(load().known("admin", "10.0.0.1")).isFalse();
+        } finally {
+            logger.detachAppender(logged);
+        }
+        assertThat(logged.list).hasSize(1);
+        assertThat(logged.list.getFirst().getFormattedMessage())
+                .startsWith("ignoring known login addresses file " + file() + ": it is " + (KnownLogins.MAX_FILE_BYTES + 1)
+                        + " bytes, more than the " + KnownLogins.MAX_FILE_BYTES + " this server writes at most");
+    }
+
     @Test
     void aMissingFileIsAnEmptyList() {
         KnownLogins k = load();
