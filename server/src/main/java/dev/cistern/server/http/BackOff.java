@@ -3,6 +3,7 @@ package dev.cistern.server.http;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,6 +19,13 @@ import java.util.Map;
  * failures, where a spray lands (least recently tried first out), and names in back-off, which only names in
  * back-off can push out. Filling the second table takes {@code maxTracked * (freeFailures + 1)} failures, each
  * a full check of a secret.
+ *
+ * <p>A name's checks running at once are counted too ({@link #start}, {@link #end}): while a name has failures
+ * on record, one check of it runs at a time. Otherwise guesses sent together, when a back-off runs out or
+ * within the free failures, would all get past {@link #refusal} before the first of them is counted, each
+ * checked: as many as the password-check gate admits at once instead of one. A name without failures is not
+ * held to one at a time (many clients logging in as one account at once is ordinary), so the first burst
+ * of guesses at a name is checked whole, once, and counted; that is at most the gate's places.
  */
 final class BackOff {
     /** A name refused for now: its failures in a row, and the seconds (at least 1) until it may try again. */
@@ -33,6 +41,7 @@ final class BackOff {
     private final Duration max;
     private final Map<String, Record> trying;
     private final Map<String, Record> backingOff;
+    private final Map<String, Integer> running = new HashMap<>(); // checks under way: as many as requests
 
     BackOff(Clock clock, int freeFailures, Duration initial, Duration max, int maxTracked) {
         this.clock = clock;
@@ -98,6 +107,24 @@ final class BackOff {
         if (r != null && clock.instant().isBefore(r.blockedUntil())) return false;
         backingOff.remove(name);
         return true;
+    }
+
+    /**
+     * A check of {@code name} starts: counted as running until {@link #end}. Refused (false, and not counted)
+     * if another is running while the name has failures on record, unless {@code exempt} (a login's known
+     * address, which a back-off does not hold back either).
+     */
+    synchronized boolean start(String name, boolean exempt) {
+        if (!exempt && running.containsKey(name) && (trying.containsKey(name) || backingOff.containsKey(name))) {
+            return false;
+        }
+        running.merge(name, 1, Integer::sum);
+        return true;
+    }
+
+    /** A check {@link #start} counted has ended; its failure or success was counted before. */
+    synchronized void end(String name) {
+        running.computeIfPresent(name, (k, n) -> n == 1 ? null : n - 1);
     }
 
     /** Forgets {@code name} altogether, back-off included (the object it named is gone). */

@@ -25,6 +25,10 @@ import java.util.function.Predicate;
  * known address during a back-off leaves the back-off in place, so it does not give an attacker fresh free
  * failures. Known addresses ({@link KnownLogins}) are kept at most {@code KNOWN_PER_NAME} per name, most
  * recent first, only successful logins add them, and with a file they survive a restart ({@link #persistent}).
+ *
+ * <p>While a name has failed logins on record, one of its checks runs at a time ({@link #begin}; a known
+ * address is not held back by this either): guesses sent at once must not all get past the check before the
+ * first of them is counted.
  */
 public final class LoginThrottle {
     static final int MAX_TRACKED = 10_000;
@@ -33,6 +37,40 @@ public final class LoginThrottle {
 
     private final BackOff failures;
     private final KnownLogins known;
+
+    /**
+     * One check of a name's password ({@link #begin}): report its outcome, then close it, so the next check
+     * of the name sees the outcome counted.
+     */
+    public final class Attempt implements AutoCloseable {
+        private final String user;
+        private final String client;
+        private final boolean known;
+
+        private Attempt(String user, String client, boolean known) {
+            this.user = user;
+            this.client = client;
+            this.known = known;
+        }
+
+        /** Whether the address logged in as the name before ({@link #check}). */
+        public boolean known() {
+            return known;
+        }
+
+        public void failed() {
+            LoginThrottle.this.failed(user);
+        }
+
+        public void succeeded() {
+            LoginThrottle.this.succeeded(user, client);
+        }
+
+        @Override
+        public void close() {
+            failures.end(user);
+        }
+    }
 
     /** Known addresses in memory only. */
     public LoginThrottle(Clock clock, int freeFailures, Duration initial, Duration max) {
@@ -69,6 +107,20 @@ public final class LoginThrottle {
                     + " in a row); try again in " + r.seconds() + " s", r.seconds());
         }
         return false;
+    }
+
+    /**
+     * Starts a check of {@code user}'s password from {@code client}: refused with 429 as {@link #check} does,
+     * and also, unless the address is known, while another check of the name runs and the name has failures
+     * on record.
+     */
+    public synchronized Attempt begin(String user, String client) {
+        boolean isKnown = check(user, client);
+        if (!failures.start(user, isKnown)) {
+            throw ApiException.tooManyRequests("failed logins for user '" + user + "' are on record and another"
+                    + " login of it is being checked; one runs at a time: try again in 1 s", 1);
+        }
+        return new Attempt(user, client, isKnown);
     }
 
     /** Whether {@code user} logged in successfully from {@code client} within {@link #KNOWN_FOR}. */

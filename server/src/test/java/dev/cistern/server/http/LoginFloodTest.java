@@ -201,4 +201,28 @@ class LoginFloodTest {
         assertThat(admin.status()).as("the admin's login during the spray: %s", admin.text()).isEqualTo(200);
         assertThat(adminMillis).as("the admin's login time in ms").isLessThan(5_000);
     }
+
+    /**
+     * 200 machines guess the admin's password at once while the clock stands still, so no back-off runs out:
+     * 5 free wrong guesses and the one that starts the back-off may be checked, no more. Guesses that got past
+     * the name's check together, before the first of them was counted, would each be checked (as many as the
+     * gate admits at once), and a back-off running out would let as many through again.
+     */
+    @Test
+    void guessesAtOnceAreNotCheckedBeyondTheNamesFreeFailures() throws Exception {
+        dev.cistern.server.service.MutableClock clock = new dev.cistern.server.service.MutableClock();
+        ServerSettings frozen = ServerSettings.forTests(dir.resolve("frozen")).withPasswordIterations(300_000).withClock(clock);
+        try (TestServer f = new TestServer(frozen, ServeCommand::openEngine)) {
+            ConcurrentLinkedQueue<Integer> attack = new ConcurrentLinkedQueue<>();
+            try (ExecutorService pool = Executors.newFixedThreadPool(16)) {
+                for (int i = 10; i < 210; i++) {
+                    String from = address(i);
+                    pool.submit(() -> attack.add(status(() -> f.sendFrom(from, "POST", LOGIN, null,
+                            "{\"user\":\"admin\",\"password\":\"guess-" + from + "\"}"))));
+                }
+            }
+            assertThat(attack).hasSize(200).containsOnly(401, 429);
+            assertThat(attack.stream().filter(st -> st == 401).count()).as("guesses checked").isEqualTo(6);
+        }
+    }
 }

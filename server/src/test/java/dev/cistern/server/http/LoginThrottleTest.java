@@ -80,4 +80,36 @@ class LoginThrottleTest {
         assertThatCode(() -> throttle.check("admin", "10.0.0.1")).as("not an hour more for the name")
                 .doesNotThrowAnyException();
     }
+
+    /**
+     * While a name has failures on record its checks run one at a time (a known address excepted); a name
+     * without failures may be checked many times at once (many clients logging in as one account).
+     */
+    @Test
+    void aNameWithFailuresOnRecordIsCheckedOneAtATime() {
+        try (LoginThrottle.Attempt a = throttle.begin("backup", "10.0.0.1");
+             LoginThrottle.Attempt b = throttle.begin("backup", "10.0.0.2")) {
+            assertThat(a.known()).isFalse();
+            a.succeeded();
+            b.succeeded();
+        }
+        try (LoginThrottle.Attempt a = throttle.begin("admin", "10.0.0.3")) {
+            a.failed();
+            assertThatThrownBy(() -> throttle.begin("admin", "10.0.0.4")).isInstanceOf(ApiException.class)
+                    .hasMessage("failed logins for user 'admin' are on record and another login of it is being checked;"
+                            + " one runs at a time: try again in 1 s")
+                    .extracting(e -> ((ApiException) e).retryAfterSeconds()).isEqualTo(1L);
+            try (LoginThrottle.Attempt known = throttle.begin("backup", "10.0.0.1")) {
+                assertThat(known.known()).as("another name").isTrue();
+            }
+        }
+        try (LoginThrottle.Attempt a = throttle.begin("admin", "10.0.0.4")) {
+            // the check before ended: this one runs; a known address of the name runs beside it
+            throttle.succeeded("admin", "10.0.0.5");
+            try (LoginThrottle.Attempt known = throttle.begin("admin", "10.0.0.5")) {
+                assertThat(known.known()).isTrue();
+            }
+            a.failed();
+        }
+    }
 }

@@ -59,16 +59,16 @@ final class LoginResource implements Resource {
         Duration ttl = body.ttlSeconds() == null ? DEFAULT_TTL : Duration.ofSeconds(body.ttlSeconds());
         String client = AddressThrottle.key(req.client());
         boolean wrongPassword = false;
-        try {
-            boolean known = throttle.check(body.user(), client);
+        // the outcome is counted before the attempt ends, so the name's next check sees it
+        try (LoginThrottle.Attempt attempt = throttle.begin(body.user(), client)) {
             addresses.take(client);
-            try (PasswordCheckGate.Permit ignored = ctx.passwordChecks().enter(client, known ? body.user() : null)) {
+            try (PasswordCheckGate.Permit ignored = ctx.passwordChecks().enter(client, attempt.known() ? body.user() : null)) {
                 LoginResult r = ctx.config().login(body.user(), body.password(), ttl);
-                throttle.succeeded(body.user(), client);
+                attempt.succeeded();
                 return Response.ok(r);
             } catch (ConfigException e) {
                 wrongPassword = e.kind() == ConfigException.Kind.UNAUTHORIZED;
-                if (wrongPassword) throttle.failed(body.user());
+                if (wrongPassword) attempt.failed();
                 throw e;
             } finally {
                 if (!wrongPassword) addresses.giveBack(client);

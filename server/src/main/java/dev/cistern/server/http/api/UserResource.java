@@ -96,12 +96,12 @@ final class UserResource implements Resource {
             // name's back-off, so a wrong one is a failed login of the name, and a back-off refuses it unchecked
             String client = AddressThrottle.key(req.client());
             boolean own = p.user().equals(name);
-            if (own) logins.check(name, client);
             // any user may ask for this, so checking the current password and hashing the new one count
             // against the server-wide bound like a login; one place for both, taken in turn
-            try (PasswordCheckGate.Permit ignored = ctx.passwordChecks().enter(client)) {
+            try (LoginThrottle.Attempt attempt = own ? logins.begin(name, client) : null;
+                 PasswordCheckGate.Permit ignored = ctx.passwordChecks().enter(client)) {
                 if (own && !ctx.config().checkPassword(name, b.currentPassword())) {
-                    logins.failed(name);
+                    attempt.failed();
                     throw ApiException.forbidden("the current password is wrong; nothing was changed");
                 }
                 ctx.config().setPassword(name, b.password());
