@@ -70,8 +70,9 @@ public final class KnownLogins {
     /**
      * Reads {@code file}, dropping addresses older than {@code keepFor} and names {@code userExists} denies (a
      * user deleted while the file could not be written); a missing file is an empty list, an unreadable one
-     * is logged and ignored. A time after now (written while the clock ran ahead, or by hand) is read as now:
-     * the address is known {@code keepFor} from this start, not for the clock's error on top.
+     * is logged and ignored. A time after now (written while the clock ran ahead, or by hand) is read as now,
+     * and written back so: the address is known {@code keepFor} from this start, not for the clock's error on
+     * top, nor again from each later start.
      */
     public static KnownLogins load(Path file, Clock clock, int perName, Duration keepFor, Predicate<String> userExists) {
         KnownLogins k = new KnownLogins(clock, perName, keepFor, file, userExists);
@@ -87,6 +88,13 @@ public final class KnownLogins {
                     .forEach(e -> k.put(k.names, name, e.getKey(), e.getValue().isAfter(now) ? now : e.getValue()));
         });
         k.names.forEach((name, addresses) -> k.written.put(name, new LinkedHashMap<>(addresses)));
+        boolean ahead = saved.names().values().stream().anyMatch(a -> a != null
+                && a.values().stream().anyMatch(at -> at != null && at.isAfter(now)));
+        if (ahead) {
+            synchronized (k) {
+                k.save();
+            }
+        }
         return k;
     }
 
@@ -128,6 +136,7 @@ public final class KnownLogins {
         if (at.isAfter(now)) {
             at = now;
             addresses.put(client, now);
+            save(); // or the file's time would be read again at the next start
         }
         return !now.isAfter(at.plus(keepFor));
     }
@@ -148,7 +157,7 @@ public final class KnownLogins {
         put(names, user, client, now);
         Map<String, Instant> saved = written.get(user);
         Instant last = saved == null ? null : saved.get(client);
-        if (last == null || !now.isBefore(last.plus(REFRESH_EVERY))) save();
+        if (last == null || last.isAfter(now) || !now.isBefore(last.plus(REFRESH_EVERY))) save();
     }
 
     /** {@code user} was deleted: its addresses go too. */

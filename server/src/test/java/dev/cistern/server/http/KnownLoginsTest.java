@@ -123,6 +123,23 @@ class KnownLoginsTest {
         assertThat(reloaded.known("admin", "10.0.0.1")).as("reloaded, %s after", KEEP).isFalse();
     }
 
+    /**
+     * A time after now, read as now, must be written back as such: left in the file it would be read as the
+     * time of each later start, and an address nobody logs in from would stay known 30 days past every restart.
+     */
+    @Test
+    void aTimeAfterNowIsWrittenBackAsNowSoRestartsDoNotRenewIt() {
+        KnownLogins k = load();
+        clock.advance(Duration.ofDays(365));
+        k.add("admin", "10.0.0.1"); // written with the clock a year ahead
+        clock.advance(Duration.ofDays(-365));
+        load();                                          // a start: read as now
+        clock.advance(Duration.ofDays(20));
+        load();                                          // another start, 20 days later
+        clock.advance(Duration.ofDays(11));
+        assertThat(load().known("admin", "10.0.0.1")).as("31 days after the first start read it").isFalse();
+    }
+
     /** A time at the end of Instant's range in the file must neither break a login nor make an address known for good. */
     @Test
     void aTimeAtTheEndOfTimeInTheFileIsClampedToNow() throws Exception {
