@@ -2,8 +2,6 @@ package dev.cistern.server.http;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * Slows guessing of an encrypted storage group's passphrase, as {@link LoginThrottle} slows guessing of a
@@ -28,11 +26,11 @@ import java.util.Set;
  * back-off that started after it (which would leave a running back-off without its alert). The health store
  * only writes a small file there; its webhook call is asynchronous.
  *
- * <p>One check of a group's passphrase runs at a time ({@link #begin}); another asked for meanwhile is refused
- * with 429 and {@code Retry-After: 1}. Otherwise, when a back-off runs out, guesses sent at once would all get
- * past {@link #check} before the first is counted: as many guesses per back-off as {@link PasswordCheckGate}
- * admits at once (2 per address, more from many) instead of one. A legitimate unlock seldom meets another of
- * the same group, and then waits a second.
+ * <p>While a group has wrong passphrases on record, one check of it runs at a time ({@link #begin},
+ * {@link BackOff#start}); another asked for meanwhile is refused with 429 and {@code Retry-After: 1}. Otherwise,
+ * when a back-off runs out, guesses sent at once would all get past {@link #check} before the first is
+ * counted: as many guesses per back-off as {@link PasswordCheckGate} admits at once (2 per address, more from
+ * many) instead of one. A group without wrong passphrases on record may be unlocked by many at once.
  */
 public final class PassphraseThrottle {
     static final int MAX_TRACKED = 1_000;
@@ -49,7 +47,6 @@ public final class PassphraseThrottle {
     private final BackOff failures;
     private final Duration max;
     private final Alerts alerts;
-    private final Set<String> checking = new HashSet<>(); // groups with a check running; guarded by this
 
     /** The one running check of a group's passphrase ({@link #begin}); closing it lets the next one in. */
     public final class Attempt implements AutoCloseable {
@@ -71,9 +68,7 @@ public final class PassphraseThrottle {
 
         @Override
         public void close() {
-            synchronized (PassphraseThrottle.this) {
-                checking.remove(group);
-            }
+            failures.end(group);
         }
     }
 
@@ -104,15 +99,16 @@ public final class PassphraseThrottle {
     }
 
     /**
-     * Starts a check of {@code group}'s passphrase: refused with 429 if the group is in a back-off or another
-     * check of it is running; call before its passphrase is hashed, and report the outcome on the attempt
-     * before closing it.
+     * Starts a check of {@code group}'s passphrase: refused with 429 if the group is in a back-off, or has
+     * wrong passphrases on record and another check of it is running; call before its passphrase is hashed,
+     * and report the outcome on the attempt before closing it. (Synchronized with {@link #failed}, so no
+     * failure is counted between the back-off's check and the start.)
      */
     public synchronized Attempt begin(String group) {
         check(group);
-        if (!checking.add(group)) {
-            throw ApiException.tooManyRequests("a passphrase check of storage group '" + group + "' is already"
-                    + " running; one runs at a time: try again in 1 s", 1);
+        if (!failures.start(group, false)) {
+            throw ApiException.tooManyRequests("wrong passphrases for storage group '" + group + "' are on record and"
+                    + " another check of it is running; one runs at a time: try again in 1 s", 1);
         }
         return new Attempt(group);
     }

@@ -109,12 +109,21 @@ class PassphraseThrottleTest {
         assertThat(open).as("so its alert is open").containsExactly("passphrase:vault");
     }
 
+    /** With wrong passphrases on record, one check of a group at a time; without, many (unlocks by many hosts). */
     @Test
-    void oneCheckOfAGroupRunsAtATime() {
+    void oneCheckOfAGroupWithWrongPassphrasesOnRecordRunsAtATime() {
+        try (PassphraseThrottle.Attempt a = throttle.begin("vault");
+             PassphraseThrottle.Attempt b = throttle.begin("vault")) {
+            a.succeeded();
+            b.succeeded();
+        }
+        try (PassphraseThrottle.Attempt a = throttle.begin("vault")) {
+            a.failed("operator", "10.0.0.1");
+        }
         try (PassphraseThrottle.Attempt a = throttle.begin("vault")) {
             assertThatThrownBy(() -> throttle.begin("vault")).isInstanceOf(ApiException.class)
-                    .hasMessage("a passphrase check of storage group 'vault' is already running; one runs at a time:"
-                            + " try again in 1 s")
+                    .hasMessage("wrong passphrases for storage group 'vault' are on record and another check of it is"
+                            + " running; one runs at a time: try again in 1 s")
                     .extracting(e -> ((ApiException) e).retryAfterSeconds()).isEqualTo(1L);
             assertThatCode(() -> throttle.begin("safe").close()).as("another group").doesNotThrowAnyException();
             a.failed("operator", "10.0.0.1");

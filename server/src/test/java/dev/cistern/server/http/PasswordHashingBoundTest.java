@@ -73,8 +73,8 @@ class PasswordHashingBoundTest {
                 replies.stream().map(Reply::status).toList()).isNotEmpty();
         for (Reply r : refused) {
             assertThat(r.header("Retry-After")).as("Retry-After of %s", r.text()).matches("[1-9][0-9]*");
-            // the server-wide gate, or for a group's passphrase its one check at a time (PassphraseThrottle)
-            assertThat(r.error()).containsAnyOf("password checks", "passphrase check of storage group").contains("try again in");
+            // the server-wide gate, or a group with a wrong passphrase on record checked one at a time
+            assertThat(r.error()).containsAnyOf("password checks", "one runs at a time").contains("try again in");
         }
         assertThat(replies.stream().map(Reply::status).filter(s -> s != 429)).as(what).isNotEmpty().allMatch(List.of(done)::contains);
     }
@@ -98,7 +98,7 @@ class PasswordHashingBoundTest {
         String vault = t.send("POST", "/api/v1/storage-groups", operator,
                 "{\"name\":\"vault\",\"passphrase\":\"passphrase-1\"}").status() == 201 ? "vault" : null;
         assertThat(vault).as("creating one group alone").isNotNull();
-        // unlocks of different groups, so the gate bounds them, not a group's one check at a time
+        // unlocks of different groups: a group with a wrong passphrase on record is checked one at a time
         for (int i = 0; i < AT_ONCE; i++) {
             int st = t.send("POST", "/api/v1/storage-groups", operator,
                     "{\"name\":\"vault" + i + "\",\"passphrase\":\"passphrase-1\"}").status();
