@@ -1,17 +1,13 @@
 package dev.cistern.server.http;
 
+import dev.cistern.server.DurableFile;
 import dev.cistern.server.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -180,40 +176,13 @@ public final class KnownLogins {
             });
             if (!fresh.isEmpty()) current.put(name, fresh);
         });
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            Files.createDirectories(file.getParent());
-            byte[] bytes = Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(new Saved(FORMAT, current));
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ownerOnly(tmp);
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) ch.write(buf);
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncDirectory(file.getParent());
+            DurableFile.replace(file, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(new Saved(FORMAT, current)));
             written.clear();
             written.putAll(current);
         } catch (IOException | RuntimeException e) {
             log.warn("cannot save known login addresses to {}: {}; they stay known until the server restarts, check "
                     + "free space and permissions", file, e.getMessage());
-        }
-    }
-
-    private static void ownerOnly(Path p) {
-        try {
-            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException | IOException e) {
-            // not a POSIX file system: rely on the data directory's permissions
-        }
-    }
-
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // some platforms cannot open directories; the rename itself is still atomic there
         }
     }
 }
