@@ -74,6 +74,12 @@ public final class TapeLibraries {
         return out;
     }
 
+    /** Adds a blank cartridge of the native capacity of the library's drive model (LTO-5 1.5 TB, LTO-6 2.5 TB). */
+    public static CartridgeInfo addCartridge(Engine engine, String container, String barcode) {
+        long nativeBytes = library(engine, container).config().driveModel().nativeCapacityMb() * 1_000_000L;
+        return addCartridge(engine, container, barcode, nativeBytes);
+    }
+
     public static CartridgeInfo addCartridge(Engine engine, String container, String barcode, long capacityBytes) {
         library(engine, container).addCartridge(barcode, capacityBytes);
         return cartridge(engine, container, barcode);

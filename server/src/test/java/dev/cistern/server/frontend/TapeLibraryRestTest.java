@@ -17,6 +17,31 @@ class TapeLibraryRestTest {
     Path dir;
 
     @Test
+    void aCartridgeAddedWithoutACapacityGetsTheDriveModelsNativeOne() {
+        try (TestServer t = new TestServer(ServerSettings.forTests(dir), d -> Engines.open(EngineConfig.defaults(d)))) {
+            String admin = t.login("admin");
+            assertThat(t.send("POST", "/api/v1/storage-groups", admin, "{\"name\":\"tapes\"}").status()).isEqualTo(201);
+            assertThat(t.send("POST", "/api/v1/containers", admin,
+                    "{\"name\":\"lib1\",\"storageGroup\":\"tapes\",\"protocol\":\"vtl\",\"properties\":{\"vtl.drives\":\"2\",\"vtl.slots\":\"40\"}}")
+                    .status()).isEqualTo(201);
+            assertThat(t.send("POST", "/api/v1/containers", admin,
+                    "{\"name\":\"lib6\",\"storageGroup\":\"tapes\",\"protocol\":\"vtl\",\"properties\":{\"vtl.drive-model\":\"TD6\"}}")
+                    .status()).isEqualTo(201);
+
+            // README: ./cistern cartridge add lib1 CST001L5 (no --capacity)
+            TestServer.Reply lto5 = t.send("POST", "/api/v1/containers/lib1/cartridges", admin, "{\"barcode\":\"CST001L5\"}");
+            assertThat(lto5.status()).as(lto5.text()).isEqualTo(201);
+            assertThat(lto5.json().get("capacity").asLong()).isEqualTo(1_500_000_000_000L);
+            TestServer.Reply lto6 = t.send("POST", "/api/v1/containers/lib6/cartridges", admin, "{\"barcode\":\"CST001L6\"}");
+            assertThat(lto6.status()).as(lto6.text()).isEqualTo(201);
+            assertThat(lto6.json().get("capacity").asLong()).isEqualTo(2_500_000_000_000L);
+            // an explicit capacity below the minimum is still refused
+            assertThat(t.send("POST", "/api/v1/containers/lib1/cartridges", admin, "{\"barcode\":\"CST002L5\",\"capacity\":\"0\"}")
+                    .status()).isEqualTo(400);
+        }
+    }
+
+    @Test
     void cartridgesMoveThroughTheLibraryAndBadRequestsChangeNothing() {
         try (TestServer t = new TestServer(ServerSettings.forTests(dir), d -> Engines.open(EngineConfig.defaults(d)))) {
             String admin = t.login("admin");
@@ -34,7 +59,7 @@ class TapeLibraryRestTest {
             assertThat(c1.status()).as(c1.text()).isEqualTo(201);
             assertThat(c1.json().get("location").asText()).isEqualTo("slot");
             assertThat(t.send("POST", "/api/v1/containers/lib1/cartridges", admin, "{\"barcode\":\"CST001L5\"}").status())
-                    .isBetween(400, 409);
+                    .isEqualTo(409);
             assertThat(t.send("POST", "/api/v1/containers/lib1/cartridges", t.login("monitor"), "{\"barcode\":\"CST002L5\"}").status())
                     .isEqualTo(403);
             TestServer.Reply list = t.get("/api/v1/containers/lib1/cartridges", admin);

@@ -61,7 +61,10 @@ final class CartridgeResource implements Resource {
     private Response create(ApiRequest req) {
         CreateRequest b = req.body(CreateRequest.class);
         if (b.barcode() == null || b.barcode().isBlank()) throw ApiException.badRequest("a cartridge needs a 'barcode', e.g. CST001L5");
-        long capacity = b.capacity() == null ? 0 : Sizes.parse("cartridge capacity", b.capacity());
+        if (b.capacity() == null) { // the drive model's native capacity, as the CLI and the API document
+            return Response.created(TapeLibraries.addCartridge(ctx.engine().get(), req.param("name"), b.barcode()));
+        }
+        long capacity = Sizes.parse("cartridge capacity", b.capacity());
         return Response.created(TapeLibraries.addCartridge(ctx.engine().get(), req.param("name"), b.barcode(), capacity));
     }
 }
