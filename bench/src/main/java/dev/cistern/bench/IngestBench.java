@@ -30,7 +30,8 @@ import picocli.CommandLine.Parameters;
  * Ingests each PATH as one backup generation through the engine in-process, restores and verifies
  * everything bit-exact, and optionally runs restic and borg on the same PATHs in the same run.
  */
-@Command(name = "ingest", description = "Back up PATHs as generations through the engine; restore, verify, compare.")
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+        description = "Back up PATHs as generations through the engine; restore, verify, compare.")
 final class IngestBench implements Callable<Integer> {
     /** Restores read this much at a time, as a restore client with a large buffer would. */
     private static final int RESTORE_READ = 4 << 20;
