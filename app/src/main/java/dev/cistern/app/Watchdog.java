@@ -1,5 +1,6 @@
 package dev.cistern.app;
 
+import dev.cistern.server.ServeCommand;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -39,6 +40,19 @@ public final class Watchdog {
     }
 
     public static int run(String[] args) {
+        for (String a : args) {
+            // answered here: a child started with 'serve --help' printed serve's usage and then the watch
+            // reported it as a server that "stopped normally"
+            if (a.equals("-h") || a.equals("--help")) {
+                System.out.println("Usage: cistern watch [SERVE OPTIONS]");
+                System.out.println("Runs 'cistern serve' with these options in a child JVM and starts it again when it dies"
+                        + " (after 1 s, 2 s, 4 s... up to 60 s); not after a clean stop or when it refuses its options."
+                        + " SIGTERM stops the server and the watch. The options are serve's:");
+                System.out.println();
+                return ServeCommand.run(new String[] {"--help"});
+            }
+            if (a.equals("-V") || a.equals("--version")) return ServeCommand.run(new String[] {"--version"});
+        }
         Watchdog w = new Watchdog(List.of(args), System.err);
         Runtime.getRuntime().addShutdownHook(new Thread(w::stop, "watch-shutdown"));
         return w.watch();
