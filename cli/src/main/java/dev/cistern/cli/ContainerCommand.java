@@ -29,7 +29,8 @@ final class ContainerCommand {
         String name;
         @Option(names = {"-g", "--storage-group"}, required = true, paramLabel = "GROUP")
         String group;
-        @Option(names = {"-p", "--protocol"}, required = true, paramLabel = "PROTOCOL", description = "iscsi, vtl, nfs, s3, client...")
+        @Option(names = {"-p", "--protocol"}, required = true, paramLabel = "PROTOCOL",
+                description = "iscsi, vtl or s3; also nfs or client, which are kept but which no front end of this build exports")
         String protocol;
         @Option(names = "--property", paramLabel = "KEY=VALUE", description = "Protocol setting; repeatable")
         Map<String, String> properties = new TreeMap<>();

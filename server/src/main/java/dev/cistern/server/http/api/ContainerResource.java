@@ -11,6 +11,7 @@ import dev.cistern.server.http.Response;
 import dev.cistern.server.http.Router;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -57,10 +58,18 @@ final class ContainerResource implements Resource {
         });
     }
 
+    /** The protocols a container can be created with (those the UI and CLI offer). */
+    static final List<String> PROTOCOLS = List.of("iscsi", "vtl", "s3", "nfs", "client");
+
     private Response create(ApiRequest req) {
         CreateRequest b = req.body(CreateRequest.class);
         if (b.storageGroup() == null) {
             throw ApiException.badRequest("container '" + b.name() + "' needs a 'storageGroup' to live in");
+        }
+        if (b.protocol() == null || !PROTOCOLS.contains(b.protocol())) {
+            // the engine stores any name, so a typo ('iscsci', 'ftp') made a container nothing would ever export
+            throw ApiException.badRequest("unknown protocol '" + b.protocol() + "' for container '" + b.name()
+                    + "': use " + String.join(", ", PROTOCOLS));
         }
         ContainerProperties.checkNew(b.protocol(), b.properties());
         ContainerSpec spec = new ContainerSpec(b.name(), b.protocol(), b.properties());
