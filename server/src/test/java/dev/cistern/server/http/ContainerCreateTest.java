@@ -36,4 +36,23 @@ class ContainerCreateTest {
             }
         }
     }
+
+    @Test
+    void aBucketCreatedThroughTheApiBelongsToItsCreator() {
+        try (TestServer t = new TestServer(ServerSettings.forTests(dir), d -> Engines.open(EngineConfig.defaults(d)))) {
+            String admin = t.login("admin");
+            assertThat(t.send("POST", "/api/v1/storage-groups", admin, "{\"name\":\"backups\"}").status()).isEqualTo(201);
+            // 'cistern container add nightly2 --storage-group backups --protocol s3' made a bucket with no owner,
+            // which every S3 key, the creator's too, got AccessDenied on ("belongs to another user")
+            TestServer.Reply r = t.send("POST", "/api/v1/containers", admin,
+                    "{\"name\":\"nightly2\",\"storageGroup\":\"backups\",\"protocol\":\"s3\"}");
+            assertThat(r.status()).as(r.text()).isEqualTo(201);
+            assertThat(t.get("/api/v1/containers/nightly2", admin).json().path("properties").path("owner").asText()).isEqualTo("admin");
+            // an owner given explicitly is kept
+            TestServer.Reply other = t.send("POST", "/api/v1/containers", admin,
+                    "{\"name\":\"theirs\",\"storageGroup\":\"backups\",\"protocol\":\"s3\",\"properties\":{\"owner\":\"monitor\"}}");
+            assertThat(other.status()).as(other.text()).isEqualTo(201);
+            assertThat(t.get("/api/v1/containers/theirs", admin).json().path("properties").path("owner").asText()).isEqualTo("monitor");
+        }
+    }
 }

@@ -13,6 +13,7 @@ import dev.cistern.server.http.Router;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Containers: what a protocol front end exports (a LUN set, a tape library, an export, a bucket). They live
@@ -72,7 +73,14 @@ final class ContainerResource implements Resource {
                     + "': use " + String.join(", ", PROTOCOLS));
         }
         ContainerProperties.checkNew(b.protocol(), b.properties());
-        ContainerSpec spec = new ContainerSpec(b.name(), b.protocol(), b.properties());
+        Map<String, String> properties = b.properties();
+        if ("s3".equals(b.protocol()) && (properties == null || !properties.containsKey("owner"))) {
+            // a bucket belongs to the user whose S3 keys may use it, fixed at creation: without one it answered
+            // every key, the creator's too, with AccessDenied "the bucket belongs to another user"
+            properties = new TreeMap<>(properties == null ? Map.of() : properties);
+            properties.put("owner", req.principal().user());
+        }
+        ContainerSpec spec = new ContainerSpec(b.name(), b.protocol(), properties);
         if (b.lun() != null && !"iscsi".equals(b.protocol())) {
             throw ApiException.badRequest("only iscsi containers have LUNs; container '" + b.name() + "' is " + b.protocol());
         }
