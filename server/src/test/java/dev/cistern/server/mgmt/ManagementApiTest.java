@@ -147,6 +147,13 @@ class ManagementApiTest {
         for (JsonNode e : logins) assertThat(e.get("type").asText()).isEqualTo("login");
         assertThat(t.get("/api/v1/events?limit=0", monitor).status()).isEqualTo(400);
         assertThat(t.get("/api/v1/events?type=DROP%20TABLE", monitor).status()).isEqualTo(400);
+        // a type that is no type ('logins', 'restart') was answered with no events, as if there were none
+        for (String typo : List.of("logins", "restart", "bogus")) {
+            assertThat(t.get("/api/v1/events?type=" + typo, monitor).status()).as(typo).isEqualTo(400);
+        }
+        for (String type : List.of("login", "login-failed", "config", "container", "service", "alert")) {
+            assertThat(t.get("/api/v1/events?type=" + type, monitor).status()).as(type).isEqualTo(200);
+        }
     }
 
     @Test
