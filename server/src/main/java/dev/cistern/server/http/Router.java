@@ -69,7 +69,9 @@ public final class Router implements HttpHandler {
         } catch (ConfigException e) {
             status = ErrorStatus.of(e.kind());
             body = error(e.getMessage());
-        } catch (Exception e) {
+        } catch (Exception | LinkageError | StackOverflowError e) {
+            // errors too: an Error thrown by a handler (a class that no longer loads, a runaway recursion)
+            // ended the exchange's thread with no answer, and the client waited for its timeout
             log.error("{} {} failed", method, path, e);
             status = 500;
             body = error("internal error while handling " + method + " " + path + ": " + e
