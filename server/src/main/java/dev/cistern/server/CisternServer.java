@@ -157,6 +157,7 @@ public final class CisternServer implements AutoCloseable {
         registry.stopAll();
         // after the API has stopped, so no refusal comes after its count is recorded
         management.stopped();
+        management.health().stoppedCleanly(); // every service stopped: the next start is no restart after a crash
         log.info("Cistern server stopped");
     }
 }

@@ -65,6 +65,9 @@ public final class HealthMonitorService implements Service {
     private ScheduledExecutorService timer;
     private volatile Runnable alsoEachCheck = () -> { };
 
+    /** This process wrote the marker: a restart of this service by the watcher is no unclean shutdown. */
+    private boolean markerOurs;
+
     public HealthMonitorService(HealthStore store, Path healthDir, Path dataDir, Supplier<Engine> engine,
                                 ServiceRegistry services, JobManager jobs, Supplier<X509Certificate> certificate,
                                 MgmtSettings settings, Clock clock) {
@@ -93,11 +96,12 @@ public final class HealthMonitorService implements Service {
     public synchronized void start() throws IOException {
         Path marker = healthDir.resolve("running");
         Files.createDirectories(healthDir);
-        if (Files.exists(marker) && timer == null && restartsSeen.isEmpty()) {
+        if (Files.exists(marker) && !markerOurs && timer == null && restartsSeen.isEmpty()) {
             store.raise("unclean-shutdown", Alert.Severity.WARNING, "the server process ended without stopping"
                     + " (killed or crashed) before its start at " + clock.instant() + "; check the log and run 'cistern verify'");
         }
         Files.writeString(marker, clock.instant().toString());
+        markerOurs = true;
         timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("health").unstarted(r));
         timer.scheduleWithFixedDelay(this::checkSafely, 0, settings.checkInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -117,6 +121,14 @@ public final class HealthMonitorService implements Service {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Removes the marker {@link #start()} wrote: called once every service has stopped, not by {@link #stop()}.
+     * This monitor stops first, so a process killed later in its stop (an engine close or a front end that hung,
+     * a service manager's SIGKILL after its timeout) was not reported as an unclean shutdown at the next start.
+     */
+    public void stoppedCleanly() {
         try {
             Files.deleteIfExists(healthDir.resolve("running"));
         } catch (IOException e) {

@@ -148,4 +148,36 @@ class HealthMonitorServiceTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(h::checkOnce).hasMessageContaining("Input/output error");
         assertThat(ran).as("the refused logins' count is written even when a check fails").hasValue(1);
     }
+
+    @Test
+    void aProcessKilledAfterTheMonitorStoppedIsStillAnUncleanShutdown() throws Exception {
+        TlsKeyStore tls = TlsKeyStore.loadOrCreate(dir.resolve("tls.p12"), clock.instant());
+        HealthStore store = new HealthStore(dir.resolve("health"), clock, Duration.ofDays(90), 1000);
+        java.util.function.Supplier<HealthMonitorService> monitor = () -> new HealthMonitorService(store, dir.resolve("health"), dir, () -> {
+            throw new EngineException(EngineException.Reason.CLOSED, "no engine in this test");
+        }, new ServiceRegistry(clock), new JobManager(() -> null, clock), tls::certificate, MgmtSettings.defaults(), clock);
+
+        // the monitor stops first; the process is then killed while the engine or a front end stops
+        HealthMonitorService first = monitor.get();
+        first.start();
+        first.stop();
+        HealthMonitorService second = monitor.get();
+        second.start();
+        assertThat(store.alerts()).as("before: stop() removed the marker, so this went unreported")
+                .anyMatch(a -> a.key().equals("unclean-shutdown"));
+        store.clear("unclean-shutdown");
+
+        // restarted by the watcher within one process: no unclean shutdown
+        second.stop();
+        second.start();
+        assertThat(store.alerts()).noneMatch(a -> a.key().equals("unclean-shutdown") && a.active());
+
+        // every service stopped: the next process starts clean
+        second.stop();
+        second.stoppedCleanly();
+        HealthMonitorService third = monitor.get();
+        third.start();
+        third.stop();
+        assertThat(store.alerts()).noneMatch(a -> a.key().equals("unclean-shutdown") && a.active());
+    }
 }
