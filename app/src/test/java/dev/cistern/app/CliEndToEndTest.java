@@ -209,7 +209,7 @@ class CliEndToEndTest {
         login("admin");
         CliRun v = cli("verify");
         assertThat(v.exit()).as(v.err()).isZero();
-        assertThat(v.out()).contains("Damaged chunks:").containsPattern("Verify job: +\\d+ finished");
+        assertThat(v.out()).contains("Damaged chunks:").containsPattern("Verify job: +\\d+ succeeded");
         CliRun jobs = cli("job", "list");
         assertThat(jobs.out()).containsPattern("1 +verify +succeeded +100.0% +admin");
         assertThat(cli("job", "show", "1").out()).contains("State:").contains("damagedChunks");

@@ -35,7 +35,7 @@ final class CleanCommand extends ApiCommand {
         if (!out.json() && !noWait) {
             JsonNode r = job.get("report");
             out.keyValues(List.of(
-                    new String[]{"Clean job", job.get("id").asText() + " succeeded"},
+                    new String[]{"Clean job", JobRunner.outcome(job)},
                     new String[]{"Mode", mode(job)},
                     new String[]{"Containers scanned", r.get("containersScanned").asText()},
                     new String[]{"Containers rewritten", r.get("containersRewritten").asText()},

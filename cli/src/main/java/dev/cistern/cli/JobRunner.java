@@ -65,6 +65,11 @@ final class JobRunner {
         }
     }
 
+    /** "ID STATE" for the report of a job waited for, the state named as {@code cistern job list} names it. */
+    static String outcome(JsonNode job) {
+        return job.get("id").asText() + " " + JobCommand.state(job);
+    }
+
     /** What to tell a user who stopped waiting for job {@code id}. */
     static String keepsRunning(long id) {
         return "job " + id + " keeps running on the server; follow it with 'cistern job show " + id

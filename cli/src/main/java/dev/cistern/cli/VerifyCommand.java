@@ -21,22 +21,26 @@ final class VerifyCommand extends ApiCommand {
         JobRunner.requireNotStopped(job);
         JsonNode r = job.get("report");
         long damaged = r.get("damagedChunks").asLong();
-        if (!out.json()) {
-            out.keyValues(List.of(
-                    new String[]{"Verify job", job.get("id").asText() + " finished"},
-                    new String[]{"Containers checked", r.get("containersChecked").asText()},
-                    new String[]{"Chunks checked", r.get("chunksChecked").asText()},
-                    new String[]{"Bytes checked", Output.bytes(r.get("bytesChecked").asLong())},
-                    new String[]{"Damaged chunks", String.valueOf(damaged)},
-                    new String[]{"Checksum only (locked)", r.path("chunksChecksumOnly").asLong() == 0 ? "0"
-                            : r.get("chunksChecksumOnly").asText() + " (unlock their storage groups, then verify again)"},
-                    new String[]{"Took", r.get("took").asText()}));
-            for (JsonNode e : r.get("damagedEntries")) out.line("DAMAGED " + e.asText());
-        }
+        if (!out.json()) print(out, job);
         if (damaged > 0 || !r.get("damagedEntries").isEmpty() || !r.get("damagedContainers").isEmpty()) {
             throw new CliException(CliException.DAMAGED, "verify found " + damaged + " damaged chunk(s) in "
                     + r.get("damagedEntries").size() + " entries; see the list above or 'cistern verify --json'");
         }
         return 0;
+    }
+
+    /** The human report of finished verify job {@code job}; its state is named as {@code cistern job list} names it. */
+    static void print(Output out, JsonNode job) {
+        JsonNode r = job.get("report");
+        out.keyValues(List.of(
+                new String[]{"Verify job", JobRunner.outcome(job)},
+                new String[]{"Containers checked", r.get("containersChecked").asText()},
+                new String[]{"Chunks checked", r.get("chunksChecked").asText()},
+                new String[]{"Bytes checked", Output.bytes(r.get("bytesChecked").asLong())},
+                new String[]{"Damaged chunks", r.get("damagedChunks").asText()},
+                new String[]{"Checksum only (locked)", r.path("chunksChecksumOnly").asLong() == 0 ? "0"
+                        : r.get("chunksChecksumOnly").asText() + " (unlock their storage groups, then verify again)"},
+                new String[]{"Took", r.get("took").asText()}));
+        for (JsonNode e : r.get("damagedEntries")) out.line("DAMAGED " + e.asText());
     }
 }
