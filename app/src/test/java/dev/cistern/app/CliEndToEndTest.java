@@ -121,6 +121,14 @@ class CliEndToEndTest {
         assertThat(stats.exit()).isZero();
         assertThat(stats.out()).contains("Savings:").containsPattern("backups +0 B +0 B +1.00x");
         assertThat(new ObjectMapper().readTree(cli("stats", "--container", "tapes", "--json").out()).has("chunkCount")).isTrue();
+        // show --json carries what the table shows: the object as the API sends it, and the stats under "stats"
+        JsonNode groupJson = new ObjectMapper().readTree(cli("storage-group", "show", "backups", "--json").out());
+        assertThat(groupJson.get("name").asText()).isEqualTo("backups");
+        assertThat(groupJson.get("quotaBytes").asLong()).isEqualTo(2L << 40);
+        assertThat(groupJson.path("stats").has("logicalBytes")).isTrue();
+        assertThat(groupJson.path("stats").has("dedupRatio")).isTrue();
+        JsonNode containerJson = new ObjectMapper().readTree(cli("container", "show", "tapes", "--json").out());
+        assertThat(containerJson.path("stats").has("storedBytes")).isTrue();
 
         assertThat(cli("container", "delete", "tapes").out()).isEqualTo("Deleted container tapes\n");
         assertThat(cli("storage-group", "delete", "backups").exit()).isZero();

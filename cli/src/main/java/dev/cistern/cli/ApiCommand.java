@@ -4,6 +4,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
 
@@ -64,16 +65,27 @@ abstract class ApiCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Shows the resource at {@code path}: as JSON, or by {@code print} followed by its stats. */
+    /**
+     * Shows the resource at {@code path} with its stats: by {@code print} followed by the stats, or as JSON, the
+     * resource's object as the API sends it with the stats added under "stats".
+     */
     int showWithStats(Session s, String path, BiConsumer<Output, JsonNode> print) {
         JsonNode r = s.get(path);
+        JsonNode stats = s.get(path + "/stats");
         Output out = out();
         if (out.json()) {
-            out.printJson(r);
+            out.printJson(withStats(r, stats));
             return 0;
         }
         print.accept(out, r);
-        StatsCommand.printStats(out, s.get(path + "/stats"));
+        StatsCommand.printStats(out, stats);
         return 0;
+    }
+
+    /** A copy of {@code resource} with {@code stats} under "stats" (a field of that name from the API is replaced). */
+    static ObjectNode withStats(JsonNode resource, JsonNode stats) {
+        ObjectNode o = ((ObjectNode) resource).deepCopy();
+        o.set("stats", stats);
+        return o;
     }
 }
