@@ -8,13 +8,13 @@ import dev.cistern.server.http.Response;
 import dev.cistern.server.http.Router;
 import dev.cistern.server.http.api.Resource;
 import dev.cistern.server.http.api.Resources;
-import java.util.Set;
+import java.util.List;
 
 /** {@code GET /events?type=T&limit=N}: the newest events first (default 100, at most 10000). */
 final class EventResource implements Resource {
     static final int MAX_LIMIT = 10_000;
     /** The types of the events recorded (by the audit filter, the health monitor and the alerts). */
-    static final Set<String> TYPES = Set.of("login", "login-failed", "config", "container", "service", "alert");
+    static final List<String> TYPES = List.of("login", "login-failed", "config", "container", "service", "alert");
     private final HealthStore store;
 
     EventResource(HealthStore store) {
@@ -42,7 +42,7 @@ final class EventResource implements Resource {
         String type = req.query("type");
         // only the types there are: 'cistern events --type logins' answered "No events." as if nobody had logged in
         if (type != null && !TYPES.contains(type)) {
-            throw ApiException.badRequest("invalid event type '" + type + "': use login, login-failed, config, container, service or alert");
+            throw ApiException.badRequest("invalid event type '" + type + "': use " + String.join(", ", TYPES));
         }
         return Response.ok(store.events(type, limit));
     }
