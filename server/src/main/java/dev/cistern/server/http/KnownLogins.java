@@ -21,7 +21,7 @@ import java.util.function.Predicate;
  * goes first), forgotten {@code keepFor} after their last login, at most {@link LoginThrottle#MAX_TRACKED} names.
  *
  * <p>With a file ({@link #load}) they survive a restart, or a restart would make the admin lockable again. The
- * file ({@code config/known-logins.json}) is rewritten whole: a temporary file, fsynced, renamed over the old one,
+ * file ({@code config/known-logins.json}) is rewritten whole ({@link DurableFile}): a temporary file, fsynced, renamed over the old one,
  * the directory fsynced, so a crash leaves the old or the new list. It is written when an address is added and
  * when a refreshed one was last written more than {@link #REFRESH_EVERY} ago (a restart may so forget it up to
  * that much early), not on every login. It is a convenience, not a secret or a configuration: a missing,
@@ -99,24 +99,22 @@ public final class KnownLogins {
         try {
             long size = Files.size(file);
             if (size > MAX_FILE_BYTES) {
-                log.warn("ignoring known login addresses file {}: it is {} bytes, more than the {} this server writes at"
-                        + " most; logins start with no known addresses, so the login back-off holds back every address"
-                        + " until it logs in again", file, size, MAX_FILE_BYTES);
-                return null;
+                return ignored(file, "it is " + size + " bytes, more than the " + MAX_FILE_BYTES + " this server writes at most");
             }
             Saved s = Json.mapper().readValue(file.toFile(), Saved.class);
-            if (s == null || s.format() != FORMAT || s.names() == null) {
-                log.warn("ignoring known login addresses file {}: {}; logins start with no known addresses, so the "
-                        + "login back-off holds back every address until it logs in again", file,
-                        s == null || s.names() == null ? "it holds no addresses" : "format " + s.format() + ", this server reads " + FORMAT);
-                return null;
-            }
+            if (s == null || s.names() == null) return ignored(file, "it holds no addresses");
+            if (s.format() != FORMAT) return ignored(file, "format " + s.format() + ", this server reads " + FORMAT);
             return s;
         } catch (IOException | RuntimeException e) {
-            log.warn("ignoring known login addresses file {}: cannot read it ({}); logins start with no known addresses, "
-                    + "so the login back-off holds back every address until it logs in again", file, e.getMessage());
-            return null;
+            return ignored(file, "cannot read it (" + e.getMessage() + ")");
         }
+    }
+
+    /** Logs why {@code file} is not read, and what that means for logins; returns null, the empty list's answer. */
+    private static Saved ignored(Path file, String why) {
+        log.warn("ignoring known login addresses file {}: {}; logins start with no known addresses, so the login back-off"
+                + " holds back every address until it logs in again", file, why);
+        return null;
     }
 
     /**
