@@ -21,8 +21,8 @@ import java.util.function.Predicate;
  * goes first), forgotten {@code keepFor} after their last login, at most {@link LoginThrottle#MAX_TRACKED} names.
  *
  * <p>With a file ({@link #load}) they survive a restart, or a restart would make the admin lockable again. The
- * file ({@code config/known-logins.json}) is rewritten whole ({@link DurableFile}): a temporary file, fsynced, renamed over the old one,
- * the directory fsynced, so a crash leaves the old or the new list. It is written when an address is added and
+ * file ({@code config/known-logins.json}) is rewritten whole ({@link DurableFile}: a temporary file, fsynced,
+ * renamed over the old one, the directory fsynced), so a crash leaves the old or the new list. It is written when an address is added and
  * when a refreshed one was last written more than {@link #REFRESH_EVERY} ago (a restart may so forget it up to
  * that much early), not on every login. It is a convenience, not a secret or a configuration: a missing,
  * unreadable or corrupt file is logged and treated as empty, and a failed write is logged and the login goes on.
