@@ -17,7 +17,7 @@ public interface ProtocolFrontEnd {
     /** The port used when none is given (3260 for iSCSI, 9000 for S3). */
     int defaultPort();
 
-    /** One line for {@code --help}. */
+    /** What listens on the port, for {@code --help} ("Port of the " + this): "S3 API (buckets: ...)". */
     String description();
 
     /**

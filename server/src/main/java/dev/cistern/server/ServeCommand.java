@@ -84,7 +84,7 @@ public final class ServeCommand implements Callable<Integer> {
         for (ProtocolFrontEnd fe : frontEnds) {
             cmd.getCommandSpec().addOption(OptionSpec.builder("--" + fe.protocol() + "-port")
                     .paramLabel("N").type(int.class).defaultValue(String.valueOf(fe.defaultPort()))
-                    .description(fe.description() + " port; 0 disables it. Default: ${DEFAULT-VALUE}").build());
+                    .description("Port of the " + fe.description() + "; 0 disables it. Default: ${DEFAULT-VALUE}").build());
         }
         cmd.setParameterExceptionHandler((ex, a) -> {
             cmd.getErr().println("cistern serve: " + ex.getMessage() + " (see 'cistern serve --help')");

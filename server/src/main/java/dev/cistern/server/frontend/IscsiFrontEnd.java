@@ -37,7 +37,7 @@ public final class IscsiFrontEnd implements ProtocolFrontEnd {
 
     @Override
     public String description() {
-        return "iSCSI target port (containers with protocol iscsi, LUNs lun-0, lun-1, ...)";
+        return "iSCSI target (disks: containers with protocol iscsi; tape libraries: vtl)";
     }
 
     @Override

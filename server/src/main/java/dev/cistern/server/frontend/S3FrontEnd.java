@@ -23,7 +23,7 @@ public final class S3FrontEnd implements ProtocolFrontEnd {
 
     @Override
     public String description() {
-        return "S3 API port (buckets = containers with protocol s3)";
+        return "S3 API (buckets: containers with protocol s3)";
     }
 
     @Override
