@@ -263,7 +263,7 @@ class CliEndToEndTest {
         env = Map.of("CISTERN_SERVER", "https://127.0.0.1:" + server.httpPort());
         try {
             login("operator");
-            assertThat(cli("clean", "--no-wait").out()).isEqualTo("Started clean as job 1\n");
+            assertThat(cli("clean", "--no-wait").out()).isEqualTo("Started clean as job 1 (see 'cistern job show 1')\n");
             CliRun cancel = cli("job", "cancel", "1");
             assertThat(cancel.exit()).as(cancel.err()).isZero();
             assertThat(cancel.out()).isEqualTo("Cancelling clean job 1; it stops after the chunk container it is on"

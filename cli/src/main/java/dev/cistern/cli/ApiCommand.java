@@ -52,7 +52,8 @@ abstract class ApiCommand implements Callable<Integer> {
         if (out.json()) {
             out.printJson(job);
         } else if (noWait) {
-            out.line("Started " + kind + " as job " + job.get("id").asLong());
+            long id = job.get("id").asLong();
+            out.line("Started " + kind + " as job " + id + " (see 'cistern job show " + id + "')");
         }
         return job;
     }

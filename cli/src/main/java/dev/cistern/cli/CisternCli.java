@@ -23,7 +23,7 @@ public final class CisternCli implements Callable<Integer> {
     public static final String DEFAULT_SERVER = "https://127.0.0.1:5233";
 
     @Option(names = "--server", paramLabel = "URL", scope = ScopeType.INHERIT,
-            description = "Server URL (default: $CISTERN_SERVER, else " + DEFAULT_SERVER + ")")
+            description = {"Server URL.", "Default: $CISTERN_SERVER, else " + DEFAULT_SERVER})
     String server;
 
     @Option(names = "--insecure", scope = ScopeType.INHERIT,

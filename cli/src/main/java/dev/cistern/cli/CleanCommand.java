@@ -11,7 +11,7 @@ import java.util.Map;
 @Command(name = "clean", mixinStandardHelpOptions = true,
         description = "Reclaim the space of deleted data (runs on the server as a job; backups may continue).")
 final class CleanCommand extends ApiCommand {
-    @Option(names = "--no-wait", description = "Start the job and return; poll it with the REST API")
+    @Option(names = "--no-wait", description = "Start the job and return at once; 'cistern job show ID' reports on it")
     boolean noWait;
 
     @Option(names = "--full", description = {

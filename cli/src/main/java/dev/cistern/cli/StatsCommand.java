@@ -12,10 +12,11 @@ import java.util.Locale;
 @Command(name = "stats", mixinStandardHelpOptions = true,
         description = "Show space and traffic: the whole server, one storage group or one container.")
 final class StatsCommand extends ApiCommand {
-    @Option(names = {"-g", "--storage-group"}, paramLabel = "GROUP")
+    @Option(names = {"-g", "--storage-group"}, paramLabel = "GROUP", description = "Only this storage group.")
     String group;
 
-    @Option(names = {"-c", "--container"}, paramLabel = "NAME")
+    @Option(names = {"-c", "--container"}, paramLabel = "NAME",
+            description = "Only this container (its unique and stored bytes count the chunks it stored first).")
     String container;
 
     @Override

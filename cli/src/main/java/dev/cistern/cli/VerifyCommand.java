@@ -10,7 +10,7 @@ import java.util.List;
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = "Re-read and check all stored data (runs on the server as a job). Exit code 4 if damage is found.")
 final class VerifyCommand extends ApiCommand {
-    @Option(names = "--no-wait", description = "Start the job and return; poll it with the REST API")
+    @Option(names = "--no-wait", description = "Start the job and return at once; 'cistern job show ID' reports on it")
     boolean noWait;
 
     @Override
