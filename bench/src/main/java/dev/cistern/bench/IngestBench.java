@@ -45,17 +45,18 @@ final class IngestBench implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "files or directory trees, one generation each, in order")
     List<Path> paths;
 
-    @Option(names = "--compare", split = ",", description = "peers to run on the same data: restic,borg")
+    @Option(names = "--compare", split = ",", paramLabel = "PEER", description = "peers to run on the same data: restic,borg")
     List<String> compare = new ArrayList<>();
 
-    @Option(names = "--compression", defaultValue = "fast", description = "none, fast (LZ4) or best (Zstd)")
+    @Option(names = "--compression", defaultValue = "fast", paramLabel = "none|fast|best",
+            description = "none, fast (LZ4) or best (Zstd); default fast")
     String compression;
 
-    @Option(names = "--rounds", defaultValue = "1",
-            description = "store and restore the generations this many times, each on a fresh data directory; figures are medians")
+    @Option(names = "--rounds", defaultValue = "1", paramLabel = "N",
+            description = "store and restore the generations this many times, each on a fresh data directory; figures are medians (default 1)")
     int rounds;
 
-    @Option(names = "--work", description = "scratch directory (default: a new temporary directory)")
+    @Option(names = "--work", paramLabel = "DIR", description = "scratch directory (default: a new temporary directory)")
     Path work;
 
     @Option(names = "--encrypted", description = "store into an encrypted storage group (AES-256-GCM records, keyed chunk ids)")

@@ -27,7 +27,8 @@ final class ContainerCommand {
     static final class Add extends ApiCommand {
         @Parameters(paramLabel = "NAME")
         String name;
-        @Option(names = {"-g", "--storage-group"}, required = true, paramLabel = "GROUP")
+        @Option(names = {"-g", "--storage-group"}, required = true, paramLabel = "GROUP",
+                description = "Storage group the container stores into (its dedup domain, compression, quota)")
         String group;
         @Option(names = {"-p", "--protocol"}, required = true, paramLabel = "PROTOCOL",
                 description = "iscsi, vtl or s3; also nfs or client, which are kept but which no front end of this build exports")

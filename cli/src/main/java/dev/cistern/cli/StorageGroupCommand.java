@@ -100,7 +100,8 @@ final class StorageGroupCommand {
     static final class Set extends ApiCommand {
         @Parameters(paramLabel = "NAME")
         String name;
-        @Option(names = "--compression", paramLabel = "none|fast|best")
+        @Option(names = "--compression", paramLabel = "none|fast|best",
+                description = "For data written from now on; what is stored keeps its compression")
         String compression;
         @Option(names = "--quota", paramLabel = "SIZE", description = "e.g. 2T; 0 removes the limit")
         String quota;

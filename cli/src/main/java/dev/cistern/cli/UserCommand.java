@@ -20,7 +20,9 @@ final class UserCommand {
     static final class Add extends ApiCommand {
         @Parameters(paramLabel = "NAME")
         String name;
-        @Option(names = {"-r", "--role"}, required = true, paramLabel = "admin|operator|monitor")
+        @Option(names = {"-r", "--role"}, required = true, paramLabel = "admin|operator|monitor", description = {
+                "admin: everything, users and S3 keys too; operator: storage groups, containers, clean, verify;",
+                "monitor: read-only"})
         String role;
         @Option(names = "--password-stdin", description = "Read the password from stdin")
         boolean passwordStdin;
