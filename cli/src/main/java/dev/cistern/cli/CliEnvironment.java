@@ -25,13 +25,18 @@ public record CliEnvironment(Map<String, String> env, PrintStream out, PrintStre
                 System.console() != null && System.console().isTerminal() ? System.console() : null);
     }
 
-    /** {@code $CISTERN_CONFIG_DIR}, else {@code $XDG_CONFIG_HOME/cistern}, else {@code ~/.config/cistern}. */
+    /**
+     * {@code $CISTERN_CONFIG_DIR}, else {@code $XDG_CONFIG_HOME/cistern}, else {@code ~/.config/cistern}, where
+     * {@code ~} is {@code $HOME} as for any shell tool (the JVM's user.home is the password file's entry, which
+     * ignores a HOME set for one command or a sandbox), else user.home.
+     */
     static Path defaultConfigDir(Map<String, String> env) {
         String explicit = env.get("CISTERN_CONFIG_DIR");
         if (explicit != null && !explicit.isBlank()) return Path.of(explicit);
         String xdg = env.get("XDG_CONFIG_HOME");
         if (xdg != null && !xdg.isBlank()) return Path.of(xdg, "cistern");
-        return Path.of(System.getProperty("user.home"), ".config", "cistern");
+        String home = env.get("HOME");
+        return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"), ".config", "cistern");
     }
 
     public String get(String name) {
