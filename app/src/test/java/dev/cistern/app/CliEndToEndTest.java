@@ -342,6 +342,32 @@ class CliEndToEndTest {
         assertThat(cli("container", "add", "lun-x", "-g", "chapgroup", "-p", "iscsi", "--chap-secret-stdin").exit()).isEqualTo(2);
     }
 
+    /** An iscsi container's show names its target and LUNs (how an initiator reaches them), or how to add one. */
+    @Test
+    void anIscsiContainerShowsItsLuns() throws Exception {
+        login("operator");
+        assertThat(cli("storage-group", "add", "disks").exit()).isZero();
+        assertThat(cli("container", "add", "vm1", "-g", "disks", "-p", "iscsi", "--size", "1G", "--block-size", "4096").exit()).isZero();
+        CliRun add = cli("lun", "add", "vm1", "--size", "2G", "--read-only");
+        assertThat(add.exit()).as(add.err()).isZero();
+        assertThat(add.out()).isEqualTo("Added LUN 1 to iqn.2026-11.dev.cistern:vm1\n");
+        CliRun show = cli("container", "show", "vm1");
+        assertThat(show.exit()).as(show.err()).isZero();
+        assertThat(show.out()).contains("Dedup ratio:")
+                .containsPattern("\nLUN +SIZE +BLOCK +READ-ONLY +TARGET *\n")
+                .containsPattern("\n0 +1.0 GiB +4096 +no +iqn.2026-11.dev.cistern:vm1 *\n")
+                .containsPattern("\n1 +2.0 GiB +512 +yes +iqn.2026-11.dev.cistern:vm1 *\n");
+        assertThat(cli("lun", "list", "vm1").out()).containsPattern("\n1 +2.0 GiB +512 +yes +iqn.2026-11.dev.cistern:vm1 *\n");
+        // --json stays the API's object with its stats: scripts read the LUNs from 'lun list --json'
+        assertThat(new ObjectMapper().readTree(cli("container", "show", "vm1", "--json").out()).has("luns")).isFalse();
+
+        assertThat(cli("container", "add", "vm2", "-g", "disks", "-p", "iscsi").exit()).isZero();
+        assertThat(cli("container", "show", "vm2").out()).endsWith("\nNo LUNs yet: add one with 'cistern lun add vm2 --size SIZE'\n");
+        // other protocols have no LUN section
+        assertThat(cli("container", "add", "bucket1", "-g", "disks", "-p", "s3").exit()).isZero();
+        assertThat(cli("container", "show", "bucket1").out()).doesNotContain("LUN");
+    }
+
     /**
      * Only a successful login pins: a failed one pins nothing, and a token saved by a login with --insecure is
      * never sent to an unpinned server by a later command without it. The saved file and its directory are

@@ -68,19 +68,19 @@ abstract class ApiCommand implements Callable<Integer> {
 
     /**
      * Shows the resource at {@code path} with its stats: by {@code print} followed by the stats, or as JSON, the
-     * resource's object as the API sends it with the stats added under "stats".
+     * resource's object as the API sends it with the stats added under "stats". Returns the resource.
      */
-    int showWithStats(Session s, String path, BiConsumer<Output, JsonNode> print) {
+    JsonNode showWithStats(Session s, String path, BiConsumer<Output, JsonNode> print) {
         JsonNode r = s.get(path);
         JsonNode stats = s.get(path + "/stats");
         Output out = out();
         if (out.json()) {
             out.printJson(withStats(r, stats));
-            return 0;
+            return r;
         }
         print.accept(out, r);
         StatsCommand.printStats(out, stats);
-        return 0;
+        return r;
     }
 
     /** A copy of {@code resource} with {@code stats} under "stats" (a field of that name from the API is replaced). */

@@ -122,7 +122,15 @@ final class ContainerCommand {
 
         @Override
         int run(Session s) {
-            return showWithStats(s, path(name), ContainerCommand::print);
+            JsonNode c = showWithStats(s, path(name), ContainerCommand::print);
+            if (!out().json() && c.path("protocol").asText().equals("iscsi")) {
+                // how an initiator reaches the disks: otherwise 'lun list' is the only place that tells
+                JsonNode luns = s.get(IscsiCommand.luns(name));
+                out().line("");
+                if (luns.isEmpty()) out().line("No LUNs yet: add one with 'cistern lun add " + name + " --size SIZE'");
+                else IscsiCommand.Lun.printLuns(out(), luns);
+            }
+            return 0;
         }
     }
 

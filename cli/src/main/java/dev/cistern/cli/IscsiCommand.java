@@ -57,14 +57,19 @@ final class IscsiCommand {
                     out().printJson(ls);
                     return 0;
                 }
-                List<List<String>> rows = new ArrayList<>();
-                for (JsonNode l : ls) {
-                    rows.add(List.of(l.get("lun").asText(), Output.bytes(l.get("sizeBytes").asLong()), l.get("blockSize").asText(),
-                            l.get("readOnly").asBoolean() ? "yes" : "no", l.get("iqn").asText()));
-                }
-                out().table(List.of("LUN", "SIZE", "BLOCK", "READ-ONLY", "TARGET"), rows);
+                printLuns(out(), ls);
                 return 0;
             }
+        }
+
+        /** The LUNs of {@code GET .../luns} as a table (lun list, container show). */
+        static void printLuns(Output out, JsonNode ls) {
+            List<List<String>> rows = new ArrayList<>();
+            for (JsonNode l : ls) {
+                rows.add(List.of(l.get("lun").asText(), Output.bytes(l.get("sizeBytes").asLong()), l.get("blockSize").asText(),
+                        l.get("readOnly").asBoolean() ? "yes" : "no", l.get("iqn").asText()));
+            }
+            out.table(List.of("LUN", "SIZE", "BLOCK", "READ-ONLY", "TARGET"), rows);
         }
 
         @Command(name = "remove", aliases = "rm", mixinStandardHelpOptions = true, description = "Remove a LUN and its data.")

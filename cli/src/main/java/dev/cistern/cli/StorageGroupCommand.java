@@ -91,7 +91,8 @@ final class StorageGroupCommand {
 
         @Override
         int run(Session s) {
-            return showWithStats(s, path(name), StorageGroupCommand::print);
+            showWithStats(s, path(name), StorageGroupCommand::print);
+            return 0;
         }
     }
 
