@@ -44,7 +44,7 @@ final class CleanCommand extends ApiCommand {
                     new String[]{"Space reclaimed", Output.bytes(r.get("bytesReclaimed").asLong())},
                     new String[]{"Containers left damaged", r.path("containersDamaged").asLong() == 0 ? "0"
                             : r.get("containersDamaged").asText() + " (run verify to name the entries affected)"},
-                    new String[]{"Took", r.get("took").asText()}));
+                    new String[]{"Took", Output.duration(r.get("took").asText())}));
         }
         return 0;
     }

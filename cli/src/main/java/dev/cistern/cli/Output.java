@@ -73,6 +73,23 @@ final class Output {
         return String.format(java.util.Locale.ROOT, v >= 100 ? "%.0f %siB" : "%.1f %siB", v, units.charAt(u));
     }
 
+    /** An ISO-8601 duration from the API ("PT0.150346411S") for people: "150 ms", "2.5 s", "3 min 7 s", "2 h 5 min". */
+    static String duration(String iso) {
+        java.time.Duration d;
+        try {
+            d = java.time.Duration.parse(iso);
+        } catch (java.time.format.DateTimeParseException e) {
+            return iso; // not ours to reject: show what the server sent
+        }
+        if (d.isNegative()) return iso;
+        if (d.compareTo(java.time.Duration.ofSeconds(1)) < 0) return d.toMillis() + " ms";
+        if (d.compareTo(java.time.Duration.ofMinutes(1)) < 0) {
+            return String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+        }
+        if (d.compareTo(java.time.Duration.ofHours(1)) < 0) return d.toMinutes() + " min " + d.toSecondsPart() + " s";
+        return d.toHours() + " h " + d.toMinutesPart() + " min";
+    }
+
     static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
         return v == null || v.isNull() ? "-" : v.asText();

@@ -40,7 +40,7 @@ final class VerifyCommand extends ApiCommand {
                 new String[]{"Damaged chunks", r.get("damagedChunks").asText()},
                 new String[]{"Checksum only (locked)", r.path("chunksChecksumOnly").asLong() == 0 ? "0"
                         : r.get("chunksChecksumOnly").asText() + " (unlock their storage groups, then verify again)"},
-                new String[]{"Took", r.get("took").asText()}));
+                new String[]{"Took", Output.duration(r.get("took").asText())}));
         for (JsonNode e : r.get("damagedEntries")) out.line("DAMAGED " + e.asText());
     }
 }

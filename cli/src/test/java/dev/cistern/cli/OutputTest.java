@@ -21,6 +21,17 @@ class OutputTest {
     }
 
     @Test
+    void durationsAreShownForPeople() {
+        assertThat(Output.duration("PT0.150346411S")).isEqualTo("150 ms");
+        assertThat(Output.duration("PT0S")).isEqualTo("0 ms");
+        assertThat(Output.duration("PT2.5S")).isEqualTo("2.5 s");
+        assertThat(Output.duration("PT3M7.9S")).isEqualTo("3 min 7 s");
+        assertThat(Output.duration("PT26H5M")).isEqualTo("26 h 5 min");
+        // what is not an ISO duration is shown as sent
+        assertThat(Output.duration("soon")).isEqualTo("soon");
+    }
+
+    @Test
     void tablesAlignColumnsToTheWidestCell() {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         new Output(new PrintStream(b, true, StandardCharsets.UTF_8), false)
