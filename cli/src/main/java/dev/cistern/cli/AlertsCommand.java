@@ -34,7 +34,7 @@ final class AlertsCommand extends ApiCommand {
             String ack = a.get("acknowledgedAt").isNull() ? "-" : a.get("acknowledgedBy").asText();
             String state = !a.get("clearedAt").isNull() ? "cleared" : "open";
             rows.add(List.of(a.get("id").asText(), a.get("severity").asText().toUpperCase(java.util.Locale.ROOT), state, ack,
-                    a.get("raisedAt").asText(), a.get("message").asText()));
+                    Output.time(a, "raisedAt"), a.get("message").asText()));
         }
         if (rows.isEmpty()) out.line("No alerts.");
         else out.table(List.of("ID", "SEVERITY", "STATE", "ACKED BY", "RAISED", "MESSAGE"), rows);

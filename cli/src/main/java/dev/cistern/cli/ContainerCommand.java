@@ -108,7 +108,7 @@ final class ContainerCommand {
             List<List<String>> rows = new ArrayList<>();
             for (JsonNode c : list) {
                 rows.add(List.of(c.get("name").asText(), c.get("storageGroup").asText(), c.get("protocol").asText(),
-                        properties(c), Output.text(c, "createdAt")));
+                        properties(c), Output.time(c, "createdAt")));
             }
             out.table(List.of("NAME", "STORAGE GROUP", "PROTOCOL", "PROPERTIES", "CREATED"), rows);
             return 0;
@@ -171,7 +171,7 @@ final class ContainerCommand {
                 new String[]{"Storage group", c.get("storageGroup").asText()},
                 new String[]{"Protocol", c.get("protocol").asText()},
                 new String[]{"Properties", properties(c)},
-                new String[]{"Created", Output.text(c, "createdAt")}));
+                new String[]{"Created", Output.time(c, "createdAt")}));
     }
 
     private static String properties(JsonNode c) {

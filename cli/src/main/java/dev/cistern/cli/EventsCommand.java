@@ -29,7 +29,7 @@ final class EventsCommand extends ApiCommand {
         }
         List<List<String>> rows = new ArrayList<>();
         for (JsonNode e : events) {
-            rows.add(List.of(e.get("at").asText(), e.get("type").asText(), e.get("user").isNull() ? "-" : e.get("user").asText(),
+            rows.add(List.of(Output.time(e, "at"), e.get("type").asText(), e.get("user").isNull() ? "-" : e.get("user").asText(),
                     e.get("message").asText()));
         }
         if (rows.isEmpty()) out.line("No events.");

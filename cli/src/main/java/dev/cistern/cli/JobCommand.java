@@ -33,8 +33,8 @@ final class JobCommand {
             List<List<String>> rows = new ArrayList<>();
             for (JsonNode j : jobs) {
                 rows.add(List.of(j.get("id").asText(), j.get("kind").asText(), state(j),
-                        j.get("percent").asText() + "%", Output.text(j, "startedBy"), Output.text(j, "startedAt"),
-                        Output.text(j, "finishedAt")));
+                        j.get("percent").asText() + "%", Output.text(j, "startedBy"), Output.time(j, "startedAt"),
+                        Output.time(j, "finishedAt")));
             }
             out().table(List.of("ID", "KIND", "STATE", "PROGRESS", "BY", "STARTED", "FINISHED"), rows);
             return 0;
@@ -58,8 +58,8 @@ final class JobCommand {
                     new String[]{"State", state(j)},
                     new String[]{"Phase", j.get("phase").asText()},
                     new String[]{"Progress", j.get("percent").asText() + "%"},
-                    new String[]{"Started", Output.text(j, "startedAt") + " by " + Output.text(j, "startedBy")},
-                    new String[]{"Finished", Output.text(j, "finishedAt")}));
+                    new String[]{"Started", Output.time(j, "startedAt") + " by " + Output.text(j, "startedBy")},
+                    new String[]{"Finished", Output.time(j, "finishedAt")}));
             if (j.get("kind").asText().equals("clean")) kv.add(1, new String[]{"Mode", CleanCommand.mode(j)});
             if (j.hasNonNull("cancelledBy")) kv.add(new String[]{"Cancelled by", j.get("cancelledBy").asText()});
             if (j.hasNonNull("error")) {

@@ -90,6 +90,20 @@ final class Output {
         return d.toHours() + " h " + d.toMinutesPart() + " min";
     }
 
+    /**
+     * A time from the API for tables, to the second ("2026-12-07T07:13:25Z"): the API sends nanoseconds, which
+     * widen every table and tell an admin nothing. "-" when absent; shown as sent when not an instant.
+     */
+    static String time(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) return "-";
+        try {
+            return java.time.Instant.parse(v.asText()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        } catch (java.time.format.DateTimeParseException e) {
+            return v.asText();
+        }
+    }
+
     static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
         return v == null || v.isNull() ? "-" : v.asText();

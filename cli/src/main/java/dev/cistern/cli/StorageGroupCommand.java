@@ -78,7 +78,7 @@ final class StorageGroupCommand {
             List<List<String>> rows = new ArrayList<>();
             for (JsonNode g : groups) {
                 rows.add(List.of(g.get("name").asText(), g.get("compression").asText(), quota(g), encryption(g),
-                        chunking(g), chunkIds(g), Output.text(g, "createdAt")));
+                        chunking(g), chunkIds(g), Output.time(g, "createdAt")));
             }
             out.table(List.of("NAME", "COMPRESSION", "QUOTA", "ENCRYPTION", "CHUNKING", "IDS", "CREATED"), rows);
         }
@@ -188,7 +188,7 @@ final class StorageGroupCommand {
                 new String[]{"Encryption", encryption(g)},
                 new String[]{"Chunking", chunking(g)},
                 new String[]{"Chunk ids", chunkIds(g)},
-                new String[]{"Created", Output.text(g, "createdAt")}));
+                new String[]{"Created", Output.time(g, "createdAt")}));
     }
 
     private static String quota(JsonNode g) {

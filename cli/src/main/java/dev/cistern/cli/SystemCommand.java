@@ -24,7 +24,7 @@ final class SystemCommand {
             out.keyValues(List.of(
                     new String[]{"Version", sys.get("version").asText()},
                     new String[]{"Status", sys.get("status").asText()},
-                    new String[]{"Started", sys.get("startedAt").asText()},
+                    new String[]{"Started", Output.time(sys, "startedAt")},
                     new String[]{"Uptime", sys.get("uptimeSeconds").asText() + " s"},
                     new String[]{"Data directory", sys.get("dataDir").asText()},
                     new String[]{"Certificate SHA-256", sys.get("certificateSha256").asText()}));

@@ -55,7 +55,7 @@ final class UserCommand {
                 return 0;
             }
             List<List<String>> rows = new ArrayList<>();
-            for (JsonNode u : users) rows.add(List.of(u.get("name").asText(), u.get("role").asText(), Output.text(u, "createdAt")));
+            for (JsonNode u : users) rows.add(List.of(u.get("name").asText(), u.get("role").asText(), Output.time(u, "createdAt")));
             out().table(List.of("NAME", "ROLE", "CREATED"), rows);
             return 0;
         }

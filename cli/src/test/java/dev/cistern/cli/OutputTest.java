@@ -32,6 +32,16 @@ class OutputTest {
     }
 
     @Test
+    void timesAreShownToTheSecond() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                "{\"at\":\"2026-12-07T07:13:25.470340065Z\",\"none\":null,\"odd\":\"yesterday\"}");
+        assertThat(Output.time(n, "at")).isEqualTo("2026-12-07T07:13:25Z");
+        assertThat(Output.time(n, "none")).isEqualTo("-");
+        assertThat(Output.time(n, "missing")).isEqualTo("-");
+        assertThat(Output.time(n, "odd")).isEqualTo("yesterday");
+    }
+
+    @Test
     void tablesAlignColumnsToTheWidestCell() {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         new Output(new PrintStream(b, true, StandardCharsets.UTF_8), false)
