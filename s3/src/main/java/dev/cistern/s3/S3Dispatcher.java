@@ -15,7 +15,9 @@ import dev.cistern.s3.op.Router;
 import dev.cistern.s3.op.S3Call;
 import dev.cistern.s3.op.S3Context;
 import dev.cistern.s3.xml.XmlWriter;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import java.io.IOException;
@@ -28,6 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class S3Dispatcher implements RequestHandler {
     private static final System.Logger LOG = System.getLogger(S3Dispatcher.class.getName());
+    /** How long the rest of a refused body is read and discarded before the connection closes anyway. */
+    private static final long LINGER_MILLIS = 30_000;
 
     private final S3Context ctx;
     private final SigV4Verifier verifier;
@@ -61,9 +65,17 @@ public final class S3Dispatcher implements RequestHandler {
             resp = error(new S3Exception(S3Error.INTERNAL_ERROR, "internal error (" + e.getClass().getSimpleName()
                     + "); see the server log for request " + requestId), req, requestId);
         }
-        boolean keepAlive = HttpUtil.isKeepAlive(http) && (raw.complete() || raw.drain(1 << 20, 2000));
+        boolean bodyRead = raw.complete() || raw.drain(1 << 20, 2000);
+        boolean keepAlive = HttpUtil.isKeepAlive(http) && bodyRead;
         try {
-            ResponseSender.send(channel, resp, keepAlive, requestId);
+            ResponseSender.send(channel, resp, keepAlive, !keepAlive && bodyRead, requestId);
+            if (!bodyRead) {
+                // Refused part way through a large body (quota, full disk): a client that sends the whole body
+                // before reading (the AWS SDK's default) would be reset, never seeing why, if the connection
+                // closed now. So read on, discarding, until the body ends (or for a while), then close.
+                raw.drain(Long.MAX_VALUE, LINGER_MILLIS);
+                channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "S3 response " + requestId + " not fully sent: " + e.getMessage());
             channel.close();

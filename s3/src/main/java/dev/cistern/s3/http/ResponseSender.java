@@ -39,7 +39,8 @@ public final class ResponseSender {
     private static final long KEEPALIVE_SECONDS = 5;
 
     /** Headers and the XML declaration now, a space every few seconds while the work runs, then its result. */
-    private static long sendDeferred(Channel ch, S3Response r, boolean keepAlive, String requestId) throws IOException {
+    private static long sendDeferred(Channel ch, S3Response r, boolean keepAlive, boolean closeAfter, String requestId)
+            throws IOException {
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         HttpHeaders h = head.headers();
         for (Map.Entry<String, String> e : r.headers().entrySet()) h.set(e.getKey(), e.getValue());
@@ -65,17 +66,26 @@ public final class ResponseSender {
         ch.eventLoop().execute(() -> {
             ch.write(new DefaultHttpContent(Unpooled.wrappedBuffer(body)));
             ChannelFuture f = ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-            if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);
+            if (closeAfter) f.addListener(ChannelFutureListener.CLOSE);
         });
         return body.length;
     }
 
     /** Sends {@code r}; closes the connection afterwards unless {@code keepAlive}. Returns bytes of body sent. */
     public static long send(Channel ch, S3Response r, boolean keepAlive, String requestId) throws IOException {
+        return send(ch, r, keepAlive, !keepAlive, requestId);
+    }
+
+    /**
+     * Sends {@code r}, saying {@code Connection: close} unless {@code keepAlive}; closes the connection once it
+     * is written only when {@code closeAfter} (else the caller closes it, after writes of its own).
+     */
+    public static long send(Channel ch, S3Response r, boolean keepAlive, boolean closeAfter, String requestId)
+            throws IOException {
         HttpResponseStatus status = HttpResponseStatus.valueOf(r.status());
         HttpHeaders h;
         HttpResponse head;
-        if (r.deferred() != null) return sendDeferred(ch, r, keepAlive, requestId);
+        if (r.deferred() != null) return sendDeferred(ch, r, keepAlive, closeAfter, requestId);
         boolean streaming = r.file() != null;
         if (streaming) {
             head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
@@ -93,7 +103,7 @@ public final class ResponseSender {
         if (!keepAlive) h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         if (!streaming) {
             ChannelFuture f = ch.writeAndFlush(head);
-            if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);
+            if (closeAfter) f.addListener(ChannelFutureListener.CLOSE);
             return r.isHeadOnly() ? 0 : length;
         }
         long sent = 0;
@@ -137,7 +147,7 @@ public final class ResponseSender {
                 if (!ch.isWritable()) f.syncUninterruptibly();
             }
             ChannelFuture f = ch.writeAndFlush(last);
-            if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);
+            if (closeAfter) f.addListener(ChannelFutureListener.CLOSE);
         }
         return sent;
     }
