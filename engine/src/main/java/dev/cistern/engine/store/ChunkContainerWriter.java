@@ -146,7 +146,17 @@ public final class ChunkContainerWriter {
         if (sealed) return;
         if (durable < position) channel.force(false);
         ByteBuffer t = ChunkContainerFormat.trailer(entries, position);
-        while (t.hasRemaining()) channel.write(t, position + t.position());
+        try {
+            while (t.hasRemaining()) channel.write(t, position + t.position());
+        } catch (IOException e) {
+            // a full disk: cut off the partial trailer, so a later seal (or recovery) finds the records last
+            try {
+                channel.truncate(position);
+            } catch (IOException ignored) {
+                // recovery cuts it at the end of the last intact record
+            }
+            throw e;
+        }
         position += t.capacity();
         channel.force(true);
         nameDurably();
@@ -158,8 +168,11 @@ public final class ChunkContainerWriter {
     /** Closes without sealing (shutdown: recovery seals it at next start). */
     public synchronized void closeUnsealed() throws IOException {
         if (!sealed && channel.isOpen()) {
-            channel.force(false);
-            channel.close();
+            try {
+                channel.force(false);
+            } finally {
+                channel.close(); // even when the force failed: an open file would keep its file system busy
+            }
         }
     }
 

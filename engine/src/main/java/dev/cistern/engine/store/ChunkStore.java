@@ -321,7 +321,12 @@ public final class ChunkStore implements AutoCloseable {
             try {
                 seal(w);
             } catch (IOException e) {
-                // left unsealed: recovery seals it at the next start
+                // left unsealed (a full disk): recovery seals it at the next start; its file is closed all the same
+                try {
+                    w.closeUnsealed();
+                } catch (IOException ignored) {
+                    // closed anyway; recovery checks what reached the disk
+                }
             }
         }
         synchronized (readers) {
