@@ -52,6 +52,11 @@ public final class DurableFile {
         }
     }
 
+    /** True when {@code e} says the file system is full (ENOSPC, as the JDK words it on every platform it runs on here). */
+    public static boolean isNoSpace(IOException e) {
+        return String.valueOf(e.getMessage()).contains("No space left on device");
+    }
+
     private static void ownerOnly(Path p) {
         try {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));

@@ -68,8 +68,8 @@ public final class ConfigStore {
         try {
             DurableFile.replace(file, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
         } catch (IOException e) {
-            throw new ConfigException(ConfigException.Kind.IO_ERROR, "cannot save config file " + file + ": "
-                    + e.getMessage() + "; nothing was changed, check free space and permissions", e);
+            throw new ConfigException(DurableFile.isNoSpace(e) ? ConfigException.Kind.NO_SPACE : ConfigException.Kind.IO_ERROR,
+                    "cannot save config file " + file + ": " + e.getMessage() + "; nothing was changed, check free space and permissions", e);
         }
     }
 }

@@ -33,6 +33,7 @@ public final class ErrorStatus {
             case ALREADY_EXISTS, CONFLICT -> 409;
             case UNAUTHORIZED -> 401;
             case IO_ERROR -> 500;
+            case NO_SPACE -> 507; // as the engine's NO_SPACE: the client learns the disk is full, not of a bug
         };
     }
 }

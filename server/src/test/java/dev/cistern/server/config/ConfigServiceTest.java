@@ -1,5 +1,6 @@
 package dev.cistern.server.config;
 
+import dev.cistern.engine.testing.SmallDisk;
 import dev.cistern.server.service.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,6 +75,24 @@ class ConfigServiceTest {
                 .hasMessageContaining("cannot save config file")
                 .hasMessageContaining("nothing was changed");
         assertThat(c.users()).isEmpty();
+    }
+
+    /** A full disk is told apart from other save failures: the API answers 507 for it, as for the engine's. */
+    @Test
+    void aSaveOnAFullDiskSaysSoAndKeepsTheFile() throws Exception {
+        try (SmallDisk disk = new SmallDisk(dir.resolve("small"), 1)) {
+            ConfigService c = new ConfigService(new ConfigStore(disk.root.resolve("config/config.json")), hasher, clock);
+            c.addUser("admin", Role.ADMIN, "secret-123".toCharArray());
+            byte[] before = Files.readAllBytes(disk.root.resolve("config/config.json"));
+            Path filler = disk.fill(0);
+            assertThatThrownBy(() -> c.addUser("bob", Role.MONITOR, "secret-456".toCharArray()))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("No space left on device").hasMessageContaining("nothing was changed")
+                    .extracting(e -> ((ConfigException) e).kind()).isEqualTo(ConfigException.Kind.NO_SPACE);
+            assertThat(Files.readAllBytes(disk.root.resolve("config/config.json"))).isEqualTo(before);
+            assertThat(c.users()).extracting(User::name).containsExactly("admin");
+            Files.delete(filler);
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.cistern.server.http;
 
 import dev.cistern.engine.EngineException.Reason;
+import dev.cistern.server.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,5 +25,16 @@ class ErrorStatusTest {
         assertThat(ErrorStatus.of(Reason.IO_ERROR)).isEqualTo(500);
         assertThat(ErrorStatus.of(Reason.CLOSED)).isEqualTo(503);
         assertThat(ErrorStatus.of(Reason.CANCELLED)).isEqualTo(409);
+    }
+
+    @Test
+    void configKindsMapToTheirStatuses() {
+        assertThat(ErrorStatus.of(ConfigException.Kind.INVALID)).isEqualTo(400);
+        assertThat(ErrorStatus.of(ConfigException.Kind.NOT_FOUND)).isEqualTo(404);
+        assertThat(ErrorStatus.of(ConfigException.Kind.ALREADY_EXISTS)).isEqualTo(409);
+        assertThat(ErrorStatus.of(ConfigException.Kind.CONFLICT)).isEqualTo(409);
+        assertThat(ErrorStatus.of(ConfigException.Kind.UNAUTHORIZED)).isEqualTo(401);
+        assertThat(ErrorStatus.of(ConfigException.Kind.IO_ERROR)).isEqualTo(500);
+        assertThat(ErrorStatus.of(ConfigException.Kind.NO_SPACE)).isEqualTo(507);
     }
 }
