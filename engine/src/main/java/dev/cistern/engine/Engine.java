@@ -77,6 +77,12 @@ public interface Engine extends AutoCloseable {
     long freeBytes();
 
     /**
+     * Free bytes below which new data is refused with NO_SPACE: the engine keeps them for its metadata, so
+     * deletes and clean still work on a disk full of chunk data.
+     */
+    long minFreeBytes();
+
+    /**
      * Cheap liveness check for the service watcher: throws CLOSED once closed, IO_ERROR if the metadata
      * store cannot be read or has stopped writing after a background error (a full or failing disk).
      */

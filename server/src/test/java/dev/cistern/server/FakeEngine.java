@@ -200,6 +200,14 @@ public class FakeEngine implements Engine {
         return 100L << 30;
     }
 
+    /** What the test sets; 0 by default (never refuses for space). */
+    public volatile long minFreeBytes;
+
+    @Override
+    public long minFreeBytes() {
+        return minFreeBytes;
+    }
+
     @Override
     public void close() {
         closed = true;

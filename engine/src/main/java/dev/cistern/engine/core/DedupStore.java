@@ -51,6 +51,11 @@ final class DedupStore {
         }
     }
 
+    /** Free bytes a write needs before it appends to containers of {@code targetSize}: the reserve and one container. */
+    static long minFree(long targetSize) {
+        return DISK_RESERVE + targetSize;
+    }
+
     long freeBytes() {
         try {
             return fileStore.getUsableSpace();
@@ -452,7 +457,7 @@ final class DedupStore {
         Fingerprint[] fps = p.fps;
         long reserved = 0;
         try {
-            if (freeBytes() < DISK_RESERVE + g.store.targetSize()) {
+            if (freeBytes() < minFree(g.store.targetSize())) {
                 throw new EngineException(EngineException.Reason.NO_SPACE, "the data disk is full ("
                         + freeBytes() / (1024 * 1024) + " MiB free): nothing more can be stored until space is freed");
             }

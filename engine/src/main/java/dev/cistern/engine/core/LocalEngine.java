@@ -573,6 +573,11 @@ public final class LocalEngine implements Engine {
     }
 
     @Override
+    public long minFreeBytes() {
+        return DedupStore.minFree(config.containerSize()); // every group's containers are of this size
+    }
+
+    @Override
     public void checkHealth() {
         if (closed) throw new EngineException(Reason.CLOSED, "the engine is closed");
         meta.checkHealth();

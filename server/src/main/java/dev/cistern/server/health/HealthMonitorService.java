@@ -208,11 +208,19 @@ public final class HealthMonitorService implements Service {
             FileStore fs = Files.getFileStore(dataDir);
             long total = fs.getTotalSpace();
             if (total <= 0) return;
-            long used = total - fs.getUsableSpace();
+            long free = fs.getUsableSpace();
+            long used = total - free;
             double pct = 100.0 * used / total;
             String msg = String.format(java.util.Locale.ROOT, "the data file system of %s is %.1f%% full (%d of %d bytes used)",
                     dataDir, pct, used, total);
-            if (pct >= settings.capacityCriticalPercent()) {
+            long needed = engineMinFree();
+            if (free < needed) {
+                // whatever the percentage (on a small disk the engine's reserve is a good part of it): backups fail now
+                store.raise("capacity", Alert.Severity.CRITICAL, String.format(java.util.Locale.ROOT,
+                        "the data file system of %s is full: %d bytes free, less than the %d the engine keeps for its"
+                                + " metadata, so new backup data is refused ('disk full'); delete old backups and run"
+                                + " 'cistern clean', or add storage (%.1f%% used)", dataDir, free, needed, pct));
+            } else if (pct >= settings.capacityCriticalPercent()) {
                 store.raise("capacity", Alert.Severity.CRITICAL, msg + "; free space now: run 'cistern clean' or add storage");
             } else if (pct >= settings.capacityWarnPercent()) {
                 store.raise("capacity", Alert.Severity.WARNING, msg + "; plan for more storage or delete old backups");
@@ -221,6 +229,15 @@ public final class HealthMonitorService implements Service {
             }
         } catch (IOException e) {
             store.raise("capacity", Alert.Severity.WARNING, "cannot read the fill level of " + dataDir + ": " + e.getMessage());
+        }
+    }
+
+    /** The engine's {@link Engine#minFreeBytes()}, or 0 while it is not running. */
+    private long engineMinFree() {
+        try {
+            return engine.get().minFreeBytes();
+        } catch (EngineException e) {
+            return 0;
         }
     }
 

@@ -103,6 +103,35 @@ class HealthMonitorServiceTest {
                 .satisfies(e -> assertThat(e.message()).contains("service 'nfs' was restarted"));
     }
 
+    /**
+     * The engine refuses new data once free space is below what it keeps for its metadata, which on a small disk
+     * is well under the critical percentage: the admin learns of it from an alert, not from failing backups.
+     */
+    @Test
+    void lessFreeSpaceThanTheEngineNeedsIsACriticalAlertWhateverThePercentage() throws Exception {
+        TlsKeyStore tls = TlsKeyStore.loadOrCreate(dir.resolve("tls.p12"), clock.instant());
+        dev.cistern.server.FakeEngine engine = new dev.cistern.server.FakeEngine();
+        HealthStore store = new HealthStore(dir.resolve("health"), clock, Duration.ofDays(90), 1000);
+        // the capacity thresholds at 100%: only the engine's need can raise the alert here
+        MgmtSettings d = MgmtSettings.defaults();
+        MgmtSettings settings = new MgmtSettings(d.sampleInterval(), d.checkInterval(), 100, 100, d.quotaWarnPercent(),
+                d.certificateWarning(), d.retention(), d.maxEvents(), null);
+        HealthMonitorService h = new HealthMonitorService(store, dir.resolve("health"), dir, () -> engine,
+                new ServiceRegistry(clock), new JobManager(() -> engine, clock), tls::certificate, settings, clock);
+
+        h.checkOnce();
+        assertThat(store.alerts()).noneMatch(a -> a.key().equals("capacity"));
+        engine.minFreeBytes = java.nio.file.Files.getFileStore(dir).getUsableSpace() + (1L << 40);
+        h.checkOnce();
+        assertThat(store.alerts()).filteredOn(a -> a.key().equals("capacity") && a.clearedAt() == null).singleElement()
+                .satisfies(a -> assertThat(a.severity()).isEqualTo(Alert.Severity.CRITICAL))
+                .satisfies(a -> assertThat(a.message()).contains("is full").contains("new backup data is refused")
+                        .contains("cistern clean"));
+        engine.minFreeBytes = 0;
+        h.checkOnce();
+        assertThat(store.alerts()).noneMatch(a -> a.key().equals("capacity") && a.clearedAt() == null);
+    }
+
     @Test
     void anEncryptedGroupLockedAfterARestartIsACriticalAlertUntilUnlocked() throws Exception {
         TlsKeyStore tls = TlsKeyStore.loadOrCreate(dir.resolve("tls.p12"), clock.instant());
