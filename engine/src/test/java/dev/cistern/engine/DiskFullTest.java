@@ -1,6 +1,7 @@
 package dev.cistern.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import dev.cistern.engine.testing.SmallDisk;
@@ -75,5 +76,49 @@ class DiskFullTest {
             disk.fill(0); // another program takes the rest: sealing it at close cannot write the trailer
         }
         assertThat(disk.heldOpen()).isEmpty();
+    }
+
+    /**
+     * A metadata write that meets a full disk stops RocksDB's writes (a background error); RocksDB resumes
+     * them by itself once there is room (RocksJava offers no resume()), so the engine needs no reopen: the
+     * server's health check calls it degraded meanwhile, not down (a restart could not make room).
+     */
+    @Test
+    void metadataWritesRefusedOnAFullDiskResumeByThemselvesOnceThereIsRoom() throws Exception {
+        try (Engine e = Engines.open(EngineConfig.defaults(mnt.resolve("data")))) {
+            e.createGroup(new StorageGroupSpec("vault", Compression.NONE, 0, null, "old-passphrase-1".toCharArray()));
+            e.createContainer("vault", new ContainerSpec("box", "client", Map.of()));
+            ContainerHandle c = e.openContainer("box");
+            EngineRoundTripTest.put(c, "f", TestData.random(1, 1_000_000));
+            Path first = disk.fill(0);
+            // purging the old wrapped key flushes RocksDB, which gives up the room its log had set aside
+            e.changePassphrase("vault", "old-passphrase-1".toCharArray(), "new-passphrase-2".toCharArray());
+            Path second = disk.fill(0);
+            EngineException full = null;
+            try {
+                e.createContainer("vault", new ContainerSpec("box2", "client", Map.of()));
+            } catch (EngineException ex) {
+                full = ex;
+            }
+            assertThat(full).as("a metadata write on a disk with no byte free").isNotNull();
+            assertThat(full.reason()).isEqualTo(EngineException.Reason.NO_SPACE);
+            assertThatThrownBy(e::checkHealth).isInstanceOf(EngineException.class)
+                    .extracting(x -> ((EngineException) x).reason()).isEqualTo(EngineException.Reason.NO_SPACE);
+            assertThat(EngineRoundTripTest.readAll(c, "f")).isEqualTo(TestData.random(1, 1_000_000));
+            java.nio.file.Files.delete(second);
+            java.nio.file.Files.delete(first);
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (true) {
+                try {
+                    e.checkHealth();
+                    break;
+                } catch (EngineException notYet) {
+                    if (System.nanoTime() > deadline) throw notYet;
+                    Thread.sleep(200);
+                }
+            }
+            EngineRoundTripTest.put(c, "g", TestData.random(2, 1_000_000));
+            assertThat(EngineRoundTripTest.readAll(c, "g")).isEqualTo(TestData.random(2, 1_000_000));
+        }
     }
 }

@@ -66,6 +66,12 @@ public final class EngineService implements Service {
             String msg = free + " bytes free in " + dataDir;
             return free < LOW_SPACE_BYTES ? Health.degraded("low space: " + msg) : Health.up(msg);
         } catch (EngineException ex) {
+            if (ex.reason() == EngineException.Reason.NO_SPACE) {
+                // RocksDB refuses writes after failing one on a full disk, and resumes by itself once there is
+                // room; a restart cannot make room, and would drop sessions, lock encrypted groups and, while
+                // the disk stays full, fail to reopen, taking reads down too
+                return Health.degraded(ex.getMessage() + "; writes resume by themselves once space is freed");
+            }
             return Health.down(ex.getMessage());
         }
     }

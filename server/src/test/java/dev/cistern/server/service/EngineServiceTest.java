@@ -11,7 +11,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The engine reports DOWN, so the watcher restarts it, when its metadata store stops serving. */
+/** The engine reports DOWN, so the watcher restarts it, when its metadata store stops serving (not for a full disk). */
 class EngineServiceTest {
     @TempDir
     Path dir;
@@ -34,6 +34,21 @@ class EngineServiceTest {
         s.stop();
         s.start();
         assertThat(opened).hasSize(2);
+        assertThat(s.health().status()).isEqualTo(Health.Status.UP);
+        s.stop();
+    }
+
+    /** A full disk is no reason to restart: reads go on, and the metadata store resumes writes once there is room. */
+    @Test
+    void anEngineRefusingWritesForAFullDiskIsDegradedNotDown() {
+        FakeEngine engine = new FakeEngine();
+        EngineService s = new EngineService(dir, d -> engine);
+        s.start();
+        engine.broken = new EngineException(EngineException.Reason.NO_SPACE, "metadata health check failed: disk full");
+        Health h = s.health();
+        assertThat(h.status()).isEqualTo(Health.Status.DEGRADED);
+        assertThat(h.message()).contains("disk full").contains("once space is freed");
+        engine.broken = null;
         assertThat(s.health().status()).isEqualTo(Health.Status.UP);
         s.stop();
     }
