@@ -127,7 +127,13 @@ public final class MetaStore implements AutoCloseable {
             opts.forEach(ColumnFamilyOptions::close);
             if (dbo != null) dbo.close();
             if (cache != null) cache.close();
-            throw new EngineException(EngineException.Reason.IO_ERROR, "cannot open metadata store " + dir + ": " + e.getMessage(), e);
+            String msg = String.valueOf(e.getMessage());
+            if (msg.contains("No space left")) {
+                // opening writes (the log replayed into a table, a new manifest): a full disk refuses even that
+                throw new EngineException(EngineException.Reason.NO_SPACE, "cannot open metadata store " + dir
+                        + ": the disk is full; free space on it, then start again (nothing was changed): " + msg, e);
+            }
+            throw new EngineException(EngineException.Reason.IO_ERROR, "cannot open metadata store " + dir + ": " + msg, e);
         }
     }
 
