@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * The whole server (real engine, REST, S3, iSCSI, monitor, health, watcher; not the log files, which only
+ * The whole server (real engine, REST, S3, iSCSI disk and tape, monitor, health, watcher; not the log files, which only
  * {@code cistern serve} sets up) with its data directory on a small tmpfs (mounted by the test: it needs root,
  * as in CI), written full through S3 and iSCSI, then made completely full by another program: every front end
  * answers with its protocol's error, config changes are refused and leave the config files as they were, the
@@ -41,6 +41,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 class DiskFullServerTest {
     private static final int BLOCK = 4096;
     private static final int OBJECT = 8 << 20;
+    private static final int TAPE_BLOCK = 64 << 10;
+    private static final int TAPE_BLOCKS = 4;
 
     @TempDir
     Path tmp;
@@ -72,18 +74,30 @@ class DiskFullServerTest {
                 TestServer.Reply vault = t.send("POST", "/api/v1/storage-groups", admin,
                         "{\"name\":\"vault\",\"passphrase\":\"vault-passphrase-1\"}");
                 assertThat(vault.status()).as(vault.text()).isEqualTo(201);
+                TestServer.Reply lib = t.send("POST", "/api/v1/containers", admin,
+                        "{\"name\":\"tapelib\",\"storageGroup\":\"grp\",\"protocol\":\"vtl\",\"properties\":{\"vtl.drives\":\"1\",\"vtl.slots\":\"4\"}}");
+                assertThat(lib.status()).as(lib.text()).isEqualTo(201);
+                assertThat(t.send("POST", "/api/v1/containers/tapelib/cartridges", admin, "{\"barcode\":\"CST001L5\"}").status())
+                        .isEqualTo(201);
+                TestServer.Reply load = t.send("POST", "/api/v1/containers/tapelib/cartridges/CST001L5/move", admin, "{\"to\":256}");
+                assertThat(load.status()).as(load.text()).isEqualTo(200);
                 TestServer.Reply key = t.send("POST", "/api/v1/s3-keys", admin, "{\"user\":\"admin\"}");
                 keyId = key.json().get("accessKeyId").asText();
                 secret = key.json().get("secretKey").asText();
 
-                try (S3Client s3 = s3(); TestInitiator disk0 = iscsi()) {
+                try (S3Client s3 = s3(); TestInitiator disk0 = iscsi(); TestInitiator drive = tapeDrive()) {
                     for (int lba = 0; lba < 64; lba += 2) assertThat(write(disk0, lba, twoBlocks(lba)).status()).isZero();
+                    for (int i = 0; i < TAPE_BLOCKS; i++) assertThat(tapeWrite(drive, tapeBlock(i)).status()).isZero();
+                    assertThat(filemark(drive).status()).as("WRITE FILEMARKS: the blocks before are durable").isZero();
 
                     // the engine refuses before the file system is full, keeping room for its metadata
                     S3Exception refused = fillThroughS3(s3);
                     assertThat(objects).as(refused.getMessage()).isNotEmpty();
                     assertRefusedForSpace(refused);
                     assertSpaceAllocationFailed(write(disk0, 4000, twoBlocks(4000)));
+                    // a tape drive buffers: the refusal comes with the WRITE or, deferred, with the filemark after it
+                    TestInitiator.Result tw = tapeWrite(drive, tapeBlock(100));
+                    assertSpaceAllocationFailed(tw.status() != 0 ? tw : filemark(drive));
                     awaitDiskFullAlert(t, admin);
                     readEverythingBack(s3, disk0);
 
@@ -142,6 +156,15 @@ class DiskFullServerTest {
                     TestServer.Reply user = t.send("POST", "/api/v1/users", admin,
                             "{\"name\":\"carol\",\"role\":\"monitor\",\"password\":\"password-carol\"}");
                     assertThat(user.status()).as(user.text()).isEqualTo(201);
+                    // the drive went back to its last durable point (the filemark) and writes on from there
+                    assertThat(tapeWrite(drive, tapeBlock(101)).status()).isZero();
+                    assertThat(filemark(drive).status()).isZero();
+                    assertThat(drive.command(1, new byte[] {0x01, 0, 0, 0, 0, 0}, null, 0).status()).as("REWIND").isZero();
+                    for (int i = 0; i < TAPE_BLOCKS; i++) {
+                        assertThat(tapeRead(drive).data()).as("tape block " + i).isEqualTo(tapeBlock(i));
+                    }
+                    assertThat(tapeRead(drive).status()).as("the filemark").isEqualTo(2);
+                    assertThat(tapeRead(drive).data()).isEqualTo(tapeBlock(101));
                     readEverythingBack(s3, disk0);
                 }
             }
@@ -194,6 +217,38 @@ class DiskFullServerTest {
         TestInitiator ini = new TestInitiator(iscsiPort);
         assertThat(ini.login("iqn.2026-12.test:full", "iqn.2026-11.dev.cistern:vmdisk", new byte[] {0x40, 0, 0, 0, 0, 1})).isZero();
         return ini;
+    }
+
+    /** The library's drive (LUN 1, the changer is LUN 0), past the unit attentions of a new session. */
+    private TestInitiator tapeDrive() throws Exception {
+        TestInitiator ini = new TestInitiator(iscsiPort);
+        assertThat(ini.login("iqn.2026-12.test:tape", "iqn.2026-11.dev.cistern:tapelib", new byte[] {0x40, 0, 0, 0, 0, 2})).isZero();
+        for (int i = 0; i < 5 && ini.command(1, new byte[6], null, 0).status() != 0; i++) {
+            // TEST UNIT READY until the unit attentions (power on, medium loaded) are reported
+        }
+        assertThat(ini.command(1, new byte[6], null, 0).status()).as("TEST UNIT READY").isZero();
+        return ini;
+    }
+
+    /** WRITE(6) of one variable-length block. */
+    private static TestInitiator.Result tapeWrite(TestInitiator drive, byte[] block) throws Exception {
+        return drive.command(1, new byte[] {0x0a, 0, (byte) (block.length >> 16), (byte) (block.length >> 8), (byte) block.length, 0},
+                block, 0);
+    }
+
+    /** READ(6) of one variable-length block of up to a tape block's size. */
+    private static TestInitiator.Result tapeRead(TestInitiator drive) throws Exception {
+        int n = TAPE_BLOCK;
+        return drive.command(1, new byte[] {0x08, 0, (byte) (n >> 16), (byte) (n >> 8), (byte) n, 0}, null, n);
+    }
+
+    /** WRITE FILEMARKS(6) of one filemark, not immediate: answered once what was written before is durable. */
+    private static TestInitiator.Result filemark(TestInitiator drive) throws Exception {
+        return drive.command(1, new byte[] {0x10, 0, 0, 0, 1, 0}, null, 0);
+    }
+
+    private static byte[] tapeBlock(int i) {
+        return random(1_000_000 + i, TAPE_BLOCK);
     }
 
     private S3Exception fillThroughS3(S3Client s3) {
