@@ -82,4 +82,29 @@ class TapeLibraryRestTest {
             assertThat(t.send("DELETE", "/api/v1/containers/lib1", admin, null).status()).isEqualTo(204);
         }
     }
+
+    /**
+     * Full import/export slots are the library's state, not the disk's: the export that finds none free is a
+     * conflict the operator resolves (take a cartridge out), not "insufficient storage", which clients and
+     * admins read as a full disk.
+     */
+    @Test
+    void anExportWithEveryMailSlotTakenIsAConflictNotAFullDisk() {
+        try (TestServer t = new TestServer(ServerSettings.forTests(dir), d -> Engines.open(EngineConfig.defaults(d)))) {
+            String admin = t.login("admin");
+            assertThat(t.send("POST", "/api/v1/storage-groups", admin, "{\"name\":\"tapes\"}").status()).isEqualTo(201);
+            TestServer.Reply lib = t.send("POST", "/api/v1/containers", admin,
+                    "{\"name\":\"lib1\",\"storageGroup\":\"tapes\",\"protocol\":\"vtl\",\"properties\":{\"vtl.mailslots\":\"1\"}}");
+            assertThat(lib.status()).as(lib.text()).isEqualTo(201);
+            for (String barcode : new String[] {"CST001L5", "CST002L5"}) {
+                assertThat(t.send("POST", "/api/v1/containers/lib1/cartridges", admin, "{\"barcode\":\"" + barcode + "\"}").status())
+                        .isEqualTo(201);
+            }
+            assertThat(t.send("POST", "/api/v1/containers/lib1/cartridges/CST001L5/export", admin, null).status()).isEqualTo(200);
+            TestServer.Reply refused = t.send("POST", "/api/v1/containers/lib1/cartridges/CST002L5/export", admin, null);
+            assertThat(refused.status()).as(refused.text()).isEqualTo(409);
+            assertThat(refused.error()).contains("no free import/export slot").contains("CST001L5");
+            assertThat(t.get("/api/v1/containers/lib1/cartridges/CST002L5", admin).json().get("location").asText()).isEqualTo("slot");
+        }
+    }
 }

@@ -153,7 +153,7 @@ public final class Library implements AutoCloseable {
             state.vault.add(barcode);
         } else if (e.type() == ElementType.STORAGE) {
             Integer mail = firstEmpty(ElementType.IMPORT_EXPORT);
-            if (mail == null) throw new EngineException(EngineException.Reason.NO_SPACE, "no free import/export slot");
+            if (mail == null) throw noFreeMailSlot();
             state.full.remove(e.address());
             state.full.put(mail, element(mail).with(barcode, e.address(), false));
         } else {
@@ -169,7 +169,7 @@ public final class Library implements AutoCloseable {
             throw new EngineException(EngineException.Reason.INVALID_ARGUMENT, barcode + " is already in the library");
         }
         Integer mail = firstEmpty(ElementType.IMPORT_EXPORT);
-        if (mail == null) throw new EngineException(EngineException.Reason.NO_SPACE, "no free import/export slot");
+        if (mail == null) throw noFreeMailSlot();
         state.vault.remove(barcode);
         state.full.put(mail, element(mail).with(barcode, -1, true));
         state.save(container);
@@ -191,6 +191,17 @@ public final class Library implements AutoCloseable {
     /** Cartridges outside the library. */
     public synchronized List<String> vault() {
         return List.copyOf(state.vault);
+    }
+
+    /**
+     * Every import/export slot holds a cartridge: the library's state, for the operator to resolve, not a full
+     * disk (NO_SPACE would answer 507 and read as one).
+     */
+    private EngineException noFreeMailSlot() {
+        List<String> held = state.full.values().stream().filter(e -> e.type() == ElementType.IMPORT_EXPORT)
+                .map(Element::barcode).toList();
+        return new EngineException(EngineException.Reason.BUSY, "no free import/export slot in library '" + name()
+                + "': they hold " + String.join(", ", held) + "; export one of those out of the library first");
     }
 
     private Integer firstEmpty(ElementType t) {
