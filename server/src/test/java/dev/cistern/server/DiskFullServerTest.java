@@ -31,12 +31,12 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * The whole server (real engine, REST, S3, iSCSI disk and tape, monitor, health, watcher; not the log files, which only
- * {@code cistern serve} sets up) with its data directory on a small tmpfs (mounted by the test: it needs root,
- * as in CI), written full through S3 and iSCSI, then made completely full by another program: every front end
- * answers with its protocol's error, config changes are refused and leave the config files as they were, the
- * server stays up, restarts nothing and alerts, everything acknowledged reads back, and once the admin frees
- * space and cleans, writes work again without a restart; a restart on the full disk loses nothing.
+ * The whole server (real engine, REST, S3, iSCSI disk and tape, monitor, health, watcher; not the log files,
+ * which only {@code cistern serve} sets up) with its data directory on a small tmpfs (mounted by the test: it
+ * needs root, as in CI), written full through S3 and iSCSI, then made completely full by another program: every
+ * front end answers with its protocol's error, config changes are refused and leave the config files as they
+ * were, the server stays up, restarts nothing and alerts, everything acknowledged reads back, and once the admin
+ * frees space and cleans, writes work again without a restart; a restart on the full disk loses nothing.
  */
 class DiskFullServerTest {
     private static final int BLOCK = 4096;
