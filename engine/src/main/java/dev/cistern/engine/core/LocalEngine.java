@@ -168,7 +168,7 @@ public final class LocalEngine implements Engine {
         Fingerprint.nativeHashing();
         LocalEngine e = new LocalEngine(config);
         try (Scanner sc = e.meta.scan(Family.GROUPS, new byte[0])) {
-            while (sc.next()) e.addGroupState(GroupRecord.decode(sc.value()));
+            while (sc.next()) e.addGroupState(GroupRecord.decode(sc.value()), null);
         }
         for (ContainerRecord r : e.containerRecords()) e.containersByName.put(r.name(), r);
         new Recovery(e).run();
@@ -179,7 +179,8 @@ public final class LocalEngine implements Engine {
         return e;
     }
 
-    private GroupState addGroupState(GroupRecord r) {
+    /** Publishes the group's state, unlocked first with {@code keys} if given (never seen locked after a create). */
+    private GroupState addGroupState(GroupRecord r, GroupKeys keys) {
         ChunkStore store = new ChunkStore(r.id(), chunkDir(r.id()), config.containerSize(), ids::next,
                 new ChunkStore.SealListener() {
                     @Override
@@ -195,6 +196,7 @@ public final class LocalEngine implements Engine {
                     }
                 });
         GroupState g = new GroupState(r, store, config.localityContainers());
+        if (keys != null) g.unlock(keys);
         groups.put(r.id(), g);
         return g;
     }
@@ -269,9 +271,9 @@ public final class LocalEngine implements Engine {
                             + " (data format " + KEYED_IDS_FORMAT + "); versions of Cistern before keyed ids can no longer open it");
                 }
                 meta.put(Family.GROUPS, Keys.id(r.id()), r.encode(), true);
-                GroupState g = addGroupState(r);
-                if (keys != null) g.unlock(keys);
-                return g.info();
+                // unlocked before it is listed: readers of the group list do not take the namespace lock, and the
+                // health monitor raised "locked since the server started" for a group seen in between
+                return addGroupState(r, keys).info();
             }
         } finally {
             if (keys != null) keys.wipe();
