@@ -79,6 +79,45 @@ class DiskFullTest {
     }
 
     /**
+     * A chunk container whose seal failed on a full disk is sealed by a later clean once there is room, so its
+     * dead records are reclaimed while the server runs: it had been left out of both the idle writers and the
+     * seals in flight, unsealed until a restart, which the cleaner never sweeps.
+     */
+    @Test
+    void aContainerWhoseSealFailedIsSealedAndSweptOnceThereIsRoom() throws Exception {
+        try (Engine e = Engines.open(EngineConfig.defaults(mnt.resolve("data")))) {
+            e.createGroup(new StorageGroupSpec("grp", Compression.NONE, 0, null, null));
+            e.createContainer("grp", new ContainerSpec("box", "client", Map.of()));
+            ContainerHandle c = e.openContainer("box");
+            EngineRoundTripTest.put(c, "f", TestData.random(1, 1_000_000)); // its container stays open, unsealed
+            Path fill = disk.fill(0);
+            assertThatThrownBy(() -> e.clean(Progress.NONE)).isInstanceOf(EngineException.class); // cannot seal it
+            java.nio.file.Files.delete(fill);
+            c.delete("f");
+            awaitHealthy(e);
+            e.clean(Progress.NONE);
+            assertThat(e.groupStats("grp").storedBytes()).isZero();
+            try (var files = java.nio.file.Files.walk(mnt.resolve("data").resolve("chunks"))) {
+                assertThat(files.filter(f -> f.toString().endsWith(".ccf")).toList()).isEmpty();
+            }
+        }
+    }
+
+    /** Waits for RocksDB to resume writes by itself after the disk had room again (a few seconds). */
+    private static void awaitHealthy(Engine e) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (true) {
+            try {
+                e.checkHealth();
+                return;
+            } catch (EngineException notYet) {
+                if (System.nanoTime() > deadline) throw notYet;
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    /**
      * A metadata write that meets a full disk stops RocksDB's writes (a background error); RocksDB resumes
      * them by itself once there is room (RocksJava offers no resume()), so the engine needs no reopen: the
      * server's health check calls it degraded meanwhile, not down (a restart could not make room).
@@ -107,16 +146,7 @@ class DiskFullTest {
             assertThat(EngineRoundTripTest.readAll(c, "f")).isEqualTo(TestData.random(1, 1_000_000));
             java.nio.file.Files.delete(second);
             java.nio.file.Files.delete(first);
-            long deadline = System.nanoTime() + 20_000_000_000L;
-            while (true) {
-                try {
-                    e.checkHealth();
-                    break;
-                } catch (EngineException notYet) {
-                    if (System.nanoTime() > deadline) throw notYet;
-                    Thread.sleep(200);
-                }
-            }
+            awaitHealthy(e);
             EngineRoundTripTest.put(c, "g", TestData.random(2, 1_000_000));
             assertThat(EngineRoundTripTest.readAll(c, "g")).isEqualTo(TestData.random(2, 1_000_000));
         }

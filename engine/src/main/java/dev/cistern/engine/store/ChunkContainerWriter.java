@@ -148,8 +148,11 @@ public final class ChunkContainerWriter {
         ByteBuffer t = ChunkContainerFormat.trailer(entries, position);
         try {
             while (t.hasRemaining()) channel.write(t, position + t.position());
+            channel.force(true);
+            nameDurably();
         } catch (IOException e) {
-            // a full disk: cut off the partial trailer, so a later seal (or recovery) finds the records last
+            // a full disk: cut off the trailer, so a later seal (or recovery) finds the records last; position
+            // is still where the records end, so sealing again writes the trailer there
             try {
                 channel.truncate(position);
             } catch (IOException ignored) {
@@ -158,8 +161,6 @@ public final class ChunkContainerWriter {
             throw e;
         }
         position += t.capacity();
-        channel.force(true);
-        nameDurably();
         durable = position;
         sealed = true;
         channel.close();

@@ -34,6 +34,8 @@ public final class ChunkStore implements AutoCloseable {
     private final int targetSize;
     private final LongSupplier idAllocator;
     private final Deque<ChunkContainerWriter> idle = new ArrayDeque<>();
+    /** Writers whose seal failed (a full disk), for the next {@link #sealIdle}; guarded by {@code idle}. */
+    private final List<ChunkContainerWriter> sealFailed = new ArrayList<>();
     private final Map<Long, ChunkContainerWriter> open = new ConcurrentHashMap<>();
     private final Map<Long, ReadChannel> readers = new LinkedHashMap<>(16, 0.75f, true);
     private final SealListener sealListener;
@@ -144,7 +146,12 @@ public final class ChunkStore implements AutoCloseable {
     public void sealLater(ChunkContainerWriter w) {
         synchronized (sealing) {
             sealing.add(SEALER.submit(() -> {
-                seal(w);
+                try {
+                    seal(w);
+                } catch (IOException e) {
+                    unsealedAfterFailure(List.of(w));
+                    throw e;
+                }
                 return null;
             }));
             sealing.removeIf(java.util.concurrent.Future::isDone);
@@ -170,15 +177,37 @@ public final class ChunkStore implements AutoCloseable {
         }
     }
 
-    /** Seals the open containers no writer holds right now, so the cleaner can sweep them too. */
+    /**
+     * Seals the open containers no writer holds right now, and those whose seal failed before (a full disk),
+     * so the cleaner can sweep them too. A seal that fails again leaves it and the rest for the next call.
+     */
     public void sealIdle() throws IOException {
         awaitSeals();
         List<ChunkContainerWriter> ws;
         synchronized (idle) {
             ws = new ArrayList<>(idle);
+            ws.addAll(sealFailed);
             idle.clear();
+            sealFailed.clear();
         }
-        for (ChunkContainerWriter w : ws) seal(w);
+        for (int i = 0; i < ws.size(); i++) {
+            try {
+                seal(ws.get(i));
+            } catch (IOException e) {
+                unsealedAfterFailure(ws.subList(i, ws.size()));
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Keeps writers whose seal failed for the next {@link #sealIdle}: no writer gets them again (they are full,
+     * or the cleaner wants them sealed), and left alone they would stay unsealed, never swept, until a restart.
+     */
+    private void unsealedAfterFailure(List<ChunkContainerWriter> ws) {
+        synchronized (idle) {
+            if (!closed) sealFailed.addAll(ws);
+        }
     }
 
     /** The open writer of a container, or null once it is sealed. */
@@ -315,6 +344,7 @@ public final class ChunkStore implements AutoCloseable {
         synchronized (idle) {
             closed = true;
             idle.clear();
+            sealFailed.clear(); // still in open: sealed (or closed unsealed) below
             all = new ArrayList<>(open.values());
         }
         for (ChunkContainerWriter w : all) {
