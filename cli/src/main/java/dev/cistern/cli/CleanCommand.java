@@ -33,20 +33,26 @@ final class CleanCommand extends ApiCommand {
         Output out = out();
         JobRunner.requireNotStopped(job);
         if (!out.json() && !noWait) {
-            JsonNode r = job.get("report");
-            out.keyValues(List.of(
-                    new String[]{"Clean job", JobRunner.outcome(job)},
-                    new String[]{"Mode", mode(job)},
-                    new String[]{"Containers scanned", r.get("containersScanned").asText()},
-                    new String[]{"Containers rewritten", r.get("containersRewritten").asText()},
-                    new String[]{"Containers deleted", r.get("containersDeleted").asText()},
-                    new String[]{"Chunks freed", r.get("chunksFreed").asText()},
-                    new String[]{"Space reclaimed", Output.bytes(r.get("bytesReclaimed").asLong())},
-                    new String[]{"Containers left damaged", r.path("containersDamaged").asLong() == 0 ? "0"
-                            : r.get("containersDamaged").asText() + " (run verify to name the entries affected)"},
-                    new String[]{"Took", Output.duration(r.get("took").asText())}));
+            List<String[]> kv = new java.util.ArrayList<>();
+            kv.add(new String[]{"Clean job", JobRunner.outcome(job)});
+            kv.add(new String[]{"Mode", mode(job)});
+            kv.addAll(reportLines(job.get("report")));
+            out.keyValues(kv);
         }
         return 0;
+    }
+
+    /** A clean report's figures, as label and value (clean, job show). */
+    static List<String[]> reportLines(JsonNode r) {
+        return List.of(
+                new String[]{"Containers scanned", r.get("containersScanned").asText()},
+                new String[]{"Containers rewritten", r.get("containersRewritten").asText()},
+                new String[]{"Containers deleted", r.get("containersDeleted").asText()},
+                new String[]{"Chunks freed", r.get("chunksFreed").asText()},
+                new String[]{"Space reclaimed", Output.bytes(r.get("bytesReclaimed").asLong())},
+                new String[]{"Containers left damaged", r.path("containersDamaged").asLong() == 0 ? "0"
+                        : r.get("containersDamaged").asText() + " (run verify to name the entries affected)"},
+                new String[]{"Took", Output.duration(r.get("took").asText())});
     }
 
     /** How {@code job} chose its containers, in words. */

@@ -66,8 +66,16 @@ final class JobCommand {
                 kv.add(new String[]{j.get("state").asText().equals("cancelled") ? "Stopped" : "Error", j.get("error").asText()});
             }
             JsonNode r = j.get("report");
-            if (r != null && r.isObject()) r.properties().forEach(e -> kv.add(new String[]{"  " + e.getKey(), e.getValue().toString()}));
+            if (r != null && r.isObject()) {
+                // the report as 'clean' and 'verify' print it; a kind this CLI does not know, field by field
+                switch (j.get("kind").asText()) {
+                    case "clean" -> kv.addAll(CleanCommand.reportLines(r));
+                    case "verify" -> kv.addAll(VerifyCommand.reportLines(r));
+                    default -> r.properties().forEach(e -> kv.add(new String[]{"  " + e.getKey(), e.getValue().toString()}));
+                }
+            }
             out().keyValues(kv);
+            if (r != null && r.has("damagedEntries")) for (JsonNode e : r.get("damagedEntries")) out().line("DAMAGED " + e.asText());
             return 0;
         }
     }

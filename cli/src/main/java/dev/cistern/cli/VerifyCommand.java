@@ -32,15 +32,22 @@ final class VerifyCommand extends ApiCommand {
     /** The human report of finished verify job {@code job}; its state is named as {@code cistern job list} names it. */
     static void print(Output out, JsonNode job) {
         JsonNode r = job.get("report");
-        out.keyValues(List.of(
-                new String[]{"Verify job", JobRunner.outcome(job)},
+        List<String[]> kv = new java.util.ArrayList<>();
+        kv.add(new String[]{"Verify job", JobRunner.outcome(job)});
+        kv.addAll(reportLines(r));
+        out.keyValues(kv);
+        for (JsonNode e : r.get("damagedEntries")) out.line("DAMAGED " + e.asText());
+    }
+
+    /** A verify report's figures, as label and value (verify, job show). */
+    static List<String[]> reportLines(JsonNode r) {
+        return List.of(
                 new String[]{"Containers checked", r.get("containersChecked").asText()},
                 new String[]{"Chunks checked", r.get("chunksChecked").asText()},
                 new String[]{"Bytes checked", Output.bytes(r.get("bytesChecked").asLong())},
                 new String[]{"Damaged chunks", r.get("damagedChunks").asText()},
                 new String[]{"Checksum only (locked)", r.path("chunksChecksumOnly").asLong() == 0 ? "0"
                         : r.get("chunksChecksumOnly").asText() + " (unlock their storage groups, then verify again)"},
-                new String[]{"Took", Output.duration(r.get("took").asText())}));
-        for (JsonNode e : r.get("damagedEntries")) out.line("DAMAGED " + e.asText());
+                new String[]{"Took", Output.duration(r.get("took").asText())});
     }
 }
