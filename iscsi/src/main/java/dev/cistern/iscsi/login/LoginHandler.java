@@ -24,6 +24,11 @@ public final class LoginHandler {
     private static final int STAGE_FULL_FEATURE = 3;
     /** Commands the target queues per session: sets MaxCmdSN = ExpCmdSN + WINDOW - 1. */
     public static final int CMD_WINDOW = 64;
+    /**
+     * Text all the PDUs of one login may carry together: a login takes a few hundred bytes (a few KB
+     * with CHAP), and every key is kept until the login ends, on a connection nobody has authenticated.
+     */
+    public static final int MAX_LOGIN_TEXT = 64 * 1024;
 
     private final TargetCatalog catalog;
     private final IntSupplier tsihAllocator;
@@ -41,6 +46,8 @@ public final class LoginHandler {
     /** Every key the initiator sent so far in this login, with its value. */
     private final Map<String, String> declared = new HashMap<>();
     private boolean first = true;
+    /** Bytes of text this login's requests carried so far, up to {@link #MAX_LOGIN_TEXT}. */
+    private int text;
     private boolean complete;
     private boolean failed;
     private boolean declaredLimits;
@@ -59,6 +66,8 @@ public final class LoginHandler {
 
     public Pdu handle(Pdu req) {
         if (req.opcode() != Opcode.LOGIN_REQUEST) return fail(req, LoginStatus.INVALID_DURING_LOGIN);
+        text += req.data().length; // each below 2^24 and the sum checked at once: no overflow
+        if (text > MAX_LOGIN_TEXT) return fail(req, LoginStatus.INITIATOR_ERROR);
         int flags = req.flags();
         boolean transit = (flags & 0x80) != 0;
         int csg = (flags >>> 2) & 0x03;

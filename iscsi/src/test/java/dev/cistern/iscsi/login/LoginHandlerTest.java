@@ -172,6 +172,26 @@ class LoginHandlerTest {
     }
 
     @Test
+    void aLoginThatKeepsSendingNewKeysIsRefusedOnceItsTextPassesTheLimit() {
+        // every key of a login is remembered (negotiating one again is an error) and nothing bounded how
+        // many: an unauthenticated connection sending login PDUs of new keys grew the heap without end
+        LoginHandler h = handler(target(null, null, Set.of()));
+        assertThat(status(h.handle(request(0, 1, true, keys("InitiatorName", INITIATOR, "TargetName", TARGET,
+                "AuthMethod", "None"))))).isZero();
+        int status = LoginStatus.SUCCESS;
+        int pdus = 0;
+        while (status == LoginStatus.SUCCESS && pdus < 1000) {
+            Map<String, String> junk = new LinkedHashMap<>();
+            for (int i = 0; i < 100; i++) junk.put("X-junk-" + pdus + "-" + i, "v".repeat(60)); // ~8 KB a PDU
+            status = status(h.handle(request(1, 3, false, junk)));
+            pdus++;
+        }
+        assertThat(status).isEqualTo(LoginStatus.INITIATOR_ERROR);
+        assertThat(pdus).isLessThanOrEqualTo(LoginHandler.MAX_LOGIN_TEXT / 7_000 + 1);
+        assertThat(h.failed()).isTrue();
+    }
+
+    @Test
     void restatingWhoLogsInToWhatWithTheSameValueIsTolerated() {
         // libiscsi sends InitiatorName and TargetName again in the operational stage
         LoginHandler h = handler(target(null, null, Set.of()));
