@@ -7,6 +7,14 @@ package dev.cistern.iscsi.session;
  * (15 connections with 64 MiB of writes each did so on a 1 GiB server).
  */
 public final class CommandMemory {
+    /**
+     * The least any command or Data-Out held in memory counts for, whatever its data: its task, CDB,
+     * header and bookkeeping take a few hundred bytes of heap of their own. Counted by data alone, writes
+     * of one block (or one byte) waiting for data that never comes, or empty Data-Out kept for a queued
+     * write, cost next to nothing and could pile up by the million.
+     */
+    public static final long LEAST_HELD = 1024;
+
     final DataBudget writes;
     final DataBudget reads;
 
@@ -14,6 +22,11 @@ public final class CommandMemory {
     public CommandMemory(long bytes) {
         this.writes = new DataBudget(bytes);
         this.reads = new DataBudget(bytes);
+    }
+
+    /** What holding a command or Data-Out with {@code dataBytes} of data counts for in a budget. */
+    static long held(long dataBytes) {
+        return Math.max(dataBytes, LEAST_HELD);
     }
 
     /** An eighth of the maximum heap each for writes and reads, at least 64 MiB. */

@@ -29,7 +29,7 @@ final class QueuedDataOut {
 
     /** Keeps {@code p} for its command; false (nothing kept) when the write budget cannot take its data. */
     boolean hold(Pdu p, boolean corrupt) {
-        if (!budget.tryTake(p.data().length)) return false;
+        if (!budget.tryTake(CommandMemory.held(p.data().length))) return false;
         byItt.computeIfAbsent(p.itt(), k -> new ArrayList<>()).add(new Held(p, corrupt));
         return true;
     }
@@ -38,7 +38,7 @@ final class QueuedDataOut {
     List<Held> take(int itt) {
         List<Held> held = byItt.remove(itt);
         if (held == null) return List.of();
-        for (Held h : held) budget.give(h.pdu().data().length);
+        for (Held h : held) budget.give(CommandMemory.held(h.pdu().data().length));
         return held;
     }
 

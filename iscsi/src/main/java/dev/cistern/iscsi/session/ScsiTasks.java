@@ -89,7 +89,7 @@ final class ScsiTasks {
             respond(p.itt(), edtl, false, UnsolicitedData.unexpected(), conn.luns().get(Lun.decode(p.lun())));
             return;
         }
-        if (!writeData.tryTake(edtl)) {
+        if (!writeData.tryTake(CommandMemory.held(edtl))) {
             // the buffer is taken before any data arrives: writes whose Data-Out never comes must not pile up
             respond(p.itt(), edtl, false, ScsiResponse.status(ScsiStatus.TASK_SET_FULL), null);
             return;
@@ -146,7 +146,7 @@ final class ScsiTasks {
         if (broken != null) {
             LOG.log(System.Logger.Level.INFO, "write task 0x{0} ended: {1}", Integer.toHexString(t.itt), broken);
             pending.remove(t.itt);
-            writeData.give(t.buffer.length);
+            writeData.give(t.charge);
             LogicalUnit lu = conn.luns().get(Lun.decode(t.lunField));
             respond(t.itt, t.buffer.length, false, UnsolicitedData.unexpected(), lu);
             return;
@@ -171,7 +171,7 @@ final class ScsiTasks {
         if (t.complete()) {
             pending.remove(t.itt);
             if (t.digestError) {
-                writeData.give(t.buffer.length);
+                writeData.give(t.charge);
                 respond(t.itt, t.buffer.length, false, ScsiResponse.checkCondition(
                         new Sense(Sense.ABORTED_COMMAND, 0x47, 0x05)), conn.luns().get(Lun.decode(t.lunField)));
             } else {
@@ -196,12 +196,12 @@ final class ScsiTasks {
 
     /** Takes the data of a command queued ahead of its CmdSN from the write budget; false if it does not fit. */
     boolean holdQueued(long bytes) {
-        return writeData.tryTake(bytes);
+        return writeData.tryTake(CommandMemory.held(bytes));
     }
 
     /** Gives back what {@link #holdQueued} took, when the command leaves the queue. */
     void releaseQueued(long bytes) {
-        writeData.give(bytes);
+        writeData.give(CommandMemory.held(bytes));
     }
 
     /** A command queued for its CmdSN was aborted: the Data-Out kept for it goes. */
@@ -212,7 +212,7 @@ final class ScsiTasks {
     boolean abort(int itt) {
         WriteTask t = pending.remove(itt);
         if (t == null) return false;
-        writeData.give(t.buffer.length);
+        writeData.give(t.charge);
         return true;
     }
 
@@ -226,7 +226,7 @@ final class ScsiTasks {
     }
 
     private boolean released(WriteTask t) {
-        writeData.give(t.buffer.length);
+        writeData.give(t.charge);
         return true;
     }
 
@@ -247,7 +247,7 @@ final class ScsiTasks {
     }
 
     private void run(WriteTask t) throws IOException {
-        run(t.itt, t.lunField, t.cdb, t.buffer, t.readToo, t.buffer.length, t.attr, t.buffer.length);
+        run(t.itt, t.lunField, t.cdb, t.buffer, t.readToo, t.buffer.length, t.attr, t.charge);
     }
 
     /**
@@ -269,7 +269,9 @@ final class ScsiTasks {
                 }
                 return;
             }
-            reading = slot.write() ? 0 : readBytes(slot, cdb);
+            // even a read of no blocks holds a worker thread until its status is sent, which an initiator
+            // not reading its socket can delay for ever
+            reading = slot.write() ? 0 : CommandMemory.held(readBytes(slot, cdb));
             if (!readData.take(reading)) {
                 writeData.give(written);
                 respond(itt, edtl, read, ScsiResponse.status(ScsiStatus.TASK_SET_FULL), null);

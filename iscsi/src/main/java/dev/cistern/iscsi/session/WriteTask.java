@@ -11,6 +11,8 @@ final class WriteTask {
     final int cmdSn;
     final boolean readToo;
     final byte[] buffer;
+    /** What the task holds of the write budget: its buffer, at least {@link CommandMemory#LEAST_HELD}. */
+    final long charge;
     /** High-water mark of data received; Data-Out arrives in order (DataPDUInOrder=Yes). */
     int received;
     boolean unsolicitedDone;
@@ -32,6 +34,7 @@ final class WriteTask {
         this.cmdSn = cmdSn;
         this.readToo = readToo;
         this.buffer = new byte[length];
+        this.charge = CommandMemory.held(length);
     }
 
     boolean complete() {

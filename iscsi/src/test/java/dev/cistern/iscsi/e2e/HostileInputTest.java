@@ -253,6 +253,69 @@ class HostileInputTest {
     }
 
     @Test
+    void smallWritesWhoseDataNeverComesCannotPileUpWithoutBound() throws Exception {
+        // the write budget counted a waiting write by its data alone: a one-block write, its data never
+        // sent, held a task of a few hundred bytes of heap besides for 512 bytes of budget, and writes of
+        // one byte for one byte, so a connection could keep millions waiting and exhaust the heap
+        String iqn = "iqn.2026-11.dev.cistern:smallwrites";
+        var def = MemoryTargets.definition(iqn, 1, 16L << 20, null, null, Set.of());
+        IscsiTarget small = new IscsiTarget(() -> List.of(def), new java.net.InetSocketAddress("127.0.0.1", 0),
+                java.time.Duration.ofSeconds(30), new dev.cistern.iscsi.session.CommandMemory(1L << 20));
+        small.start();
+        try (TestInitiator t = new TestInitiator(small.port())) {
+            assertThat(t.login("iqn.2026-11.test:small", iqn, new byte[]{0x40, 0, 0, 0, 8, 1})).isZero();
+            int commands = 1500;
+            for (int i = 0; i < commands; i++) {
+                Pdu w = Pdu.of(Opcode.SCSI_COMMAND).flags(0xa1).itt(5000 + i).putInt(20, 512)
+                        .putInt(24, t.nextCmdSn() + i).putInt(28, t.expStatSn());
+                t.send(w.putBytes(32, new byte[]{0x2a, 0, 0, 0, 0, 0, 0, 0, 1, 0}));
+            }
+            int r2t = 0;
+            int full = 0;
+            for (int i = 0; i < commands; i++) {
+                Pdu r = t.read();
+                if (r.opcode() == Opcode.R2T) r2t++;
+                else if (r.opcode() == Opcode.SCSI_RESPONSE && r.getByte(3) == 0x28) full++;
+            }
+            int fits = (int) ((1L << 20) / dev.cistern.iscsi.session.CommandMemory.LEAST_HELD);
+            assertThat(r2t).as("writes waiting for their data").isEqualTo(fits);
+            assertThat(full).isEqualTo(commands - fits);
+        } finally {
+            small.stop();
+        }
+    }
+
+    @Test
+    void emptyDataOutForAQueuedWriteCannotPileUpWithoutBound() throws Exception {
+        // unsolicited Data-Out for a write queued behind a CmdSN hole is kept until the write runs, counted
+        // by its data: empty ones were kept for nothing, as many as the initiator sent
+        String iqn = "iqn.2026-11.dev.cistern:emptydataout";
+        var def = MemoryTargets.definition(iqn, 1, 16L << 20, null, null, Set.of());
+        IscsiTarget small = new IscsiTarget(() -> List.of(def), new java.net.InetSocketAddress("127.0.0.1", 0),
+                java.time.Duration.ofSeconds(30), new dev.cistern.iscsi.session.CommandMemory(1L << 20));
+        small.start();
+        try (TestInitiator t = new TestInitiator(small.port())) {
+            assertThat(t.login("iqn.2026-11.test:empty", iqn, new byte[]{0x40, 0, 0, 0, 8, 2}, false,
+                    java.util.Map.of("InitialR2T", "No"))).isZero();
+            t.socket.setSoTimeout(3000);
+            Pdu w = Pdu.of(Opcode.SCSI_COMMAND).flags(0x21).itt(6001).putInt(20, 8192)
+                    .putInt(24, t.nextCmdSn() + 1).putInt(28, t.expStatSn()); // CmdSN n is never sent
+            t.send(w.putBytes(32, new byte[]{0x2a, 0, 0, 0, 0, 0, 0, 0, 16, 0}));
+            try {
+                for (int i = 0; i < 4000; i++) {
+                    t.send(Pdu.of(Opcode.DATA_OUT).itt(6001).putInt(20, Pdu.NO_TAG).putInt(28, t.expStatSn())
+                            .putInt(36, i).putInt(40, 0));
+                }
+            } catch (IOException e) {
+                // the target hung up while the Data-Out was still being sent
+            }
+            assertThat(drain(t)).endsWith("closed");
+        } finally {
+            small.stop();
+        }
+    }
+
+    @Test
     void manyConnectionsTogetherStayWithinTheTargetsWriteBudget() throws Exception {
         // the per-connection bound alone let 15 connections with 64 MiB of pending writes each take a
         // 1 GiB server to OutOfMemoryError; all connections now draw on one target-wide budget
@@ -315,6 +378,36 @@ class HostileInputTest {
             var r = b.command(0, new byte[]{0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0}, null, 512);
             assertThat(r.status()).isEqualTo(0x28); // TASK SET FULL: the initiator retries later
             assertThat(b.ping()).isTrue();
+        } finally {
+            small.stop();
+        }
+    }
+
+    @Test
+    void readsOfNoBlocksWhoseStatusIsNotCollectedDoNotPileUp() throws Exception {
+        // a read counted in the read budget by its blocks: one of no blocks counted nothing, yet runs on a
+        // thread of its own until its status is sent, which waits for ever on an initiator not reading
+        String iqn = "iqn.2026-11.dev.cistern:noblocks";
+        var def = MemoryTargets.definition(iqn, 1, 16L << 20, null, null, Set.of());
+        IscsiTarget small = new IscsiTarget(() -> List.of(def), new java.net.InetSocketAddress("127.0.0.1", 0),
+                java.time.Duration.ofSeconds(30), new dev.cistern.iscsi.session.CommandMemory(17L << 20));
+        small.start();
+        try (TestInitiator t = new TestInitiator(small.port())) {
+            assertThat(t.login("iqn.2026-11.test:noblocks", iqn, new byte[]{0x40, 0, 0, 0, 8, 3})).isZero();
+            int sn = t.nextCmdSn();
+            Pdu big = Pdu.of(Opcode.SCSI_COMMAND).flags(0xc1).itt(7000).putInt(20, 16 << 20).putInt(24, sn)
+                    .putInt(28, t.expStatSn()); // 16 MiB of Data-In, never read: the socket fills up
+            t.send(big.putBytes(32, new byte[]{0x28, 0, 0, 0, 0, 0, 0, (byte) 0x80, 0, 0}));
+            int reads = 3000;
+            for (int i = 1; i <= reads; i++) {
+                Pdu r = Pdu.of(Opcode.SCSI_COMMAND).flags(0xc1).itt(7000 + i).putInt(20, 0).putInt(24, sn + i)
+                        .putInt(28, t.expStatSn());
+                t.send(r.putBytes(32, new byte[]{0x28, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
+            }
+            Thread.sleep(1500);
+            long fits = (1L << 20) / dev.cistern.iscsi.session.CommandMemory.LEAST_HELD; // beside the big read
+            assertThat(dev.cistern.iscsi.testing.Threads.named("iscsi-io-")).as("threads of running reads")
+                    .isLessThanOrEqualTo(fits + 1);
         } finally {
             small.stop();
         }
