@@ -28,6 +28,9 @@ public final class TestInitiator implements AutoCloseable {
     private int cmdSn = 1;
     private int expStatSn;
     private int itt = 1;
+    private java.util.function.UnaryOperator<byte[]> mutator;
+    private java.util.function.Consumer<Pdu> observer = p -> {
+    };
 
     public TestInitiator(int port) throws IOException {
         socket = new Socket();
@@ -93,8 +96,8 @@ public final class TestInitiator implements AutoCloseable {
     }
 
     private Pdu exchange(Pdu p) throws Exception {
-        writer.write(p);
-        Pdu r = reader.read();
+        write(p);
+        Pdu r = receive();
         if (r == null) throw new IOException("connection closed by target");
         expStatSn = r.getInt(24) + 1;
         return r;
@@ -120,10 +123,10 @@ public final class TestInitiator implements AutoCloseable {
         System.arraycopy(cdb, 0, c, 0, cdb.length);
         p.putBytes(32, c);
         if (dataOut != null) p.data(java.util.Arrays.copyOf(dataOut, Math.min(dataOut.length, 8192)));
-        writer.write(p);
+        write(p);
         ByteArrayOutputStream in = new ByteArrayOutputStream();
         while (true) {
-            Pdu r = reader.read();
+            Pdu r = receive();
             if (r == null) throw new IOException("connection closed by target");
             switch (r.opcode()) {
                 case Opcode.DATA_IN -> {
@@ -139,7 +142,7 @@ public final class TestInitiator implements AutoCloseable {
                     Pdu d = Pdu.of(Opcode.DATA_OUT).flags(0x80).lun(r.lun()).itt(r.itt()).putInt(20, r.getInt(20));
                     d.putInt(28, expStatSn).putInt(36, 0).putInt(40, off);
                     d.data(java.util.Arrays.copyOfRange(dataOut, off, off + len));
-                    writer.write(d);
+                    write(d);
                 }
                 case Opcode.SCSI_RESPONSE -> {
                     expStatSn = r.getInt(24) + 1;
@@ -157,9 +160,9 @@ public final class TestInitiator implements AutoCloseable {
         Pdu p = Pdu.of(Opcode.NOP_OUT).flags(0x80).itt(itt++).putInt(20, Pdu.NO_TAG).putInt(24, cmdSn)
                 .putInt(28, expStatSn);
         p.bhs()[0] |= 0x40;
-        writer.write(p);
+        write(p);
         while (true) {
-            Pdu r = reader.read();
+            Pdu r = receive();
             if (r == null) return false;
             if (r.opcode() == Opcode.NOP_IN && r.itt() == p.itt()) return true;
         }
@@ -171,12 +174,36 @@ public final class TestInitiator implements AutoCloseable {
     }
 
     public void send(Pdu p) throws IOException {
-        writer.write(p);
+        write(p);
+    }
+
+    /**
+     * From now on every PDU this initiator sends (login, commands, Data-Out, pings) goes out as the bytes
+     * {@code m} makes of its encoding, for mutation fuzzing; null sends PDUs as they are.
+     */
+    public void mutator(java.util.function.UnaryOperator<byte[]> m) {
+        mutator = m;
+    }
+
+    /** Every PDU received from now on is shown to {@code o} first (to check what the target answers). */
+    public void observer(java.util.function.Consumer<Pdu> o) {
+        observer = o;
+    }
+
+    private Pdu receive() throws Exception {
+        Pdu p = reader.read();
+        if (p != null) observer.accept(p);
+        return p;
+    }
+
+    private void write(Pdu p) throws IOException {
+        if (mutator == null) writer.write(p);
+        else sendRaw(mutator.apply(PduWriter.encode(p, digests.header(), digests.data())));
     }
 
     /** The next PDU, or null once the target closed the connection. */
     public Pdu read() throws Exception {
-        return reader.read();
+        return receive();
     }
 
     public int nextCmdSn() {
