@@ -31,6 +31,14 @@ public final class RawS3 {
     public String host = null;
     /** Sign as usual but leave x-amz-content-sha256 out of the request (the payload mode still goes into the signature). */
     public boolean omitContentSha256 = false;
+    /**
+     * For mutation fuzzing: when set, each signed request goes out as the bytes this makes of it (head
+     * and body together), the sending side is then shut, and a connection closed without an answer
+     * reads as status -1.
+     */
+    public java.util.function.UnaryOperator<byte[]> mutator = null;
+    /** How long to wait for an answer. */
+    public int timeoutMs = 10_000;
 
     public RawS3(int port, String accessKey, String secret) {
         this.port = port;
@@ -183,8 +191,23 @@ public final class RawS3 {
         h.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
         head.append("content-length: ").append(length).append("\r\nconnection: close\r\n\r\n");
         try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(10_000);
+            s.setSoTimeout(timeoutMs);
             OutputStream o = s.getOutputStream();
+            if (mutator != null) {
+                ByteArrayOutputStream all = new ByteArrayOutputStream();
+                all.writeBytes(head.toString().getBytes(StandardCharsets.UTF_8));
+                all.writeBytes(body);
+                try {
+                    o.write(mutator.apply(all.toByteArray()));
+                    o.flush();
+                    s.shutdownOutput();
+                    return read(s.getInputStream());
+                } catch (java.net.SocketTimeoutException e) {
+                    throw e;
+                } catch (IOException e) {
+                    return new Response(-1, Map.of(), "");
+                }
+            }
             o.write(head.toString().getBytes(StandardCharsets.UTF_8));
             if (truncate) {
                 o.write(body, 0, body.length / 2);
@@ -209,6 +232,10 @@ public final class RawS3 {
         while ((n = in.read(buf)) > 0) all.write(buf, 0, n);
         String text = all.toString(StandardCharsets.UTF_8);
         if (text.isEmpty()) return new Response(-1, Map.of(), "");
+        // an interim 100 Continue (to Expect: 100-continue) comes before the response
+        while (text.startsWith("HTTP/1.1 100 ") && text.indexOf("\r\n\r\n") + 4 < text.length()) {
+            text = text.substring(text.indexOf("\r\n\r\n") + 4);
+        }
         int end = text.indexOf("\r\n\r\n");
         String[] lines = text.substring(0, end).split("\r\n");
         Map<String, String> headers = new LinkedHashMap<>();
