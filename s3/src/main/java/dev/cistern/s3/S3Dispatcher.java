@@ -59,7 +59,9 @@ public final class S3Dispatcher implements RequestHandler {
         } catch (IOException e) {
             resp = error(new S3Exception(S3Error.INCOMPLETE_BODY, "the request body could not be read: " + e.getMessage()),
                     req, requestId);
-        } catch (Exception e) {
+        } catch (Exception | LinkageError | StackOverflowError e) {
+            // errors too: one thrown while serving (a class that no longer loads, a runaway recursion) ended
+            // the request's thread with no answer, and the client waited for the 5-minute idle timeout
             LOG.log(System.Logger.Level.ERROR, "S3 request " + requestId + " on " + (req == null ? http.uri() : req.resource())
                     + " failed", e);
             resp = error(new S3Exception(S3Error.INTERNAL_ERROR, "internal error (" + e.getClass().getSimpleName()
