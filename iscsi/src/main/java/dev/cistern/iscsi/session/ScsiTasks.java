@@ -292,8 +292,13 @@ final class ScsiTasks {
         workers.execute(() -> {
             try {
                 execute(itt, lunField, cdb, dataOut, read, edtl);
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
                 conn.close(); // the connection is broken; the reader thread sees it and cleans up
+            } catch (RuntimeException | LinkageError | StackOverflowError e) {
+                // as the reader thread does with a failure: say so and end the connection (an Error, unlike an
+                // exception, left the command unanswered on an open connection)
+                LOG.log(System.Logger.Level.WARNING, "iSCSI task 0x" + Integer.toHexString(itt) + " failed", e);
+                conn.close();
             } finally {
                 ordering.done(slot);
                 readData.give(taken);

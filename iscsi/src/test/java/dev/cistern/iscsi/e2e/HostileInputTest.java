@@ -482,6 +482,62 @@ class HostileInputTest {
     }
 
     @Test
+    void aFailureInARunningReadIsLoggedAndEndsTheConnection() throws Exception {
+        // block reads run on threads of their own, which closed the connection on an exception without a
+        // word in the log (the reader thread logs one), and on an Error (a class that no longer loads, a
+        // runaway recursion) left the command unanswered on an open connection for ever
+        MemoryBlockVolume volume = new MemoryBlockVolume(16L << 20, 512);
+        java.util.concurrent.atomic.AtomicReference<Throwable> fail = new java.util.concurrent.atomic.AtomicReference<>();
+        BlockVolume failing = new ForwardingVolume(volume) {
+            @Override
+            public void read(long offset, java.nio.ByteBuffer dst) {
+                if (fail.get() instanceof Error e) throw e;
+                throw (RuntimeException) fail.get();
+            }
+        };
+        String iqn = "iqn.2026-11.dev.cistern:failing";
+        IscsiTarget t = MemoryTargets.start(new TargetDefinition(iqn,
+                List.of(new LunDefinition(0, () -> failing, ReservationStore.inMemory(), SanitizeStore.inMemory())),
+                null, null, Set.of()));
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler watch = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue() && r.getThrown() != null) {
+                    logged.add(String.valueOf(r.getThrown()));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger.getLogger("").addHandler(watch);
+        try {
+            int n = 0;
+            for (Throwable failure : List.of(new IllegalStateException("volume bug"), new StackOverflowError())) {
+                fail.set(failure);
+                try (TestInitiator i = new TestInitiator(t.port())) {
+                    assertThat(i.login("iqn.2026-11.test:failing", iqn, new byte[]{0x40, 0, 0, 0, 9, (byte) ++n})).isZero();
+                    i.socket.setSoTimeout(3000);
+                    Pdu r = Pdu.of(Opcode.SCSI_COMMAND).flags(0xc1).itt(8000).putInt(20, 512)
+                            .putInt(24, i.nextCmdSn()).putInt(28, i.expStatSn());
+                    i.send(r.putBytes(32, new byte[]{0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0}));
+                    assertThat(drain(i)).as("after %s", failure).isEqualTo("closed");
+                }
+                assertThat(logged).as("logged").anyMatch(l -> l.contains(failure.getClass().getName()));
+            }
+        } finally {
+            java.util.logging.Logger.getLogger("").removeHandler(watch);
+            t.stop();
+        }
+    }
+
+    @Test
     void pipelinedCommandsToANonDiskUnitRunInCmdSnOrder() throws Exception {
         // a tape drive's WRITE(6) (0x0a) was taken for a block write with an LBA made of its transfer
         // length: records of different lengths ran concurrently and reached the tape out of order
