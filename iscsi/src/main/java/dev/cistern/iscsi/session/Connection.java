@@ -111,7 +111,8 @@ public final class Connection implements Runnable {
             LOG.log(System.Logger.Level.INFO, "closing iSCSI connection from {0}: {1}", remote(), e.getMessage());
         } catch (IOException e) {
             if (!closing) LOG.log(System.Logger.Level.DEBUG, "iSCSI connection from {0} ended: {1}", remote(), e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            // errors too: uncaught, they went to stderr only, past the server's log
             LOG.log(System.Logger.Level.WARNING, "iSCSI connection from " + remote() + " failed", e);
         } finally {
             if (registered) registry.remove(this);

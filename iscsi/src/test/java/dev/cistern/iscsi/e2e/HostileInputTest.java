@@ -499,24 +499,8 @@ class HostileInputTest {
         IscsiTarget t = MemoryTargets.start(new TargetDefinition(iqn,
                 List.of(new LunDefinition(0, () -> failing, ReservationStore.inMemory(), SanitizeStore.inMemory())),
                 null, null, Set.of()));
-        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler watch = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue() && r.getThrown() != null) {
-                    logged.add(String.valueOf(r.getThrown()));
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.logging.Logger.getLogger("").addHandler(watch);
+        dev.cistern.iscsi.testing.LogWatch watch = new dev.cistern.iscsi.testing.LogWatch();
+        List<String> logged = watch.records();
         try {
             int n = 0;
             for (Throwable failure : List.of(new IllegalStateException("volume bug"), new StackOverflowError())) {
@@ -532,7 +516,38 @@ class HostileInputTest {
                 assertThat(logged).as("logged").anyMatch(l -> l.contains(failure.getClass().getName()));
             }
         } finally {
-            java.util.logging.Logger.getLogger("").removeHandler(watch);
+            watch.close();
+            t.stop();
+        }
+    }
+
+    @Test
+    void anErrorInACommandOnTheReaderThreadIsLogged() throws Exception {
+        // commands that are no block I/O run on the connection's reader thread, whose end logged an
+        // exception but let an Error go to stderr only, past the server's log
+        CommandTable table = new CommandTable();
+        table.add(new Command(0x0a, -1, Command.usage(0x0a, 0x01, 0xff, 0xff, 0xff, 0x07), Command.Access.WRITE,
+                (lu, r) -> {
+                    throw new StackOverflowError();
+                }));
+        String iqn = "iqn.2026-11.dev.cistern:throwing";
+        IscsiTarget t = MemoryTargets.start(new TargetDefinition(iqn, List.of(LunDefinition.ofDevice(0,
+                ReservationStore.inMemory(), (n, res) -> new LogicalUnit(n, new Object(), table, res, "SEQ0"))),
+                null, null, Set.of()));
+        dev.cistern.iscsi.testing.LogWatch watch = new dev.cistern.iscsi.testing.LogWatch();
+        List<String> logged = watch.records();
+        try (TestInitiator i = new TestInitiator(t.port())) {
+            assertThat(i.login("iqn.2026-11.test:throwing", iqn, new byte[]{0x40, 0, 0, 0, 9, 9})).isZero();
+            i.socket.setSoTimeout(3000);
+            Pdu w = Pdu.of(Opcode.SCSI_COMMAND).flags(0xa1).itt(8100).putInt(20, 16)
+                    .putInt(24, i.nextCmdSn()).putInt(28, i.expStatSn());
+            i.send(w.putBytes(32, new byte[]{0x0a, 0, 0, 0, 16, 0}).data(new byte[16]));
+            assertThat(drain(i)).isEqualTo("closed");
+            long until = System.currentTimeMillis() + 2000;
+            while (logged.isEmpty() && System.currentTimeMillis() < until) Thread.sleep(20);
+            assertThat(logged).anyMatch(l -> l.contains("StackOverflowError"));
+        } finally {
+            watch.close();
             t.stop();
         }
     }

@@ -5,6 +5,7 @@ import dev.cistern.iscsi.TargetDefinition;
 import dev.cistern.iscsi.login.TextParams;
 import dev.cistern.iscsi.pdu.Opcode;
 import dev.cistern.iscsi.pdu.Pdu;
+import dev.cistern.iscsi.testing.LogWatch;
 import dev.cistern.iscsi.testing.MemoryTargets;
 import dev.cistern.iscsi.testing.TestInitiator;
 import dev.cistern.iscsi.testing.Threads;
@@ -25,10 +26,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,24 +51,7 @@ class MutationFuzzTest {
 
     private final CommandMemory memory = new CommandMemory(64L << 20);
     private final List<String> problems = new CopyOnWriteArrayList<>();
-    private final Handler logWatch = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            if (r.getLevel().intValue() >= Level.WARNING.intValue() && r.getLoggerName() != null
-                    && r.getLoggerName().startsWith("dev.cistern")) {
-                problems.add(r.getLevel() + " " + r.getLoggerName() + ": " + r.getMessage()
-                        + (r.getThrown() == null ? "" : " " + r.getThrown()));
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LogWatch logWatch;
     private Thread.UncaughtExceptionHandler previousHandler;
     private IscsiTarget target;
     private byte[] kept;
@@ -80,7 +60,7 @@ class MutationFuzzTest {
 
     @BeforeEach
     void start() throws Exception {
-        Logger.getLogger("").addHandler(logWatch);
+        logWatch = new LogWatch();
         previousHandler = Thread.getDefaultUncaughtExceptionHandler();
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> problems.add("uncaught in " + t + ": " + e));
         TargetDefinition fuzz = MemoryTargets.definition(FUZZ_IQN, 2, 8L << 20, null, null, Set.of());
@@ -99,7 +79,7 @@ class MutationFuzzTest {
     @AfterEach
     void stop() {
         target.stop();
-        Logger.getLogger("").removeHandler(logWatch);
+        logWatch.close();
         Thread.setDefaultUncaughtExceptionHandler(previousHandler);
     }
 
@@ -474,7 +454,8 @@ class MutationFuzzTest {
     private void checkpoint(Baseline baseline, String when) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline && !settled(baseline)) Thread.sleep(50);
-        assertThat(problems).as("warnings or failures the target logged, %s", when).isEmpty();
+        assertThat(logWatch.records()).as("warnings or failures the target logged, %s", when).isEmpty();
+        assertThat(problems).as("malformed answers or uncaught errors, %s", when).isEmpty();
         assertThat(target.sessions()).as("sessions left %s", when).isEmpty();
         assertThat(memory.writes.used()).as("write budget held %s", when).isZero();
         assertThat(memory.reads.used()).as("read budget held %s", when).isZero();
