@@ -117,7 +117,7 @@ public final class Connection implements Runnable {
         } finally {
             if (registered) registry.remove(this);
             if (tasks != null) {
-                for (Pdu queued : waiting.values()) tasks.releaseQueued(queued.data().length);
+                for (Pdu queued : waiting.values()) if (queued != ABORTED) tasks.releaseQueued(queued.data().length);
                 tasks.shutdown();
             }
             if (nexus != null) luns.values().forEach(lu -> lu.detach(nexus));
@@ -213,9 +213,9 @@ public final class Connection implements Runnable {
             while (!closing && !waiting.isEmpty() && waiting.firstKey() == expCmdSn) {
                 Pdu next = waiting.pollFirstEntry().getValue();
                 expCmdSn++;
-                tasks.releaseQueued(next.data().length);
                 abortTasksOfUnitsResetElsewhere();
-                if (next == ABORTED) continue;
+                if (next == ABORTED) continue; // gave back what it held when it was aborted
+                tasks.releaseQueued(next.data().length);
                 if (abortedLate(next)) tasks.abortQueued(next.itt());
                 else execute(next);
             }

@@ -167,7 +167,10 @@ class MutationFuzzTest {
                 else t.ping();
             }
             case 6 -> t.ping();
-            case 7 -> abortAWrite(t, lun, r);
+            case 7 -> {
+                if (r.nextBoolean()) abortAWrite(t, lun, r);
+                else abortAQueuedCommand(t, lun, r);
+            }
             case 8 -> sendTargets(t);
             case 9 -> logout(t);
             default -> {
@@ -236,6 +239,23 @@ class MutationFuzzTest {
         tmf.bhs()[0] |= 0x40;
         t.send(tmf);
         expect(t, Opcode.TASK_MGMT_RESPONSE);
+    }
+
+    /** A WRITE queued behind a CmdSN hole, ABORT TASK for it, then the hole filled by a READ. */
+    private static void abortAQueuedCommand(TestInitiator t, int lun, Random r) throws Exception {
+        int itt = 0x6800 + r.nextInt(1000);
+        int sn = t.nextCmdSn();
+        Pdu queued = Pdu.of(Opcode.SCSI_COMMAND).flags(0xa1).putShort(8, lun).itt(itt).putInt(20, 4096)
+                .putInt(24, sn + 1).putInt(28, t.expStatSn());
+        t.send(queued.putBytes(32, new byte[]{0x2a, 0, 0, 0, 1, 0, 0, 0, 8, 0}).data(pattern(r, 4096)));
+        Pdu tmf = Pdu.of(Opcode.TASK_MGMT_REQUEST).flags(0x80 | 1).putShort(8, lun).itt(itt + 1)
+                .putInt(20, itt).putInt(24, sn).putInt(28, t.expStatSn()).putInt(32, sn + 1);
+        tmf.bhs()[0] |= 0x40;
+        t.send(tmf);
+        expect(t, Opcode.TASK_MGMT_RESPONSE);
+        if (r.nextBoolean()) return; // the connection may end with the aborted command still queued
+        t.command(lun, new byte[]{0x28, 0, 0, 0, 0, 16, 0, 0, 8, 0}, null, 4096); // CmdSN n
+        t.takeCmdSn(); // n + 1 went to the aborted command
     }
 
     private static void sendTargets(TestInitiator t) throws Exception {
