@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,6 +33,15 @@ public final class ExternalTools {
     }
 
     public static Result run(long timeoutSeconds, String... command) throws IOException, InterruptedException {
+        return run(timeoutSeconds, () -> false, command);
+    }
+
+    /**
+     * As {@link #run(long, String...)}, but a tool still running once {@code abandon} turns true is killed and
+     * answers exit -1: an initiator whose target was killed retries its login for ever.
+     */
+    public static Result run(long timeoutSeconds, BooleanSupplier abandon, String... command)
+            throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         byte[][] out = new byte[1][];
         Thread reader = Thread.ofVirtual().start(() -> {
@@ -41,7 +51,15 @@ public final class ExternalTools {
                 out[0] = new byte[0];
             }
         });
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (!p.waitFor(50, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline) {
+            if (abandon.getAsBoolean()) {
+                p.destroyForcibly().waitFor();
+                reader.join();
+                return new Result(-1, new String(out[0], StandardCharsets.UTF_8));
+            }
+        }
+        if (p.isAlive()) {
             p.destroyForcibly();
             reader.join(2000);
             throw new AssertionError("timed out after " + timeoutSeconds + " s: " + String.join(" ", command));
