@@ -15,8 +15,8 @@ import java.util.function.BooleanSupplier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Writes one iSCSI LUN through qemu-io in batches of 64 KiB slots, each batch either all FUA writes or writes and
- * a flush (SYNCHRONIZE CACHE), and remembers what the server acknowledged: a batch counts once qemu-io reports
+ * Writes one iSCSI LUN through qemu-io in batches of 64 KiB slots (random data, or zeros by WRITE SAME, some with
+ * UNMAP), each batch either all FUA writes or writes and a flush (SYNCHRONIZE CACHE), and remembers what the server acknowledged: a batch counts once qemu-io reports
  * every write and the flush done. A slot's content after a crash must be its last acknowledged write, except
  * that any block of it may instead hold a later write never acknowledged (a torn, unacknowledged write).
  */
@@ -55,10 +55,17 @@ final class LunWriter {
                 boolean fua = random.nextBoolean();
                 List<String> cmd = new ArrayList<>(List.of("qemu-io"));
                 for (int i = 0; i < slots.length; i++) {
-                    seeds[i] = random.nextLong() | 1;
-                    Path src = scratch.resolve("slot-" + iqn.hashCode() + "-" + i);
-                    Files.write(src, content(seeds[i]));
-                    cmd.addAll(List.of("-c", "write " + (fua ? "-f " : "") + "-s " + src + " " + (long) slots[i] * SLOT + " " + SLOT));
+                    String how;
+                    if (random.nextInt(6) == 0) {
+                        seeds[i] = 0; // zeros: WRITE SAME, with UNMAP when -u
+                        how = random.nextBoolean() ? "-z -u" : "-z";
+                    } else {
+                        seeds[i] = random.nextLong() | 1;
+                        Path src = scratch.resolve("slot-" + iqn.hashCode() + "-" + i);
+                        Files.write(src, content(seeds[i]));
+                        how = "-s " + src;
+                    }
+                    cmd.addAll(List.of("-c", "write " + (fua ? "-f " : "") + how + " " + (long) slots[i] * SLOT + " " + SLOT));
                     unacknowledged.get(slots[i]).add(seeds[i]);
                 }
                 if (!fua) cmd.addAll(List.of("-c", "flush"));

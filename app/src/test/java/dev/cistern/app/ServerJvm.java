@@ -31,6 +31,18 @@ final class ServerJvm implements AutoCloseable {
 
     /** Starts a server on {@code dir}/data, its output appended to {@code dir}/server.log, and waits until it serves. */
     static ServerJvm start(Path dir) throws Exception {
+        ServerJvm s = launch(dir);
+        try {
+            s.awaitPorts(Duration.ofSeconds(60), dir.resolve("server.log"));
+        } catch (Throwable t) {
+            s.close();
+            throw t;
+        }
+        return s;
+    }
+
+    /** Starts a server as {@link #start} does, without waiting for it. */
+    static ServerJvm launch(Path dir) throws Exception {
         Path pw = dir.resolve("admin-password");
         if (!Files.exists(pw)) Files.writeString(pw, ADMIN_PASSWORD + "\n");
         int http = Rest.freePort();
@@ -43,14 +55,7 @@ final class ServerJvm implements AutoCloseable {
         cmd.add(1, "-Djava.io.tmpdir=" + dir);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile())).start();
-        ServerJvm s = new ServerJvm(p, http, s3, iscsi);
-        try {
-            s.awaitPorts(Duration.ofSeconds(60), dir.resolve("server.log"));
-        } catch (Throwable t) {
-            s.close();
-            throw t;
-        }
-        return s;
+        return new ServerJvm(p, http, s3, iscsi);
     }
 
     String api() {

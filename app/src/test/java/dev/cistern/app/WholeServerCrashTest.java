@@ -19,20 +19,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The whole server ({@code cistern serve}: config service, REST, S3, iSCSI) killed with SIGKILL while S3 clients,
- * iSCSI initiators and REST calls write at once, in a plain and an encrypted storage group; 3 rounds (15 with
- * -Dcistern.test.long=true). After each restart (and unlocking the encrypted group) everything acknowledged
+ * iSCSI initiators and REST calls write at once, in a plain and an encrypted storage group, while cleans run and the
+ * encrypted group's passphrase changes; 3 rounds (15 with -Dcistern.test.long=true), some with one more kill while
+ * the server starts up again. After each restart (and unlocking the encrypted group) everything acknowledged
  * reads back bit-exact, nothing unacknowledged shows up damaged, and verify is clean.
  */
 class WholeServerCrashTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long LUN_BYTES = 32L << 20;
-    private static final String PASSPHRASE = "crash-vault-passphrase";
 
     @TempDir
     Path dir;
@@ -50,14 +52,15 @@ class WholeServerCrashTest {
                 new ObjectWriter("vault-objects", random.nextLong()));
         List<LunWriter> luns = List.of(new LunWriter("plain-lun", LUN_BYTES, dir, random.nextLong()),
                 new LunWriter("vault-lun", LUN_BYTES, dir, random.nextLong()));
-        List<String> configured = new ArrayList<>();
+        ConfigWriter config = new ConfigWriter("plain");
+        PassphraseChanger vault = new PassphraseChanger("vault", "crash-vault-passphrase-0");
         String[] s3Key;
 
         ServerJvm server = ServerJvm.start(dir);
         try {
             String token = server.login();
             post(server, token, "/storage-groups", "{\"name\":\"plain\"}");
-            post(server, token, "/storage-groups", "{\"name\":\"vault\",\"compression\":\"best\",\"passphrase\":\"" + PASSPHRASE + "\"}");
+            post(server, token, "/storage-groups", "{\"name\":\"vault\",\"compression\":\"best\",\"passphrase\":\"" + vault.current() + "\"}");
             for (String g : List.of("plain", "vault")) {
                 post(server, token, "/containers", "{\"name\":\"" + g + "-objects\",\"storageGroup\":\"" + g + "\",\"protocol\":\"s3\"}");
                 post(server, token, "/containers", "{\"name\":\"" + g + "-lun\",\"storageGroup\":\"" + g
@@ -68,7 +71,8 @@ class WholeServerCrashTest {
 
             for (int round = 0; round < rounds; round++) {
                 AtomicBoolean killed = new AtomicBoolean();
-                AtomicReference<String> configFailure = new AtomicReference<>();
+                AtomicReference<String> cleanFailure = new AtomicReference<>();
+                AtomicInteger cleans = new AtomicInteger();
                 ServerJvm up = server;
                 String tok = token;
                 int r = round;
@@ -80,7 +84,13 @@ class WholeServerCrashTest {
                     for (LunWriter w : luns) {
                         writers.add(Thread.ofPlatform().start(() -> w.writeUntil(up.iscsiPort, killed::get)));
                     }
-                    writers.add(Thread.ofPlatform().start(() -> createUntilKilled(up, tok, r, configured, killed, configFailure)));
+                    writers.add(Thread.ofPlatform().start(() -> config.writeUntil(up, tok, r, killed::get)));
+                    long cleanSeed = random.nextLong();
+                    int rekeyAfter = random.nextInt(3000);
+                    writers.add(Thread.ofPlatform().start(() -> vault.changeAfter(up, tok, rekeyAfter,
+                            "crash-vault-passphrase-" + (r + 1), killed::get)));
+                    writers.add(Thread.ofPlatform().start(() -> cleanUntilKilled(up, tok, new Random(cleanSeed), killed, cleans,
+                            cleanFailure)));
                     Thread.sleep(1500 + random.nextInt(2500));
                     killed.set(true);
                     server.kill9();
@@ -89,16 +99,22 @@ class WholeServerCrashTest {
                         assertThat(t.isAlive()).as("a writer still running 90 s after the kill").isFalse();
                     }
                 }
-                assertThat(configFailure.get()).as("REST changes while the server ran").isNull();
-                System.out.printf("round %d: killed after %s PUTs, %s iSCSI batches, %d config changes acknowledged%n", round,
-                        objects.stream().map(ObjectWriter::puts).toList(), luns.stream().map(LunWriter::batches).toList(),
-                        configured.size());
+                assertThat(cleanFailure.get()).as("cleans while the server ran").isNull();
+                System.out.printf("round %d: killed after %s S3 requests, %s iSCSI batches, %d config changes acknowledged"
+                        + " (all rounds), %d cleans done, vault passphrase %s%n", round,
+                        objects.stream().map(ObjectWriter::requests).toList(), luns.stream().map(LunWriter::batches).toList(),
+                        config.changes(), cleans.get(), vault.current());
+                if (random.nextInt(3) == 0) {
+                    // and once more while it starts: recovery itself interrupted
+                    try (ServerJvm starting = ServerJvm.launch(dir)) {
+                        Thread.sleep(300 + random.nextInt(2500));
+                    }
+                }
 
                 server = ServerJvm.start(dir);
                 token = server.login();
-                JsonNode unlocked = post(server, token, "/storage-groups/vault/unlock", "{\"passphrase\":\"" + PASSPHRASE + "\"}", 200);
-                assertThat(unlocked.get("locked").asBoolean()).isFalse();
-                checkConfig(server, token, configured);
+                vault.unlock(server, token);
+                config.check(server, token);
                 try (S3Client s3 = s3(server.s3Port, s3Key)) {
                     for (ObjectWriter w : objects) w.check(s3);
                 }
@@ -110,62 +126,45 @@ class WholeServerCrashTest {
         }
     }
 
-    /**
-     * Storage groups, each with an S3 container, made through REST until the kill; the acknowledged ones noted, and
-     * the first refusal or failure while the server was up.
-     */
-    private static void createUntilKilled(ServerJvm server, String token, int round, List<String> acknowledged,
-                                          AtomicBoolean killed, AtomicReference<String> failure) {
-        for (int i = 0; !killed.get(); i++) {
-            String name = "cfg-" + round + "-" + i;
-            try {
-                HttpResponse<String> g = Rest.send(server.api() + "/storage-groups", "POST", token, "{\"name\":\"" + name + "\"}");
-                HttpResponse<String> c = g.statusCode() != 201 ? g : Rest.send(server.api() + "/containers", "POST", token,
-                        "{\"name\":\"" + name + "-bucket\",\"storageGroup\":\"" + name + "\",\"protocol\":\"s3\"}");
-                if (c.statusCode() != 201) {
-                    if (!killed.get()) failure.set("creating " + name + ": " + c.statusCode() + " " + c.body());
+    /** Cleans (full or by threshold) one after another until the kill, so that some are killed half done. */
+    private static void cleanUntilKilled(ServerJvm server, String token, Random random, AtomicBoolean killed,
+                                         AtomicInteger done, AtomicReference<String> failure) {
+        try {
+            while (!killed.get()) {
+                Thread.sleep(200 + random.nextInt(1000));
+                HttpResponse<String> r = Rest.send(server.api() + "/clean", "POST", token, "{\"full\":" + random.nextBoolean() + "}");
+                if (r.statusCode() != 202) {
+                    if (!killed.get()) failure.set("starting a clean: " + r.statusCode() + " " + r.body());
                     return;
                 }
-                synchronized (acknowledged) {
-                    acknowledged.add(name);
-                }
-                Thread.sleep(100);
-            } catch (Exception e) {
-                if (!killed.get()) failure.set("creating " + name + ": " + e);
-                return;
+                JsonNode job = awaitJob(server, token, JSON.readTree(r.body()).get("id").asLong(), killed::get);
+                if (job.get("state").asText().equals("succeeded")) done.incrementAndGet();
+                else if (!killed.get()) failure.set("clean job " + job);
             }
+        } catch (Exception e) {
+            if (!killed.get()) failure.set("clean: " + e);
         }
     }
 
-    private static void checkConfig(ServerJvm server, String token, List<String> acknowledged) throws Exception {
-        List<String> groups = names(Rest.send(server.api() + "/storage-groups", "GET", token, null));
-        List<String> containers = names(Rest.send(server.api() + "/containers", "GET", token, null));
-        assertThat(groups).as("storage groups after the restart").contains("plain", "vault").containsAll(acknowledged);
-        assertThat(containers).as("containers after the restart").contains("plain-objects", "vault-objects", "plain-lun", "vault-lun")
-                .containsAll(acknowledged.stream().map(n -> n + "-bucket").toList());
-    }
-
-    private static List<String> names(HttpResponse<String> r) throws Exception {
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        List<String> names = new ArrayList<>();
-        for (JsonNode n : JSON.readTree(r.body())) names.add(n.get("name").asText());
-        return names;
-    }
-
     private static void verifyClean(ServerJvm server, String token) throws Exception {
-        long id = post(server, token, "/verify", null, 202).get("id").asLong();
-        JsonNode job;
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        do {
-            Thread.sleep(100);
-            job = JSON.readTree(Rest.send(server.api() + "/jobs/" + id, "GET", token, null).body());
-        } while (job.get("state").asText().equals("running") && System.nanoTime() < deadline);
+        JsonNode job = awaitJob(server, token, post(server, token, "/verify", null, 202).get("id").asLong(), () -> false);
         assertThat(job.get("state").asText()).as("verify job %s", job).isEqualTo("succeeded");
         JsonNode report = job.get("report");
         assertThat(report.get("damagedChunks").asLong()).as("verify report %s", report).isZero();
         assertThat(report.get("damagedContainers")).as("verify report %s", report).isEmpty();
         assertThat(report.get("damagedEntries")).as("verify report %s", report).isEmpty();
         assertThat(report.get("chunksChecksumOnly").asLong()).as("chunks verified by checksum only (a locked group?)").isZero();
+    }
+
+    /** The job once it is no longer running (or after 60 s, or once {@code stop}). */
+    private static JsonNode awaitJob(ServerJvm server, String token, long id, BooleanSupplier stop) throws Exception {
+        JsonNode job;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        do {
+            Thread.sleep(100);
+            job = JSON.readTree(Rest.send(server.api() + "/jobs/" + id, "GET", token, null).body());
+        } while (job.get("state").asText().equals("running") && System.nanoTime() < deadline && !stop.getAsBoolean());
+        return job;
     }
 
     private static JsonNode post(ServerJvm server, String token, String path, String json) throws Exception {
