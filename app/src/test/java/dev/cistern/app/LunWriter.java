@@ -16,9 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Writes one iSCSI LUN through qemu-io in batches of 64 KiB slots (random data, or zeros by WRITE SAME, some with
- * UNMAP), each batch either all FUA writes or writes and a flush (SYNCHRONIZE CACHE), and remembers what the server acknowledged: a batch counts once qemu-io reports
- * every write and the flush done. A slot's content after a crash must be its last acknowledged write, except
- * that any block of it may instead hold a later write never acknowledged (a torn, unacknowledged write).
+ * UNMAP), each batch either all FUA writes or writes and a flush (SYNCHRONIZE CACHE), and remembers what the server
+ * acknowledged: a batch counts once qemu-io reports every write and the flush done. A slot's content after a crash
+ * must be its last acknowledged write, except that any block of it may instead hold a later write never
+ * acknowledged (a torn, unacknowledged write).
  */
 final class LunWriter {
     static final int SLOT = 64 << 10;
@@ -97,7 +98,8 @@ final class LunWriter {
         assertThat(failure).as("writes to %s while the server ran", iqn).isNull();
         Path image = scratch.resolve("image-" + iqn.hashCode());
         Files.deleteIfExists(image);
-        ExternalTools.Result r = ExternalTools.run(120, "qemu-img", "convert", "-f", "raw", "-O", "raw", url(port), image.toString());
+        ExternalTools.Result r = ExternalTools.run(120, "qemu-img", "convert", "-f", "raw", "-O", "raw", url(port),
+                image.toString());
         assertThat(r.exit()).as("qemu-img reading %s: %s", iqn, r.output()).isZero();
         byte[] all = Files.readAllBytes(image);
         assertThat(all.length).isEqualTo(acked.length * SLOT);

@@ -20,9 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * PUTs objects into one bucket (new keys, overwrites of acknowledged ones, content repeated under other keys so that
- * dedup is exercised, some as multipart uploads) and DELETEs some, and remembers which requests were answered. After a crash, every key
- * holds its last acknowledged state (an object bit-exact, or none), or the state a request left unanswered would
- * have given it; the listing shows exactly the keys that have an object.
+ * dedup is exercised, some as multipart uploads) and DELETEs some, and remembers which requests were answered. After
+ * a crash, every key holds its last acknowledged state (an object bit-exact, or none), or the state a request left
+ * unanswered would have given it; the listing shows exactly the keys that have an object.
  */
 final class ObjectWriter {
     /** The seed standing for "no object": deleted, or never stored. Content seeds are odd. */
@@ -60,7 +60,9 @@ final class ObjectWriter {
                 else if (multipart(seed)) putInParts(s3, key, content(seed));
                 else s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(content(seed)));
             } catch (RuntimeException e) {
-                if (!killed.getAsBoolean()) failure = (seed == ABSENT ? "DELETE " : "PUT ") + bucket + "/" + key + " failed with the server up: " + e;
+                if (!killed.getAsBoolean()) {
+                    failure = (seed == ABSENT ? "DELETE " : "PUT ") + bucket + "/" + key + " failed with the server up: " + e;
+                }
                 return;
             }
             acked.put(key, seed);
@@ -109,7 +111,8 @@ final class ObjectWriter {
         for (int n = 1; (n - 1) * PART < data.length; n++) {
             int part = n;
             byte[] bytes = Arrays.copyOfRange(data, (n - 1) * PART, Math.min(data.length, n * PART));
-            String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(id).partNumber(part), RequestBody.fromBytes(bytes)).eTag();
+            String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(id).partNumber(part),
+                    RequestBody.fromBytes(bytes)).eTag();
             parts.add(CompletedPart.builder().partNumber(n).eTag(etag).build());
         }
         s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(id).multipartUpload(m -> m.parts(parts)));

@@ -84,9 +84,9 @@ final class ServerJvm implements AutoCloseable {
         for (int port : new int[]{httpPort, s3Port, iscsiPort}) {
             while (!listening(port)) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {
-                    throw new AssertionError("server did not listen on port " + port + "; log " + log + ":\n"
-                            + Files.readString(log).lines().skip(Math.max(0, Files.readString(log).lines().count() - 40))
-                            .reduce("", (a, b) -> a + b + "\n"));
+                    List<String> lines = Files.readAllLines(log);
+                    throw new AssertionError("server did not listen on port " + port + "; the end of " + log + ":\n"
+                            + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
                 }
                 Thread.sleep(100);
             }

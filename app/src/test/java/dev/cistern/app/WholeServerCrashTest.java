@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The whole server ({@code cistern serve}: config service, REST, S3, iSCSI) killed with SIGKILL while S3 clients,
- * iSCSI initiators and REST calls write at once, in a plain and an encrypted storage group, while cleans run and the
+ * iSCSI initiators and REST calls write at once (objects, blocks, groups, containers, LUNs, users; see the writers), in a plain and an encrypted storage group, while cleans run and the
  * encrypted group's passphrase changes; 3 rounds (15 with -Dcistern.test.long=true), some with one more kill while
  * the server starts up again. After each restart (and unlocking the encrypted group) everything acknowledged
  * reads back bit-exact, nothing unacknowledged shows up damaged, and verify is clean.
@@ -52,7 +52,7 @@ class WholeServerCrashTest {
                 new ObjectWriter("vault-objects", random.nextLong()));
         List<LunWriter> luns = List.of(new LunWriter("plain-lun", LUN_BYTES, dir, random.nextLong()),
                 new LunWriter("vault-lun", LUN_BYTES, dir, random.nextLong()));
-        ConfigWriter config = new ConfigWriter("plain");
+        ConfigWriter config = new ConfigWriter("plain", "plain-lun");
         PassphraseChanger vault = new PassphraseChanger("vault", "crash-vault-passphrase-0");
         String[] s3Key;
 
@@ -60,9 +60,11 @@ class WholeServerCrashTest {
         try {
             String token = server.login();
             post(server, token, "/storage-groups", "{\"name\":\"plain\"}");
-            post(server, token, "/storage-groups", "{\"name\":\"vault\",\"compression\":\"best\",\"passphrase\":\"" + vault.current() + "\"}");
+            post(server, token, "/storage-groups", "{\"name\":\"vault\",\"compression\":\"best\",\"passphrase\":\""
+                    + vault.current() + "\"}");
             for (String g : List.of("plain", "vault")) {
-                post(server, token, "/containers", "{\"name\":\"" + g + "-objects\",\"storageGroup\":\"" + g + "\",\"protocol\":\"s3\"}");
+                post(server, token, "/containers", "{\"name\":\"" + g + "-objects\",\"storageGroup\":\"" + g
+                        + "\",\"protocol\":\"s3\"}");
                 post(server, token, "/containers", "{\"name\":\"" + g + "-lun\",\"storageGroup\":\"" + g
                         + "\",\"protocol\":\"iscsi\",\"lun\":{\"size\":\"" + LUN_BYTES + "\",\"blockSize\":512}}");
             }
@@ -132,7 +134,8 @@ class WholeServerCrashTest {
         try {
             while (!killed.get()) {
                 Thread.sleep(200 + random.nextInt(1000));
-                HttpResponse<String> r = Rest.send(server.api() + "/clean", "POST", token, "{\"full\":" + random.nextBoolean() + "}");
+                HttpResponse<String> r = Rest.send(server.api() + "/clean", "POST", token,
+                        "{\"full\":" + random.nextBoolean() + "}");
                 if (r.statusCode() != 202) {
                     if (!killed.get()) failure.set("starting a clean: " + r.statusCode() + " " + r.body());
                     return;
