@@ -76,7 +76,11 @@ class PasswordCheckGateTest {
             assertThatThrownBy(() -> gate.enter("10.0.0.8")).as("unknown logins still find the queue full")
                     .hasMessageStartingWith("the server is busy");
             running.close();
-            for (CompletableFuture<PasswordCheckGate.Permit> f : java.util.List.of(queued, m1, m2, admin)) f.get(5, TimeUnit.SECONDS).close();
+            // each gets the place in turn, in the gate's order (not the list's): close each as it gets it, or a
+            // wait for the first of the list would hold up the one holding the place
+            CompletableFuture.allOf(java.util.stream.Stream.of(queued, m1, m2, admin)
+                    .map(f -> f.thenAccept(PasswordCheckGate.Permit::close)).toArray(CompletableFuture[]::new))
+                    .get(10, TimeUnit.SECONDS);
         }
     }
 }
