@@ -2,6 +2,7 @@ package dev.cistern.iscsi;
 
 import dev.cistern.iscsi.session.CommandMemory;
 import dev.cistern.iscsi.session.Connection;
+import dev.cistern.iscsi.session.ConnectionGate;
 import dev.cistern.iscsi.session.SessionRegistry;
 import dev.cistern.iscsi.session.TargetLuns;
 
@@ -13,6 +14,7 @@ import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,20 +24,26 @@ import java.util.concurrent.TimeUnit;
  */
 public final class IscsiTarget implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(IscsiTarget.class.getName());
+    /** Silence after which a logged-in connection is pinged with a NOP-In. */
+    public static final java.time.Duration DEFAULT_KEEPALIVE_IDLE = java.time.Duration.ofSeconds(30);
 
     private final TargetCatalog catalog;
     private final InetSocketAddress bind;
-    private final SessionRegistry registry = new SessionRegistry();
+    private final SessionRegistry registry;
+    private final ConnectionGate gate;
     private final TargetLuns luns = new TargetLuns();
     private ServerSocket server;
     private ExecutorService threads;
+    /** Ends logins that outlast the login timeout; one thread for the whole target. */
+    private ScheduledThreadPoolExecutor loginTimer;
     private Thread acceptor;
     private volatile boolean running;
     private final java.time.Duration keepaliveIdle;
     private final CommandMemory memory;
+    private final TargetLimits limits;
 
     public IscsiTarget(TargetCatalog catalog, InetSocketAddress bind) {
-        this(catalog, bind, java.time.Duration.ofSeconds(30));
+        this(catalog, bind, DEFAULT_KEEPALIVE_IDLE);
     }
 
     /**
@@ -49,10 +57,20 @@ public final class IscsiTarget implements AutoCloseable {
     /** @param memory how much command data all connections together may hold (write buffers, read Data-In) */
     public IscsiTarget(TargetCatalog catalog, InetSocketAddress bind, java.time.Duration keepaliveIdle,
                        CommandMemory memory) {
+        this(catalog, bind, keepaliveIdle, memory, TargetLimits.defaults());
+    }
+
+    /** @param limits what clients may hold before and after they log in (connections, sessions, login time) */
+    public IscsiTarget(TargetCatalog catalog, InetSocketAddress bind, java.time.Duration keepaliveIdle,
+                       CommandMemory memory, TargetLimits limits) {
         this.catalog = catalog;
         this.bind = bind;
         this.keepaliveIdle = keepaliveIdle;
         this.memory = memory;
+        this.limits = limits;
+        this.registry = new SessionRegistry(limits.maxSessions());
+        this.gate = new ConnectionGate(limits.maxConnections(), limits.maxConnectionsPerAddress(),
+                java.time.Clock.systemUTC());
     }
 
     public synchronized void start() {
@@ -65,6 +83,8 @@ public final class IscsiTarget implements AutoCloseable {
             throw new UncheckedIOException("cannot listen for iSCSI on " + bind + ": " + e.getMessage(), e);
         }
         threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("iscsi-conn-", 0).factory());
+        loginTimer = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("iscsi-login-timer").daemon().factory());
+        loginTimer.setRemoveOnCancelPolicy(true); // logins that end in time leave no task behind
         running = true;
         acceptor = Thread.ofVirtual().name("iscsi-accept").start(this::acceptLoop);
         LOG.log(System.Logger.Level.INFO, "iSCSI target listening on {0}", server.getLocalSocketAddress());
@@ -74,12 +94,47 @@ public final class IscsiTarget implements AutoCloseable {
         while (running) {
             try {
                 Socket s = server.accept();
-                threads.execute(new Connection(s, catalog, registry, luns, keepaliveIdle, memory));
+                admit(s);
             } catch (IOException e) {
                 if (running) LOG.log(System.Logger.Level.WARNING, "iSCSI accept failed: {0}", e.getMessage());
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "iSCSI accept failed", e);
             }
+        }
+    }
+
+    /**
+     * Serves {@code s} on a thread of its own if the connection limits let it in, else closes it at
+     * once: a refused connection costs nothing beyond its accept.
+     */
+    private void admit(Socket s) {
+        java.net.InetAddress from = s.getInetAddress();
+        if (!gate.admit(from)) {
+            closeQuietly(s);
+            return;
+        }
+        try {
+            Connection c = new Connection(s, catalog, registry, luns, keepaliveIdle, memory, limits.loginTimeout(),
+                    loginTimer);
+            threads.execute(() -> {
+                try {
+                    c.run();
+                } finally {
+                    gate.release(from);
+                }
+            });
+        } catch (RuntimeException e) { // stopping (the executor takes no more): the slot is not kept
+            gate.release(from);
+            closeQuietly(s);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // gone already
         }
     }
 
@@ -96,6 +151,7 @@ public final class IscsiTarget implements AutoCloseable {
         threads.shutdownNow();
         try {
             threads.awaitTermination(10, TimeUnit.SECONDS);
+            loginTimer.shutdownNow(); // after the connections: one still starting its login may schedule
             acceptor.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

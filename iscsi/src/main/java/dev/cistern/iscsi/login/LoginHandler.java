@@ -59,6 +59,7 @@ public final class LoginHandler {
     private int statSn;
     private int expCmdSn;
 
+    /** @param tsihAllocator a fresh TSIH, or 0 when the target has no session left to give */
     public LoginHandler(TargetCatalog catalog, IntSupplier tsihAllocator) {
         this.catalog = catalog;
         this.tsihAllocator = tsihAllocator;
@@ -113,6 +114,7 @@ public final class LoginHandler {
         Pdu resp = response(req, transit, csg, nsg, LoginStatus.SUCCESS);
         if (transit && nsg == STAGE_FULL_FEATURE) {
             tsih = tsihAllocator.getAsInt();
+            if (tsih == 0) return fail(req, LoginStatus.OUT_OF_RESOURCES); // the target's session cap
             resp.putShort(14, tsih);
             complete = true;
         }
@@ -150,6 +152,14 @@ public final class LoginHandler {
         if (!target.allows(initiatorName)) return LoginStatus.AUTHORIZATION_FAILED;
         answer.put("TargetPortalGroupTag", "1");
         return LoginStatus.SUCCESS;
+    }
+
+    /**
+     * The response failing this login with {@code status} for a request the caller could not pass to
+     * {@link #handle} (one whose data segment was too long to read); only its header is used.
+     */
+    public Pdu refuse(Pdu req, int status) {
+        return fail(req, status);
     }
 
     private Pdu fail(Pdu req, int status) {

@@ -14,6 +14,8 @@ public final class LoginStatus {
     public static final int SESSION_DOES_NOT_EXIST = 0x020a;
     public static final int INVALID_DURING_LOGIN = 0x020b;
     public static final int TARGET_ERROR = 0x0300;
+    /** The target has no session, connection or other resources left for this login. */
+    public static final int OUT_OF_RESOURCES = 0x0302;
 
     private LoginStatus() {
     }

@@ -37,8 +37,7 @@ public final class PduReader {
             }
         }
         if (dataLen > digests.maxRecvDataSegment()) {
-            throw new ProtocolException("data segment of " + dataLen + " bytes exceeds MaxRecvDataSegmentLength "
-                    + digests.maxRecvDataSegment());
+            throw new OversizedSegmentException(new Pdu(bhs, ahs, new byte[0]), dataLen, digests.maxRecvDataSegment());
         }
         int padded = (dataLen + 3) & ~3;
         byte[] data = new byte[dataLen];

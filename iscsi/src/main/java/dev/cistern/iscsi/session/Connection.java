@@ -8,6 +8,7 @@ import dev.cistern.iscsi.login.SessionParams;
 import dev.cistern.iscsi.pdu.DataDigestException;
 import dev.cistern.iscsi.pdu.DigestSettings;
 import dev.cistern.iscsi.pdu.Opcode;
+import dev.cistern.iscsi.pdu.OversizedSegmentException;
 import dev.cistern.iscsi.pdu.Pdu;
 import dev.cistern.iscsi.pdu.PduReader;
 import dev.cistern.iscsi.pdu.PduWriter;
@@ -21,6 +22,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One iSCSI connection, and with MaxConnections=1 its session: the login phase, then the full feature
@@ -30,7 +34,6 @@ import java.util.TreeMap;
  */
 public final class Connection implements Runnable {
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
-    private static final int LOGIN_TIMEOUT_MS = 30_000;
     /** Stands in the CmdSN queue for a command aborted before its turn. */
     private static final Pdu ABORTED = Pdu.of(Opcode.NOP_OUT);
     /** Read buffer of a logged-in connection: batches small PDUs (commands, headers); data goes around it. */
@@ -58,9 +61,14 @@ public final class Connection implements Runnable {
     private PduWriter writer;
     private volatile SessionInfo info;
     private volatile boolean closing;
-    private boolean registered;
     private final Keepalive keepalive;
     private final CommandMemory memory;
+    private final java.time.Duration loginTimeout;
+    private final ScheduledExecutorService loginTimer;
+    /** Until the login phase ends: what the login timer checks before it closes the connection. */
+    private volatile boolean inLogin = true;
+    /** The TSIH the login allocated (0: none yet), released when this connection ends. */
+    private int tsih;
     private SessionParams params;
     private TargetDefinition target;
     private ItNexus nexus;
@@ -71,17 +79,18 @@ public final class Connection implements Runnable {
     private int statSn;
     private int expCmdSn;
 
-    public Connection(Socket socket, TargetCatalog catalog, SessionRegistry registry, TargetLuns targetLuns) {
-        this(socket, catalog, registry, targetLuns, Keepalive.DEFAULT_IDLE, CommandMemory.forHeap());
-    }
-
     /**
      * @param keepaliveIdle silence after which the target pings the initiator with a NOP-In
      * @param memory        the target's budgets for command data, shared by all its connections
+     * @param loginTimeout  how long the whole login phase may take, from now
+     * @param loginTimer    runs the check closing this connection if it is still in login then
      */
     public Connection(Socket socket, TargetCatalog catalog, SessionRegistry registry, TargetLuns targetLuns,
-                      java.time.Duration keepaliveIdle, CommandMemory memory) {
+                      java.time.Duration keepaliveIdle, CommandMemory memory, java.time.Duration loginTimeout,
+                      ScheduledExecutorService loginTimer) {
         this.memory = memory;
+        this.loginTimeout = loginTimeout;
+        this.loginTimer = loginTimer;
         this.keepalive = new Keepalive(this, keepaliveIdle);
         this.socket = socket;
         this.catalog = catalog;
@@ -97,12 +106,10 @@ public final class Connection implements Runnable {
     public void run() {
         try {
             socket.setTcpNoDelay(true);
-            socket.setSoTimeout(LOGIN_TIMEOUT_MS);
             // no buffer before login: anyone can open connections, and an idle one must cost next to nothing
             // (with 256 KiB each, ~3000 idle connections ran a 1 GiB server out of heap). Login PDUs are few.
             writer = new PduWriter(socket.getOutputStream(), digests);
-            if (!login(new PduReader(socket.getInputStream(), digests))) return;
-            socket.setSoTimeout(0);
+            if (!timedLogin()) return;
             keepalive.start();
             // reads of a data segment at least this big bypass the buffer, straight into the PDU's array
             var in = new BufferedInputStream(socket.getInputStream(), FULL_FEATURE_BUFFER);
@@ -115,13 +122,33 @@ public final class Connection implements Runnable {
             // errors too: uncaught, they went to stderr only, past the server's log
             LOG.log(System.Logger.Level.WARNING, "iSCSI connection from " + remote() + " failed", e);
         } finally {
-            if (registered) registry.remove(this);
+            if (tsih != 0) registry.release(this, tsih);
             if (tasks != null) {
                 for (Pdu queued : waiting.values()) if (queued != ABORTED) tasks.releaseQueued(queued.data().length);
                 tasks.shutdown();
             }
             if (nexus != null) luns.values().forEach(lu -> lu.detach(nexus));
             close();
+        }
+    }
+
+    /**
+     * The login phase under one deadline for all of it. A socket read timeout would start again with
+     * every read, so a client sending a login PDU (or a byte) now and then could stay in login for ever;
+     * closing the socket also ends a login stuck writing to a client that does not read.
+     */
+    private boolean timedLogin() throws IOException, ProtocolException {
+        Future<?> deadline = loginTimer.schedule(() -> {
+            if (!inLogin) return;
+            LOG.log(System.Logger.Level.INFO, "closing iSCSI connection from {0}: not logged in after {1} s",
+                    remote(), loginTimeout.toSeconds());
+            close();
+        }, loginTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        try {
+            return login(new PduReader(socket.getInputStream(), digests));
+        } finally {
+            inLogin = false;
+            deadline.cancel(false);
         }
     }
 
@@ -133,6 +160,13 @@ public final class Connection implements Runnable {
                 req = reader.read();
             } catch (DataDigestException e) {
                 return false; // digests are off during login; cannot happen
+            } catch (OversizedSegmentException e) {
+                // RFC 7143: over 8192 bytes is a protocol error of the initiator, answered as such before
+                // closing. The data is read first (within the login deadline): closing on unread data
+                // resets the connection, which can destroy the answer before the initiator reads it
+                socket.getInputStream().skipNBytes(e.declaredLength() + 3 & ~3);
+                writer.write(login.refuse(e.header(), dev.cistern.iscsi.login.LoginStatus.INITIATOR_ERROR));
+                throw e;
             }
             if (req == null) return false;
             Pdu resp = login.handle(req);
@@ -149,6 +183,7 @@ public final class Connection implements Runnable {
     }
 
     private void enterFullFeature(LoginHandler login) {
+        tsih = login.tsih();
         params = login.params();
         digests.maxRecvDataSegment(SessionParams.TARGET_MAX_RECV_DATA_SEGMENT);
         statSn = login.nextStatSn();
@@ -167,7 +202,6 @@ public final class Connection implements Runnable {
         SessionInfo session = info;
         text = new TextExchange(request -> Discovery.answer(request, catalog, session, socket.getLocalSocketAddress()));
         registry.register(this);
-        registered = true;
     }
 
     private void fullFeature(PduReader reader) throws IOException, ProtocolException {

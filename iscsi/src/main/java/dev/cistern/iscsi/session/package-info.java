@@ -36,6 +36,15 @@
  * stay within the heap too; a command the target-wide budget cannot take is answered TASK SET FULL,
  * never made to wait for other connections. An empty budget always lets one command through.
  *
+ * <h2>Before login</h2>
+ * Anyone can connect, so what an unauthenticated client holds is bounded ({@link dev.cistern.iscsi.TargetLimits}):
+ * {@code ConnectionGate} admits an accepted connection only within a total and a per-source-address
+ * share, else it is closed before it has a thread or a buffer; the whole login phase runs under one
+ * deadline, enforced by closing the socket (a read timeout restarts with each read, and a write to a
+ * client that does not read never times out); and the {@code SessionRegistry} hands out at most so
+ * many TSIHs, a login beyond them failing with "out of resources" rather than searching a full space.
+ * A login PDU with more than 8192 bytes of data is read, answered Initiator Error and the connection closed.
+ *
  * <h2>Reset and nexus loss</h2>
  * A LUN or target reset releases SPC-2 reservations and queues one UNIT ATTENTION (29h/03h) for every
  * logged-in initiator port of the unit; persistent reservations survive resets and restarts. ABORT

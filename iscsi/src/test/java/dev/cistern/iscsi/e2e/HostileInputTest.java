@@ -217,6 +217,31 @@ class HostileInputTest {
     }
 
     @Test
+    void aLoginPduOverTheDefaultSegmentLengthIsAnsweredInitiatorError() throws Exception {
+        // RFC 7143: login PDUs carry at most 8192 bytes of data (MaxRecvDataSegmentLength is not yet
+        // negotiated) and a protocol error in login is answered by a Login Response with status class
+        // Initiator Error before the connection closes. The target closed it without a word
+        try (TestInitiator t = new TestInitiator(target.port())) {
+            Pdu login = Pdu.of(Opcode.LOGIN_REQUEST).flags(0x80 | 1).itt(42).putInt(24, 1)
+                    .putBytes(8, new byte[]{0x40, 0, 0, 0, 9, 1});
+            login.bhs()[0] |= 0x40;
+            byte[] text = new byte[9000];
+            byte[] name = "InitiatorName=iqn.2026-11.test:big\0SessionType=Discovery\0X-Pad=".getBytes();
+            System.arraycopy(name, 0, text, 0, name.length);
+            java.util.Arrays.fill(text, name.length, text.length - 1, (byte) 'a');
+            t.send(login.data(text));
+            t.socket.setSoTimeout(3000);
+            Pdu r = t.read();
+            assertThat(r).as("a Login Response before the hang-up").isNotNull();
+            assertThat(r.opcode()).isEqualTo(Opcode.LOGIN_RESPONSE);
+            assertThat(r.itt()).isEqualTo(42);
+            assertThat(r.getShort(36)).isEqualTo(dev.cistern.iscsi.login.LoginStatus.INITIATOR_ERROR);
+            assertThat(drain(t)).isEqualTo("closed");
+        }
+        witnessStillWorks();
+    }
+
+    @Test
     void outOfWindowCmdSnIsIgnored() throws Exception {
         try (TestInitiator t = fuzzSession(3)) {
             Pdu p = validCommand(t).putInt(24, t.nextCmdSn() + 1000);
@@ -600,16 +625,24 @@ class HostileInputTest {
         // connections (no login at all) took a 1 GiB server to OutOfMemoryError, its HTTP threads included
         java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
         List<java.net.Socket> idle = new java.util.ArrayList<>();
+        // all from one address: the default share of one address would refuse most of them unserved
+        IscsiTarget roomy = new IscsiTarget(() -> List.of(), new java.net.InetSocketAddress("127.0.0.1", 0),
+                java.time.Duration.ofSeconds(30), dev.cistern.iscsi.session.CommandMemory.forHeap(),
+                dev.cistern.iscsi.TargetLimits.defaults().withConnections(2000, 2000));
+        roomy.start();
         try {
             System.gc();
             long before = memory.getHeapMemoryUsage().getUsed();
-            for (int i = 0; i < 1000; i++) idle.add(new java.net.Socket("127.0.0.1", target.port()));
+            for (int i = 0; i < 1000; i++) idle.add(new java.net.Socket("127.0.0.1", roomy.port()));
             Thread.sleep(1500); // every connection's thread is now blocked reading its first PDU
             System.gc();
             long grown = memory.getHeapMemoryUsage().getUsed() - before;
             assertThat(grown).as("heap taken by 1000 idle connections").isLessThan(64L << 20);
+            assertThat(dev.cistern.iscsi.testing.Threads.named("iscsi-conn-")).as("each one served")
+                    .isGreaterThanOrEqualTo(1000);
         } finally {
             for (java.net.Socket s : idle) s.close();
+            roomy.stop();
         }
         witnessStillWorks();
     }

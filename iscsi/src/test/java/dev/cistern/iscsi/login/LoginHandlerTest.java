@@ -62,6 +62,19 @@ class LoginHandlerTest {
     }
 
     @Test
+    void noTsihLeftFailsTheLoginWithOutOfResources() {
+        // the allocator spun for ever with every TSIH taken; now it answers 0 and the login fails cleanly
+        LoginHandler h = new LoginHandler(() -> List.of(target(null, null, Set.of())), () -> 0);
+        assertThat(status(h.handle(request(0, 1, true, keys("InitiatorName", INITIATOR, "TargetName", TARGET,
+                "AuthMethod", "None"))))).isZero();
+        Pdu r = h.handle(request(1, 3, true, keys("HeaderDigest", "None")));
+        assertThat(status(r)).isEqualTo(LoginStatus.OUT_OF_RESOURCES);
+        assertThat(r.flags() & 0x80).as("no transit").isZero();
+        assertThat(h.failed()).isTrue();
+        assertThat(h.complete()).isFalse();
+    }
+
+    @Test
     void unknownTargetAndMissingNameAreRefused() {
         assertThat(status(handler(target(null, null, Set.of())).handle(request(0, 1, true,
                 keys("InitiatorName", INITIATOR, "TargetName", "iqn.nope:x"))))).isEqualTo(LoginStatus.NOT_FOUND);

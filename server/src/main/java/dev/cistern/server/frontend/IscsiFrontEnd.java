@@ -4,6 +4,8 @@ import dev.cistern.iscsi.EngineTargetCatalog;
 import dev.cistern.iscsi.IscsiTarget;
 import dev.cistern.iscsi.SessionInfo;
 import dev.cistern.iscsi.TargetDefinition;
+import dev.cistern.iscsi.TargetLimits;
+import dev.cistern.iscsi.session.CommandMemory;
 import dev.cistern.vtl.VtlTargetCatalog;
 import dev.cistern.server.ProtocolFrontEnd;
 import dev.cistern.server.ServerContext;
@@ -19,6 +21,17 @@ import java.util.List;
  */
 public final class IscsiFrontEnd implements ProtocolFrontEnd {
     public static final String NAME = "iscsi";
+
+    private final TargetLimits limits;
+
+    public IscsiFrontEnd() {
+        this(TargetLimits.defaults());
+    }
+
+    /** @param limits connections, sessions and login time granted to clients (see {@link TargetLimits}) */
+    public IscsiFrontEnd(TargetLimits limits) {
+        this.limits = limits;
+    }
 
     /** What the REST API asks of the running target. */
     public interface Sessions {
@@ -42,17 +55,19 @@ public final class IscsiFrontEnd implements ProtocolFrontEnd {
 
     @Override
     public Service create(ServerContext context, InetSocketAddress address) {
-        return new IscsiService(context, address);
+        return new IscsiService(context, address, limits);
     }
 
     private static final class IscsiService implements Service, Sessions {
         private final ServerContext context;
         private final InetSocketAddress address;
+        private final TargetLimits limits;
         private IscsiTarget target;
 
-        IscsiService(ServerContext context, InetSocketAddress address) {
+        IscsiService(ServerContext context, InetSocketAddress address, TargetLimits limits) {
             this.context = context;
             this.address = address;
+            this.limits = limits;
         }
 
         @Override
@@ -76,7 +91,7 @@ public final class IscsiFrontEnd implements ProtocolFrontEnd {
                 List<TargetDefinition> all = new java.util.ArrayList<>(disks.targets());
                 all.addAll(tapes.targets());
                 return all;
-            }, address);
+            }, address, IscsiTarget.DEFAULT_KEEPALIVE_IDLE, CommandMemory.forHeap(), limits);
             t.start();
             target = t;
         }
