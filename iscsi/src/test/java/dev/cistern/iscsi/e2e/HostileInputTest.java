@@ -283,10 +283,7 @@ class HostileInputTest {
         // sent, held a task of a few hundred bytes of heap besides for 512 bytes of budget, and writes of
         // one byte for one byte, so a connection could keep millions waiting and exhaust the heap
         String iqn = "iqn.2026-11.dev.cistern:smallwrites";
-        var def = MemoryTargets.definition(iqn, 1, 16L << 20, null, null, Set.of());
-        IscsiTarget small = new IscsiTarget(() -> List.of(def), new java.net.InetSocketAddress("127.0.0.1", 0),
-                java.time.Duration.ofSeconds(30), new dev.cistern.iscsi.session.CommandMemory(1L << 20));
-        small.start();
+        IscsiTarget small = startedTarget(iqn, 1L << 20);
         try (TestInitiator t = new TestInitiator(small.port())) {
             assertThat(t.login("iqn.2026-11.test:small", iqn, new byte[]{0x40, 0, 0, 0, 8, 1})).isZero();
             int commands = 1500;
@@ -315,10 +312,7 @@ class HostileInputTest {
         // unsolicited Data-Out for a write queued behind a CmdSN hole is kept until the write runs, counted
         // by its data: empty ones were kept for nothing, as many as the initiator sent
         String iqn = "iqn.2026-11.dev.cistern:emptydataout";
-        var def = MemoryTargets.definition(iqn, 1, 16L << 20, null, null, Set.of());
-        IscsiTarget small = new IscsiTarget(() -> List.of(def), new java.net.InetSocketAddress("127.0.0.1", 0),
-                java.time.Duration.ofSeconds(30), new dev.cistern.iscsi.session.CommandMemory(1L << 20));
-        small.start();
+        IscsiTarget small = startedTarget(iqn, 1L << 20);
         try (TestInitiator t = new TestInitiator(small.port())) {
             assertThat(t.login("iqn.2026-11.test:empty", iqn, new byte[]{0x40, 0, 0, 0, 8, 2}, false,
                     java.util.Map.of("InitialR2T", "No"))).isZero();
@@ -345,10 +339,7 @@ class HostileInputTest {
         // the per-connection bound alone let 15 connections with 64 MiB of pending writes each take a
         // 1 GiB server to OutOfMemoryError; all connections now draw on one target-wide budget
         String iqn = "iqn.2026-11.dev.cistern:shared";
-        var def = MemoryTargets.definition(iqn, 1, 16L << 20, null, null, Set.of());
-        IscsiTarget small = new IscsiTarget(() -> List.of(def), new java.net.InetSocketAddress("127.0.0.1", 0),
-                java.time.Duration.ofSeconds(30), new dev.cistern.iscsi.session.CommandMemory(32L << 20));
-        small.start();
+        IscsiTarget small = startedTarget(iqn, 32L << 20);
         try (TestInitiator a = new TestInitiator(small.port()); TestInitiator b = new TestInitiator(small.port())) {
             assertThat(a.login("iqn.2026-11.test:a", iqn, new byte[]{0x40, 0, 0, 0, 5, 1})).isZero();
             assertThat(b.login("iqn.2026-11.test:b", iqn, new byte[]{0x40, 0, 0, 0, 5, 2})).isZero();
@@ -386,10 +377,7 @@ class HostileInputTest {
         // with a blocking target-wide read budget, connection b's reader thread waited for a's reads, whose
         // initiator was not collecting its Data-In: b hung (and stopped reading its keepalive answers)
         String iqn = "iqn.2026-11.dev.cistern:readbudget";
-        var def = MemoryTargets.definition(iqn, 1, 16L << 20, null, null, Set.of());
-        IscsiTarget small = new IscsiTarget(() -> List.of(def), new java.net.InetSocketAddress("127.0.0.1", 0),
-                java.time.Duration.ofSeconds(30), new dev.cistern.iscsi.session.CommandMemory(16L << 20));
-        small.start();
+        IscsiTarget small = startedTarget(iqn, 16L << 20);
         try (TestInitiator a = new TestInitiator(small.port()); TestInitiator b = new TestInitiator(small.port())) {
             assertThat(a.login("iqn.2026-11.test:a", iqn, new byte[]{0x40, 0, 0, 0, 7, 1})).isZero();
             assertThat(b.login("iqn.2026-11.test:b", iqn, new byte[]{0x40, 0, 0, 0, 7, 2})).isZero();
@@ -413,10 +401,7 @@ class HostileInputTest {
         // a read counted in the read budget by its blocks: one of no blocks counted nothing, yet runs on a
         // thread of its own until its status is sent, which waits for ever on an initiator not reading
         String iqn = "iqn.2026-11.dev.cistern:noblocks";
-        var def = MemoryTargets.definition(iqn, 1, 16L << 20, null, null, Set.of());
-        IscsiTarget small = new IscsiTarget(() -> List.of(def), new java.net.InetSocketAddress("127.0.0.1", 0),
-                java.time.Duration.ofSeconds(30), new dev.cistern.iscsi.session.CommandMemory(17L << 20));
-        small.start();
+        IscsiTarget small = startedTarget(iqn, 17L << 20);
         try (TestInitiator t = new TestInitiator(small.port())) {
             assertThat(t.login("iqn.2026-11.test:noblocks", iqn, new byte[]{0x40, 0, 0, 0, 8, 3})).isZero();
             int sn = t.nextCmdSn();
@@ -444,10 +429,7 @@ class HostileInputTest {
         // each): 49 connections leaving a hole ran a 1 GiB server out of heap. Their data now counts
         // against the target's write budget and a connection that overruns it is closed
         String iqn = "iqn.2026-11.dev.cistern:queued";
-        var def = MemoryTargets.definition(iqn, 1, 16L << 20, null, null, Set.of());
-        IscsiTarget small = new IscsiTarget(() -> List.of(def), new java.net.InetSocketAddress("127.0.0.1", 0),
-                java.time.Duration.ofSeconds(30), new dev.cistern.iscsi.session.CommandMemory(4L << 20));
-        small.start();
+        IscsiTarget small = startedTarget(iqn, 4L << 20);
         try (TestInitiator t = new TestInitiator(small.port())) {
             assertThat(t.login("iqn.2026-11.test:holes", iqn, new byte[]{0x40, 0, 0, 0, 6, 1})).isZero();
             t.socket.setSoTimeout(3000);
@@ -700,5 +682,14 @@ class HostileInputTest {
         long deadline = System.currentTimeMillis() + 5000;
         while (target.sessions().size() > 1 && System.currentTimeMillis() < deadline) Thread.sleep(50);
         assertThat(target.sessions()).hasSize(1);
+    }
+
+    /** A started target of one 16 MiB memory LUN named {@code iqn}, whose connections share {@code budgetBytes}. */
+    private static IscsiTarget startedTarget(String iqn, long budgetBytes) throws Exception {
+        var def = MemoryTargets.definition(iqn, 1, 16L << 20, null, null, Set.of());
+        IscsiTarget t = new IscsiTarget(() -> List.of(def), new java.net.InetSocketAddress("127.0.0.1", 0),
+                java.time.Duration.ofSeconds(30), new dev.cistern.iscsi.session.CommandMemory(budgetBytes));
+        t.start();
+        return t;
     }
 }
