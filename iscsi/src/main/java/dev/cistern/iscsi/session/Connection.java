@@ -65,8 +65,11 @@ public final class Connection implements Runnable {
     private final CommandMemory memory;
     private final java.time.Duration loginTimeout;
     private final ScheduledExecutorService loginTimer;
-    /** Until the login phase ends: what the login timer checks before it closes the connection. */
-    private volatile boolean inLogin = true;
+    /**
+     * Set once, by whichever comes first: the login completing or the login timer. One atomic step, so a
+     * login that completed is never closed by a timer that found it still logging in.
+     */
+    private final java.util.concurrent.atomic.AtomicBoolean loginOver = new java.util.concurrent.atomic.AtomicBoolean();
     /** The TSIH the login allocated (0: none yet), released when this connection ends. */
     private int tsih;
     private SessionParams params;
@@ -139,7 +142,7 @@ public final class Connection implements Runnable {
      */
     private boolean timedLogin() throws IOException, ProtocolException {
         Future<?> deadline = loginTimer.schedule(() -> {
-            if (!inLogin) return;
+            if (!loginOver.compareAndSet(false, true)) return;
             LOG.log(System.Logger.Level.INFO, "closing iSCSI connection from {0}: not logged in after {1} s",
                     remote(), loginTimeout.toSeconds());
             close();
@@ -147,7 +150,7 @@ public final class Connection implements Runnable {
         try {
             return login(new PduReader(socket.getInputStream(), digests));
         } finally {
-            inLogin = false;
+            loginOver.set(true);
             deadline.cancel(false);
         }
     }
@@ -171,6 +174,8 @@ public final class Connection implements Runnable {
             if (req == null) return false;
             Pdu resp = login.handle(req);
             if (login.complete()) {
+                tsih = login.tsih(); // released when this connection ends, whatever happens next
+                if (!loginOver.compareAndSet(false, true)) return false; // the deadline came first: it closes
                 // set up and register before answering, so the session is listed once the initiator sees it
                 enterFullFeature(login);
                 writer.write(resp);
@@ -183,7 +188,6 @@ public final class Connection implements Runnable {
     }
 
     private void enterFullFeature(LoginHandler login) {
-        tsih = login.tsih();
         params = login.params();
         digests.maxRecvDataSegment(SessionParams.TARGET_MAX_RECV_DATA_SEGMENT);
         statSn = login.nextStatSn();

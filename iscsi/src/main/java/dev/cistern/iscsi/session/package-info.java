@@ -41,8 +41,10 @@
  * {@code ConnectionGate} admits an accepted connection only within a total and a per-source-address
  * share, else it is closed before it has a thread or a buffer; the whole login phase runs under one
  * deadline, enforced by closing the socket (a read timeout restarts with each read, and a write to a
- * client that does not read never times out); and the {@code SessionRegistry} hands out at most so
- * many TSIHs, a login beyond them failing with "out of resources" rather than searching a full space.
+ * client that does not read never times out; the timer and a login completing settle who came first
+ * in one atomic step, so a session that reached full feature phase is never closed by it); and the
+ * {@code SessionRegistry} hands out at most so many TSIHs, a login beyond them failing with "out of
+ * resources" rather than searching a full space.
  * A login PDU with more than 8192 bytes of data is read, answered Initiator Error and the connection closed.
  *
  * <h2>Reset and nexus loss</h2>
