@@ -133,10 +133,15 @@ public final class ChunkStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Seals {@code w} and records it sealed. It stays open (for {@link #openWriter}, and for a close to try
+     * again) until the listener took it: a seal whose recording failed (the metadata store refusing writes
+     * on a full disk) is not done, and sealing it again only records it.
+     */
     public void seal(ChunkContainerWriter w) throws IOException {
         w.seal();
-        open.remove(w.id());
         sealListener.sealed(groupId, w.id(), Files.size(w.file()));
+        open.remove(w.id());
     }
 
     /**
@@ -148,7 +153,7 @@ public final class ChunkStore implements AutoCloseable {
             sealing.add(SEALER.submit(() -> {
                 try {
                     seal(w);
-                } catch (IOException e) {
+                } catch (IOException | RuntimeException e) { // the file's seal or its recording
                     unsealedAfterFailure(List.of(w));
                     throw e;
                 }
@@ -193,7 +198,7 @@ public final class ChunkStore implements AutoCloseable {
         for (int i = 0; i < ws.size(); i++) {
             try {
                 seal(ws.get(i));
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) { // the file's seal or its recording: the rest wait too
                 unsealedAfterFailure(ws.subList(i, ws.size()));
                 throw e;
             }
@@ -350,8 +355,9 @@ public final class ChunkStore implements AutoCloseable {
         for (ChunkContainerWriter w : all) {
             try {
                 seal(w);
-            } catch (IOException e) {
-                // left unsealed (a full disk): recovery seals it at the next start; its file is closed all the same
+            } catch (IOException | RuntimeException e) {
+                // left unsealed or unrecorded (a full disk): recovery seals it at the next start; its file is closed
+                // all the same, and so are the others'
                 try {
                     w.closeUnsealed();
                 } catch (IOException ignored) {
