@@ -66,8 +66,9 @@ public final class Connection implements Runnable {
     private final java.time.Duration loginTimeout;
     private final ScheduledExecutorService loginTimer;
     /**
-     * Set once, by whichever comes first: the login completing or the login timer. One atomic step, so a
-     * login that completed is never closed by a timer that found it still logging in.
+     * Set once, by whichever comes first: the login completing (its last response written) or the login
+     * timer. One atomic step, so a connection in full feature phase is never closed by a timer that found
+     * it still logging in, and the timer still ends a last response stuck on a client that does not read.
      */
     private final java.util.concurrent.atomic.AtomicBoolean loginOver = new java.util.concurrent.atomic.AtomicBoolean();
     /** The TSIH the login allocated (0: none yet), released when this connection ends. */
@@ -175,10 +176,11 @@ public final class Connection implements Runnable {
             Pdu resp = login.handle(req);
             if (login.complete()) {
                 tsih = login.tsih(); // released when this connection ends, whatever happens next
-                if (!loginOver.compareAndSet(false, true)) return false; // the deadline came first: it closes
                 // set up and register before answering, so the session is listed once the initiator sees it
                 enterFullFeature(login);
                 writer.write(resp);
+                // the deadline came first (this answer was late): it closes the connection, nothing is served
+                if (!loginOver.compareAndSet(false, true)) return false;
                 digests.set(params.headerDigest, params.dataDigest);
                 return true;
             }

@@ -77,20 +77,114 @@ class LoginDeadlineRaceTest {
             Thread firing = Thread.ofPlatform().start(deadline.get());
             assertThat(decided.await(10, TimeUnit.SECONDS)).as("the deadline task ran").isTrue();
 
-            int status;
+            boolean served;
             try {
-                status = initiator.login("iqn.2026-12.test:race", IQN, new byte[]{0x40, 0, 0, 0, 9, 1});
+                // the deadline came first: the login may still be answered, but no command is served after it
+                served = initiator.login("iqn.2026-12.test:race", IQN, new byte[]{0x40, 0, 0, 0, 9, 1}) == 0
+                        && initiator.ping();
             } catch (java.io.IOException e) {
-                status = -1; // the deadline won: closed during login, which is right
+                served = false;
             }
             proceed.countDown();
             firing.join(10_000);
-            if (status == 0) {
+            if (served) {
                 assertThat(initiator.ping()).as("a session that reached full feature phase stays up").isTrue();
             }
         } finally {
             log.removeHandler(hold);
             timer.shutdownNow();
+        }
+    }
+
+    @Test
+    void theDeadlineEndsALoginWhoseLastResponseTheClientDoesNotRead() throws Exception {
+        // the initiator stops reading as its login completes: the last Login Response blocks in write, which
+        // no socket timeout ends, holding a connection slot, a TSIH and a listed session for ever
+        TargetDefinition def = MemoryTargets.definition(IQN, 1, 1L << 20, null, null, Set.of());
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
+        SessionRegistry registry = new SessionRegistry(8);
+        try (ServerSocket listener = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             TestInitiator initiator = new TestInitiator(listener.getLocalPort())) {
+            Socket accepted = new StuckLastLoginResponse(listener.accept());
+            Connection c = new Connection(accepted, () -> List.of(def), registry, new TargetLuns(),
+                    Duration.ofSeconds(30), CommandMemory.forHeap(), Duration.ofMillis(500), timer);
+            Thread serving = Thread.ofVirtual().start(c);
+            Thread.ofVirtual().start(() -> {
+                try {
+                    initiator.login("iqn.2026-12.test:stuck", IQN, new byte[]{0x40, 0, 0, 0, 9, 2});
+                } catch (Exception e) {
+                    // closed by the target: expected
+                }
+            });
+            serving.join(Duration.ofSeconds(5));
+            assertThat(serving.isAlive()).as("connection still stuck writing its last login response").isFalse();
+            assertThat(registry.sessions()).isEmpty();
+            assertThat(registry.allocateTsih()).as("the TSIH was given back").isNotZero();
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    /**
+     * A socket whose writes of the last Login Response (transit to full feature phase) block until the
+     * socket closes, as a write to an initiator that stopped reading does once the buffers are full.
+     */
+    private static final class StuckLastLoginResponse extends Socket {
+        private final Socket s;
+        private final CountDownLatch closed = new CountDownLatch(1);
+
+        StuckLastLoginResponse(Socket s) {
+            this.s = s;
+        }
+
+        @Override
+        public java.io.InputStream getInputStream() throws java.io.IOException {
+            return s.getInputStream();
+        }
+
+        @Override
+        public java.io.OutputStream getOutputStream() throws java.io.IOException {
+            java.io.OutputStream out = s.getOutputStream();
+            return new java.io.FilterOutputStream(out) {
+                @Override
+                public void write(byte[] b, int off, int len) throws java.io.IOException {
+                    if (len >= 2 && (b[off] & 0x3f) == 0x23 && (b[off + 1] & 0x83) == 0x83) {
+                        try {
+                            closed.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        throw new java.net.SocketException("Socket closed");
+                    }
+                    out.write(b, off, len);
+                }
+            };
+        }
+
+        @Override
+        public void setTcpNoDelay(boolean on) throws java.net.SocketException {
+            s.setTcpNoDelay(on);
+        }
+
+        @Override
+        public java.net.SocketAddress getRemoteSocketAddress() {
+            return s.getRemoteSocketAddress();
+        }
+
+        @Override
+        public java.net.SocketAddress getLocalSocketAddress() {
+            return s.getLocalSocketAddress();
+        }
+
+        @Override
+        public java.net.InetAddress getInetAddress() {
+            return s.getInetAddress();
+        }
+
+        @Override
+        public synchronized void close() throws java.io.IOException {
+            closed.countDown();
+            s.close();
         }
     }
 }
