@@ -136,11 +136,17 @@ public final class ChunkStore implements AutoCloseable {
     /**
      * Seals {@code w} and records it sealed. It stays open (for {@link #openWriter}, and for a close to try
      * again) until the listener took it: a seal whose recording failed (the metadata store refusing writes
-     * on a full disk) is not done, and sealing it again only records it.
+     * on a full disk) is not done, and sealing it again only records it. Whoever asked (a full writer, the
+     * cleaner's output), a writer whose seal failed is kept for the next {@link #sealIdle}.
      */
     public void seal(ChunkContainerWriter w) throws IOException {
-        w.seal();
-        sealListener.sealed(groupId, w.id(), Files.size(w.file()));
+        try {
+            w.seal();
+            sealListener.sealed(groupId, w.id(), Files.size(w.file()));
+        } catch (IOException | RuntimeException e) { // the file's seal or its recording
+            unsealedAfterFailure(List.of(w));
+            throw e;
+        }
         open.remove(w.id());
     }
 
@@ -151,12 +157,7 @@ public final class ChunkStore implements AutoCloseable {
     public void sealLater(ChunkContainerWriter w) {
         synchronized (sealing) {
             sealing.add(SEALER.submit(() -> {
-                try {
-                    seal(w);
-                } catch (IOException | RuntimeException e) { // the file's seal or its recording
-                    unsealedAfterFailure(List.of(w));
-                    throw e;
-                }
+                seal(w); // kept for the next sealIdle if it fails
                 return null;
             }));
             sealing.removeIf(java.util.concurrent.Future::isDone);
@@ -177,7 +178,7 @@ public final class ChunkStore implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (java.util.concurrent.ExecutionException e) {
-                // left unsealed: recovery seals it at the next start
+                // kept for the next sealIdle (seal did), or for recovery at the next start
             }
         }
     }
@@ -197,9 +198,9 @@ public final class ChunkStore implements AutoCloseable {
         }
         for (int i = 0; i < ws.size(); i++) {
             try {
-                seal(ws.get(i));
-            } catch (IOException | RuntimeException e) { // the file's seal or its recording: the rest wait too
-                unsealedAfterFailure(ws.subList(i, ws.size()));
+                seal(ws.get(i)); // kept for the next call if it fails
+            } catch (IOException | RuntimeException e) { // and so are the rest
+                unsealedAfterFailure(ws.subList(i + 1, ws.size()));
                 throw e;
             }
         }

@@ -68,6 +68,20 @@ class SealRetryTest {
     }
 
     @Test
+    void aContainerWhoseDirectSealFailedIsSealedByTheNextSealIdle() throws Exception {
+        // the cleaner seals its output container itself: a failure left it open, unsealed, until a restart
+        try (ChunkStore s = store()) {
+            ChunkContainerWriter out = s.acquire();
+            out.append(record(6));
+            refusals.set(1);
+            assertThatThrownBy(() -> s.seal(out)).isInstanceOf(EngineException.class);
+            s.sealIdle();
+            assertThat(recordedSealed).containsExactly(out.id());
+            assertThat(s.openContainerIds()).isEmpty();
+        }
+    }
+
+    @Test
     void closingWhileTheMetadataRefusesClosesEveryContainerFile() throws Exception {
         ChunkStore s = store();
         ChunkContainerWriter a = s.acquire();
