@@ -151,7 +151,14 @@ public final class IscsiTarget implements AutoCloseable {
         threads.shutdownNow();
         try {
             threads.awaitTermination(10, TimeUnit.SECONDS);
-            loginTimer.shutdownNow(); // after the connections: one still starting its login may schedule
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            // after the connections (one still starting its login may schedule), and even when interrupted
+            // waiting for them: a timer left running is a thread left behind per start and stop
+            loginTimer.shutdownNow();
+        }
+        try {
             acceptor.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
