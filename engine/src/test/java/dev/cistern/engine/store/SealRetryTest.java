@@ -92,23 +92,7 @@ class SealRetryTest {
         s.release(b);
         refusals.set(Integer.MAX_VALUE);
         s.close(); // recovery seals them at the next start
-        assertThat(filesOpenUnder(dir)).as("container files still open").isEmpty();
-    }
-
-    /** Files under {@code d} this process holds open (from /proc/self/fd). */
-    private static java.util.List<Path> filesOpenUnder(Path d) throws java.io.IOException {
-        java.util.List<Path> out = new java.util.ArrayList<>();
-        try (var fds = java.nio.file.Files.list(Path.of("/proc/self/fd"))) {
-            for (Path fd : (Iterable<Path>) fds::iterator) {
-                try {
-                    Path target = java.nio.file.Files.readSymbolicLink(fd);
-                    if (target.startsWith(d)) out.add(target);
-                } catch (java.io.IOException e) {
-                    // closed while listing
-                }
-            }
-        }
-        return out;
+        assertThat(dev.cistern.engine.testing.SmallDisk.openFilesUnder(dir)).as("container files still open").isEmpty();
     }
 
     @Test

@@ -64,19 +64,26 @@ public final class SmallDisk implements AutoCloseable {
     /** Files under the mount this JVM still has open or mapped, one line each. */
     public List<String> heldOpen() throws IOException {
         List<String> held = new ArrayList<>();
+        for (Path target : openFilesUnder(root)) held.add("open: " + target);
+        Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.contains(root.toString()))
+                .forEach(l -> held.add("mapped: " + l));
+        return held;
+    }
+
+    /** Files under {@code dir} this JVM holds open (from /proc/self/fd). */
+    public static List<Path> openFilesUnder(Path dir) throws IOException {
+        List<Path> open = new ArrayList<>();
         try (var fds = Files.list(Path.of("/proc/self/fd"))) {
             for (Path fd : fds.toList()) {
                 try {
                     Path target = Files.readSymbolicLink(fd);
-                    if (target.startsWith(root)) held.add("open: " + target);
+                    if (target.startsWith(dir)) open.add(target);
                 } catch (IOException gone) {
                     // closed meanwhile
                 }
             }
         }
-        Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.contains(root.toString()))
-                .forEach(l -> held.add("mapped: " + l));
-        return held;
+        return open;
     }
 
     /** Null when the command succeeded, else its output. */
