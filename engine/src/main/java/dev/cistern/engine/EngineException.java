@@ -38,4 +38,12 @@ public class EngineException extends RuntimeException {
     public Reason reason() {
         return reason;
     }
+
+    /**
+     * Whether an I/O failure's message says the file system is full (ENOSPC, worded "No space left on device"
+     * by the JDK and by RocksDB alike): the one test of it for the engine and the server.
+     */
+    public static boolean saysNoSpace(String message) {
+        return message != null && message.contains("No space left");
+    }
 }

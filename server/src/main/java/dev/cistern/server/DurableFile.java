@@ -52,9 +52,9 @@ public final class DurableFile {
         }
     }
 
-    /** True when {@code e} says the file system is full (ENOSPC, as the JDK words it on every platform it runs on here). */
+    /** True when {@code e} says the file system is full (ENOSPC). */
     public static boolean isNoSpace(IOException e) {
-        return String.valueOf(e.getMessage()).contains("No space left on device");
+        return dev.cistern.engine.EngineException.saysNoSpace(e.getMessage());
     }
 
     private static void ownerOnly(Path p) {

@@ -626,7 +626,7 @@ final class DedupStore {
                 }
             } catch (IOException e) {
                 String m = String.valueOf(e.getMessage());
-                return new Appended(containers, offsets, m.contains("No space left")
+                return new Appended(containers, offsets, EngineException.saysNoSpace(m)
                         ? new EngineException(EngineException.Reason.NO_SPACE, "the data disk is full: " + m, e)
                         : new EngineException(EngineException.Reason.IO_ERROR, "cannot append to chunk container: " + m, e));
             }

@@ -128,7 +128,7 @@ public final class MetaStore implements AutoCloseable {
             if (dbo != null) dbo.close();
             if (cache != null) cache.close();
             String msg = String.valueOf(e.getMessage());
-            if (msg.contains("No space left")) {
+            if (EngineException.saysNoSpace(msg)) {
                 // opening writes (the log replayed into a table, a new manifest): a full disk refuses even that
                 throw new EngineException(EngineException.Reason.NO_SPACE, "cannot open metadata store " + dir
                         + ": the disk is full; free space on it, then start again (nothing was changed): " + msg, e);
@@ -357,7 +357,7 @@ public final class MetaStore implements AutoCloseable {
 
     static EngineException ioError(String op, RocksDBException e) {
         String msg = e.getMessage() == null ? String.valueOf(e.getStatus()) : e.getMessage();
-        if (msg.contains("No space left")) {
+        if (EngineException.saysNoSpace(msg)) {
             return new EngineException(EngineException.Reason.NO_SPACE, "metadata " + op + " failed: disk full", e);
         }
         return new EngineException(EngineException.Reason.IO_ERROR, "metadata " + op + " failed: " + msg, e);
