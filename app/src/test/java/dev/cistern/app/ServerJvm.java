@@ -84,12 +84,20 @@ final class ServerJvm implements AutoCloseable {
         for (int port : new int[]{httpPort, s3Port, iscsiPort}) {
             while (!listening(port)) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {
-                    List<String> lines = Files.readAllLines(log);
-                    throw new AssertionError("server did not listen on port " + port + "; the end of " + log + ":\n"
-                            + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
+                    throw new AssertionError("server did not listen on port " + port + "; " + tail(log, 40));
                 }
                 Thread.sleep(100);
             }
+        }
+    }
+
+    /** "the end of FILE:" and its last {@code n} lines, for a failure's message (or that it cannot be read). */
+    static String tail(Path file, int n) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            return "the end of " + file + ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+        } catch (IOException e) {
+            return "no " + file + " (" + e.getMessage() + ")";
         }
     }
 
